@@ -1,0 +1,166 @@
+package model
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"strings"
+)
+
+// Severity grades a finding: error for CERTAIN rules (强制性), warning for
+// USUAL rules and catalog checks (提示性), info for rounding residues (尾差).
+type Severity string
+
+const (
+	SevError   Severity = "error"
+	SevWarning Severity = "warning"
+	SevInfo    Severity = "info"
+)
+
+// Rank orders severities, errors first.
+func (s Severity) Rank() int {
+	switch s {
+	case SevError:
+		return 0
+	case SevWarning:
+		return 1
+	}
+	return 2
+}
+
+// Chinese returns the severity as shown to users.
+func (s Severity) Chinese() string {
+	switch s {
+	case SevError:
+		return "错误"
+	case SevWarning:
+		return "提示"
+	}
+	return "尾差"
+}
+
+// CellRef is one operand cell of a finding, with the value it held.
+type CellRef struct {
+	Sheet string  `json:"sheet"`
+	Cell  string  `json:"cell"`
+	Value string  `json:"value"`
+	Table TableID `json:"table,omitempty"`
+	Row   string  `json:"row,omitempty"`
+	Col   string  `json:"column,omitempty"`
+	Label string  `json:"label,omitempty"` // readable name, e.g. 公开05表 合计行 基本支出
+}
+
+// Finding is one diagnostic with its location. Structural findings of the
+// reader and rule findings of check share this type.
+type Finding struct {
+	Rule       string    `json:"rule"`
+	Severity   Severity  `json:"severity"`
+	Table      TableID   `json:"table,omitempty"`
+	Sheet      string    `json:"sheet"`
+	Cell       string    `json:"cell"`
+	Cells      []CellRef `json:"cells"`
+	Message    string    `json:"message"`
+	Expected   string    `json:"expected"`
+	Actual     string    `json:"actual"`
+	Difference string    `json:"difference"`
+	Tolerance  string    `json:"tolerance"`
+	// Fingerprint identifies the finding across runs: rule + cells + values.
+	Fingerprint string `json:"fingerprint"`
+	// Explanation is the user's 审核说明 for this finding, carried over from
+	// an annotated workbook by fingerprint.
+	Explanation string `json:"explanation,omitempty"`
+	Explained   bool   `json:"explained,omitempty"`
+}
+
+// SetFingerprint computes the finding's fingerprint from its rule and its
+// operand cells with their values.
+func (f *Finding) SetFingerprint() {
+	var b strings.Builder
+	b.WriteString(f.Rule)
+	b.WriteString("|")
+	b.WriteString(f.Sheet + "!" + f.Cell)
+	for _, c := range f.Cells {
+		b.WriteString("|" + c.Sheet + "!" + c.Cell + "=" + c.Value)
+	}
+	sum := sha256.Sum256([]byte(b.String()))
+	f.Fingerprint = hex.EncodeToString(sum[:8])
+}
+
+// Fill records one derived cell written by the fill stage.
+type Fill struct {
+	Sheet string  `json:"sheet"`
+	Cell  string  `json:"cell"`
+	Value string  `json:"value"`
+	Rule  string  `json:"rule"`
+	Table TableID `json:"table,omitempty"`
+	Row   string  `json:"row,omitempty"`
+	Col   string  `json:"column,omitempty"`
+	// Old is the replaced value when --overwrite changed a non-blank cell.
+	Old string `json:"old,omitempty"`
+}
+
+// TableRef describes one located table in a report.
+type TableRef struct {
+	ID    TableID `json:"id"`
+	Sheet string  `json:"sheet"`
+	Title string  `json:"title"`
+	Style Style   `json:"style,omitempty"`
+	Unit  Unit    `json:"unit,omitempty"`
+	Range string  `json:"range,omitempty"`
+}
+
+// Report is the public JSON contract of check and fill.
+type Report struct {
+	Status   string     `json:"status"` // pass | warn | fail
+	Findings []Finding  `json:"findings"`
+	Fills    []Fill     `json:"fills"`
+	Tables   []TableRef `json:"tables"`
+	Summary  Summary    `json:"summary"`
+}
+
+// Summary counts a report's findings and fills.
+type Summary struct {
+	Errors    int `json:"errors"`
+	Warnings  int `json:"warnings"`
+	Infos     int `json:"infos"`
+	Explained int `json:"explained"`
+	Filled    int `json:"filled"`
+}
+
+// NewReport builds a report from a workbook's tables, findings and fills,
+// sorting findings and computing status and counts.
+func NewReport(wb *Workbook, findings []Finding, fills []Fill) Report {
+	r := Report{Findings: findings, Fills: fills, Tables: []TableRef{}}
+	if r.Findings == nil {
+		r.Findings = []Finding{}
+	}
+	if r.Fills == nil {
+		r.Fills = []Fill{}
+	}
+	SortFindings(r.Findings)
+	for _, t := range wb.Located() {
+		r.Tables = append(r.Tables, TableRef{ID: t.ID, Sheet: t.Sheet, Title: t.Title, Style: t.Style, Unit: t.Unit, Range: t.Range})
+	}
+	for _, f := range r.Findings {
+		switch f.Severity {
+		case SevError:
+			r.Summary.Errors++
+		case SevWarning:
+			r.Summary.Warnings++
+			if f.Explained {
+				r.Summary.Explained++
+			}
+		default:
+			r.Summary.Infos++
+		}
+	}
+	r.Summary.Filled = len(r.Fills)
+	switch {
+	case r.Summary.Errors > 0:
+		r.Status = "fail"
+	case r.Summary.Warnings > r.Summary.Explained:
+		r.Status = "warn"
+	default:
+		r.Status = "pass"
+	}
+	return r
+}
