@@ -1,0 +1,113 @@
+package main
+
+import (
+	"bufio"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/juesuan/juesuan/model"
+	"github.com/juesuan/juesuan/templates"
+)
+
+func init() {
+	register(&command{
+		name:    "template",
+		summary: "生成空白的九张表标准模板（.xlsx）",
+		run:     runTemplate,
+	})
+}
+
+func runTemplate(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("template", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	out := fs.String("o", "blank.xlsx", "输出文件；- 表示写到标准输出")
+	style := fs.String("style", "mof", "版式：mof（财政部格式）或 shanghai（上海格式）")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, joinLines(
+			"用法: juesuan template [-o blank.xlsx] [--style mof|shanghai]",
+			"",
+			"按内置的表格规格生成空白的部门决算公开九张表模板。",
+			"",
+			"选项:"))
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return genFlagExit(err)
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "juesuan template: 多余的参数 %q\n", fs.Args())
+		return exitInput
+	}
+	st, ok := genParseStyle(*style)
+	if !ok {
+		fmt.Fprintf(stderr, "juesuan template: 未知的版式 %q（可选 mof、shanghai）\n", *style)
+		return exitInput
+	}
+	return genWriteWorkbook("template", *out, nil, templates.Options{Style: st}, stdout, stderr)
+}
+
+// genFlagExit maps a flag parse error: -h is success, anything else usage.
+func genFlagExit(err error) int {
+	if err == flag.ErrHelp {
+		return exitOK
+	}
+	return exitInput
+}
+
+func genParseStyle(s string) (model.Style, bool) {
+	switch model.Style(s) {
+	case model.StyleMOF, model.StyleShanghai:
+		return model.Style(s), true
+	}
+	return "", false
+}
+
+// genWriteWorkbook writes d to path ("-" = stdout) atomically: a temporary
+// file in the same directory is renamed over the target, so a failed
+// write never leaves half a workbook behind.
+func genWriteWorkbook(cmd, path string, d *templates.Data, opt templates.Options, stdout, stderr io.Writer) int {
+	if path == "-" {
+		bw := bufio.NewWriter(stdout)
+		if _, err := templates.Write(bw, d, opt); err != nil {
+			fmt.Fprintf(stderr, "juesuan %s: 生成失败：%s\n", cmd, genErrText(err))
+			return exitInput
+		}
+		if err := bw.Flush(); err != nil {
+			fmt.Fprintf(stderr, "juesuan %s: 写入标准输出失败：%v\n", cmd, err)
+			return exitInput
+		}
+		return exitOK
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".juesuan-*.xlsx")
+	if err != nil {
+		fmt.Fprintf(stderr, "juesuan %s: 无法创建文件：%v\n", cmd, err)
+		return exitInput
+	}
+	defer os.Remove(tmp.Name()) // no-op after a successful rename
+	wb, err := templates.Write(tmp, d, opt)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "juesuan %s: 生成失败：%s\n", cmd, genErrText(err))
+		return exitInput
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		fmt.Fprintf(stderr, "juesuan %s: 无法写入 %s：%v\n", cmd, path, err)
+		return exitInput
+	}
+	fmt.Fprintf(stderr, "已生成 %s（%d 张表，%s 版式）\n", path, len(wb.Tables), opt.Style)
+	return exitOK
+}
+
+// genErrText is the coded error's Chinese message, or the error itself
+// (a write failure on the user's disk is worth showing verbatim).
+func genErrText(err error) string {
+	if model.ErrorCode(err) != model.EInternal {
+		return model.ErrorMessage(err)
+	}
+	return err.Error()
+}
