@@ -1,0 +1,242 @@
+package reader
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/shopspring/decimal"
+)
+
+// maxAmount bounds parsed amounts: no unit's budget reaches 10^15 万元, and
+// huge exponents would make decimal arithmetic slow.
+var maxAmount = decimal.New(1, 15)
+
+// Amount is one parsed amount cell.
+type Amount struct {
+	Value    decimal.Decimal
+	Blank    bool // nothing, or only a dash, was typed
+	Decimals int  // decimals as printed, at least 2 (also for a blank)
+}
+
+// amountStatus says why text is not an amount.
+type amountStatus int
+
+const (
+	amountOK         amountStatus = iota
+	amountBad                     // not a number
+	amountTooLarge                // beyond maxAmount
+	amountTooPrecise              // more than maxDecimals decimals typed as text
+)
+
+// maxDecimals bounds the decimals of an amount: real tables print 2 (some
+// exports 4–6); thousands of digits would bloat tolerances and messages.
+const maxDecimals = 10
+
+// ParseAmount parses an amount cell. typed is true for a cell stored as a
+// number (text is then its stored value); fmtDecimals is the number of
+// decimals its number format prints (-1 for General or unknown). Accepted:
+// typed numbers, numbers stored as text, thousands separators, full-width
+// digits, "-"/"—"/"--"/blank as 0, "(1.23)" and "−1.23" as negatives.
+func ParseAmount(text string, typed bool, fmtDecimals int) (Amount, bool) {
+	a, st := parseAmount(text, typed, fmtDecimals)
+	return a, st == amountOK
+}
+
+func parseAmount(text string, typed bool, fmtDecimals int) (Amount, amountStatus) {
+	s := foldNumber(text)
+	switch s {
+	case "", "-", "--", "---", "—", "——", "–", "/":
+		return Amount{Value: decimal.Zero, Blank: true, Decimals: 2}, amountOK
+	}
+	neg := false
+	if strings.HasPrefix(s, "(") && strings.HasSuffix(s, ")") {
+		neg, s = true, s[1:len(s)-1]
+	}
+	if strings.HasPrefix(s, "-") {
+		neg, s = !neg, s[1:]
+	} else if strings.HasPrefix(s, "+") {
+		s = s[1:]
+	}
+	var d decimal.Decimal
+	if typed {
+		v, err := strconv.ParseFloat(s, 64)
+		if err != nil || v != v || v > 1e300 {
+			return Amount{}, amountBad
+		}
+		if v >= 1e15 {
+			return Amount{}, amountTooLarge
+		}
+		// Excel stores up to 17 significant digits (4126.6300000000001);
+		// it shows 15, and so do we.
+		s = strconv.FormatFloat(v, 'f', -1, 64)
+		if sig := significantDigits(s); sig > 15 {
+			s = strconv.FormatFloat(v, 'g', 15, 64)
+			v2, _ := strconv.ParseFloat(s, 64)
+			s = strconv.FormatFloat(v2, 'f', -1, 64)
+		}
+		d, err = decimal.NewFromString(s)
+		if err != nil {
+			return Amount{}, amountBad
+		}
+		// Float residue of cached formula results (5.55E-17 for 0.1+0.2-0.3)
+		// is not an amount anyone typed.
+		if d.Exponent() < -maxDecimals {
+			d = d.Round(maxDecimals)
+			s = d.String()
+		}
+	} else {
+		if !plainNumber(s) {
+			return Amount{}, amountBad
+		}
+		s = strings.ReplaceAll(s, ",", "")
+		intPart, frac, _ := strings.Cut(s, ".")
+		if len(frac) > maxDecimals {
+			return Amount{}, amountTooPrecise
+		}
+		if len(strings.TrimLeft(intPart, "0")) > 15 {
+			return Amount{}, amountTooLarge
+		}
+		var err error
+		d, err = decimal.NewFromString(s)
+		if err != nil {
+			return Amount{}, amountBad
+		}
+	}
+	if d.Abs().Cmp(maxAmount) >= 0 {
+		return Amount{}, amountTooLarge
+	}
+	// Decimals: as printed (the number format's for typed cells, else the
+	// text's), but never below the 2 every nine-table amount is published
+	// with: "400" typed or General-formatted is 400.00, not a figure
+	// rounded to whole 万元, and must not widen the rounding tolerance.
+	dec := decimalsOf(s)
+	if typed && fmtDecimals >= 0 {
+		dec = fmtDecimals
+	}
+	dec = max(dec, 2)
+	if neg && !d.IsZero() {
+		d = d.Neg()
+	}
+	return Amount{Value: d, Decimals: dec}, amountOK
+}
+
+func significantDigits(s string) int {
+	n := 0
+	started := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			continue
+		}
+		if c != '0' {
+			started = true
+		}
+		if started {
+			n++
+		}
+	}
+	return n
+}
+
+func decimalsOf(s string) int {
+	if _, frac, ok := strings.Cut(s, "."); ok {
+		return len(frac)
+	}
+	return 0
+}
+
+// plainNumber accepts 1234, 1234.5, 1,234.56 (groups of three) and .5.
+func plainNumber(s string) bool {
+	intPart, frac, hasDot := strings.Cut(s, ".")
+	if hasDot && (frac == "" || !allDigits(frac)) {
+		return false
+	}
+	if intPart == "" {
+		return hasDot
+	}
+	if !strings.Contains(intPart, ",") {
+		return allDigits(intPart)
+	}
+	groups := strings.Split(intPart, ",")
+	if len(groups[0]) == 0 || len(groups[0]) > 3 || !allDigits(groups[0]) {
+		return false
+	}
+	for _, g := range groups[1:] {
+		if len(g) != 3 || !allDigits(g) {
+			return false
+		}
+	}
+	return true
+}
+
+func allDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// foldNumber trims white space and folds full-width digits and signs.
+func foldNumber(text string) string {
+	var b strings.Builder
+	b.Grow(len(text))
+	for _, r := range text {
+		switch {
+		case r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\u3000' || r == '\u00a0' || r == '\u200b':
+			continue
+		case r >= 0xFF01 && r <= 0xFF5E:
+			r -= 0xFEE0
+		case r == '\u2212' || r == '\u2010' || r == '\u2011' || r == '\uFE63':
+			r = '-'
+		case r == '\u2014' || r == '\u2013' || r == '\u2015':
+			// dashes as blank markers; kept as one rune so "——" stays a dash run
+		}
+		switch r {
+		case '（':
+			r = '('
+		case '）':
+			r = ')'
+		case '，':
+			r = ','
+		case '。':
+			r = '.'
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// ParseCode turns what a code cell holds into a code: "2010601",
+// "201 06 01", "201|06|01", "2010601.0", full-width digits. ok is false for
+// anything else.
+func ParseCode(text string) (string, bool) {
+	s := foldNumber(text)
+	s = strings.ReplaceAll(s, "|", "")
+	if strings.HasSuffix(s, ".0") {
+		s = strings.TrimSuffix(s, ".0")
+	}
+	if !allDigits(s) {
+		return "", false
+	}
+	switch len(s) {
+	case 3, 5, 7:
+		return s, true
+	}
+	return "", false
+}
+
+// codeLevel is 1 for 类, 2 for 款, 3 for 项.
+func codeLevel(code string) int { return (len(code) - 1) / 2 }
+
+// codeParent is the code one level up, "" for a 类.
+func codeParent(code string) string {
+	if len(code) <= 3 {
+		return ""
+	}
+	return code[:len(code)-2]
+}

@@ -1,0 +1,252 @@
+// Package reader turns an uploaded workbook into the typed model: it finds
+// each of the nine tables by its title and header text (any sheet, any
+// order, any starting cell), maps rows by code or label and columns by
+// header path, parses amounts robustly, and reports structural problems as
+// findings with cell addresses. It never edits the workbook.
+package reader
+
+import (
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/juesuan/juesuan/catalog"
+	"github.com/juesuan/juesuan/model"
+	"github.com/juesuan/juesuan/templates"
+	"github.com/juesuan/juesuan/xlsx"
+)
+
+// Options configure a read.
+type Options struct {
+	Limits xlsx.Limits // zero fields take xlsx.DefaultLimits
+	// Catalog checks codes and names; nil uses catalog.Default().
+	Catalog *catalog.Catalog
+}
+
+// Read opens the workbook in r and reads it. The book is returned so later
+// stages (annotate) can mark the same file.
+func Read(r io.Reader, opt Options) (*model.Workbook, *xlsx.Book, error) {
+	b, err := xlsx.Open(r, opt.Limits)
+	if err != nil {
+		return nil, nil, err
+	}
+	wb, err := FromBook(b, opt)
+	if err != nil {
+		return nil, b, err
+	}
+	return wb, b, nil
+}
+
+// FromBook reads the nine tables of an opened workbook. The error is a
+// *model.Error: ECorrupt/ETooMany from a sheet, or ENoTables.
+func FromBook(b *xlsx.Book, opt Options) (*model.Workbook, error) {
+	spec, err := templates.Load()
+	if err != nil {
+		return nil, model.Errorf(model.EInternal, err, "内部错误：九张表版式说明无法加载。")
+	}
+	cat := opt.Catalog
+	if cat == nil {
+		cat = catalog.Default()
+	}
+	rd := &reader{spec: spec, cat: cat, wb: &model.Workbook{Tables: map[model.TableID]*model.Table{}, Sheets: b.Sheets()}}
+	for _, name := range rd.wb.Sheets {
+		g, err := b.Grid(name)
+		if err != nil {
+			return nil, err
+		}
+		rd.sheet(g)
+	}
+	if len(rd.wb.Tables) == 0 {
+		return nil, model.Errorf(model.ENoTables, nil, msgNoTables)
+	}
+	for _, id := range model.AllTables {
+		if rd.wb.Tables[id] != nil {
+			continue
+		}
+		ts := spec.Table(id)
+		sev, msg := model.SevError, msgMissingTable
+		if id == model.T07 || id == model.T08 {
+			sev, msg = model.SevWarning, msgMissingOptional
+		}
+		rd.add(model.Finding{Rule: RuleMissingTable, Severity: sev, Table: id,
+			Message: fmt.Sprintf(msg, ts.Name, ts.NumberLabel())})
+	}
+	rd.wb.Unit = model.Wan
+	allYuan := true
+	for _, t := range rd.wb.Located() {
+		if t.Unit != model.Yuan {
+			allYuan = false
+		}
+	}
+	if allYuan {
+		rd.wb.Unit = model.Yuan
+	}
+	rd.wb.Findings = rd.findings
+	if rd.wb.Findings == nil {
+		rd.wb.Findings = []model.Finding{}
+	}
+	model.SortFindings(rd.wb.Findings)
+	return rd.wb, nil
+}
+
+type reader struct {
+	spec     *templates.Spec
+	cat      *catalog.Catalog
+	wb       *model.Workbook
+	findings []model.Finding
+}
+
+// memoKey caches label matches: the spec matchers normalise the label on
+// every call, and the same labels recur in every row scan.
+type memoKey struct {
+	m     any // *templates.RowSpec, *templates.Class
+	label string
+}
+
+type labelMatcher interface{ Matches(string) bool }
+
+// labelMemo is shared by all reads: the spec is a process-wide singleton
+// and real workbooks repeat the same few hundred labels. Bounded so hostile
+// input cannot grow it without limit.
+var labelMemo = struct {
+	sync.RWMutex
+	m map[memoKey]bool
+}{m: map[memoKey]bool{}}
+
+const labelMemoMax = 20000
+
+func (rd *reader) matches(m labelMatcher, label string) bool {
+	k := memoKey{m, label}
+	labelMemo.RLock()
+	v, ok := labelMemo.m[k]
+	labelMemo.RUnlock()
+	if ok {
+		return v
+	}
+	v = m.Matches(label)
+	if len(label) <= 200 {
+		labelMemo.Lock()
+		if len(labelMemo.m) < labelMemoMax {
+			labelMemo.m[k] = v
+		}
+		labelMemo.Unlock()
+	}
+	return v
+}
+
+func (rd *reader) add(f model.Finding) {
+	if f.Cells == nil {
+		f.Cells = []model.CellRef{}
+		if f.Cell != "" {
+			f.Cells = append(f.Cells, model.CellRef{Sheet: f.Sheet, Cell: f.Cell, Table: f.Table})
+		}
+	}
+	f.SetFingerprint()
+	rd.findings = append(rd.findings, f)
+}
+
+// titleHit is a cell whose text is one of the nine titles.
+type titleHit struct {
+	row, col int
+	spec     *templates.TableSpec
+	text     string // as printed
+	title    string // the matched part, normalised
+	number   string // 公开0N表 when printed in the title cell
+}
+
+var (
+	numberRe  = regexp.MustCompile(`公开(\d{1,2})表`)
+	titlePfx  = regexp.MustCompile(`(?:\d{4}年度?|年度)(?:部门|单位)?(?:决算)?$`)
+	tableOrd  = regexp.MustCompile(`^(?:表[一二三四五六七八九十\d]+[:、.]?|附表\d*[:、.]?)`)
+	unitRe    = regexp.MustCompile(`单位:(万元|元)`)
+	deptRe    = regexp.MustCompile(`(?:^|[^金额])(?:部门|单位名称|编制单位|部门名称)(?:\(单位\))?:(.+?)(?:金额单位:|单位:|$)`)
+	noteStart = regexp.MustCompile(`^(?:注|说明|备注)[:：\d]`)
+)
+
+// sheet finds the titles of one sheet and reads the table under each.
+func (rd *reader) sheet(g *xlsx.Grid) {
+	var hits []titleHit
+	for r := 1; r <= g.MaxRow; r++ {
+		for c := 1; c <= g.MaxCol; c++ {
+			cell := g.At(r, c)
+			if cell.Number || cell.Text == "" {
+				continue
+			}
+			if h, ok := rd.matchTitle(cell.Text); ok {
+				h.row, h.col = r, c
+				hits = append(hits, h)
+				break
+			}
+		}
+	}
+	for i, h := range hits {
+		end := g.MaxRow
+		if i+1 < len(hits) {
+			end = hits[i+1].row - 1
+		}
+		t := rd.table(g, h, end)
+		if t == nil {
+			continue
+		}
+		if old := rd.wb.Tables[t.ID]; old != nil {
+			rd.add(model.Finding{Rule: RuleDuplicateTable, Severity: model.SevWarning, Table: t.ID, Sheet: g.Sheet,
+				Cell: xlsx.Addr(h.row, h.col), Message: fmt.Sprintf(msgDuplicateTable, h.spec.Name, old.Sheet, g.Sheet)})
+			continue
+		}
+		rd.commit(t)
+	}
+}
+
+// matchTitle recognises a title cell: the whole text, or its tail after a
+// year prefix such as "某某局2024年度", with a 公开0N表 number removed.
+func (rd *reader) matchTitle(text string) (titleHit, bool) {
+	if len(text) > 240 || !strings.Contains(text, "表") {
+		return titleHit{}, false
+	}
+	n := templates.NormalizeText(text)
+	if !strings.Contains(n, "决算") && !strings.Contains(n, "三公") {
+		return titleHit{}, false
+	}
+	h := titleHit{text: strings.TrimSpace(text)}
+	if m := numberRe.FindStringSubmatch(n); m != nil {
+		h.number = m[0]
+		n = strings.Replace(n, m[0], "", 1)
+		n = strings.ReplaceAll(n, "()", "")
+	}
+	n = templates.NormalizeLabel(n)
+	n = tableOrd.ReplaceAllString(n, "")
+	for i := 0; i < len(n); {
+		tail := n[i:]
+		if i == 0 || titlePfx.MatchString(n[:i]) {
+			for k := range rd.spec.Tables {
+				ts := &rd.spec.Tables[k]
+				if ts.MatchesTitle(tail) {
+					h.spec, h.title = ts, tail
+					return h, true
+				}
+			}
+		}
+		_, size := utf8.DecodeRuneInString(tail)
+		i += size
+	}
+	return titleHit{}, false
+}
+
+// commit stores a located table and its workbook-level facts.
+func (rd *reader) commit(t *located) {
+	rd.wb.Tables[t.ID] = t.Table
+	if rd.wb.UnitName == "" && t.dept != "" {
+		rd.wb.UnitName = t.dept
+	}
+	rd.findings = append(rd.findings, t.findings...)
+}
+
+// located is a table being read, with its findings.
+type located struct {
+	*model.Table
+	dept     string
+	findings []model.Finding
+}

@@ -1,0 +1,660 @@
+package reader
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/juesuan/juesuan/model"
+	"github.com/juesuan/juesuan/templates"
+	"github.com/juesuan/juesuan/xlsx"
+)
+
+// colRole is what a column of a located table holds.
+type colRole int
+
+const (
+	roleNone    colRole = iota // no header text
+	roleIgnore                 // 行次, 栏次
+	roleLabel                  // 项目, 科目名称
+	roleCode                   // 科目编码 (single column)
+	roleLei                    // 类 of split code columns
+	roleKuan                   // 款
+	roleXiang                  // 项
+	roleValue                  // an amount column of the spec
+	roleUnknown                // headed, but no column of the spec
+)
+
+type tcol struct {
+	col  int
+	path []string
+	role colRole
+	spec *templates.ColSpec
+	side string // 收入/支出 in balance tables
+}
+
+// tableCtx is the state of reading one table.
+type tableCtx struct {
+	*located
+	rd        *reader
+	g         *xlsx.Grid
+	ts        *templates.TableSpec
+	hit       titleHit
+	left      int
+	right     int
+	headTop   int
+	headBot   int
+	dataTop   int
+	end       int
+	lastRow   int
+	cols      []tcol
+	lanci     bool              // a 栏次 row or 行次 column is printed
+	seen      map[string]string // row key -> address of its first occurrence
+	codeAddr  map[string]string
+	rowsByKey map[string]*model.Row
+}
+
+func (t *tableCtx) add(f model.Finding) {
+	f.Table = t.ID
+	if f.Sheet == "" {
+		f.Sheet = t.g.Sheet
+	}
+	if f.Cells == nil {
+		f.Cells = []model.CellRef{}
+		if f.Cell != "" {
+			f.Cells = append(f.Cells, model.CellRef{Sheet: f.Sheet, Cell: f.Cell, Table: t.ID})
+		}
+	}
+	f.SetFingerprint()
+	t.findings = append(t.findings, f)
+}
+
+// table reads the table under title hit h, bounded by row end. It returns
+// nil when no column of the table is found under the title (a 目录 entry).
+func (rd *reader) table(g *xlsx.Grid, h titleHit, end int) *located {
+	ts := h.spec
+	t := &tableCtx{
+		located:   &located{Table: model.NewTable(ts.ID)},
+		rd:        rd,
+		g:         g,
+		ts:        ts,
+		hit:       h,
+		end:       end,
+		seen:      map[string]string{},
+		codeAddr:  map[string]string{},
+		rowsByKey: map[string]*model.Row{},
+	}
+	t.Name, t.Sheet, t.Title, t.Number = ts.Name, g.Sheet, h.text, h.number
+	t.furniture()
+	if !t.header() {
+		return nil
+	}
+	if !t.columns() {
+		return nil
+	}
+	switch ts.Kind {
+	case templates.KindBalance:
+		t.balanceRows()
+	case templates.KindCoded:
+		t.codedRows()
+	case templates.KindEcon:
+		t.econRows()
+	case templates.KindSangong:
+		t.sangongRow()
+	}
+	t.finish()
+	return t.located
+}
+
+// furniture reads the page furniture around the title: 公开0N表, unit and
+// 部门 lines. The header starts at the first other row below the title.
+func (t *tableCtx) furniture() {
+	g, h := t.g, t.hit
+	t.Unit = model.Wan
+	t.headTop = 0
+	for r := max(1, h.row-2); r <= min(t.end, h.row+4); r++ {
+		furn, any := true, false
+		for c := 1; c <= g.MaxCol; c++ {
+			text := g.Text(r, c)
+			if text == "" || (r == h.row && c == h.col) {
+				continue
+			}
+			any = true
+			n := templates.NormalizeText(text)
+			hit := false
+			if m := numberRe.FindString(n); m != "" && t.Number == "" && len(n) <= len(m)+6 {
+				t.Number, hit = m, true
+			}
+			if m := unitRe.FindStringSubmatch(n); m != nil {
+				t.Unit, hit = model.Unit(m[1]), true
+			}
+			if m := deptRe.FindStringSubmatch(n); m != nil {
+				if t.dept == "" {
+					t.dept = strings.TrimSpace(m[1])
+				}
+				hit = true
+			}
+			if !hit && r > h.row {
+				furn = false
+			}
+		}
+		if r > h.row && t.headTop == 0 && any && !furn {
+			t.headTop = r
+		}
+	}
+	if t.headTop == 0 {
+		t.headTop = h.row + 1
+		for t.headTop <= t.end && t.rowEmpty(t.headTop) {
+			t.headTop++
+		}
+	}
+}
+
+func (t *tableCtx) rowEmpty(r int) bool {
+	for c := 1; c <= t.g.MaxCol; c++ {
+		if t.g.Text(r, c) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// header finds the header rows (up to the first data-like row) and the
+// column extent, and the 栏次 row if any.
+func (t *tableCtx) header() bool {
+	g := t.g
+	t.headBot = t.headTop - 1
+	for r := t.headTop; r <= t.end && r < t.headTop+6; r++ {
+		if t.dataLike(r) {
+			break
+		}
+		t.headBot = r
+	}
+	if t.headBot < t.headTop {
+		return false
+	}
+	t.left, t.right = 0, 0
+	for c := 1; c <= g.MaxCol; c++ {
+		for r := t.headTop; r <= t.headBot; r++ {
+			if g.SpreadText(r, c) != "" {
+				if t.left == 0 {
+					t.left = c
+				}
+				t.right = c
+				break
+			}
+		}
+	}
+	if t.left == 0 {
+		return false
+	}
+	t.dataTop = t.headBot + 1
+	if t.dataTop <= t.end && t.lanciRow(t.dataTop) {
+		t.lanci = true
+		t.dataTop++
+	}
+	return true
+}
+
+// dataLike reports whether row r ends the header: a 栏次 row, an amount, a
+// code or a known row label at the left, or an empty row.
+func (t *tableCtx) dataLike(r int) bool {
+	g := t.g
+	empty := true
+	first := ""
+	for c := 1; c <= g.MaxCol; c++ {
+		cell := g.At(r, c)
+		st := g.SpreadText(r, c)
+		if st != "" {
+			empty = false
+			if first == "" {
+				first = st
+			}
+		}
+		if cell.Text == "" {
+			continue
+		}
+		if cell.Number {
+			return true
+		}
+		n := templates.NormalizeText(cell.Text)
+		if n == "栏次" {
+			return true
+		}
+		if a, ok := ParseAmount(cell.Text, false, -1); ok && !a.Blank {
+			return true
+		}
+	}
+	if empty {
+		return true
+	}
+	if _, ok := ParseCode(first); ok {
+		return true
+	}
+	return t.knownLabel(first)
+}
+
+// knownLabel reports whether text is a row label of a balance or coded
+// table (T06 and T09 headers reuse their labels, so they rely on codes).
+func (t *tableCtx) knownLabel(text string) bool {
+	ts := t.ts
+	switch ts.Kind {
+	case templates.KindCoded:
+		return t.rd.matches(ts.Total, text)
+	case templates.KindBalance:
+		for _, s := range ts.Sides {
+			for i := range s.Rows {
+				if t.rd.matches(&s.Rows[i], text) {
+					return true
+				}
+			}
+		}
+		for i := range t.rd.spec.Classes {
+			if t.rd.matches(&t.rd.spec.Classes[i], text) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// lanciRow reports a 栏次 row: the word 栏次, or only a run 1, 2, 3, ….
+func (t *tableCtx) lanciRow(r int) bool {
+	want := 1
+	for c := 1; c <= t.g.MaxCol; c++ {
+		text := templates.NormalizeText(t.g.Text(r, c))
+		if text == "" {
+			continue
+		}
+		if text == "栏次" {
+			return true
+		}
+		if text != strconv.Itoa(want) {
+			return false
+		}
+		want++
+	}
+	return want > 2
+}
+
+var labelWords = map[string]colRole{
+	"项目": roleLabel, "科目名称": roleLabel, "名称": roleLabel, "科目": roleLabel,
+	"类": roleLei, "款": roleKuan, "项": roleXiang,
+}
+
+// columns builds header paths and assigns each column a role.
+func (t *tableCtx) columns() bool {
+	g, ts := t.g, t.ts
+	assigned := map[string]int{}
+	values := 0
+	for c := t.left; c <= t.right; c++ {
+		tc := tcol{col: c}
+		for r := t.headTop; r <= t.headBot; r++ {
+			s := templates.NormalizeText(g.SpreadText(r, c))
+			if s != "" && (len(tc.path) == 0 || tc.path[len(tc.path)-1] != s) {
+				tc.path = append(tc.path, s)
+			}
+		}
+		if len(tc.path) == 0 {
+			t.cols = append(t.cols, tc)
+			continue
+		}
+		leaf := tc.path[len(tc.path)-1]
+		for _, p := range tc.path {
+			if p == "收入" || p == "支出" {
+				tc.side = p
+				break
+			}
+		}
+		switch {
+		case leaf == "行次" || leaf == "栏次":
+			tc.role = roleIgnore
+			t.lanci = true
+		case labelWords[leaf] != 0:
+			tc.role = labelWords[leaf]
+		case strings.Contains(leaf, "编码") || strings.Contains(leaf, "代码"):
+			tc.role = roleCode
+		default:
+			cs := t.matchColumn(tc)
+			key := tc.side + "|"
+			if cs != nil {
+				key += cs.Key
+			}
+			switch {
+			case cs == nil:
+				tc.role = roleUnknown
+			case assigned[key] > 0 && ts.Kind != templates.KindEcon:
+				tc.role = roleUnknown
+			default:
+				tc.role, tc.spec = roleValue, cs
+				assigned[key]++
+				values++
+			}
+		}
+		t.cols = append(t.cols, tc)
+	}
+	if values == 0 {
+		return false
+	}
+	for _, tc := range t.cols {
+		if tc.role == roleUnknown {
+			t.add(model.Finding{Rule: RuleUnknownColumn, Severity: model.SevWarning,
+				Cell:    xlsx.Addr(t.headerRowOf(tc.col), tc.col),
+				Message: fmt.Sprintf(msgUnknownColumn, strings.Join(tc.path, "/"), xlsx.Addr(t.headerRowOf(tc.col), tc.col))})
+		}
+	}
+	// Required columns.
+	check := func(side string, cs []templates.ColSpec) {
+		for i := range cs {
+			if assigned[side+"|"+cs[i].Key] == 0 && !cs[i].Optional {
+				t.add(model.Finding{Rule: RuleMissingColumn, Severity: model.SevError,
+					Cell:    xlsx.Addr(t.headTop, t.left),
+					Message: fmt.Sprintf(msgMissingColumn, cs[i].Key, ts.Name)})
+			}
+		}
+	}
+	if len(ts.Sides) > 0 {
+		for _, s := range ts.Sides {
+			check(s.Key, s.Columns)
+		}
+	} else {
+		check("", ts.Columns)
+	}
+	if ts.ID == model.T08 {
+		if v := ts.VariantOf(t.hit.title); (v != nil && v.Name == "expenditure-only") || assigned["|本年收入"] == 0 {
+			t.Variant = "expenditure-only"
+		}
+	}
+	return true
+}
+
+func (t *tableCtx) headerRowOf(c int) int {
+	for r := t.headTop; r <= t.headBot; r++ {
+		if t.g.Text(r, c) != "" {
+			return r
+		}
+	}
+	return t.headTop
+}
+
+func (t *tableCtx) matchColumn(tc tcol) *templates.ColSpec {
+	ts := t.ts
+	if len(ts.Sides) > 0 {
+		for i := range ts.Sides {
+			s := &ts.Sides[i]
+			if tc.side != s.Key {
+				continue
+			}
+			for k := range s.Columns {
+				if s.Columns[k].MatchesPath(tc.path) {
+					return &s.Columns[k]
+				}
+			}
+		}
+		return nil
+	}
+	for k := range ts.Columns {
+		if ts.Columns[k].MatchesPath(tc.path) {
+			return &ts.Columns[k]
+		}
+	}
+	return nil
+}
+
+// valueCols returns the amount columns, optionally of one side.
+func (t *tableCtx) valueCols(side string) []tcol {
+	var out []tcol
+	for _, tc := range t.cols {
+		if tc.role == roleValue && (side == "" || tc.side == side) {
+			out = append(out, tc)
+		}
+	}
+	return out
+}
+
+// isNote reports a footnote or explanation line starting at row r.
+func (t *tableCtx) isNote(r int) (string, bool) {
+	for c := t.left; c <= t.right; c++ {
+		text := t.g.Text(r, c)
+		if text == "" {
+			continue
+		}
+		n := templates.NormalizeText(text)
+		if noteStart.MatchString(n) || t.isEmptyNote(text) {
+			return strings.TrimSpace(text), true
+		}
+		return "", false
+	}
+	return "", false
+}
+
+// scanNotes records the empty-table statement below the data, if any.
+func (t *tableCtx) scanNotes(from int) {
+	for r := from; r <= t.end; r++ {
+		for c := t.left; c <= t.right; c++ {
+			text := t.g.Text(r, c)
+			if text != "" && t.isEmptyNote(text) {
+				t.EmptyNote = strings.TrimSpace(text)
+				return
+			}
+		}
+	}
+}
+
+// addRow registers a data row, reporting duplicates.
+func (t *tableCtx) addRow(row *model.Row, addr string) bool {
+	if first, dup := t.seen[row.Key]; dup {
+		t.add(model.Finding{Rule: RuleDuplicateRow, Severity: model.SevError, Cell: addr,
+			Cells:   []model.CellRef{{Sheet: t.g.Sheet, Cell: first, Table: t.ID}, {Sheet: t.g.Sheet, Cell: addr, Table: t.ID}},
+			Message: fmt.Sprintf(msgDuplicateRow, row.Key, first, addr)})
+		return false
+	}
+	t.seen[row.Key] = addr
+	t.Rows = append(t.Rows, row)
+	t.rowsByKey[row.Key] = row
+	if row.Code != "" {
+		t.codeAddr[row.Code] = addr
+	}
+	t.lastRow = max(t.lastRow, row.SheetRow)
+	return true
+}
+
+// cell reads the amount at r, c into the table under row key and column.
+func (t *tableCtx) cell(r, c int, row *model.Row, cs *templates.ColSpec, rowDerived bool) {
+	gc := t.g.At(r, c)
+	addr := xlsx.Addr(r, c)
+	a, st := parseAmount(gc.Text, gc.Number, gc.Decimals)
+	mc := &model.Cell{Key: model.Key{Table: t.ID, Row: row.Key, Col: cs.Key}, Sheet: t.g.Sheet, Addr: addr,
+		Raw: gc.Text, Derived: rowDerived || cs.Derived, Formula: gc.Formula}
+	if gc.HasFormula && mc.Formula == "" {
+		mc.Formula = "(shared)"
+	}
+	switch {
+	case gc.Error:
+		st = amountBad
+	case gc.HasFormula && gc.Text == "":
+		// A formula without a cached value (never calculated): treat as blank.
+		a, st = Amount{Blank: true, Decimals: 2}, amountOK
+	}
+	switch st {
+	case amountOK:
+		mc.Value, mc.Blank, mc.Decimals = a.Value, a.Blank, a.Decimals
+		if a.Value.IsNegative() {
+			t.add(model.Finding{Rule: RuleNegative, Severity: model.SevWarning, Cell: addr,
+				Cells:   []model.CellRef{{Sheet: t.g.Sheet, Cell: addr, Value: a.Value.String(), Table: t.ID, Row: row.Key, Col: cs.Key}},
+				Message: fmt.Sprintf(msgNegative, gc.Text, addr)})
+		}
+	case amountTooPrecise:
+		mc.Decimals = 2
+		t.add(model.Finding{Rule: RuleNonNumeric, Severity: model.SevError, Cell: addr, Actual: clip(gc.Text),
+			Message: fmt.Sprintf(msgTooPrecise, clip(gc.Text), addr, maxDecimals)})
+	case amountTooLarge:
+		mc.Decimals = 2
+		t.add(model.Finding{Rule: RuleNonNumeric, Severity: model.SevError, Cell: addr, Actual: clip(gc.Text),
+			Message: fmt.Sprintf(msgTooLarge, clip(gc.Text), addr)})
+	default:
+		mc.Decimals = 2
+		t.add(model.Finding{Rule: RuleNonNumeric, Severity: model.SevError, Cell: addr, Actual: clip(gc.Text),
+			Message: fmt.Sprintf(msgNonNumeric, clip(gc.Text), addr)})
+	}
+	t.SetCell(mc)
+}
+
+// hasAmount reports whether any of the columns holds a non-blank value in row r.
+func (t *tableCtx) hasAmount(r int, cols []tcol) bool {
+	for _, tc := range cols {
+		text := t.g.Text(r, tc.col)
+		if a, ok := ParseAmount(text, t.g.At(r, tc.col).Number, -1); !ok || !a.Blank {
+			return true
+		}
+	}
+	return false
+}
+
+func (t *tableCtx) unknownRow(r, c int, label string) {
+	addr := xlsx.Addr(r, c)
+	t.add(model.Finding{Rule: RuleUnknownRow, Severity: model.SevWarning, Cell: addr,
+		Message: fmt.Sprintf(msgUnknownRow, label, addr)})
+}
+
+// finish sets range and style and runs the code checks.
+func (t *tableCtx) finish() {
+	last := max(t.lastRow, t.headBot)
+	top := min(t.hit.row, t.headTop)
+	left := min(t.left, t.hit.col)
+	if m, ok := t.g.MergeAt(t.hit.row, t.hit.col); ok {
+		left = min(left, m.Left)
+	}
+	t.Range = xlsx.RangeAddr(top, left, last, t.right)
+	split := false
+	single := false
+	for _, tc := range t.cols {
+		switch tc.role {
+		case roleLei, roleKuan, roleXiang:
+			split = true
+		case roleCode:
+			single = true
+		}
+	}
+	t.Style = model.StyleShanghai
+	// 公开0N表, 栏次 and 行次 are MOF furniture; code columns are not a
+	// style marker (Shanghai documents print both encodings, spec §2.2).
+	_, _ = single, split
+	if t.Number != "" || t.lanci {
+		t.Style = model.StyleMOF
+	}
+	if t.Number != "" {
+		if m := numberRe.FindStringSubmatch(t.Number); m != nil {
+			if n, _ := strconv.Atoi(m[1]); n != t.ts.Number {
+				t.add(model.Finding{Rule: RuleNumberMismatch, Severity: model.SevWarning, Cell: xlsx.Addr(t.hit.row, t.hit.col),
+					Message: fmt.Sprintf(msgNumberMismatch, t.Number, t.hit.text, t.ts.NumberLabel())})
+			}
+		}
+	}
+	if v := t.ts.VariantOf(t.hit.title); v != nil {
+		note := ""
+		if v.Note != "" {
+			note = "（" + v.Note + "）"
+		}
+		t.add(model.Finding{Rule: RuleTitleVariant, Severity: model.SevWarning, Cell: xlsx.Addr(t.hit.row, t.hit.col),
+			Message: fmt.Sprintf(msgTitleVariant, t.hit.text, note, t.ts.Name)})
+	}
+	if t.ts.Kind == templates.KindCoded || t.ts.Kind == templates.KindEcon {
+		t.checkCodes()
+		t.markSubtotals()
+	}
+	t.scanNotes(t.dataTop)
+}
+
+// checkCodes reports orphan codes (R02.4) and catalog mismatches.
+func (t *tableCtx) checkCodes() {
+	for _, row := range t.Rows {
+		if row.Code == "" {
+			continue
+		}
+		addr := t.codeAddr[row.Code]
+		if p := codeParent(row.Code); p != "" && t.rowsByKey[p] == nil {
+			level := "类"
+			if len(p) == 5 {
+				level = "款"
+			}
+			t.add(model.Finding{Rule: RuleOrphanCode, Severity: model.SevError, Cell: addr,
+				Message: fmt.Sprintf(msgOrphanCode, row.Code, level, p)})
+		}
+		entries := t.rd.cat.Lookup(row.Code)
+		if len(entries) == 0 {
+			t.add(model.Finding{Rule: RuleCatalog, Severity: model.SevWarning, Cell: addr,
+				Message: fmt.Sprintf(msgUnknownCode, row.Code, addr)})
+			continue
+		}
+		if row.Label == "" {
+			continue
+		}
+		name := templates.NormalizeLabel(row.Label)
+		confirmed := false
+		match := false
+		for _, e := range entries {
+			if templates.NormalizeLabel(e.Name) == name {
+				match = true
+			}
+			confirmed = confirmed || e.Confirmed
+		}
+		if !match {
+			sev := model.SevInfo
+			if confirmed {
+				sev = model.SevWarning
+			}
+			t.add(model.Finding{Rule: RuleCatalog, Severity: sev, Cell: addr,
+				Message: fmt.Sprintf(msgNameMismatch, row.Code, row.Label, entries[0].Name, addr)})
+		}
+	}
+}
+
+// markSubtotals flags as derived the cells of totals and of code rows whose
+// children are printed (a 类 is the sum of its 款, a 款 of its 项).
+func (t *tableCtx) markSubtotals() {
+	parents := map[string]bool{}
+	for _, row := range t.Rows {
+		if p := codeParent(row.Code); p != "" {
+			parents[p] = true
+		}
+	}
+	for _, c := range t.Cells() {
+		row := t.rowsByKey[c.Row]
+		if row == nil {
+			continue
+		}
+		if (row.Code == "" && row.Key != "") || parents[row.Code] {
+			c.Derived = true
+		}
+	}
+}
+
+// emptyNoteFallback also accepts the 没有…故本表无数据 wording of spec §3.7
+// that the tables.yaml patterns of T07/T08 (which require 无 before the
+// fund name) miss.
+var emptyNoteFallback = map[model.TableID]*regexp.Regexp{
+	model.T07: regexp.MustCompile(`(?:无|没有).{0,30}政府性基金.{0,40}(?:为空表|无数据)`),
+	model.T08: regexp.MustCompile(`(?:无|没有).{0,30}国有资本经营.{0,40}(?:为空表|无数据)`),
+	model.T09: regexp.MustCompile(`(?:无|没有).{0,30}"三公".{0,40}(?:为空表|无数据|支出)`),
+}
+
+func (t *tableCtx) isEmptyNote(text string) bool {
+	if t.ts.IsEmptyNote(text) {
+		return true
+	}
+	re := emptyNoteFallback[t.ID]
+	return re != nil && re.MatchString(templates.NormalizeText(text))
+}
+
+// clip shortens cell text quoted in messages (a hostile cell may hold MiBs).
+func clip(s string) string {
+	const n = 40
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n]) + "…"
+}

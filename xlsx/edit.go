@@ -1,0 +1,51 @@
+package xlsx
+
+import (
+	"bytes"
+	"fmt"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// CellEdit is one change EditForTest applies: Value nil clears the cell; a
+// string writes a text cell; int/float64 write a number. A Formula is set
+// after the value; excelize writes no cached result for it.
+type CellEdit struct {
+	Sheet, Cell string
+	Value       any
+	Formula     string
+}
+
+// EditForTest applies edits to an .xlsx held in memory and returns the new
+// file. It exists so tests outside this package (the only one allowed to
+// use excelize) can mutate generated workbooks; production code never
+// calls it.
+func EditForTest(data []byte, edits ...CellEdit) ([]byte, error) {
+	f, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("edit: open: %w", err)
+	}
+	defer f.Close()
+	for _, e := range edits {
+		var err error
+		switch v := e.Value.(type) {
+		case nil:
+			err = f.SetCellValue(e.Sheet, e.Cell, nil)
+		case string:
+			err = f.SetCellStr(e.Sheet, e.Cell, v)
+		default:
+			err = f.SetCellValue(e.Sheet, e.Cell, v)
+		}
+		if err == nil && e.Formula != "" {
+			err = f.SetCellFormula(e.Sheet, e.Cell, e.Formula)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("edit %s!%s: %w", e.Sheet, e.Cell, err)
+		}
+	}
+	var buf bytes.Buffer
+	if _, err := f.WriteTo(&buf); err != nil {
+		return nil, fmt.Errorf("edit: write: %w", err)
+	}
+	return buf.Bytes(), nil
+}

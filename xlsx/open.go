@@ -1,0 +1,273 @@
+package xlsx
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"path"
+	"strings"
+
+	"github.com/juesuan/juesuan/model"
+	"github.com/xuri/excelize/v2"
+)
+
+// Limits bound what one upload may cost. Zero fields take the default.
+type Limits struct {
+	MaxBytes     int64 // size of the upload
+	UnzipSize    int64 // total unzipped size of all parts
+	UnzipXMLSize int64 // unzipped size of any one part
+	MaxSheets    int   // worksheets in the workbook
+	MaxRows      int   // last non-empty row scanned per sheet
+	MaxCols      int   // last non-empty column scanned per sheet
+	MaxCells     int   // non-empty cells (and merged ranges) per sheet
+}
+
+// DefaultLimits are generous for real nine-table workbooks (a few hundred
+// rows) and small enough to keep one request within tens of MiB.
+func DefaultLimits() Limits {
+	return Limits{
+		MaxBytes:     20 << 20,
+		UnzipSize:    64 << 20,
+		UnzipXMLSize: 16 << 20,
+		MaxSheets:    64,
+		MaxRows:      5000,
+		MaxCols:      256,
+		MaxCells:     200000,
+	}
+}
+
+func (l Limits) withDefaults() Limits {
+	d := DefaultLimits()
+	if l.MaxBytes <= 0 {
+		l.MaxBytes = d.MaxBytes
+	}
+	if l.UnzipSize <= 0 {
+		l.UnzipSize = d.UnzipSize
+	}
+	if l.UnzipXMLSize <= 0 {
+		l.UnzipXMLSize = d.UnzipXMLSize
+	}
+	if l.UnzipXMLSize > l.UnzipSize {
+		l.UnzipXMLSize = l.UnzipSize
+	}
+	if l.MaxSheets <= 0 {
+		l.MaxSheets = d.MaxSheets
+	}
+	if l.MaxRows <= 0 {
+		l.MaxRows = d.MaxRows
+	}
+	if l.MaxCols <= 0 {
+		l.MaxCols = d.MaxCols
+	}
+	if l.MaxCells <= 0 {
+		l.MaxCells = d.MaxCells
+	}
+	return l
+}
+
+var (
+	oleMagic = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
+	// The directory of an OLE2 file stores stream names in UTF-16LE; an
+	// encrypted OOXML workbook is an OLE2 file with an EncryptionInfo stream.
+	encryptionInfoUTF16 = utf16le("EncryptionInfo")
+)
+
+func utf16le(s string) []byte {
+	b := make([]byte, 0, 2*len(s))
+	for _, r := range s {
+		b = append(b, byte(r), byte(r>>8))
+	}
+	return b
+}
+
+// Open reads a workbook from r within lim. Every failure is a *model.Error
+// with a Chinese message: ETooLarge, ETooMany, EXLS, EEncrypted, ENotXLSX
+// or ECorrupt.
+func Open(r io.Reader, lim Limits) (*Book, error) {
+	lim = lim.withDefaults()
+	data, err := io.ReadAll(io.LimitReader(r, lim.MaxBytes+1))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return nil, model.Errorf(model.ETooLarge, err, "文件超过大小上限（%s）。", humanBytes(lim.MaxBytes))
+		}
+		return nil, model.Errorf(model.ECorrupt, err, "读取上传文件失败。")
+	}
+	return OpenBytes(data, lim)
+}
+
+// OpenBytes is Open for a workbook already in memory.
+func OpenBytes(data []byte, lim Limits) (*Book, error) {
+	lim = lim.withDefaults()
+	if int64(len(data)) > lim.MaxBytes {
+		return nil, model.Errorf(model.ETooLarge, nil, "文件超过大小上限（%s）。", humanBytes(lim.MaxBytes))
+	}
+	switch {
+	case len(data) == 0:
+		return nil, model.Errorf(model.ENotXLSX, nil, "文件为空，请上传 .xlsx 格式的决算公开表。")
+	case bytes.HasPrefix(data, oleMagic):
+		if bytes.Contains(data, encryptionInfoUTF16) {
+			return nil, model.Errorf(model.EEncrypted, nil, "文件设置了打开密码，请在 Excel/WPS 中取消密码后再上传。")
+		}
+		return nil, model.Errorf(model.EXLS, nil, "这是旧版 .xls 文件，请在 Excel/WPS 中另存为 .xlsx 后再上传")
+	case !bytes.HasPrefix(data, []byte("PK")):
+		return nil, model.Errorf(model.ENotXLSX, nil, "不是 .xlsx 文件，请上传 Excel/WPS 保存的 .xlsx 格式决算公开表。")
+	}
+	if err := checkZip(data, lim); err != nil {
+		return nil, err
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
+		UnzipSizeLimit:    lim.UnzipSize,
+		UnzipXMLSizeLimit: lim.UnzipXMLSize,
+	})
+	if err != nil {
+		if strings.Contains(err.Error(), "unzip size") {
+			return nil, model.Errorf(model.ETooLarge, err, "文件解压后超过大小上限（%s）。", humanBytes(lim.UnzipSize))
+		}
+		return nil, model.Errorf(model.ECorrupt, err, "文件已损坏，无法作为 .xlsx 打开，请在 Excel/WPS 中重新保存后上传。")
+	}
+	b := &Book{f: f, lim: lim, grids: map[string]*Grid{}}
+	if err := b.loadSheets(); err != nil {
+		_ = f.Close()
+		return nil, err
+	}
+	return b, nil
+}
+
+// checkZip walks the zip directory before excelize does, so oversized parts
+// are refused instead of being spilled to temporary files, and so a broken
+// archive is reported as such.
+func checkZip(data []byte, lim Limits) error {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return model.Errorf(model.ECorrupt, err, "文件已损坏（压缩包结构不完整），请在 Excel/WPS 中重新保存后上传。")
+	}
+	var total uint64
+	sheets := 0
+	for _, zf := range zr.File {
+		size := zf.UncompressedSize64
+		total += size
+		if size > uint64(lim.UnzipXMLSize) {
+			return model.Errorf(model.ETooLarge, nil, "文件中的部件 %s 解压后超过大小上限（%s）。", zf.Name, humanBytes(lim.UnzipXMLSize))
+		}
+		if total > uint64(lim.UnzipSize) {
+			return model.Errorf(model.ETooLarge, nil, "文件解压后超过大小上限（%s）。", humanBytes(lim.UnzipSize))
+		}
+		if strings.HasPrefix(strings.ToLower(zf.Name), "xl/worksheets/") && strings.HasSuffix(strings.ToLower(zf.Name), ".xml") {
+			sheets++
+		}
+	}
+	if sheets > lim.MaxSheets {
+		return model.Errorf(model.ETooMany, nil, "工作表数量（%d）超过上限（%d）。", sheets, lim.MaxSheets)
+	}
+	if len(zr.File) > 4*lim.MaxSheets+64 {
+		return model.Errorf(model.ETooMany, nil, "文件包含的部件过多（%d 个）。", len(zr.File))
+	}
+	return nil
+}
+
+func humanBytes(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/1024)
+	}
+	return fmt.Sprintf("%d 字节", n)
+}
+
+// part returns the unzipped bytes of a package part.
+func (b *Book) part(name string) ([]byte, bool) {
+	v, ok := b.f.Pkg.Load(name)
+	if !ok {
+		return nil, false
+	}
+	bs, ok := v.([]byte)
+	return bs, ok
+}
+
+type xmlRels struct {
+	Rels []struct {
+		ID     string `xml:"Id,attr"`
+		Type   string `xml:"Type,attr"`
+		Target string `xml:"Target,attr"`
+	} `xml:"Relationship"`
+}
+
+type xmlWorkbook struct {
+	Sheets []struct {
+		Name  string `xml:"name,attr"`
+		State string `xml:"state,attr"`
+		RID   string `xml:"http://schemas.openxmlformats.org/officeDocument/2006/relationships id,attr"`
+	} `xml:"sheets>sheet"`
+}
+
+// loadSheets resolves sheet names to their parts from workbook.xml and its
+// relationships (the same path excelize takes), in workbook order.
+func (b *Book) loadSheets() error {
+	wbPath := "xl/workbook.xml"
+	if raw, ok := b.part("_rels/.rels"); ok {
+		var rels xmlRels
+		if err := xml.Unmarshal(raw, &rels); err == nil {
+			for _, r := range rels.Rels {
+				if strings.HasSuffix(r.Type, "/officeDocument") {
+					wbPath = strings.TrimPrefix(r.Target, "/")
+				}
+			}
+		}
+	}
+	raw, ok := b.part(wbPath)
+	if !ok {
+		return model.Errorf(model.ECorrupt, nil, "文件缺少工作簿部件（%s），不是有效的 .xlsx 文件。", wbPath)
+	}
+	var wb xmlWorkbook
+	if err := xml.Unmarshal(raw, &wb); err != nil {
+		return model.Errorf(model.ECorrupt, err, "工作簿部件（%s）已损坏。", wbPath)
+	}
+	dir := path.Dir(wbPath)
+	targets := map[string]string{}
+	if raw, ok := b.part(dir + "/_rels/" + path.Base(wbPath) + ".rels"); ok {
+		var rels xmlRels
+		if err := xml.Unmarshal(raw, &rels); err != nil {
+			return model.Errorf(model.ECorrupt, err, "工作簿关系部件已损坏。")
+		}
+		for _, r := range rels.Rels {
+			t := r.Target
+			if strings.HasPrefix(t, "/") {
+				t = t[1:]
+			} else {
+				t = path.Clean(dir + "/" + t)
+			}
+			targets[r.ID] = t
+		}
+	}
+	if len(wb.Sheets) > b.lim.MaxSheets {
+		return model.Errorf(model.ETooMany, nil, "工作表数量（%d）超过上限（%d）。", len(wb.Sheets), b.lim.MaxSheets)
+	}
+	b.sheets = b.sheets[:0]
+	b.paths = map[string]string{}
+	for _, s := range wb.Sheets {
+		b.sheets = append(b.sheets, SheetInfo{Name: s.Name, Hidden: s.State == "hidden" || s.State == "veryHidden"})
+		b.paths[s.Name] = targets[s.RID]
+	}
+	return nil
+}
+
+// Sheets returns the sheet names in workbook order, hidden ones included.
+func (b *Book) Sheets() []string {
+	out := make([]string, len(b.sheets))
+	for i, s := range b.sheets {
+		out[i] = s.Name
+	}
+	return out
+}
+
+// SheetInfos returns the sheets in workbook order with their visibility.
+func (b *Book) SheetInfos() []SheetInfo { return append([]SheetInfo(nil), b.sheets...) }
+
+// Close releases temporary files excelize may hold.
+func (b *Book) Close() error { return b.f.Close() }
