@@ -1,0 +1,358 @@
+package check
+
+import (
+	"strings"
+
+	"github.com/juesuan/juesuan/model"
+)
+
+// tindex is what binding needs to know about one table, built once per
+// workbook so that every lookup is a map access (no quadratic scans).
+type tindex struct {
+	t        *model.Table
+	rows     []string // every row key that holds cells, sheet order
+	rowOf    map[string]*model.Row
+	codes    []string
+	level    [4][]string // 1 类, 2 款, 3 项
+	children map[string][]string
+	cols     []string
+	hasCol   map[string]bool
+	rowCells map[string][]*model.Cell
+}
+
+type windex struct {
+	wb     *model.Workbook
+	tables map[model.TableID]*tindex
+}
+
+func newIndex(wb *model.Workbook) *windex {
+	w := &windex{wb: wb, tables: map[model.TableID]*tindex{}}
+	if wb == nil {
+		return w
+	}
+	for _, t := range wb.Located() {
+		ti := &tindex{t: t, rowOf: map[string]*model.Row{}, children: map[string][]string{},
+			hasCol: map[string]bool{}, rowCells: map[string][]*model.Cell{}}
+		for _, r := range t.Rows {
+			if _, dup := ti.rowOf[r.Key]; !dup {
+				ti.rowOf[r.Key] = r
+			}
+		}
+		for _, c := range t.Columns {
+			if !ti.hasCol[c.Key] {
+				ti.hasCol[c.Key] = true
+				ti.cols = append(ti.cols, c.Key)
+			}
+		}
+		for _, c := range t.Cells() {
+			if _, ok := ti.rowCells[c.Row]; !ok {
+				ti.rows = append(ti.rows, c.Row)
+			}
+			ti.rowCells[c.Row] = append(ti.rowCells[c.Row], c)
+			if !ti.hasCol[c.Col] {
+				ti.hasCol[c.Col] = true
+				ti.cols = append(ti.cols, c.Col)
+			}
+		}
+		// Rows printed without cells still count as rows of the table.
+		for _, r := range t.Rows {
+			if _, ok := ti.rowCells[r.Key]; !ok {
+				ti.rowCells[r.Key] = nil
+				ti.rows = append(ti.rows, r.Key)
+			}
+		}
+		for _, k := range ti.rows {
+			code := codeOf(k, ti.rowOf[k])
+			if code == "" {
+				continue
+			}
+			ti.codes = append(ti.codes, code)
+			lv := levelOf(code)
+			ti.level[lv] = append(ti.level[lv], code)
+			if p := parentOf(code); p != "" {
+				ti.children[p] = append(ti.children[p], code)
+			}
+		}
+		w.tables[t.ID] = ti
+	}
+	return w
+}
+
+func codeOf(key string, r *model.Row) string {
+	if r != nil && r.Code != "" {
+		return r.Code
+	}
+	if levelOf(key) == 0 {
+		return ""
+	}
+	return key
+}
+
+// levelOf: 3 digits 类, 5 款, 7 项; 0 for anything else.
+func levelOf(code string) int {
+	for _, ch := range code {
+		if ch < '0' || ch > '9' {
+			return 0
+		}
+	}
+	switch len(code) {
+	case 3:
+		return 1
+	case 5:
+		return 2
+	case 7:
+		return 3
+	}
+	return 0
+}
+
+func parentOf(code string) string {
+	switch levelOf(code) {
+	case 2:
+		return code[:3]
+	case 3:
+		return code[:5]
+	}
+	return ""
+}
+
+// matchPattern matches a literal set item: "*01" suffix, "20805*" prefix,
+// otherwise equality.
+func matchPattern(pat, s string) bool {
+	switch {
+	case strings.HasPrefix(pat, "*"):
+		return strings.HasSuffix(s, pat[1:])
+	case strings.HasSuffix(pat, "*"):
+		return strings.HasPrefix(s, pat[:len(pat)-1])
+	}
+	return pat == s
+}
+
+type env map[string]string
+
+func (e env) word(w string) string {
+	if v, ok := e[w]; ok {
+		return v
+	}
+	if strings.Contains(w, "/") {
+		parts := strings.Split(w, "/")
+		for i, p := range parts {
+			if v, ok := e[p]; ok {
+				parts[i] = v
+			}
+		}
+		return strings.Join(parts, "/")
+	}
+	return w
+}
+
+func (w *windex) evalSet(s setExpr, e env) []string {
+	var out []string
+	for i, a := range s.atoms {
+		items := w.evalAtom(a, e)
+		if i == 0 {
+			out = items
+			continue
+		}
+		switch s.ops[i-1] {
+		case "∪":
+			seen := make(map[string]bool, len(out))
+			for _, x := range out {
+				seen[x] = true
+			}
+			for _, x := range items {
+				if !seen[x] {
+					seen[x] = true
+					out = append(out, x)
+				}
+			}
+		case "-":
+			var keep []string
+			drops := make(map[string]bool, len(items))
+			for _, y := range items {
+				drops[y] = true
+			}
+			for _, x := range out {
+				drop := false
+				if a.fn == "lit" {
+					for _, p := range a.lits {
+						if matchPattern(p, x) {
+							drop = true
+							break
+						}
+					}
+				} else {
+					drop = drops[x]
+				}
+				if !drop {
+					keep = append(keep, x)
+				}
+			}
+			out = keep
+		}
+	}
+	return out
+}
+
+func (w *windex) evalAtom(a setAtom, e env) []string {
+	if a.fn == "lit" {
+		out := make([]string, len(a.lits))
+		for i, l := range a.lits {
+			out[i] = e.word(l)
+		}
+		return out
+	}
+	ti := w.tables[a.table]
+	if ti == nil {
+		return nil
+	}
+	switch a.fn {
+	case "rows":
+		return ti.rows
+	case "codes":
+		return ti.codes
+	case "类":
+		return ti.level[1]
+	case "款":
+		return ti.level[2]
+	case "项":
+		return ti.level[3]
+	case "cols":
+		return ti.cols
+	case "parents":
+		var out []string
+		for _, c := range ti.codes {
+			if len(ti.children[c]) > 0 {
+				out = append(out, c)
+			}
+		}
+		return out
+	case "children":
+		return ti.children[e[a.arg]]
+	}
+	return nil
+}
+
+// bindCtx is the binding state for one workbook (and its prior year).
+type bindCtx struct {
+	cur, prior *windex
+	readerSeen map[string]bool // reader findings by rule|sheet!cell, built on first use
+}
+
+func (b *bindCtx) idx(prior bool) *windex {
+	if prior {
+		return b.prior
+	}
+	return b.cur
+}
+
+func (b *bindCtx) cell(t Term) *model.Cell {
+	w := b.idx(t.prior)
+	if w == nil {
+		return nil
+	}
+	return w.wb.Cell(t.Key)
+}
+
+func (b *bindCtx) terms(s sumExpr, e env) ([]Term, bool) {
+	var out []Term
+	for _, t := range s {
+		if t.ref == nil {
+			continue // a constant (only 0 is meaningful in equations)
+		}
+		r := t.ref
+		if r.table.narrative {
+			return nil, false
+		}
+		if r.table.prior && b.prior == nil {
+			return nil, false
+		}
+		col := e.word(r.col)
+		if r.rows != nil {
+			for _, row := range b.idx(r.table.prior).evalSet(*r.rows, e) {
+				out = append(out, Term{Key: model.Key{Table: r.table.id, Row: row, Col: col}, Sign: t.sign, prior: r.table.prior})
+			}
+			continue
+		}
+		out = append(out, Term{Key: model.Key{Table: r.table.id, Row: e.word(r.row), Col: col}, Sign: t.sign, prior: r.table.prior})
+	}
+	return out, true
+}
+
+func bind(rules []*Rule, wb, prior *model.Workbook) []Equation {
+	b := &bindCtx{cur: newIndex(wb)}
+	if prior != nil {
+		b.prior = newIndex(prior)
+	}
+	return b.bind(rules)
+}
+
+func (b *bindCtx) bind(rules []*Rule) []Equation {
+	var out []Equation
+	for _, r := range rules {
+		for _, cl := range r.clauses {
+			if cl.pred != nil {
+				continue
+			}
+			// Conditions do not use loop variables (the parser checks), so
+			// they are evaluated once per clause.
+			if !b.holds(cl.when, env{}) {
+				continue
+			}
+			b.each(cl, 0, env{}, func(e env) {
+				sides := make([][]Term, len(cl.sums))
+				for i, s := range cl.sums {
+					ts, ok := b.terms(s, e)
+					if !ok {
+						return
+					}
+					sides[i] = ts
+				}
+				where := b.where(cl, e)
+				for i, op := range cl.ops {
+					eq := Equation{Rule: r, Op: op, Left: sides[i], Right: sides[i+1], Where: where}
+					if b.anyCell(eq) {
+						out = append(out, eq)
+					}
+				}
+			})
+		}
+	}
+	return out
+}
+
+func (b *bindCtx) where(cl *clause, e env) string {
+	var parts []string
+	for _, bd := range cl.binds {
+		parts = append(parts, e[bd.name])
+	}
+	return strings.Join(parts, "，")
+}
+
+func (b *bindCtx) anyCell(eq Equation) bool {
+	for _, t := range eq.Left {
+		if b.cell(t) != nil {
+			return true
+		}
+	}
+	for _, t := range eq.Right {
+		if b.cell(t) != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// each calls f once per combination of the clause's binders.
+func (b *bindCtx) each(cl *clause, i int, e env, f func(env)) {
+	if i == len(cl.binds) {
+		f(e)
+		return
+	}
+	bd := cl.binds[i]
+	for _, v := range b.cur.evalSet(bd.set, e) {
+		e[bd.name] = v
+		b.each(cl, i+1, e, f)
+	}
+	delete(e, bd.name)
+}

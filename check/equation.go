@@ -1,0 +1,61 @@
+// Package check evaluates the consistency rules (审核公式) of the nine
+// tables against a model.Workbook. Rules are data (templates/rules/*.rules):
+// they are parsed once (Load), bound to one workbook's cells (Bind) and
+// evaluated with the rounding tolerance of spec §5.0 (Check). Parsing,
+// binding and evaluation are separate so that fill can reuse the bound
+// equations as 运算公式.
+package check
+
+import (
+	"github.com/juesuan/juesuan/model"
+)
+
+// Rule classes (spec §5.0).
+const (
+	ClassCertain     = "CERTAIN"
+	ClassCertainIneq = "CERTAIN-INEQ"
+	ClassConditional = "CONDITIONAL"
+	ClassUsual       = "USUAL"
+	ClassStructure   = "STRUCTURE"
+)
+
+// Rule is one declaration of the rule files.
+type Rule struct {
+	ID       string         `json:"id"`
+	Severity model.Severity `json:"severity"`
+	Class    string         `json:"class"`          // CERTAIN | CERTAIN-INEQ | CONDITIONAL | USUAL | STRUCTURE
+	Message  string         `json:"message"`        // Chinese
+	Expr     string         `json:"expr"`           // source text, accountant-readable
+	When     string         `json:"when,omitempty"` // condition source, "" if none
+	Fill     bool           `json:"fill"`           // usable as 运算公式 by the fill stage
+
+	clauses []*clause
+}
+
+// Term is one operand of an equation.
+type Term struct {
+	Key  model.Key
+	Sign int // +1 or -1
+
+	prior bool // the cell is in the prior year's workbook
+}
+
+// Prior reports whether the term refers to the prior year's workbook.
+func (t Term) Prior() bool { return t.prior }
+
+// Equation is one rule bound to concrete cells: Left Op Right. For "="
+// rules whose Left is a single term, Left is the total (a fill target).
+type Equation struct {
+	Rule        *Rule
+	Op          string // "=", "<=", ">="
+	Left, Right []Term
+	Where       string // readable binding, e.g. "201" or "基本支出"
+}
+
+// Load returns the embedded rule set, parsed.
+func Load() ([]*Rule, error) { return loadEmbedded() }
+
+// Bind binds rules to the workbook's cells once. CONDITIONAL rules whose
+// condition fails produce no equations; predicate (STRUCTURE) rules and
+// rules that need the prior year's workbook produce none either.
+func Bind(rules []*Rule, wb *model.Workbook) []Equation { return bind(rules, wb, nil) }

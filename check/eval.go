@@ -1,0 +1,412 @@
+package check
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/juesuan/juesuan/model"
+	"github.com/shopspring/decimal"
+)
+
+// Options control a check run.
+type Options struct {
+	// Exact compares with exact decimal equality (no 尾差 tolerance).
+	Exact bool
+	// Prior is last year's workbook for the cross-year rules (Y1–Y5).
+	Prior *model.Workbook
+}
+
+// Checker holds the rules bound to one workbook: bind once, run many times.
+type Checker struct {
+	b     *bindCtx
+	rules []*Rule
+	eqs   []Equation
+	exact bool
+}
+
+// NewChecker binds rules to wb (and opt.Prior).
+func NewChecker(wb *model.Workbook, rules []*Rule, opt Options) *Checker {
+	if wb == nil {
+		wb = &model.Workbook{}
+	}
+	b := &bindCtx{cur: newIndex(wb)}
+	if opt.Prior != nil {
+		b.prior = newIndex(opt.Prior)
+	}
+	return &Checker{b: b, rules: rules, eqs: b.bind(rules), exact: opt.Exact || AutoExact(wb)}
+}
+
+// Equations returns the bound equations.
+func (c *Checker) Equations() []Equation { return c.eqs }
+
+// Exact reports whether the run compares exactly.
+func (c *Checker) Exact() bool { return c.exact }
+
+// Check binds rules to wb and evaluates them; the findings are unsorted
+// (model.NewReport sorts them).
+func Check(wb *model.Workbook, rules []*Rule, opt Options) []model.Finding {
+	return NewChecker(wb, rules, opt).Run()
+}
+
+// Run evaluates every bound equation and predicate against the current
+// cell values.
+func (c *Checker) Run() []model.Finding {
+	out := []model.Finding{}
+	seen := map[string]bool{}
+	add := func(f model.Finding) {
+		if c.b.readerAt(f.Rule, f.Sheet, f.Cell) {
+			return
+		}
+		f.SetFingerprint()
+		if seen[f.Fingerprint+string(f.Severity)] {
+			return
+		}
+		seen[f.Fingerprint+string(f.Severity)] = true
+		out = append(out, f)
+	}
+	for i := range c.eqs {
+		if f, ok := c.evalEq(&c.eqs[i]); ok {
+			add(f)
+		}
+	}
+	for _, r := range c.rules {
+		for _, cl := range r.clauses {
+			if cl.pred == nil {
+				continue
+			}
+			if !c.b.holds(cl.when, env{}) {
+				continue
+			}
+			for _, f := range c.b.predFindings(r, cl) {
+				add(f)
+			}
+		}
+	}
+	return out
+}
+
+// AutoExact reports whether every located table is in 元 with values that
+// are whole cents: such figures are exact, so no 尾差 is allowed.
+func AutoExact(wb *model.Workbook) bool {
+	if wb == nil {
+		return false
+	}
+	ts := wb.Located()
+	if len(ts) == 0 {
+		return false
+	}
+	hundred := decimal.NewFromInt(100)
+	for _, t := range ts {
+		if t.Unit != model.Yuan {
+			return false
+		}
+		for _, c := range t.Cells() {
+			if !c.Value.Mul(hundred).IsInteger() {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// halfUnit is ½·10⁻ᵈ, the rounding interval of a value printed with d
+// decimals (never coarser than 0.01: amounts are published to the cent of
+// the unit, a typed "500" stands for 500.00).
+func halfUnit(c *model.Cell) decimal.Decimal {
+	d := c.Decimals
+	if d < 2 {
+		d = 2
+	}
+	return decimal.New(5, int32(-d-1))
+}
+
+type side struct {
+	sum   decimal.Decimal
+	cells []*model.Cell // nil entries for missing cells
+	terms []Term
+}
+
+func (c *Checker) side(ts []Term) side {
+	s := side{terms: ts, cells: make([]*model.Cell, len(ts))}
+	for i, t := range ts {
+		cell := c.b.cell(t)
+		s.cells[i] = cell
+		if cell == nil {
+			continue
+		}
+		if t.Sign < 0 {
+			s.sum = s.sum.Sub(cell.Value)
+		} else {
+			s.sum = s.sum.Add(cell.Value)
+		}
+	}
+	return s
+}
+
+// Tolerance returns the §5.0 bound of an equation: the sum of the rounding
+// half-intervals of its printed operands, ½·10⁻ᵈ·(n+1) for n terms and a
+// total; 0 in exact mode.
+func (c *Checker) Tolerance(eq *Equation) decimal.Decimal {
+	if c.exact {
+		return decimal.Zero
+	}
+	tol := decimal.Zero
+	for _, ts := range [][]Term{eq.Left, eq.Right} {
+		for _, t := range ts {
+			if cell := c.b.cell(t); cell != nil {
+				tol = tol.Add(halfUnit(cell))
+			}
+		}
+	}
+	return tol
+}
+
+func (c *Checker) evalEq(eq *Equation) (model.Finding, bool) {
+	l, r := c.side(eq.Left), c.side(eq.Right)
+	diff := l.sum.Sub(r.sum)
+	var excess decimal.Decimal // how far the relation is violated
+	switch eq.Op {
+	case "=":
+		excess = diff.Abs()
+	case "<=":
+		excess = diff
+	case ">=":
+		excess = diff.Neg()
+	}
+	if excess.Sign() <= 0 {
+		return model.Finding{}, false
+	}
+	tol := c.Tolerance(eq)
+	sev := eq.Rule.Severity
+	if excess.LessThanOrEqual(tol) {
+		sev = model.SevInfo
+	}
+	f := model.Finding{Rule: eq.Rule.ID, Severity: sev}
+	var primary *model.Cell
+	for _, s := range []side{l, r} {
+		for i, cell := range s.cells {
+			if cell == nil {
+				continue
+			}
+			if primary == nil {
+				primary = cell
+			}
+			f.Cells = append(f.Cells, c.b.cellRef(cell, s.terms[i].prior))
+		}
+	}
+	if primary != nil {
+		f.Table, f.Sheet, f.Cell = primary.Table, primary.Sheet, primary.Addr
+	}
+	f.Actual = l.sum.String()
+	f.Expected = r.sum.String()
+	f.Difference = diff.String()
+	f.Tolerance = tol.String()
+	ctx := &textCtx{}
+	lt := c.b.sideText(l, ctx)
+	rt := c.b.sideText(r, ctx)
+	switch {
+	case sev == model.SevInfo:
+		f.Message = fmt.Sprintf(msgResidue, eq.Rule.Message, lt, rt, fmtAmount(diff.Abs()), fmtAmount(tol))
+	case c.exact:
+		f.Message = fmt.Sprintf(msgFailExact, eq.Rule.Message, lt, failOp(eq.Op), rt, fmtAmount(diff))
+	default:
+		f.Message = fmt.Sprintf(msgFail, eq.Rule.Message, lt, failOp(eq.Op), rt, fmtAmount(diff), fmtAmount(tol))
+	}
+	return f, true
+}
+
+func failOp(op string) string {
+	switch op {
+	case "<=":
+		return ">"
+	case ">=":
+		return "<"
+	}
+	return "≠"
+}
+
+// holds evaluates a condition list (exact comparisons).
+func (b *bindCtx) holds(cs []cond, e env) bool {
+	for _, c := range cs {
+		if c.pred != nil {
+			if !b.predTrue(c.pred) {
+				return false
+			}
+			continue
+		}
+		l, ok1 := b.terms(c.l, e)
+		r, ok2 := b.terms(c.r, e)
+		if !ok1 || !ok2 {
+			return false
+		}
+		lv, rv := b.sum(l), b.sum(r)
+		var ok bool
+		switch c.op {
+		case "=":
+			ok = lv.Equal(rv)
+		case "<=":
+			ok = lv.LessThanOrEqual(rv)
+		case ">=":
+			ok = lv.GreaterThanOrEqual(rv)
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+func (b *bindCtx) sum(ts []Term) decimal.Decimal {
+	s := decimal.Zero
+	for _, t := range ts {
+		if cell := b.cell(t); cell != nil {
+			if t.Sign < 0 {
+				s = s.Sub(cell.Value)
+			} else {
+				s = s.Add(cell.Value)
+			}
+		}
+	}
+	return s
+}
+
+// ---- readable texts ----
+
+func (b *bindCtx) tableLabel(id model.TableID, prior bool) string {
+	w := b.idx(prior)
+	lbl := ""
+	if w != nil && w.tables[id] != nil {
+		t := w.tables[id].t
+		lbl = t.Number
+		if lbl == "" {
+			lbl = t.Name
+		}
+		if lbl == "" {
+			lbl = t.Title
+		}
+	}
+	if lbl == "" {
+		lbl = fmt.Sprintf("公开%s表", strings.TrimPrefix(string(id), "T"))
+	}
+	if prior {
+		lbl = "上年" + lbl
+	}
+	return lbl
+}
+
+func (b *bindCtx) rowColLabel(k model.Key, prior bool) string {
+	var parts []string
+	if k.Table != model.T09 {
+		row := k.Row
+		if w := b.idx(prior); w != nil && w.tables[k.Table] != nil {
+			if r := w.tables[k.Table].rowOf[k.Row]; r != nil && levelOf(codeOf(k.Row, r)) > 0 {
+				if lbl := strings.TrimSpace(r.Label); lbl != "" && !strings.HasPrefix(lbl, k.Row) {
+					row = k.Row + " " + lbl
+				}
+			}
+		}
+		if row == "合计" {
+			row = msgRowTotal
+		}
+		parts = append(parts, strings.TrimSpace(row))
+	}
+	if defaultCol[k.Table] != k.Col {
+		parts = append(parts, k.Col)
+	}
+	return strings.Join(parts, " ")
+}
+
+func (b *bindCtx) cellRef(c *model.Cell, prior bool) model.CellRef {
+	return model.CellRef{Sheet: c.Sheet, Cell: c.Addr, Value: c.Value.String(), Table: c.Table, Row: c.Row, Col: c.Col,
+		Label: b.tableLabel(c.Table, prior) + " " + b.rowColLabel(c.Key, prior)}
+}
+
+// textCtx carries the table and row last printed, so a message names each
+// only once: "公开03表 224 … 本年支出合计 3,244.79 与 基本支出 1,428.31 + …".
+type textCtx struct{ table, row string }
+
+// sideText renders one side: "公开06表 人员经费合计 1,633.51 + 公用经费合计
+// 121.25 = 1,754.76". Zero operands of long sums are left out of the text
+// (they stay in Cells).
+func (b *bindCtx) sideText(s side, ctx *textCtx) string {
+	if len(s.terms) == 0 {
+		return "0"
+	}
+	var sb strings.Builder
+	const maxShown = 8
+	shown, skipped := 0, 0
+	for i, t := range s.terms {
+		cell := s.cells[i]
+		if len(s.terms) > 2 && cell != nil && cell.Value.IsZero() {
+			skipped++
+			continue
+		}
+		if shown == maxShown {
+			sb.WriteString(" " + fmt.Sprintf(msgMore, len(s.terms)))
+			break
+		}
+		if shown > 0 || t.Sign < 0 {
+			if t.Sign < 0 {
+				sb.WriteString(" − ")
+			} else {
+				sb.WriteString(" + ")
+			}
+		}
+		shown++
+		tl := b.tableLabel(t.Key.Table, t.prior)
+		if tl != ctx.table {
+			sb.WriteString(tl + " ")
+			ctx.table, ctx.row = tl, ""
+		}
+		rowTxt := b.rowColLabel(model.Key{Table: t.Key.Table, Row: t.Key.Row, Col: defaultCol[t.Key.Table]}, t.prior)
+		full := b.rowColLabel(t.Key, t.prior)
+		if rowTxt != "" && rowTxt == ctx.row && full != rowTxt {
+			sb.WriteString(strings.TrimSpace(strings.TrimPrefix(full, rowTxt)))
+		} else {
+			sb.WriteString(full)
+			ctx.row = rowTxt
+		}
+		if cell != nil {
+			sb.WriteString(" " + fmtAmount(cell.Value))
+		} else {
+			sb.WriteString(" 0" + msgMissing)
+		}
+	}
+	if shown == 0 {
+		sb.WriteString("0")
+	}
+	if len(s.terms) != 1 {
+		sb.WriteString(" = " + fmtAmount(s.sum))
+	}
+	if skipped > 0 {
+		sb.WriteString(msgRestZero)
+	}
+	return sb.String()
+}
+
+// fmtAmount prints an amount the accountant's way: 1,754.76.
+func fmtAmount(d decimal.Decimal) string {
+	places := int32(2)
+	if e := -d.Exponent(); e > places {
+		places = e
+	}
+	s := d.StringFixed(places)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	intPart, frac, _ := strings.Cut(s, ".")
+	var sb strings.Builder
+	for i, ch := range intPart {
+		if i > 0 && (len(intPart)-i)%3 == 0 {
+			sb.WriteByte(',')
+		}
+		sb.WriteRune(ch)
+	}
+	out := sb.String()
+	if frac != "" {
+		out += "." + frac
+	}
+	if neg {
+		out = "-" + out
+	}
+	return out
+}

@@ -1,0 +1,51 @@
+package check
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/juesuan/juesuan/model"
+)
+
+func TestWriteTextAndFingerprints(t *testing.T) {
+	rules := mustRules(t)
+	wb := caseC()
+	put(wb, model.T06, "人员经费合计", "决算数", "95.40") // R06.2 and X12 errors
+	fs := Check(wb, rules, Options{})
+	again := Check(wb, rules, Options{})
+	if len(fs) != len(again) {
+		t.Fatalf("runs differ: %d vs %d findings", len(fs), len(again))
+	}
+	fp := map[string]bool{}
+	for _, f := range fs {
+		fp[f.Fingerprint] = true
+	}
+	for _, f := range again {
+		if !fp[f.Fingerprint] {
+			t.Errorf("fingerprint not stable: %+v", f)
+		}
+	}
+	rep := model.NewReport(wb, fs, nil)
+	var buf bytes.Buffer
+	if err := WriteText(&buf, rep); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	for _, want := range []string{"未通过", "【公开05表", "【公开06表", "[错误] X12", "[错误] R06.2", "差额 -0.05"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report lacks %q:\n%s", want, out)
+		}
+	}
+	// Tables in order; within a table errors before 尾差.
+	if i, j := strings.Index(out, "【公开05表"), strings.Index(out, "【公开06表"); i < 0 || j < i {
+		t.Errorf("tables out of order:\n%s", out)
+	}
+	sec := out[strings.Index(out, "【公开06表"):]
+	if e, i := strings.Index(sec, "[错误]"), strings.Index(sec, "[尾差]"); i >= 0 && e > i {
+		t.Errorf("尾差 before 错误 in 公开06表:\n%s", sec)
+	}
+	if !strings.Contains(out, "差额 0.04，超出允许尾差 0.015") {
+		t.Errorf("X12 message lacks difference and tolerance:\n%s", out)
+	}
+}

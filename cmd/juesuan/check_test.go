@@ -1,0 +1,77 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/juesuan/juesuan/model"
+	"github.com/juesuan/juesuan/templates"
+)
+
+func writeCase(t *testing.T, d *templates.Data) string {
+	t.Helper()
+	var buf bytes.Buffer
+	if _, err := templates.Write(&buf, d, templates.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(t.TempDir(), "case.xlsx")
+	if err := os.WriteFile(p, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestCheckCommand(t *testing.T) {
+	broken := templates.CaseA()
+	broken.Values[model.T01]["事业收入"] = map[string]string{"决算数": "5.00"}
+	brokenPath := writeCase(t, broken)
+	junk := filepath.Join(t.TempDir(), "junk.xlsx")
+	if err := os.WriteFile(junk, []byte("not a workbook"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		stdout string // substring
+		stderr string
+	}{
+		{"sample passes", []string{"check"}, exitOK, "错误 0 条", ""},
+		{"sample json", []string{"check", "--json"}, exitOK, `"status": "warn"`, ""},
+		{"sample exact", []string{"check", "--exact", "--json"}, exitFindings, `"status": "fail"`, ""},
+		{"broken file", []string{"check", brokenPath}, exitFindings, "R01.1", ""},
+		{"flags after file", []string{"check", brokenPath, "--json"}, exitFindings, `"rule": "R01.1"`, ""},
+		// The sample as its own prior year: 年初 13.07 ≠ 上年年末 39.53.
+		{"prior", []string{"check", "--prior", brokenPath, "--json"}, exitFindings, `"rule": "Y1"`, ""},
+		{"missing file", []string{"check", filepath.Join(t.TempDir(), "none.xlsx")}, exitInput, "", "none.xlsx"},
+		{"junk file", []string{"check", junk}, exitInput, "", "junk.xlsx"},
+		{"two files", []string{"check", junk, junk}, exitInput, "", "用法"},
+		{"rules", []string{"rules"}, exitOK, "共 72 条审核公式", ""},
+		{"rules json", []string{"rules", "--json"}, exitOK, `"id": "X21"`, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out, errb bytes.Buffer
+			code := run(tt.args, &out, &errb)
+			if code != tt.code {
+				t.Fatalf("exit %d, want %d; stderr %s", code, tt.code, errb.String())
+			}
+			if !strings.Contains(out.String(), tt.stdout) {
+				t.Errorf("stdout lacks %q:\n%.600s", tt.stdout, out.String())
+			}
+			if !strings.Contains(errb.String(), tt.stderr) {
+				t.Errorf("stderr lacks %q: %s", tt.stderr, errb.String())
+			}
+			if strings.Contains(strings.Join(tt.args, " "), "--json") && tt.code != exitInput {
+				var rep model.Report
+				if err := json.Unmarshal(out.Bytes(), &rep); err != nil && tt.args[0] == "check" {
+					t.Errorf("json: %v", err)
+				}
+			}
+		})
+	}
+}
