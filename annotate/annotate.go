@@ -1,0 +1,248 @@
+// Package annotate decides what to mark in the user's own workbook: filled
+// values, coloured cells, notes and the 审核结果 sheet. How the workbook is
+// edited (losslessly) is package xlsx's business.
+package annotate
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/juesuan/juesuan/model"
+	"github.com/juesuan/juesuan/templates"
+	"github.com/juesuan/juesuan/xlsx"
+	"github.com/shopspring/decimal"
+)
+
+// markRank orders mark kinds: a cell gets the most serious one.
+var markRank = map[string]int{xlsx.MarkError: 0, xlsx.MarkWarning: 1, xlsx.MarkFilled: 2, xlsx.MarkInfo: 3}
+
+func kindOf(s model.Severity) string {
+	switch s {
+	case model.SevError:
+		return xlsx.MarkError
+	case model.SevWarning:
+		return xlsx.MarkWarning
+	}
+	return xlsx.MarkInfo
+}
+
+// Annotate writes rep into b: the fills as numbers, a colour on every cell
+// with a finding or a fill (errors red, warnings amber, filled blue, 尾差
+// green), one note per such cell, and the 审核结果 sheet. An earlier run's
+// marks and notes are removed first, so a re-uploaded workbook carries only
+// this run's annotations (the user's explanations are in rep's findings).
+func Annotate(b *xlsx.Book, wb *model.Workbook, rep model.Report) error {
+	if err := b.ClearAnnotations(); err != nil {
+		return fmt.Errorf("清除上次审核标记: %w", err)
+	}
+	// Marks whose record is gone (审核结果 deleted by the user) are found by
+	// their colour on the amount cells. Checked only when the styles hold a
+	// mark colour at all: reading every cell's style loads every sheet.
+	for _, t := range wb.Located() {
+		if !b.HasMarks() {
+			break
+		}
+		for _, c := range t.Cells() {
+			if err := b.Unmark(c.Sheet, c.Addr); err != nil {
+				return fmt.Errorf("清除上次审核标记: %w", err)
+			}
+		}
+	}
+	type target struct{ sheet, cell string }
+	kinds := map[target]string{}
+	var order []target
+	notes := map[target][]string{}
+	mark := func(t target, kind, note string) {
+		if t.sheet == "" || t.cell == "" {
+			return
+		}
+		if k, ok := kinds[t]; !ok {
+			order = append(order, t)
+			kinds[t] = kind
+		} else if markRank[kind] < markRank[k] {
+			kinds[t] = kind
+		}
+		if note != "" {
+			notes[t] = append(notes[t], note)
+		}
+	}
+
+	for _, fl := range rep.Fills {
+		v, err := decimal.NewFromString(fl.Value)
+		if err != nil {
+			return fmt.Errorf("补填值 %s!%s=%q: %w", fl.Sheet, fl.Cell, fl.Value, err)
+		}
+		ref := reference(wb, fl)
+		if err := b.SetNumberLike(fl.Sheet, fl.Cell, v, ref.Sheet, ref.Addr); err != nil {
+			return err
+		}
+		// A plain fill is explained by its colour and its 审核结果 row; a
+		// note on each of hundreds of filled cells would bury the notes that
+		// matter. A replaced value (--overwrite) gets one: the old value
+		// would otherwise be invisible in the sheet.
+		note := ""
+		if fl.Old != "" {
+			note = fillNote(fl)
+		}
+		mark(target{fl.Sheet, fl.Cell}, xlsx.MarkFilled, note)
+	}
+	for _, f := range rep.Findings {
+		mark(target{f.Sheet, f.Cell}, kindOf(f.Severity), findingNote(f))
+	}
+	for _, t := range order {
+		if err := b.Mark(t.sheet, t.cell, kinds[t]); err != nil {
+			return err
+		}
+		if len(notes[t]) == 0 {
+			continue
+		}
+		if err := b.AddNote(t.sheet, t.cell, xlsx.NoteAuthor, strings.Join(notes[t], "\n")); err != nil {
+			return err
+		}
+	}
+	return b.AddResultsSheet(Summary(rep), Rows(wb, rep))
+}
+
+// reference returns a typed amount of the fill's table, preferably in the
+// same column, whose number format a filled General cell takes over.
+func reference(wb *model.Workbook, fl model.Fill) model.Cell {
+	t := wb.Table(fl.Table)
+	if t == nil {
+		return model.Cell{}
+	}
+	var any *model.Cell
+	for _, c := range t.Cells() {
+		if c.Blank || c.Filled() {
+			continue
+		}
+		if c.Col == fl.Col {
+			return *c
+		}
+		if any == nil {
+			any = c
+		}
+	}
+	if any == nil {
+		return model.Cell{}
+	}
+	return *any
+}
+
+// Summary is the one-line Chinese summary of a report.
+func Summary(rep model.Report) string {
+	s := rep.Summary
+	expl := ""
+	if s.Explained > 0 {
+		expl = fmt.Sprintf("（已说明 %d 条）", s.Explained)
+	}
+	status := map[string]string{"pass": "通过", "warn": "通过（有提示）", "fail": "未通过"}[rep.Status]
+	if status == "" {
+		status = rep.Status
+	}
+	return fmt.Sprintf("审核%s：错误 %d 条，提示 %d 条%s，尾差 %d 条，补填 %d 个单元格", status, s.Errors, s.Warnings, expl, s.Infos, s.Filled)
+}
+
+// Rows turns a report into the rows of the 审核结果 sheet: findings (errors
+// first, as sorted in the report), then fills.
+func Rows(wb *model.Workbook, rep model.Report) []xlsx.ResultRow {
+	var rows []xlsx.ResultRow
+	for _, f := range rep.Findings {
+		rows = append(rows, xlsx.ResultRow{
+			Kind: kindOf(f.Severity), Level: f.Severity.Chinese(), Rule: f.Rule,
+			Table: tableName(wb, f.Table), Sheet: f.Sheet, Cell: f.Cell,
+			Message: f.Message, Expected: f.Expected, Actual: f.Actual,
+			Difference: f.Difference, Tolerance: f.Tolerance,
+			Fingerprint: f.Fingerprint, Explanation: f.Explanation,
+		})
+	}
+	for _, fl := range rep.Fills {
+		msg := "空白单元格已按" + fl.Rule + "计算填入"
+		if fl.Old != "" {
+			msg = "原值 " + fl.Old + " 与公式不符，已按" + fl.Rule + "替换"
+		}
+		rows = append(rows, xlsx.ResultRow{
+			Kind: xlsx.MarkFilled, Level: "补填", Rule: fl.Rule,
+			Table: tableName(wb, fl.Table), Sheet: fl.Sheet, Cell: fl.Cell,
+			Message: msg + cellLabel(fl.Row, fl.Col), Expected: fl.Value, Actual: fl.Old,
+		})
+	}
+	return rows
+}
+
+func cellLabel(row, col string) string {
+	if row == "" {
+		return ""
+	}
+	if col == "" {
+		return "（" + row + "）"
+	}
+	return "（" + row + " / " + col + "）"
+}
+
+// tableName is e.g. "公开05表 一般公共预算财政拨款支出决算表".
+func tableName(wb *model.Workbook, id model.TableID) string {
+	if id == "" {
+		return ""
+	}
+	name := ""
+	if t := wb.Table(id); t != nil {
+		name = t.Name
+	}
+	num := string(id)
+	if s, err := templates.Load(); err == nil {
+		if ts := s.Table(id); ts != nil {
+			num = ts.NumberLabel()
+			if name == "" {
+				name = ts.Name
+			}
+		}
+	}
+	return strings.TrimSpace(num + " " + name)
+}
+
+func fillNote(fl model.Fill) string {
+	if fl.Old != "" {
+		return fmt.Sprintf("补填 %s：原值 %s 已替换为 %s", fl.Rule, fl.Old, fl.Value)
+	}
+	return fmt.Sprintf("补填 %s：%s", fl.Rule, fl.Value)
+}
+
+func findingNote(f model.Finding) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "[%s] %s %s", f.Severity.Chinese(), f.Rule, f.Message)
+	var parts []string
+	if f.Expected != "" {
+		parts = append(parts, "应为 "+f.Expected)
+	}
+	if f.Actual != "" {
+		parts = append(parts, "实为 "+f.Actual)
+	}
+	if f.Difference != "" {
+		parts = append(parts, "差额 "+f.Difference)
+	}
+	if f.Tolerance != "" {
+		parts = append(parts, "容差 "+f.Tolerance)
+	}
+	if len(parts) > 0 {
+		b.WriteString("\n" + strings.Join(parts, "，"))
+	}
+	if f.Explanation != "" {
+		b.WriteString("\n审核说明：" + f.Explanation)
+	}
+	return b.String()
+}
+
+// ApplyExplanations copies 审核说明 texts (fingerprint -> text) into the
+// findings; a warning with an explanation counts as explained.
+func ApplyExplanations(fs []model.Finding, expl map[string]string) {
+	for i := range fs {
+		f := &fs[i]
+		if f.Fingerprint == "" {
+			f.SetFingerprint()
+		}
+		if t, ok := expl[f.Fingerprint]; ok && t != "" {
+			f.Explanation = t
+			f.Explained = f.Severity == model.SevWarning
+		}
+	}
+}

@@ -1,0 +1,182 @@
+// Package audit is the pipeline every front end (CLI, HTTP API, bulk)
+// calls: read -> fill (in memory) -> check, and for Fill also annotate and
+// write the user's workbook back. Errors are *model.Error with Chinese
+// messages; findings about the workbook are in the report, not errors.
+package audit
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"runtime/debug"
+	"sync"
+
+	"github.com/juesuan/juesuan/annotate"
+	"github.com/juesuan/juesuan/check"
+	"github.com/juesuan/juesuan/fill"
+	"github.com/juesuan/juesuan/model"
+	"github.com/juesuan/juesuan/reader"
+	"github.com/juesuan/juesuan/xlsx"
+)
+
+// Options configure one audit.
+type Options struct {
+	Exact     bool      // exact decimal equality instead of the §5.0 tolerance
+	Overwrite bool      // replace non-blank derived cells that disagree (listed as fills with Old)
+	Prior     io.Reader // optional prior-year workbook for the cross-year rules
+	Limits    xlsx.Limits
+}
+
+// Result is the outcome of an audit: the report (the JSON contract) and
+// the filled model.
+type Result struct {
+	Report   model.Report
+	Workbook *model.Workbook
+}
+
+var (
+	rulesOnce sync.Once
+	rules     []*check.Rule
+	rulesErr  error
+)
+
+// Rules returns the embedded rule set, parsed once per process.
+func Rules() ([]*check.Rule, error) {
+	rulesOnce.Do(func() { rules, rulesErr = check.Load() })
+	return rules, rulesErr
+}
+
+// Check reads a workbook, fills its blank derived cells in memory and
+// checks every rule. The input is not written back.
+func Check(ctx context.Context, r io.Reader, opt Options) (res *Result, err error) {
+	defer recoverInternal(&err)
+	book, res, err := run(ctx, r, opt)
+	if err != nil {
+		return nil, err
+	}
+	book.Close()
+	return res, nil
+}
+
+// Fill is Check plus the annotated workbook written to w: filled values,
+// marked cells, notes and the 审核结果 sheet, everything else unchanged.
+func Fill(ctx context.Context, r io.Reader, w io.Writer, opt Options) (res *Result, err error) {
+	defer recoverInternal(&err)
+	book, res, err := run(ctx, r, opt)
+	if err != nil {
+		return nil, err
+	}
+	defer book.Close()
+	if err := stage(ctx, "标注"); err != nil {
+		return nil, err
+	}
+	if err := annotate.Annotate(book, res.Workbook, res.Report); err != nil {
+		return nil, model.Errorf(model.EInternal, err, "生成审核后的工作簿失败。")
+	}
+	if err := stage(ctx, "写出"); err != nil {
+		return nil, err
+	}
+	if _, err := book.WriteTo(w); err != nil {
+		return nil, model.Errorf(model.EInternal, err, "写出审核后的工作簿失败。")
+	}
+	return res, nil
+}
+
+// run is the shared part: read, fill, check, explanations. The returned
+// book is open; Check closes it, Fill annotates it first.
+func run(ctx context.Context, r io.Reader, opt Options) (*xlsx.Book, *Result, error) {
+	if r == nil {
+		return nil, nil, model.Errorf(model.EInvalid, nil, "没有收到工作簿。")
+	}
+	rs, err := Rules()
+	if err != nil {
+		return nil, nil, model.Errorf(model.EInternal, err, "审核规则加载失败。")
+	}
+	if err := stage(ctx, "读取"); err != nil {
+		return nil, nil, err
+	}
+	wb, book, err := reader.Read(r, reader.Options{Limits: opt.Limits})
+	if err != nil {
+		return nil, nil, coded(err, "工作簿无法读取。")
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			book.Close()
+		}
+	}()
+	var prior *model.Workbook
+	if opt.Prior != nil {
+		if err := stage(ctx, "读取上年"); err != nil {
+			return nil, nil, err
+		}
+		pwb, pbook, err := reader.Read(opt.Prior, reader.Options{Limits: opt.Limits})
+		if err != nil {
+			var me *model.Error
+			if errors.As(err, &me) {
+				return nil, nil, model.Errorf(me.Code, err, "上年决算工作簿：%s", me.Message)
+			}
+			return nil, nil, model.Errorf(model.ECorrupt, err, "上年决算工作簿无法读取。")
+		}
+		pbook.Close()
+		// The prior year's totals may be blank too: fill them so the
+		// cross-year rules compare computed values.
+		fill.Fill(pwb, check.Bind(rs, pwb), fill.Options{})
+		prior = pwb
+	}
+	if err := stage(ctx, "补填"); err != nil {
+		return nil, nil, err
+	}
+	fills := fill.Fill(wb, check.Bind(rs, wb), fill.Options{Overwrite: opt.Overwrite})
+	if err := stage(ctx, "审核"); err != nil {
+		return nil, nil, err
+	}
+	findings := append([]model.Finding(nil), wb.Findings...)
+	findings = append(findings, check.Check(wb, rs, check.Options{Exact: opt.Exact, Prior: prior})...)
+	for i := range findings {
+		if findings[i].Fingerprint == "" {
+			findings[i].SetFingerprint()
+		}
+	}
+	expl, err := book.ReadExplanations()
+	if err != nil {
+		return nil, nil, model.Errorf(model.ECorrupt, err, "读取“%s”表中的审核说明失败。", xlsx.ResultsSheet)
+	}
+	annotate.ApplyExplanations(findings, expl)
+	rep := model.NewReport(wb, findings, fills)
+	ok = true
+	return book, &Result{Report: rep, Workbook: wb}, nil
+}
+
+// stage returns a coded error when ctx is done before the named stage.
+func stage(ctx context.Context, name string) error {
+	if ctx == nil {
+		return nil
+	}
+	switch err := ctx.Err(); {
+	case err == nil:
+		return nil
+	case errors.Is(err, context.DeadlineExceeded):
+		return model.Errorf(model.ETimeout, err, "审核超时（%s阶段），请稍后重试或拆分文件。", name)
+	default:
+		return model.Errorf(model.ETimeout, err, "审核已取消（%s阶段）。", name)
+	}
+}
+
+// coded keeps a *model.Error as is and wraps anything else.
+func coded(err error, msg string) error {
+	var me *model.Error
+	if errors.As(err, &me) {
+		return err
+	}
+	return model.Errorf(model.ECorrupt, err, "%s", msg)
+}
+
+// recoverInternal turns a panic in any stage into an EInternal error: bad
+// input must never crash a server.
+func recoverInternal(err *error) {
+	if p := recover(); p != nil {
+		*err = model.Errorf(model.EInternal, fmt.Errorf("panic: %v\n%s", p, debug.Stack()), "内部错误，请联系管理员。")
+	}
+}

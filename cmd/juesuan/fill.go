@@ -1,0 +1,173 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/juesuan/juesuan/annotate"
+	"github.com/juesuan/juesuan/audit"
+	"github.com/juesuan/juesuan/model"
+	"github.com/juesuan/juesuan/templates"
+)
+
+func init() {
+	register(&command{
+		name:    "fill",
+		summary: "补填合计/小计等可推算单元格、审核并输出标注后的工作簿",
+		run:     runFill,
+	})
+}
+
+const fillUsage = `用法: juesuan fill [--json] [--overwrite] [--exact] [--prior 上年文件] [-o 输出文件] [文件]
+
+补填空白的合计、小计、类/款合计和跨表引用单元格，按审核公式逐条审核，
+输出标注后的工作簿（错误标红、提示标黄、补填标蓝，附“审核结果”表）。
+不给文件时使用内置示例（昌吉州应急管理局 2024 年度决算，合计等可推算单元格留空），
+输出 sample.审核.xlsx。
+默认输出文件为 <文件名>.审核.xlsx（与输入文件同目录）；-o - 写到标准输出。
+
+退出码: 0 无错误；1 有错误；2 文件无法读取或用法错误。
+
+选项:
+`
+
+func runFill(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("fill", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, fillUsage)
+		fs.PrintDefaults()
+	}
+	asJSON := fs.Bool("json", false, "以 JSON 输出审核报告（含全部补填单元格）")
+	overwrite := fs.Bool("overwrite", false, "用公式结果替换与公式不符的非空合计单元格，并列出被替换的原值")
+	exact := fs.Bool("exact", false, "精确比较（不允许四舍五入尾差）")
+	prior := fs.String("prior", "", "上年决算工作簿（用于年初/年末结转等跨年审核）")
+	out := fs.String("o", "", "输出文件（默认 <文件名>.审核.xlsx）")
+	// Flags may follow the file name: parse until only positionals remain.
+	var files []string
+	rest := args
+	for {
+		if err := fs.Parse(rest); err != nil {
+			if err == flag.ErrHelp {
+				return exitOK
+			}
+			return exitInput
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		files = append(files, fs.Arg(0))
+		rest = fs.Args()[1:]
+	}
+	if len(files) > 1 {
+		fmt.Fprintln(stderr, "juesuan fill: 一次只能处理一个文件（批量请用服务接口）")
+		return exitInput
+	}
+
+	var in io.Reader
+	name := "sample"
+	dir := ""
+	if len(files) == 1 {
+		data, err := os.ReadFile(files[0])
+		if err != nil {
+			fmt.Fprintf(stderr, "juesuan fill: 无法读取文件：%v\n", err)
+			return exitInput
+		}
+		in = bytes.NewReader(data)
+		base := filepath.Base(files[0])
+		name = strings.TrimSuffix(base, filepath.Ext(base))
+		dir = filepath.Dir(files[0])
+	} else {
+		var buf bytes.Buffer
+		// The sample as a user types it: amounts only, every derived cell
+		// blank, so the run shows what fill computes.
+		if _, err := templates.Write(&buf, templates.CaseA(), templates.Options{OmitDerived: true}); err != nil {
+			fmt.Fprintf(stderr, "juesuan fill: 生成内置示例失败：%v\n", err)
+			return exitInput
+		}
+		in = &buf
+	}
+	opt := audit.Options{Exact: *exact, Overwrite: *overwrite}
+	if *prior != "" {
+		data, err := os.ReadFile(*prior)
+		if err != nil {
+			fmt.Fprintf(stderr, "juesuan fill: 无法读取上年文件：%v\n", err)
+			return exitInput
+		}
+		opt.Prior = bytes.NewReader(data)
+	}
+	target := *out
+	if target == "" {
+		target = filepath.Join(dir, name+".审核.xlsx")
+	}
+
+	var result bytes.Buffer
+	res, err := audit.Fill(context.Background(), in, &result, opt)
+	if err != nil {
+		fmt.Fprintf(stderr, "juesuan fill: %s（%s）\n", model.ErrorMessage(err), model.ErrorCode(err))
+		return exitInput
+	}
+	info := stdout // where the human lines go
+	if *asJSON || target == "-" {
+		info = stderr
+	}
+	if target == "-" {
+		if _, err := stdout.Write(result.Bytes()); err != nil {
+			fmt.Fprintf(stderr, "juesuan fill: 写出失败：%v\n", err)
+			return exitInput
+		}
+	} else if err := writeFileAtomic(target, result.Bytes()); err != nil {
+		fmt.Fprintf(stderr, "juesuan fill: 无法写出 %s：%v\n", target, err)
+		return exitInput
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(res.Report); err != nil {
+			fmt.Fprintf(stderr, "juesuan fill: %v\n", err)
+			return exitInput
+		}
+	}
+	if target != "-" {
+		fmt.Fprintf(info, "已输出：%s\n", target)
+	}
+	fmt.Fprintln(info, annotate.Summary(res.Report))
+	for _, fl := range res.Report.Fills {
+		if fl.Old != "" && !*asJSON {
+			fmt.Fprintf(info, "  已替换 %s!%s：%s → %s（%s）\n", fl.Sheet, fl.Cell, fl.Old, fl.Value, fl.Rule)
+		}
+	}
+	if res.Report.Summary.Errors > 0 {
+		return exitFindings
+	}
+	return exitOK
+}
+
+// writeFileAtomic writes through a temporary file in the target directory,
+// so an interrupted run never leaves half a workbook under the final name.
+func writeFileAtomic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".juesuan-*.xlsx")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}

@@ -1,0 +1,109 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/juesuan/juesuan/model"
+	"github.com/juesuan/juesuan/templates"
+)
+
+// fillTestFile writes a sample (derived cells blank when omit) to dir/name.
+func fillTestFile(t *testing.T, dir, name string, d *templates.Data, omit bool) string {
+	t.Helper()
+	var buf bytes.Buffer
+	if _, err := templates.Write(&buf, d, templates.Options{OmitDerived: omit}); err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestFillCommand(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	typed := fillTestFile(t, dir, "录入.xlsx", templates.CaseA(), true)
+	broken := templates.CaseA()
+	broken.Values[model.T01]["本年收入合计"] = map[string]string{"决算数": "5000.00"}
+	brokenPath := fillTestFile(t, dir, "broken.xlsx", broken, false)
+	junk := filepath.Join(dir, "junk.xlsx")
+	if err := os.WriteFile(junk, []byte("not a workbook"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name    string
+		args    []string
+		code    int
+		stdout  []string // substrings
+		outFile string   // must exist afterwards
+	}{
+		{"sample", []string{"fill"}, exitOK, []string{"已输出：sample.审核.xlsx", "错误 0 条", "补填 "}, "sample.审核.xlsx"},
+		{"file default out", []string{"fill", typed}, exitOK, []string{"录入.审核.xlsx", "补填 "}, filepath.Join(dir, "录入.审核.xlsx")},
+		// --exact turns Case A's published 尾差 into errors.
+		{"flags after file", []string{"fill", typed, "-o", "x.xlsx", "--exact"}, exitFindings, []string{"已输出：x.xlsx", "尾差 0 条"}, "x.xlsx"},
+		{"errors", []string{"fill", brokenPath}, exitFindings, []string{"错误 "}, filepath.Join(dir, "broken.审核.xlsx")},
+		{"overwrite", []string{"fill", "--overwrite", brokenPath, "-o", "fixed.xlsx"}, exitOK, []string{"已替换", "5000.00 →"}, "fixed.xlsx"},
+		{"junk", []string{"fill", junk}, exitInput, nil, ""},
+		{"missing", []string{"fill", filepath.Join(dir, "nope.xlsx")}, exitInput, nil, ""},
+		{"two files", []string{"fill", typed, typed}, exitInput, nil, ""},
+		{"bad flag", []string{"fill", "--nope"}, exitInput, nil, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var out, errb bytes.Buffer
+			if code := run(tc.args, &out, &errb); code != tc.code {
+				t.Fatalf("exit %d, want %d\nstdout: %s\nstderr: %s", code, tc.code, out.String(), errb.String())
+			}
+			for _, s := range tc.stdout {
+				if !strings.Contains(out.String(), s) {
+					t.Errorf("stdout lacks %q:\n%s", s, out.String())
+				}
+			}
+			if tc.code == exitInput && errb.Len() == 0 {
+				t.Error("no message on stderr")
+			}
+			if tc.outFile != "" {
+				if st, err := os.Stat(tc.outFile); err != nil || st.Size() == 0 {
+					t.Errorf("output %s: %v", tc.outFile, err)
+				}
+			}
+		})
+	}
+}
+
+func TestFillCommandJSON(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	var out, errb bytes.Buffer
+	if code := run([]string{"fill", "--json"}, &out, &errb); code != exitOK {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	var rep model.Report
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+		t.Fatalf("stdout is not the JSON report: %v\n%s", err, out.String())
+	}
+	if rep.Status == "fail" || len(rep.Fills) == 0 || rep.Summary.Filled != len(rep.Fills) {
+		t.Errorf("report status %s, %d fills", rep.Status, len(rep.Fills))
+	}
+	for _, f := range rep.Fills {
+		if f.Sheet == "" || f.Cell == "" || f.Value == "" || f.Rule == "" {
+			t.Errorf("incomplete fill %+v", f)
+		}
+	}
+	if !strings.Contains(errb.String(), "sample.审核.xlsx") {
+		t.Errorf("output location not reported on stderr: %s", errb.String())
+	}
+	// -o - writes the workbook to stdout.
+	out.Reset()
+	errb.Reset()
+	if code := run([]string{"fill", "-o", "-"}, &out, &errb); code != exitOK || !bytes.HasPrefix(out.Bytes(), []byte("PK")) {
+		t.Errorf("-o -: exit %d, %d bytes, stderr %s", code, out.Len(), errb.String())
+	}
+}

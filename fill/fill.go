@@ -1,0 +1,478 @@
+// Package fill computes the derived cells of a workbook (合计, 类/款
+// subtotals, row totals, bottom blocks, T06 class rows and group totals,
+// T09 合计/小计, cross-table pulls) from the same bound equations check
+// evaluates: a sum rule is also a fill formula (运算公式).
+//
+// The order is a dependency graph, not a fixed sequence: a cell is computed
+// once every other operand of one of its equations is known. Known means
+// typed (non-blank), already filled, or a row the table does not print
+// (counts as 0). Cells are settled cheapest first (fewest rounded values
+// aggregated), so rounding residues of real tables (spec §5.0) do not pile
+// up into totals that disagree with the published ones. Typed cells are
+// never changed unless Options.Overwrite.
+package fill
+
+import (
+	"container/heap"
+
+	"github.com/juesuan/juesuan/check"
+	"github.com/juesuan/juesuan/model"
+	"github.com/shopspring/decimal"
+)
+
+// Options control filling.
+type Options struct {
+	// Overwrite replaces a non-blank derived cell whose value disagrees with
+	// its equation beyond the §5.0 tolerance; the Fill records the old value.
+	Overwrite bool
+}
+
+// cell states during solving.
+const (
+	stKnown   = iota // value settled
+	stUnknown        // blank derived or blank cross-fillable input: to compute
+	stPending        // non-blank derived under Overwrite: to verify
+)
+
+// eqTerm is one operand of a usable equation, resolved to its cell (nil for
+// a row the table does not print: a known 0).
+type eqTerm struct {
+	cell *model.Cell
+	sign int
+	left bool
+}
+
+type equation struct {
+	rule    string
+	fill    bool // a 运算公式: may compute cells (others only constrain)
+	certain bool // may be solved for any operand, not just its Left total
+	terms   []eqTerm
+	nLeft   int
+	unknown int // operands not yet settled
+}
+
+type solver struct {
+	wb    *model.Workbook
+	eqs   []*equation
+	opt   Options
+	state map[*model.Cell]int
+	// weight is the number of rounded printed values a settled cell's value
+	// aggregates: 1 for a typed amount, 0 for a blank (exactly 0), the sum
+	// of its operands' weights for a computed one. Its rounding uncertainty
+	// is weight·½·10⁻ᵈ, so among several ways to compute a cell the one of
+	// least weight is closest to the published figure.
+	weight map[*model.Cell]int
+	eqsOf  map[*model.Cell][]*equation
+	// cross marks blank input cells that may be cross-filled (spec §6);
+	// they become plain blanks (0) when no equation determines them.
+	cross map[*model.Cell]bool
+	queue candHeap
+	seq   int
+	fills []model.Fill
+}
+
+// Fill writes every computable blank derived cell of wb (and the blank input
+// cells spec §6 allows to cross-fill) and returns one Fill per written cell,
+// in the order they were computed. Only "=" equations of rules marked Fill
+// are used: a rule's Left total is computed from its Right terms, and a
+// CERTAIN rule may also be solved for its one unknown operand (cross-table
+// pulls, a missing bottom item). When several equations can give a cell,
+// the one aggregating the fewest rounded values wins (so a total pulled
+// from another table's typed figure beats a re-summation of many rounded
+// 项 values, and fills agree with the published totals within §5.0).
+//
+// A non-blank derived cell is left for check to judge unless opt.Overwrite
+// is set; then it is replaced when it differs from its best equation beyond
+// the §5.0 tolerance, and the Fill records the old value.
+func Fill(wb *model.Workbook, eqs []check.Equation, opt Options) []model.Fill {
+	return run(wb, eqs, opt).fills
+}
+
+func run(wb *model.Workbook, eqs []check.Equation, opt Options) *solver {
+	s := &solver{wb: wb, opt: opt, state: map[*model.Cell]int{}, weight: map[*model.Cell]int{},
+		eqsOf: map[*model.Cell][]*equation{}, cross: map[*model.Cell]bool{}}
+	for _, t := range wb.Located() {
+		for _, c := range t.Cells() {
+			switch {
+			case c.Blank && c.Derived:
+				s.state[c] = stUnknown
+			case c.Blank && crossFillable(t, c):
+				s.state[c] = stUnknown
+				s.cross[c] = true
+			case !c.Blank && c.Derived && opt.Overwrite:
+				s.state[c] = stPending
+			case !c.Blank:
+				s.weight[c] = 1
+			}
+		}
+	}
+	for _, e := range eqs {
+		// Fill rules compute; every other CERTAIN "=" rule constrains the
+		// choice between candidates (R01.5, R04.7).
+		// A single Left with no Right is a total of rows the table does not
+		// print (合计 = Σ类 of an empty table): exactly 0.
+		if e.Rule == nil || e.Op != "=" || len(e.Left) == 0 || hasPrior(e) {
+			continue
+		}
+		// CONDITIONAL rules were bound on the values before filling (their
+		// condition may read blank totals), so they do not constrain.
+		if !e.Rule.Fill && (e.Rule.Severity != model.SevError || e.Rule.Class != check.ClassCertain) {
+			continue
+		}
+		q := &equation{rule: e.Rule.ID, fill: e.Rule.Fill, certain: e.Rule.Class == check.ClassCertain, nLeft: len(e.Left)}
+		for side, ts := range [2][]check.Term{e.Left, e.Right} {
+			for _, t := range ts {
+				c := wb.Cell(t.Key)
+				q.terms = append(q.terms, eqTerm{cell: c, sign: signOf(t), left: side == 0})
+				if c != nil && s.state[c] != stKnown {
+					q.unknown++
+				}
+			}
+		}
+		if q.unknown == 0 {
+			continue // nothing to compute; check judges it
+		}
+		for _, t := range q.terms {
+			if t.cell != nil && s.state[t.cell] != stKnown {
+				s.eqsOf[t.cell] = append(s.eqsOf[t.cell], q)
+			}
+		}
+		s.eqs = append(s.eqs, q)
+		if q.unknown == 1 {
+			s.push(q)
+		}
+	}
+	s.drain()
+	// Cross-fillable inputs no equation determined are plain blanks (0), and
+	// pending derived cells whose operands never settled keep their value.
+	// Then the cells that waited on them can be computed.
+	var relax []*model.Cell
+	for _, t := range wb.Located() {
+		for _, c := range t.Cells() {
+			if st := s.state[c]; st == stPending || st == stUnknown && s.cross[c] {
+				relax = append(relax, c)
+			}
+		}
+	}
+	for _, c := range relax {
+		w := 0
+		if !c.Blank {
+			w = 1
+		}
+		s.known(c, w)
+	}
+	s.drain()
+	return s
+}
+
+func signOf(t check.Term) int {
+	if t.Sign < 0 {
+		return -1
+	}
+	return 1
+}
+
+// candidate is one way to compute a cell: equation q solved for it.
+type candidate struct {
+	weight int
+	terms  int // operands used: fewer is more direct
+	seq    int // equation order breaks ties: a table's own rules come first
+	q      *equation
+	cell   *model.Cell
+}
+
+type candHeap []candidate
+
+func (h candHeap) Len() int { return len(h) }
+func (h candHeap) Less(i, j int) bool {
+	if h[i].weight != h[j].weight {
+		return h[i].weight < h[j].weight
+	}
+	if h[i].terms != h[j].terms {
+		return h[i].terms < h[j].terms
+	}
+	return h[i].seq < h[j].seq
+}
+func (h candHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
+func (h *candHeap) Push(x any)   { *h = append(*h, x.(candidate)) }
+func (h *candHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}
+
+// target returns the one unsettled operand of q and whether q may be
+// solved for it (a Left total always; any operand of a CERTAIN rule).
+func (s *solver) target(q *equation) (*model.Cell, bool) {
+	if !q.fill {
+		return nil, false
+	}
+	for i, t := range q.terms {
+		if t.cell != nil && s.state[t.cell] != stKnown {
+			natural := t.left && q.nLeft == 1 && i == 0
+			return t.cell, natural || q.certain
+		}
+	}
+	return nil, false
+}
+
+// solve computes q for its unsettled operand u: value, weight, and whether
+// every other operand is blank.
+func (s *solver) solve(q *equation, u *model.Cell) (v decimal.Decimal, w int, blank bool, dec int) {
+	blank, dec = true, -1
+	var us int
+	var uleft bool
+	for _, t := range q.terms {
+		if t.cell == u {
+			us, uleft = t.sign, t.left
+			continue
+		}
+		if t.cell == nil {
+			continue
+		}
+		x := t.cell.Value.Mul(decimal.NewFromInt(int64(t.sign)))
+		if t.left {
+			v = v.Sub(x) // move to the right-hand side
+		} else {
+			v = v.Add(x)
+		}
+		w += s.weight[t.cell]
+		if !t.cell.Blank {
+			blank = false
+			dec = max(dec, t.cell.Decimals)
+		}
+	}
+	// Σleft = Σright  =>  us·u = Σright − Σleft(others)  (u on the left)
+	//                     us·u = Σleft − Σright(others)  (u on the right)
+	if !uleft {
+		v = v.Neg()
+	}
+	if us < 0 {
+		v = v.Neg()
+	}
+	return v, w, blank, dec
+}
+
+func (s *solver) push(q *equation) {
+	u, ok := s.target(q)
+	if u == nil || !ok {
+		return
+	}
+	_, w, _, _ := s.solve(q, u)
+	s.seq++
+	heap.Push(&s.queue, candidate{weight: w, terms: len(q.terms) - 1, seq: s.seq, q: q, cell: u})
+}
+
+// drain settles cells in order of increasing weight (a Dijkstra order:
+// weights only grow along a computation, so the first candidate popped
+// for a cell is its best).
+func (s *solver) drain() {
+	for s.queue.Len() > 0 {
+		c := heap.Pop(&s.queue).(candidate)
+		if s.state[c.cell] == stKnown {
+			continue
+		}
+		s.settle(c)
+	}
+}
+
+// known marks c settled with weight w and queues the equations that now
+// have a single unsettled operand.
+func (s *solver) known(c *model.Cell, w int) {
+	s.state[c] = stKnown
+	s.weight[c] = w
+	for _, q := range s.eqsOf[c] {
+		q.unknown--
+		if q.unknown == 1 {
+			s.push(q)
+		}
+	}
+}
+
+// settle gives a cell a value: writes it when the cell is blank, verifies
+// it when the cell is pending (Overwrite). Every equation that can compute
+// the cell now is a candidate; the value chosen is the one that breaks the
+// fewest equations this cell closes (all their other operands settled),
+// judged with check's tolerance, then the best-ranked (popped) candidate.
+// So three totals filled from different tables (合计 = 基本 + 项目) stay
+// consistent with each other, not just each with its own source.
+func (s *solver) settle(best candidate) {
+	cell := best.cell
+	type option struct {
+		v      decimal.Decimal
+		w      int
+		blank  bool
+		places int32
+		rule   string
+		broken int
+	}
+	var opts []option
+	add := func(q *equation) {
+		v, w, blank, dec := s.solve(q, cell)
+		places := int32(2)
+		if dec > 2 {
+			places = int32(dec)
+		}
+		opts = append(opts, option{v: v.Round(places), w: w, blank: blank, places: places, rule: q.rule})
+	}
+	add(best.q)
+	for _, q := range s.eqsOf[cell] {
+		if q == best.q || q.unknown != 1 {
+			continue
+		}
+		if u, ok := s.target(q); u == cell && ok {
+			add(q)
+		}
+	}
+	closing := s.closing(cell)
+	pick := 0
+	for i := range opts {
+		opts[i].broken = s.broken(cell, opts[i].v, closing)
+		if opts[i].broken < opts[pick].broken {
+			pick = i
+		}
+	}
+	o := opts[pick]
+	d := 2
+	if o.places == 0 && cell.Decimals == 0 && !cell.Blank {
+		d = 0
+	}
+	switch s.state[cell] {
+	case stUnknown:
+		if s.cross[cell] {
+			// An input is filled only when the equations agree on it, and
+			// never with a rounding residue: blank already means 0.
+			if o.v.Abs().LessThanOrEqual(Tolerance(o.w, d)) || o.broken > 0 {
+				s.known(cell, 0)
+				return
+			}
+		} else if o.blank && o.v.IsZero() {
+			// A total of nothing stays blank, as real tables print it.
+			s.known(cell, 0)
+			return
+		}
+		cell.Value, cell.Blank, cell.Decimals, cell.FilledBy = o.v, false, int(o.places), o.rule
+		cell.Raw = o.v.StringFixed(o.places)
+		s.fills = append(s.fills, s.record(cell, ""))
+		s.known(cell, o.w)
+	case stPending:
+		// Keep the typed value when it breaks no more equations than the
+		// computed one would (within tolerance is not a reason to change).
+		if s.broken(cell, cell.Value, closing) <= o.broken {
+			s.known(cell, 1)
+			return
+		}
+		old := cell.Raw
+		if old == "" {
+			old = cell.Value.StringFixed(int32(max(cell.Decimals, 0)))
+		}
+		cell.Value, cell.Decimals, cell.FilledBy = o.v, int(o.places), o.rule
+		cell.Raw, cell.Formula = o.v.StringFixed(o.places), ""
+		s.fills = append(s.fills, s.record(cell, old))
+		s.known(cell, o.w)
+	}
+}
+
+// closing returns the equations in which cell is the only unsettled operand.
+func (s *solver) closing(cell *model.Cell) []*equation {
+	var out []*equation
+	for _, q := range s.eqsOf[cell] {
+		if q.unknown == 1 {
+			out = append(out, q)
+		}
+	}
+	return out
+}
+
+// broken counts the equations of qs that value v for cell would violate
+// beyond check's tolerance (½·10⁻² per printed operand).
+func (s *solver) broken(cell *model.Cell, v decimal.Decimal, qs []*equation) int {
+	n := 0
+	for _, q := range qs {
+		want, _, _, _ := s.solve(q, cell)
+		present := 0
+		for _, t := range q.terms {
+			if t.cell != nil {
+				present++
+			}
+		}
+		if v.Sub(want).Abs().GreaterThan(decimal.New(5, -3).Mul(decimal.NewFromInt(int64(present)))) {
+			n++
+		}
+	}
+	return n
+}
+
+// crossFillable reports whether a blank input cell may be filled from
+// another table. Spec §6: T01 income rows 一/二/三 (X1–X3) and 类 rows
+// (X8); T02 合计 row (X4–X6); T04 支出 fund columns (X9–X11, R04.8). So
+// that a workbook typed only at 项 level comes out complete, the income
+// rows of T01 (四–八 from T02's 合计 row, X6) and of T04 (一/二/三, from
+// T01 and T07/T08, X1–X3, X5) are cross-filled too: every one of these is a
+// CERTAIN equality, and a cell is only filled when the equations that
+// determine it agree.
+func crossFillable(t *model.Table, c *model.Cell) bool {
+	switch t.ID {
+	case model.T01:
+		if c.Col != "" && c.Col != "决算数" {
+			return false
+		}
+		switch c.Row {
+		case "一般公共预算财政拨款收入", "政府性基金预算财政拨款收入", "国有资本经营预算财政拨款收入",
+			"上级补助收入", "事业收入", "经营收入", "附属单位上缴收入", "其他收入":
+			return true
+		}
+		return isClassCode(c.Row)
+	case model.T02:
+		return c.Row == "合计"
+	case model.T04:
+		switch c.Col {
+		case "一般公共预算财政拨款", "政府性基金预算财政拨款", "国有资本经营预算财政拨款":
+			return true // 支出 side fund columns
+		}
+		switch c.Row {
+		case "一般公共预算财政拨款", "政府性基金预算财政拨款", "国有资本经营预算财政拨款":
+			return true // 收入 side income rows (not the 年初/ sub-rows)
+		}
+	}
+	return false
+}
+
+// hasPrior reports whether e refers to the prior year's workbook (those
+// cells are not this workbook's to fill).
+func hasPrior(e check.Equation) bool {
+	for _, ts := range [2][]check.Term{e.Left, e.Right} {
+		for _, t := range ts {
+			if t.Prior() {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func isClassCode(s string) bool {
+	if len(s) != 3 {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func (s *solver) record(c *model.Cell, old string) model.Fill {
+	return model.Fill{
+		Sheet: c.Sheet, Cell: c.Addr, Value: c.Value.StringFixed(int32(c.Decimals)),
+		Rule: c.FilledBy, Table: c.Table, Row: c.Row, Col: c.Col, Old: old,
+	}
+}
+
+// Tolerance is the §5.0 bound for an identity of n terms between values
+// printed with d decimals: ½·10⁻ᵈ·(n+1).
+func Tolerance(n, d int) decimal.Decimal {
+	return decimal.New(5, int32(-d-1)).Mul(decimal.NewFromInt(int64(n + 1)))
+}

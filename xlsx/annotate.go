@@ -1,0 +1,970 @@
+package xlsx
+
+// Lossless annotation of a user's workbook: write filled numbers, mark cells
+// by cloning their xf record with only the fill swapped, add notes, and add
+// the 审核结果 sheet. Nothing else in the file is touched (see the excelize
+// notes: GetStyle -> NewStyle loses parent style, quotePrefix and theme
+// colours, so styles are cloned at the xf level instead).
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"regexp"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"weak"
+
+	"github.com/shopspring/decimal"
+	"github.com/xuri/excelize/v2"
+)
+
+// ResultsSheet is the name of the findings sheet added to annotated workbooks.
+const ResultsSheet = "审核结果"
+
+// NoteAuthor is the author of the notes juesuan writes; NoteMarker starts
+// juesuan's part of a note so a re-upload can strip it without touching the
+// user's own note text.
+const (
+	NoteAuthor = "决算审核助手"
+	NoteMarker = "【决算审核助手】"
+)
+
+// Mark kinds accepted by Mark, in priority order (a cell gets one mark).
+const (
+	MarkError   = "error"
+	MarkWarning = "warning"
+	MarkFilled  = "filled"
+	MarkInfo    = "info"
+)
+
+// markColors are the fill colours of the marks: Excel's "bad" red and
+// "neutral" amber, a light blue for filled cells, a light green for 尾差.
+// Each is one step off Excel's built-in cell styles (FFC7CE, FFEB9C, ...)
+// so a re-upload can tell juesuan's marks from a user's own 差/中性 styling.
+var markColors = map[string]string{
+	MarkError:   "FFC7CF",
+	MarkWarning: "FFEB9D",
+	MarkFilled:  "DDEBF8",
+	MarkInfo:    "E2EFDB",
+}
+
+// MarkColor returns the RGB fill colour of a mark kind ("" if unknown).
+func MarkColor(kind string) string { return markColors[kind] }
+
+// defaultNumFmt is what filled amounts get when the cell has no number format.
+const defaultNumFmt = "#,##0.00"
+
+// maxStyles is excelize's hard cap on cellXfs.
+const maxStyles = 65430
+
+// annState is per-Book annotation state. Book is defined in book.go (another
+// owner), so the state lives in a side table keyed weakly by the Book and is
+// dropped when the Book is collected.
+type annState struct {
+	fillIDs map[string]int      // colour -> fill index
+	numFmt  map[string]int      // format code -> numFmt id
+	clones  map[[3]int]int      // (orig xf, kind 0=fill/1=numfmt, param) -> new xf
+	marked  map[string]markRec  // sheet!A1 -> record (for re-upload restore)
+	notes   map[string][]string // sheet!A1 -> texts added this run
+	order   []string            // marked cells in order
+}
+
+type markRec struct {
+	sheet, cell string
+	orig        int
+}
+
+var (
+	annMu  sync.Mutex
+	annMap = map[weak.Pointer[Book]]*annState{}
+)
+
+func (b *Book) ann() *annState {
+	k := weak.Make(b)
+	annMu.Lock()
+	defer annMu.Unlock()
+	if s := annMap[k]; s != nil {
+		return s
+	}
+	s := &annState{
+		fillIDs: map[string]int{},
+		numFmt:  map[string]int{},
+		clones:  map[[3]int]int{},
+		marked:  map[string]markRec{},
+		notes:   map[string][]string{},
+	}
+	annMap[k] = s
+	runtime.AddCleanup(b, func(k weak.Pointer[Book]) {
+		annMu.Lock()
+		delete(annMap, k)
+		annMu.Unlock()
+	}, k)
+	return s
+}
+
+// SetNumber writes v as a number into sheet!addr, keeping the cell's style.
+// When the cell's style has no number format (General), numFmt (default
+// #,##0.00) is applied by cloning the style. A formula in the cell is
+// removed (only --overwrite writes into non-blank cells).
+func (b *Book) SetNumber(sheet, addr string, v decimal.Decimal, numFmt string) error {
+	return b.setNumber(sheet, addr, v, func() (int, error) {
+		if numFmt == "" {
+			numFmt = defaultNumFmt
+		}
+		return b.numFmtID(numFmt)
+	})
+}
+
+// SetNumberLike is SetNumber taking the number format, when the cell has
+// none, from the reference cell refSheet!refAddr (a typed amount of the
+// same table), so a filled value looks like its neighbours.
+func (b *Book) SetNumberLike(sheet, addr string, v decimal.Decimal, refSheet, refAddr string) error {
+	return b.setNumber(sheet, addr, v, func() (int, error) {
+		if refSheet != "" && refAddr != "" {
+			if sid, err := b.f.GetCellStyle(refSheet, refAddr); err == nil && sid >= 0 && sid < len(b.f.Styles.CellXfs.Xf) {
+				if id := b.f.Styles.CellXfs.Xf[sid].NumFmtID; id != nil && *id != 0 {
+					return *id, nil
+				}
+			}
+		}
+		return b.numFmtID(defaultNumFmt)
+	})
+}
+
+func (b *Book) setNumber(sheet, addr string, v decimal.Decimal, format func() (int, error)) error {
+	// SetCellDefault stores the decimal text verbatim as a numeric cell:
+	// no float64 round trip.
+	if err := b.f.SetCellDefault(sheet, addr, v.String()); err != nil {
+		return fmt.Errorf("写入 %s!%s: %w", sheet, addr, err)
+	}
+	sid, err := b.f.GetCellStyle(sheet, addr)
+	if err != nil {
+		return fmt.Errorf("读取 %s!%s 样式: %w", sheet, addr, err)
+	}
+	xfs := b.f.Styles.CellXfs
+	if sid < 0 || sid >= len(xfs.Xf) {
+		return fmt.Errorf("%s!%s: 样式 %d 不存在", sheet, addr, sid)
+	}
+	if id := xfs.Xf[sid].NumFmtID; id != nil && *id != 0 {
+		return nil // the table's own format wins
+	}
+	fmtID, err := format()
+	if err != nil {
+		return err
+	}
+	nid, err := b.cloneXf(sid, 1, fmtID)
+	if err != nil {
+		return err
+	}
+	return b.f.SetCellStyle(sheet, addr, addr, nid)
+}
+
+// numFmtID returns the id of a number format code, adding it once.
+func (b *Book) numFmtID(code string) (int, error) {
+	st := b.ann()
+	if id, ok := st.numFmt[code]; ok {
+		return id, nil
+	}
+	id := 0
+	if code == defaultNumFmt {
+		id = 4 // built-in
+	} else {
+		c := code
+		sid, err := b.f.NewStyle(&excelize.Style{CustomNumFmt: &c})
+		if err != nil {
+			return 0, fmt.Errorf("数字格式 %q: %w", code, err)
+		}
+		if p := b.f.Styles.CellXfs.Xf[sid].NumFmtID; p != nil {
+			id = *p
+		}
+	}
+	st.numFmt[code] = id
+	return id, nil
+}
+
+// fillID returns the index of a solid fill of colour rgb, adding it once.
+func (b *Book) fillID(rgb string) (int, error) {
+	st := b.ann()
+	if id, ok := st.fillIDs[rgb]; ok {
+		return id, nil
+	}
+	sid, err := b.f.NewStyle(&excelize.Style{Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{rgb}}})
+	if err != nil {
+		return 0, fmt.Errorf("填充色 %s: %w", rgb, err)
+	}
+	p := b.f.Styles.CellXfs.Xf[sid].FillID
+	if p == nil {
+		return 0, fmt.Errorf("填充色 %s: 未生成填充记录", rgb)
+	}
+	st.fillIDs[rgb] = *p
+	return *p, nil
+}
+
+// cloneXf appends a copy of xf orig with either the fill (kind 0) or the
+// number format (kind 1) replaced by param, once per (orig, kind, param).
+func (b *Book) cloneXf(orig, kind, param int) (int, error) {
+	st := b.ann()
+	key := [3]int{orig, kind, param}
+	if id, ok := st.clones[key]; ok {
+		return id, nil
+	}
+	xfs := b.f.Styles.CellXfs
+	if orig < 0 || orig >= len(xfs.Xf) {
+		return 0, fmt.Errorf("样式 %d 不存在", orig)
+	}
+	if len(xfs.Xf) >= maxStyles {
+		return 0, fmt.Errorf("工作簿样式数已达上限 %d", maxStyles)
+	}
+	x := xfs.Xf[orig] // value copy; pointer fields are shared but never mutated
+	on, p := true, param
+	switch kind {
+	case 0:
+		x.FillID, x.ApplyFill = &p, &on
+	default:
+		x.NumFmtID, x.ApplyNumberFormat = &p, &on
+	}
+	xfs.Xf = append(xfs.Xf, x)
+	xfs.Count = len(xfs.Xf)
+	id := len(xfs.Xf) - 1
+	st.clones[key] = id
+	return id, nil
+}
+
+// Mark colours sheet!addr for kind (error, warning, filled, info) by cloning
+// the cell's xf record and replacing only its fill. Marking a cell twice
+// keeps the first original style on record.
+func (b *Book) Mark(sheet, addr, kind string) error {
+	rgb := markColors[kind]
+	if rgb == "" {
+		return fmt.Errorf("未知标记类型 %q", kind)
+	}
+	sid, err := b.f.GetCellStyle(sheet, addr)
+	if err != nil {
+		return fmt.Errorf("读取 %s!%s 样式: %w", sheet, addr, err)
+	}
+	fid, err := b.fillID(rgb)
+	if err != nil {
+		return err
+	}
+	st := b.ann()
+	k := sheet + "!" + addr
+	rec, seen := st.marked[k]
+	if seen {
+		sid = rec.orig // re-mark from the original, not from our clone
+	}
+	nid, err := b.cloneXf(sid, 0, fid)
+	if err != nil {
+		return err
+	}
+	if err := b.f.SetCellStyle(sheet, addr, addr, nid); err != nil {
+		return fmt.Errorf("标记 %s!%s: %w", sheet, addr, err)
+	}
+	if !seen {
+		st.marked[k] = markRec{sheet: sheet, cell: addr, orig: sid}
+		st.order = append(st.order, k)
+	}
+	return nil
+}
+
+// AddNote adds juesuan's note to sheet!addr. Several notes on one cell are
+// merged into one comment (Excel allows one per cell); a note the user wrote
+// is kept, with juesuan's text appended after NoteMarker.
+func (b *Book) AddNote(sheet, addr, author, text string) error {
+	if author == "" {
+		author = NoteAuthor
+	}
+	st := b.ann()
+	k := sheet + "!" + addr
+	st.notes[k] = append(st.notes[k], text)
+	existing, err := b.comment(sheet, addr)
+	if err != nil {
+		return err
+	}
+	var runs []excelize.RichTextRun
+	if existing != nil {
+		runs = userRuns(*existing)
+		if existing.Author != "" && existing.Author != author && len(runs) > 0 {
+			author = existing.Author
+		}
+		if err := b.f.DeleteComment(sheet, addr); err != nil {
+			return fmt.Errorf("替换 %s!%s 批注: %w", sheet, addr, err)
+		}
+	}
+	ours := NoteMarker + "\n" + strings.Join(st.notes[k], "\n")
+	if len(runs) > 0 {
+		ours = "\n\n" + ours
+	}
+	runs = append(runs, excelize.RichTextRun{Text: ours})
+	c := excelize.Comment{Author: author, Cell: addr, Paragraph: runs, Width: 320, Height: 140}
+	if err := b.f.AddComment(sheet, c); err != nil {
+		return fmt.Errorf("添加 %s!%s 批注: %w", sheet, addr, err)
+	}
+	return nil
+}
+
+// comment returns the comment on sheet!addr, or nil.
+func (b *Book) comment(sheet, addr string) (*excelize.Comment, error) {
+	cs, err := b.f.GetComments(sheet)
+	if err != nil {
+		return nil, fmt.Errorf("读取 %s 批注: %w", sheet, err)
+	}
+	for i := range cs {
+		if cs[i].Cell == addr {
+			return &cs[i], nil
+		}
+	}
+	return nil, nil
+}
+
+// userRuns returns the runs of a comment that precede juesuan's marker
+// (the user's own text), keeping their fonts.
+func userRuns(c excelize.Comment) []excelize.RichTextRun {
+	var runs []excelize.RichTextRun
+	if c.Text != "" {
+		runs = append(runs, excelize.RichTextRun{Text: c.Text})
+	}
+	runs = append(runs, c.Paragraph...)
+	for i, r := range runs {
+		if j := strings.Index(r.Text, NoteMarker); j >= 0 {
+			runs = runs[:i+1]
+			runs[i].Text = strings.TrimRight(r.Text[:j], "\n")
+			if runs[i].Text == "" {
+				runs = runs[:i]
+			}
+			break
+		}
+	}
+	// Drop a trailing empty run left by the trim.
+	for len(runs) > 0 && strings.TrimSpace(runs[len(runs)-1].Text) == "" {
+		runs = runs[:len(runs)-1]
+	}
+	return runs
+}
+
+// ResultRow is one row of the 审核结果 sheet: a finding or a fill.
+type ResultRow struct {
+	Kind        string // error | warning | info | filled (colours the 级别 cell)
+	Level       string // 错误 / 提示 / 尾差 / 补填
+	Rule        string
+	Table       string // e.g. 公开01表 收入支出决算总表
+	Sheet, Cell string // target of the hyperlink
+	Message     string
+	Expected    string
+	Actual      string
+	Difference  string
+	Tolerance   string
+	Fingerprint string
+	Explanation string // 审核说明 typed by the user (kept across uploads)
+}
+
+// resultHeaders are the columns of the results table. ReadExplanations
+// finds them by text, so their order may change between versions.
+var resultHeaders = []string{"序号", "级别", "规则", "表", "单元格", "说明", "应为", "实为", "差额", "容差", "指纹", "审核说明"}
+
+const (
+	hdrFingerprint = "指纹"
+	hdrExplanation = "审核说明"
+	hdrMarkCell    = "标记单元格" // hidden record of marked cells and their original style
+	hdrMarkStyle   = "原样式"
+)
+
+// QuoteSheet quotes a sheet name for a formula or hyperlink location.
+func QuoteSheet(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+// AddResultsSheet creates (or replaces) the 审核结果 sheet with a title, a
+// summary line, a legend and one row per finding and fill, each linking to
+// its cell. It also records the cells marked in this run (hidden columns)
+// so that a re-upload can restore their original styles. The sheet is
+// written with excelize's stream writer (hundreds of rows).
+func (b *Book) AddResultsSheet(summary string, rows []ResultRow) error {
+	f := b.f
+	if idx, _ := f.GetSheetIndex(ResultsSheet); idx >= 0 {
+		if err := f.DeleteSheet(ResultsSheet); err != nil {
+			return fmt.Errorf("删除旧的%s表: %w", ResultsSheet, err)
+		}
+	}
+	if _, err := f.NewSheet(ResultsSheet); err != nil {
+		return fmt.Errorf("新建%s表: %w", ResultsSheet, err)
+	}
+	st, err := b.resultStyles()
+	if err != nil {
+		return err
+	}
+	sw, err := f.NewStreamWriter(ResultsSheet)
+	if err != nil {
+		return fmt.Errorf("写%s表: %w", ResultsSheet, err)
+	}
+	ncol := len(resultHeaders)
+	widths := []float64{6, 7, 9, 26, 24, 60, 14, 14, 12, 10, 18, 40}
+	for i, w := range widths {
+		if err := sw.SetColWidth(i+1, i+1, w); err != nil {
+			return err
+		}
+	}
+	// Hidden record of this run's marks: a re-upload restores these cells'
+	// original styles before marking again (ClearAnnotations).
+	mc := ncol + 2
+	if err := sw.SetColVisible(mc, mc+1, false); err != nil {
+		return err
+	}
+	const hdrRow = 5
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: hdrRow, TopLeftCell: "A6", ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	row := func(n int, cells ...any) error { return sw.SetRow(Addr(n, 1), cells) }
+	if err := row(1, excelize.Cell{StyleID: st.title, Value: "决算公开表审核结果"}); err != nil {
+		return err
+	}
+	if err := row(2, summary); err != nil {
+		return err
+	}
+	legend := []any{excelize.Cell{StyleID: st.bold, Value: "图例："}}
+	for _, l := range []struct{ kind, text string }{
+		{MarkError, "错误（强制性审核不通过）"},
+		{MarkWarning, "提示（请核实，可在“审核说明”列填写说明）"},
+		{MarkFilled, "补填（由审核助手计算填入）"},
+		{MarkInfo, "尾差（四舍五入差异，允许）"},
+	} {
+		legend = append(legend, excelize.Cell{StyleID: st.level[l.kind], Value: l.text}, nil)
+	}
+	if err := row(3, legend...); err != nil {
+		return err
+	}
+	hdr := make([]any, 0, ncol+3)
+	for _, h := range resultHeaders {
+		hdr = append(hdr, excelize.Cell{StyleID: st.hdr, Value: h})
+	}
+	hdr = append(hdr, nil, hdrMarkCell, hdrMarkStyle)
+	if err := row(hdrRow, hdr...); err != nil {
+		return err
+	}
+	as := b.ann()
+	n := max(len(rows), len(as.order))
+	for i := 0; i < n; i++ {
+		cells := make([]any, ncol+3)
+		if i < len(rows) {
+			r := rows[i]
+			lv := st.body
+			if id, ok := st.level[r.Kind]; ok {
+				lv = id
+			}
+			cell := r.Sheet + "!" + r.Cell
+			cst := st.link
+			if r.Sheet == "" || r.Cell == "" {
+				cell, cst = "", st.body
+			}
+			vals := []any{i + 1, r.Level, r.Rule, r.Table, cell, r.Message, r.Expected, r.Actual, r.Difference, r.Tolerance, r.Fingerprint, r.Explanation}
+			for j, v := range vals {
+				sid := st.body
+				switch j {
+				case 1:
+					sid = lv
+				case 4:
+					sid = cst
+				case ncol - 1:
+					sid = st.expl
+				}
+				cells[j] = excelize.Cell{StyleID: sid, Value: v}
+			}
+		}
+		if i < len(as.order) {
+			rec := as.marked[as.order[i]]
+			cells[mc-1] = QuoteSheet(rec.sheet) + "!" + rec.cell
+			cells[mc] = rec.orig
+		}
+		if err := row(hdrRow+1+i, cells...); err != nil {
+			return err
+		}
+	}
+	// Links go into the stream's worksheet record before Flush (edits made
+	// after Flush are lost: the streamed part wins when the file is written).
+	for i, r := range rows {
+		if r.Sheet == "" || r.Cell == "" {
+			continue
+		}
+		loc := QuoteSheet(r.Sheet) + "!" + r.Cell
+		tip := "转到 " + r.Sheet + " " + r.Cell
+		if err := f.SetCellHyperLink(ResultsSheet, Addr(hdrRow+1+i, 5), loc, "Location", excelize.HyperlinkOpts{Tooltip: &tip}); err != nil {
+			return fmt.Errorf("链接 %s: %w", loc, err)
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		return fmt.Errorf("写%s表: %w", ResultsSheet, err)
+	}
+	return nil
+}
+
+type resultStyles struct {
+	title, bold, hdr, body, link, expl int
+	level                              map[string]int
+}
+
+func (b *Book) resultStyles() (resultStyles, error) {
+	f := b.f
+	var st resultStyles
+	var err error
+	mk := func(s *excelize.Style) int {
+		if err != nil {
+			return 0
+		}
+		var id int
+		id, err = f.NewStyle(s)
+		return id
+	}
+	top := &excelize.Alignment{Vertical: "top", WrapText: true}
+	st.title = mk(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 14}})
+	st.bold = mk(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	st.hdr = mk(&excelize.Style{
+		Font:      &excelize.Font{Bold: true},
+		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"D9D9D9"}},
+		Border:    thinBorder(),
+		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true},
+	})
+	st.body = mk(&excelize.Style{Border: thinBorder(), Alignment: top})
+	st.link = mk(&excelize.Style{Border: thinBorder(), Font: &excelize.Font{Color: "0563C1", Underline: "single"}, Alignment: &excelize.Alignment{Vertical: "top"}})
+	st.expl = mk(&excelize.Style{Border: thinBorder(), Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"FFF2CC"}}, Alignment: top})
+	st.level = map[string]int{}
+	for _, kind := range []string{MarkError, MarkWarning, MarkFilled, MarkInfo} {
+		st.level[kind] = mk(&excelize.Style{Border: thinBorder(), Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{markColors[kind]}}, Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "top", WrapText: true}})
+	}
+	return st, err
+}
+
+func thinBorder() []excelize.Border {
+	var bs []excelize.Border
+	for _, t := range []string{"left", "right", "top", "bottom"} {
+		bs = append(bs, excelize.Border{Type: t, Color: "BFBFBF", Style: 1})
+	}
+	return bs
+}
+
+// resultsTable reads the existing 审核结果 sheet's rows and the column
+// index of each header ("" when the sheet is absent).
+func (b *Book) resultsTable() (rows [][]string, col map[string]int, hdr int, err error) {
+	if idx, _ := b.f.GetSheetIndex(ResultsSheet); idx < 0 {
+		return nil, nil, -1, nil
+	}
+	rows, err = b.f.GetRows(ResultsSheet)
+	if err != nil {
+		return nil, nil, -1, fmt.Errorf("读取%s表: %w", ResultsSheet, err)
+	}
+	for i, r := range rows {
+		m := map[string]int{}
+		for j, v := range r {
+			m[strings.TrimSpace(v)] = j
+		}
+		if _, ok := m[hdrFingerprint]; ok {
+			return rows, m, i, nil
+		}
+	}
+	return rows, nil, -1, nil
+}
+
+// ReadExplanations returns fingerprint -> 审核说明 typed into an existing
+// 审核结果 sheet (empty when there is none).
+func (b *Book) ReadExplanations() (map[string]string, error) {
+	out := map[string]string{}
+	rows, col, hdr, err := b.resultsTable()
+	if err != nil || col == nil {
+		return out, err
+	}
+	fc, fok := col[hdrFingerprint]
+	ec, eok := col[hdrExplanation]
+	if !fok || !eok {
+		return out, nil
+	}
+	for _, r := range rows[hdr+1:] {
+		if fc >= len(r) || ec >= len(r) {
+			continue
+		}
+		fp, ex := strings.TrimSpace(r[fc]), strings.TrimSpace(r[ec])
+		if fp != "" && ex != "" {
+			out[fp] = ex
+		}
+	}
+	return out, nil
+}
+
+// SetExplanation types text into the 审核说明 cell of the 审核结果 row with
+// the given fingerprint, as a user would in Excel (used by the web UI and
+// tests). It reports whether the row was found.
+func (b *Book) SetExplanation(fingerprint, text string) (bool, error) {
+	rows, col, hdr, err := b.resultsTable()
+	if err != nil || col == nil {
+		return false, err
+	}
+	fc, fok := col[hdrFingerprint]
+	ec, eok := col[hdrExplanation]
+	if !fok || !eok {
+		return false, nil
+	}
+	for i, r := range rows[hdr+1:] {
+		if fc < len(r) && strings.TrimSpace(r[fc]) == fingerprint {
+			return true, b.f.SetCellStr(ResultsSheet, Addr(hdr+2+i, ec+1), text)
+		}
+	}
+	return false, nil
+}
+
+// ClearAnnotations undoes an earlier run's annotations on a re-uploaded
+// workbook: marked cells get their recorded original style back (only when
+// the cell still carries one of juesuan's mark colours, so a style the user
+// changed since is kept), and juesuan's part of every note is removed. The
+// 审核结果 sheet itself is replaced by AddResultsSheet.
+func (b *Book) ClearAnnotations() error {
+	rows, col, hdr, err := b.resultsTable()
+	if err != nil {
+		return err
+	}
+	if col != nil {
+		mc, cok := col[hdrMarkCell]
+		ms, sok := col[hdrMarkStyle]
+		if cok && sok {
+			for _, r := range rows[hdr+1:] {
+				if mc >= len(r) || ms >= len(r) {
+					continue
+				}
+				sheet, cell, ok := splitRef(r[mc])
+				orig, err := strconv.Atoi(strings.TrimSpace(r[ms]))
+				if !ok || err != nil {
+					continue
+				}
+				if err := b.restoreStyle(sheet, cell, orig); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	for _, sheet := range b.f.GetSheetList() {
+		if sheet == ResultsSheet {
+			continue
+		}
+		cs, err := b.f.GetComments(sheet)
+		if err != nil {
+			return fmt.Errorf("读取 %s 批注: %w", sheet, err)
+		}
+		for _, c := range cs {
+			if !strings.Contains(c.Text+runsText(c.Paragraph), NoteMarker) {
+				continue
+			}
+			keep := userRuns(c)
+			if err := b.f.DeleteComment(sheet, c.Cell); err != nil {
+				return fmt.Errorf("删除 %s!%s 批注: %w", sheet, c.Cell, err)
+			}
+			if len(keep) > 0 {
+				if err := b.f.AddComment(sheet, excelize.Comment{Author: c.Author, Cell: c.Cell, Paragraph: keep}); err != nil {
+					return fmt.Errorf("恢复 %s!%s 批注: %w", sheet, c.Cell, err)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func runsText(rs []excelize.RichTextRun) string {
+	var s strings.Builder
+	for _, r := range rs {
+		s.WriteString(r.Text)
+	}
+	return s.String()
+}
+
+// restoreStyle gives sheet!cell style orig back if its current fill is one
+// of the mark colours and orig is the same style apart from the fill (a
+// program that renumbered the styles makes the record useless: then only
+// the mark colour is removed).
+func (b *Book) restoreStyle(sheet, cell string, orig int) error {
+	if idx, _ := b.f.GetSheetIndex(sheet); idx < 0 {
+		return nil
+	}
+	xfs := b.f.Styles.CellXfs
+	sid, err := b.f.GetCellStyle(sheet, cell)
+	if err != nil || sid < 0 || sid >= len(xfs.Xf) {
+		return nil // a bad record is ignored, not fatal
+	}
+	if !b.isMarkFill(xfs.Xf[sid].FillID) {
+		return nil
+	}
+	if orig < 0 || orig >= len(xfs.Xf) || sansFill(xfs.Xf[orig]) != sansFill(xfs.Xf[sid]) {
+		return b.Unmark(sheet, cell)
+	}
+	return b.f.SetCellStyle(sheet, cell, cell, orig)
+}
+
+// sansFill describes an xf record without its fill.
+func sansFill[X any](x X) string {
+	b, _ := json.Marshal(x)
+	var m map[string]any
+	_ = json.Unmarshal(b, &m)
+	delete(m, "FillID")
+	delete(m, "ApplyFill")
+	out, _ := json.Marshal(m)
+	return string(out)
+}
+
+// HasMarks reports whether the workbook's style table holds any of
+// juesuan's mark colours, i.e. whether it may carry an earlier run's marks
+// (a fresh upload does not, and then nothing needs unmarking).
+func (b *Book) HasMarks() bool {
+	fills := b.f.Styles.Fills
+	if fills == nil {
+		return false
+	}
+	for i := range fills.Fill {
+		id := i
+		if b.isMarkFill(&id) {
+			return true
+		}
+	}
+	return false
+}
+
+// Unmark removes a juesuan mark colour from sheet!addr (the fill becomes
+// none, everything else of the style stays); other cells are untouched.
+// It cleans marks whose record was lost, e.g. when a user deleted the
+// 审核结果 sheet before re-uploading.
+func (b *Book) Unmark(sheet, addr string) error {
+	sid, err := b.f.GetCellStyle(sheet, addr)
+	if err != nil {
+		return fmt.Errorf("读取 %s!%s 样式: %w", sheet, addr, err)
+	}
+	xfs := b.f.Styles.CellXfs
+	if sid < 0 || sid >= len(xfs.Xf) || !b.isMarkFill(xfs.Xf[sid].FillID) {
+		return nil
+	}
+	nid, err := b.cloneXf(sid, 0, 0)
+	if err != nil {
+		return err
+	}
+	return b.f.SetCellStyle(sheet, addr, addr, nid)
+}
+
+func (b *Book) isMarkFill(id *int) bool {
+	fills := b.f.Styles.Fills
+	if id == nil || fills == nil || *id < 0 || *id >= len(fills.Fill) {
+		return false
+	}
+	pf := fills.Fill[*id].PatternFill
+	if pf == nil || pf.FgColor == nil {
+		return false
+	}
+	rgb := strings.ToUpper(pf.FgColor.RGB)
+	for _, c := range markColors {
+		if rgb == c || rgb == "FF"+c {
+			return true
+		}
+	}
+	return false
+}
+
+// splitRef splits "'收入 决算表'!C5" or "Sheet1!C5".
+func splitRef(s string) (sheet, cell string, ok bool) {
+	s = strings.TrimSpace(s)
+	i := strings.LastIndex(s, "!")
+	if i <= 0 {
+		return "", "", false
+	}
+	sheet, cell = s[:i], s[i+1:]
+	if strings.HasPrefix(sheet, "'") && strings.HasSuffix(sheet, "'") && len(sheet) >= 2 {
+		sheet = strings.ReplaceAll(sheet[1:len(sheet)-1], "''", "'")
+	}
+	return sheet, cell, cell != ""
+}
+
+// Snapshot is a read-only picture of a workbook for tests and diagnostics:
+// every cell's raw value, formula and style (with the style's description
+// apart from its fill), merges, column widths, comments, defined names and
+// sheet order. Compare two with Diff.
+type Snapshot struct {
+	Sheets       []string
+	DefinedNames []string
+	Cells        map[string]SnapCell  // "sheet!A1"
+	Merges       map[string][]string  // sheet -> ranges
+	Widths       map[string][]float64 // sheet -> widths of columns A..last
+	Comments     map[string]string    // "sheet!A1" -> text
+	Hidden       map[string]bool      // sheet -> hidden
+}
+
+// SnapCell is one cell of a Snapshot.
+type SnapCell struct {
+	Value    string
+	Formula  string
+	Style    int
+	XfNoFill string // the style's xf record without its fill (font, border, number format, ...)
+	Fill     string // the fill's pattern and colours
+}
+
+var cellRefRe = regexp.MustCompile(`<c r="([A-Z]{1,3})([0-9]{1,7})"`)
+
+// TakeSnapshot reads a workbook (xlsx bytes) into a Snapshot.
+func TakeSnapshot(r io.Reader) (*Snapshot, error) {
+	b, err := Open(r, Limits{})
+	if err != nil {
+		return nil, err
+	}
+	defer b.Close()
+	f := b.f
+	// Extents from the raw sheet XML, so cells that carry only a style
+	// (which GetRows and a stale <dimension> miss) are compared too.
+	extent := map[string][2]int{}
+	for name, part := range b.paths {
+		raw, ok := b.part(part)
+		if !ok {
+			continue
+		}
+		var mr, mc int
+		for _, m := range cellRefRe.FindAllSubmatch(raw, -1) {
+			c, err := excelize.ColumnNameToNumber(string(m[1]))
+			if err != nil {
+				continue
+			}
+			rr, _ := strconv.Atoi(string(m[2]))
+			mr, mc = max(mr, rr), max(mc, c)
+		}
+		extent[name] = [2]int{mr, mc}
+	}
+	s := &Snapshot{
+		Cells: map[string]SnapCell{}, Merges: map[string][]string{}, Widths: map[string][]float64{},
+		Comments: map[string]string{}, Hidden: map[string]bool{},
+	}
+	s.Sheets = f.GetSheetList()
+	for _, d := range f.GetDefinedName() {
+		s.DefinedNames = append(s.DefinedNames, d.Name+"|"+d.Scope+"|"+d.RefersTo)
+	}
+	for _, sh := range s.Sheets {
+		vis, _ := f.GetSheetVisible(sh)
+		s.Hidden[sh] = !vis
+		rows, err := f.GetRows(sh, excelize.Options{RawCellValue: true})
+		if err != nil {
+			return nil, err
+		}
+		maxR, maxC := max(len(rows), extent[sh][0]), extent[sh][1]
+		for _, r := range rows {
+			maxC = max(maxC, len(r))
+		}
+		if dim, err := f.GetSheetDimension(sh); err == nil && dim != "" {
+			parts := strings.Split(dim, ":")
+			if c, r, err := excelize.CellNameToCoordinates(parts[len(parts)-1]); err == nil {
+				maxR, maxC = max(maxR, r), max(maxC, c)
+			}
+		}
+		ms, err := f.GetMergeCells(sh)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range ms {
+			s.Merges[sh] = append(s.Merges[sh], m.GetStartAxis()+":"+m.GetEndAxis())
+		}
+		for c := 1; c <= maxC; c++ {
+			w, err := f.GetColWidth(sh, ColName(c))
+			if err != nil {
+				return nil, err
+			}
+			s.Widths[sh] = append(s.Widths[sh], w)
+		}
+		for r := 1; r <= maxR; r++ {
+			for c := 1; c <= maxC; c++ {
+				a := Addr(r, c)
+				v, err := f.GetCellValue(sh, a, excelize.Options{RawCellValue: true})
+				if err != nil {
+					return nil, err
+				}
+				fo, err := f.GetCellFormula(sh, a)
+				if err != nil {
+					return nil, err
+				}
+				st, err := f.GetCellStyle(sh, a)
+				if err != nil {
+					return nil, err
+				}
+				sc := SnapCell{Value: v, Formula: fo, Style: st}
+				if st >= 0 && st < len(f.Styles.CellXfs.Xf) {
+					x := f.Styles.CellXfs.Xf[st]
+					if x.FillID != nil && f.Styles.Fills != nil && *x.FillID < len(f.Styles.Fills.Fill) {
+						sc.Fill = describe(f.Styles.Fills.Fill[*x.FillID])
+					}
+					x.FillID, x.ApplyFill = nil, nil
+					sc.XfNoFill = describe(x)
+				}
+				if v != "" || fo != "" || st != 0 {
+					s.Cells[sh+"!"+a] = sc
+				}
+			}
+		}
+		cs, err := f.GetComments(sh)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range cs {
+			s.Comments[sh+"!"+c.Cell] = c.Text + runsText(c.Paragraph)
+		}
+	}
+	return s, nil
+}
+
+// describe renders a style record (with pointers followed) as text.
+func describe(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+// SnapDiff is one difference between two snapshots.
+type SnapDiff struct {
+	Where string // "sheet!A1", "sheet" or "workbook"
+	What  string // value, formula, style, xf, merge, width, sheets, names, comment, hidden
+	Old   string
+	New   string
+}
+
+// Diff lists what changed from s to o (cells, merges, widths, sheets,
+// defined names, comments).
+func (s *Snapshot) Diff(o *Snapshot) []SnapDiff {
+	var out []SnapDiff
+	add := func(where, what, a, b string) {
+		if a != b {
+			out = append(out, SnapDiff{where, what, a, b})
+		}
+	}
+	add("workbook", "sheets", strings.Join(s.Sheets, ","), strings.Join(o.Sheets, ","))
+	add("workbook", "names", strings.Join(s.DefinedNames, ";"), strings.Join(o.DefinedNames, ";"))
+	keys := map[string]bool{}
+	for k := range s.Cells {
+		keys[k] = true
+	}
+	for k := range o.Cells {
+		keys[k] = true
+	}
+	sorted := make([]string, 0, len(keys))
+	for k := range keys {
+		sorted = append(sorted, k)
+	}
+	sort.Strings(sorted)
+	for _, k := range sorted {
+		a, b := s.Cells[k], o.Cells[k]
+		add(k, "value", a.Value, b.Value)
+		add(k, "formula", a.Formula, b.Formula)
+		add(k, "style", strconv.Itoa(a.Style), strconv.Itoa(b.Style))
+		add(k, "xf", a.XfNoFill, b.XfNoFill)
+		add(k, "fill", a.Fill, b.Fill)
+	}
+	for _, sh := range s.Sheets {
+		add(sh, "merge", strings.Join(s.Merges[sh], ","), strings.Join(o.Merges[sh], ","))
+		add(sh, "width", fmt.Sprint(s.Widths[sh]), fmt.Sprint(o.Widths[sh]))
+		add(sh, "hidden", strconv.FormatBool(s.Hidden[sh]), strconv.FormatBool(o.Hidden[sh]))
+	}
+	ck := map[string]bool{}
+	for k := range s.Comments {
+		ck[k] = true
+	}
+	for k := range o.Comments {
+		ck[k] = true
+	}
+	for k := range ck {
+		add(k, "comment", s.Comments[k], o.Comments[k])
+	}
+	return out
+}
