@@ -2,15 +2,16 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 
+	"github.com/juesuan/juesuan/audit"
 	"github.com/juesuan/juesuan/check"
 	"github.com/juesuan/juesuan/model"
-	"github.com/juesuan/juesuan/reader"
 	"github.com/juesuan/juesuan/templates"
 )
 
@@ -53,23 +54,26 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	if len(files) == 1 {
 		path = files[0]
 	}
-	wb, err := loadWorkbook(path)
+	in, err := openInput(path, false)
 	if err != nil {
 		fmt.Fprintf(stderr, "juesuan: %s\n", inputError(path, err))
 		return exitInput
 	}
-	opt := check.Options{Exact: *exact}
+	opt := audit.Options{Exact: *exact}
 	if *priorPath != "" {
-		if opt.Prior, err = loadWorkbook(*priorPath); err != nil {
+		if opt.Prior, err = openInput(*priorPath, false); err != nil {
 			fmt.Fprintf(stderr, "juesuan: 上年文件：%s\n", inputError(*priorPath, err))
 			return exitInput
 		}
 	}
-	rep, err := checkPipeline(wb, opt)
+	// Same pipeline as the service: read, fill blank derived cells in
+	// memory, then check, so a blank total is filled rather than an error.
+	res, err := audit.Check(context.Background(), in, opt)
 	if err != nil {
-		fmt.Fprintf(stderr, "juesuan: %s\n", model.ErrorMessage(err))
+		fmt.Fprintf(stderr, "juesuan: %s\n", inputError(path, err))
 		return exitInput
 	}
+	rep := res.Report
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
@@ -93,37 +97,21 @@ func inputError(path string, err error) string {
 	return path + "：" + model.ErrorMessage(err)
 }
 
-// checkPipeline runs the in-memory stages on a read workbook: (fill, to be
-// inserted here by the fill stage) then check. The report carries the
-// reader's structural findings as well as the rule findings.
-func checkPipeline(wb *model.Workbook, opt check.Options) (model.Report, error) {
-	rules, err := check.Load()
-	if err != nil {
-		return model.Report{}, model.Errorf(model.EInternal, err, "内部错误：审核公式无法加载。")
-	}
-	findings := append([]model.Finding{}, wb.Findings...)
-	findings = append(findings, check.Check(wb, rules, opt)...)
-	return model.NewReport(wb, findings, nil), nil
-}
-
-// loadWorkbook reads path, or the embedded sample (Case A) when path is "":
-// the sample is written as a workbook and read back, like any upload.
-func loadWorkbook(path string) (*model.Workbook, error) {
-	var r io.Reader
+// openInput returns the workbook at path, or the embedded sample (Case A)
+// when path is "": the sample is written as a workbook so it travels the same
+// read path as any upload. blankDerived leaves every derived cell blank, as a
+// user would type it, so fill has something to show.
+func openInput(path string, blankDerived bool) (io.Reader, error) {
 	if path == "" {
 		var buf bytes.Buffer
-		if _, err := templates.Write(&buf, templates.CaseA(), templates.Options{}); err != nil {
+		if _, err := templates.Write(&buf, templates.CaseA(), templates.Options{OmitDerived: blankDerived}); err != nil {
 			return nil, model.Errorf(model.EInternal, err, "内部错误：内置示例无法生成。")
 		}
-		r = &buf
-	} else {
-		f, err := os.Open(path)
-		if err != nil {
-			return nil, model.Errorf(model.ENotFound, err, "文件无法打开。")
-		}
-		defer f.Close()
-		r = f
+		return &buf, nil
 	}
-	wb, _, err := reader.Read(r, reader.Options{})
-	return wb, err
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, model.Errorf(model.ENotFound, err, "文件无法打开。")
+	}
+	return bytes.NewReader(data), nil
 }
