@@ -1,0 +1,337 @@
+// Package api is juesuan's HTTP service: a stateless gin engine that checks
+// and fills uploaded nine-table workbooks (POST /api/v1/check, /api/v1/fill),
+// serves the rules, a blank template and the sample workbook, the embedded
+// Chinese web page at / and its OpenAPI document. Errors are RFC 9457
+// application/problem+json with a stable code and a Chinese detail.
+//
+// Nothing is written to disk: uploads are read into memory (bounded by
+// Config.MaxUpload and the concurrency limit) and results are streamed back.
+package api
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/go-playground/validator/v10"
+
+	"github.com/juesuan/juesuan/audit"
+	"github.com/juesuan/juesuan/check"
+	"github.com/juesuan/juesuan/model"
+	"github.com/juesuan/juesuan/templates"
+)
+
+// XLSXType is the media type of .xlsx workbooks.
+const XLSXType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+// Summary headers of POST /api/v1/fill, read by the macros.
+const (
+	HeaderStatus    = "X-Juesuan-Status"
+	HeaderErrors    = "X-Juesuan-Errors"
+	HeaderWarnings  = "X-Juesuan-Warnings"
+	HeaderFilled    = "X-Juesuan-Filled"
+	HeaderRequestID = "X-Request-ID"
+)
+
+// Config configures the service. Zero values take the defaults noted.
+type Config struct {
+	// MaxUpload bounds one uploaded workbook (default 20 MiB). A multipart
+	// request may carry the workbook and a prior-year workbook, each within
+	// MaxUpload.
+	MaxUpload int64
+	// MaxConcurrent bounds workbooks processed at once (default GOMAXPROCS).
+	MaxConcurrent int
+	// MaxQueue bounds requests waiting for a slot (default 4*MaxConcurrent);
+	// beyond it requests get 429 at once.
+	MaxQueue int
+	// QueueTimeout is how long a request waits for a slot before 503
+	// (default 10s).
+	QueueTimeout time.Duration
+	// RequestTimeout bounds the work on one workbook (default 60s).
+	RequestTimeout time.Duration
+	// CORSOrigins lists origins allowed to call the API from a browser (WPS
+	// JS add-ins, intranet portals); "*" allows any. Empty: same origin only.
+	CORSOrigins []string
+	// Logger receives one structured line per request (default slog.Default()).
+	Logger *slog.Logger
+	// Ready, when set, is consulted by GET /readyz; serve uses it to report
+	// draining during graceful shutdown.
+	Ready func() error
+
+	// check and fill replace the audit pipeline in this package's tests
+	// (to hold a request inside the limiter); nil means audit.Check/Fill.
+	check func(ctx context.Context, r io.Reader, opt audit.Options) (*audit.Result, error)
+	fill  func(ctx context.Context, r io.Reader, w io.Writer, opt audit.Options) (*audit.Result, error)
+}
+
+func (c Config) withDefaults() Config {
+	if c.MaxUpload <= 0 {
+		c.MaxUpload = 20 << 20
+	}
+	if c.MaxConcurrent <= 0 {
+		c.MaxConcurrent = runtime.GOMAXPROCS(0)
+	}
+	if c.MaxQueue <= 0 {
+		c.MaxQueue = 4 * c.MaxConcurrent
+	}
+	if c.QueueTimeout <= 0 {
+		c.QueueTimeout = 10 * time.Second
+	}
+	if c.RequestTimeout <= 0 {
+		c.RequestTimeout = 60 * time.Second
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	if c.check == nil {
+		c.check = audit.Check
+	}
+	if c.fill == nil {
+		c.fill = audit.Fill
+	}
+	return c
+}
+
+// server holds the configuration and the few caches (rules, generated
+// template and sample bytes) that are the same for every request.
+type server struct {
+	cfg      Config
+	limit    *limiter
+	validate *validator.Validate
+	index    []byte
+
+	rulesOnce sync.Once
+	rules     []ruleJSON
+	rulesErr  error
+
+	genMu sync.Mutex
+	gen   map[string][]byte // generated workbooks by kind
+}
+
+// New returns the service's handler.
+func New(cfg Config) *gin.Engine {
+	_, e := newServer(cfg)
+	return e
+}
+
+func newServer(cfg Config) (*server, *gin.Engine) {
+	cfg = cfg.withDefaults()
+	s := &server{
+		cfg:      cfg,
+		limit:    newLimiter(cfg.MaxConcurrent, cfg.MaxQueue, cfg.QueueTimeout),
+		validate: validator.New(validator.WithRequiredStructEnabled()),
+		gen:      map[string][]byte{},
+	}
+	s.index = indexPage(cfg.MaxUpload)
+
+	e := gin.New()
+	e.ContextWithFallback = true // request cancellation reaches c's Context users
+	e.HandleMethodNotAllowed = true
+	e.RedirectTrailingSlash = false
+	e.RedirectFixedPath = false
+	e.MaxMultipartMemory = 0 // uploads are parsed by hand, never to disk
+	e.Use(s.requestID, s.logRequests, s.recover, s.cors)
+	e.NoRoute(func(c *gin.Context) {
+		s.problem(c, http.StatusNotFound, model.ENotFound, "请求的地址不存在："+c.Request.URL.Path, nil)
+	})
+	e.NoMethod(func(c *gin.Context) {
+		s.problem(c, http.StatusMethodNotAllowed, model.EInvalid, "该地址不支持 "+c.Request.Method+" 请求。", nil)
+	})
+
+	e.GET("/", s.page)
+	e.GET("/index.html", s.page)
+	e.GET("/app.js", s.static("app.js", "text/javascript; charset=utf-8"))
+	e.GET("/style.css", s.static("style.css", "text/css; charset=utf-8"))
+	e.GET("/openapi.json", s.openapi)
+	e.GET("/healthz", s.healthz)
+	e.GET("/readyz", s.readyz)
+
+	v1 := e.Group("/api/v1")
+	v1.POST("/check", s.timeout, s.checkHandler)
+	v1.POST("/fill", s.timeout, s.fillHandler)
+	v1.GET("/rules", s.rulesHandler)
+	v1.GET("/template.xlsx", s.templateHandler)
+	v1.GET("/sample.xlsx", s.sampleHandler)
+	return s, e
+}
+
+// timeout bounds the work of one request; the pipeline sees the deadline
+// through c.Request.Context().
+func (s *server) timeout(c *gin.Context) {
+	ctx, cancel := context.WithTimeout(c.Request.Context(), s.cfg.RequestTimeout)
+	defer cancel()
+	c.Request = c.Request.WithContext(ctx)
+	c.Next()
+}
+
+func (s *server) healthz(c *gin.Context) {
+	c.Header("Cache-Control", "no-store")
+	c.JSON(http.StatusOK, gin.H{"status": "ok"})
+}
+
+// readyz is ready when the rules load and the host is not draining.
+func (s *server) readyz(c *gin.Context) {
+	c.Header("Cache-Control", "no-store")
+	if _, err := s.loadRules(); err != nil {
+		s.problem(c, http.StatusServiceUnavailable, model.EUnavailable, "审核规则加载失败，服务暂不可用。", err)
+		return
+	}
+	if s.cfg.Ready != nil {
+		if err := s.cfg.Ready(); err != nil {
+			c.Header("Retry-After", "5")
+			s.problem(c, http.StatusServiceUnavailable, model.EUnavailable, "服务正在停止，请稍后重试。", err)
+			return
+		}
+	}
+	c.JSON(http.StatusOK, gin.H{"status": "ready"})
+}
+
+// ruleJSON is one rule as GET /api/v1/rules lists it.
+type ruleJSON struct {
+	ID       string `json:"id"`
+	Severity string `json:"severity"`
+	Class    string `json:"class"`
+	Message  string `json:"message"`
+	Expr     string `json:"expr"`
+	When     string `json:"when,omitempty"`
+	Fill     bool   `json:"fill"`
+}
+
+func (s *server) loadRules() ([]ruleJSON, error) {
+	s.rulesOnce.Do(func() {
+		rules, err := check.Load()
+		if err != nil {
+			s.rulesErr = err
+			return
+		}
+		s.rules = make([]ruleJSON, 0, len(rules))
+		for _, r := range rules {
+			s.rules = append(s.rules, ruleJSON{ID: r.ID, Severity: string(r.Severity), Class: r.Class,
+				Message: r.Message, Expr: r.Expr, When: r.When, Fill: r.Fill})
+		}
+	})
+	return s.rules, s.rulesErr
+}
+
+func (s *server) rulesHandler(c *gin.Context) {
+	rules, err := s.loadRules()
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Header("Cache-Control", "public, max-age=300")
+	c.JSON(http.StatusOK, gin.H{"count": len(rules), "rules": rules})
+}
+
+// templateQuery is the query of GET /api/v1/template.xlsx.
+type templateQuery struct {
+	Style string `validate:"omitempty,oneof=mof shanghai" label:"style"`
+}
+
+func (s *server) templateHandler(c *gin.Context) {
+	q := templateQuery{Style: c.Query("style")}
+	if !s.valid(c, &q) {
+		return
+	}
+	style := model.StyleMOF
+	name := "决算公开九张表模板-财政部格式.xlsx"
+	if q.Style == string(model.StyleShanghai) {
+		style, name = model.StyleShanghai, "决算公开九张表模板-上海格式.xlsx"
+	}
+	data, err := s.generate("template-"+string(style), func(w *bytes.Buffer) error {
+		_, err := templates.Write(w, nil, templates.Options{Style: style})
+		return err
+	})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.sendWorkbook(c, name, data)
+}
+
+func (s *server) sampleHandler(c *gin.Context) {
+	data, err := s.generate("sample", func(w *bytes.Buffer) error {
+		_, err := templates.Write(w, templates.CaseA(), templates.Options{Style: model.StyleMOF})
+		return err
+	})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.sendWorkbook(c, "示例-部门决算公开九张表.xlsx", data)
+}
+
+// generate builds a workbook once and keeps its bytes: templates and the
+// sample are the same for every request.
+func (s *server) generate(kind string, build func(w *bytes.Buffer) error) ([]byte, error) {
+	s.genMu.Lock()
+	defer s.genMu.Unlock()
+	if b, ok := s.gen[kind]; ok {
+		return b, nil
+	}
+	var buf bytes.Buffer
+	if err := build(&buf); err != nil {
+		return nil, err
+	}
+	s.gen[kind] = buf.Bytes()
+	return s.gen[kind], nil
+}
+
+func (s *server) sendWorkbook(c *gin.Context, name string, data []byte) {
+	c.Header("Content-Disposition", contentDisposition(name))
+	c.Header("Cache-Control", "no-cache")
+	c.Data(http.StatusOK, XLSXType, data)
+}
+
+// allowedOrigin reports the Access-Control-Allow-Origin value for origin,
+// or "" when it is not allowed.
+func (s *server) allowedOrigin(origin string) string {
+	for _, o := range s.cfg.CORSOrigins {
+		o = strings.TrimRight(strings.TrimSpace(o), "/")
+		if o == "*" {
+			return "*"
+		}
+		if o != "" && strings.EqualFold(o, origin) {
+			return origin
+		}
+	}
+	return ""
+}
+
+// cors answers preflight requests and marks responses for allowed origins.
+// Same-origin requests (the web page) need none of this.
+func (s *server) cors(c *gin.Context) {
+	origin := c.GetHeader("Origin")
+	if origin == "" {
+		c.Next()
+		return
+	}
+	allow := s.allowedOrigin(origin)
+	if allow != "" {
+		h := c.Writer.Header()
+		h.Set("Access-Control-Allow-Origin", allow)
+		h.Add("Vary", "Origin")
+		h.Set("Access-Control-Expose-Headers", strings.Join([]string{HeaderStatus, HeaderErrors, HeaderWarnings,
+			HeaderFilled, HeaderRequestID, "Content-Disposition", "Retry-After"}, ", "))
+	}
+	if c.Request.Method == http.MethodOptions && c.GetHeader("Access-Control-Request-Method") != "" {
+		if allow == "" {
+			s.problem(c, http.StatusForbidden, model.EInvalid, "不允许来自 "+origin+" 的跨域请求；请在服务端用 --cors 配置允许的来源。", nil)
+			return
+		}
+		h := c.Writer.Header()
+		h.Set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
+		h.Set("Access-Control-Allow-Headers", "Content-Type, Accept, X-Request-ID, X-Juesuan-Client")
+		h.Set("Access-Control-Max-Age", "600")
+		c.AbortWithStatus(http.StatusNoContent)
+		return
+	}
+	c.Next()
+}

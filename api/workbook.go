@@ -1,0 +1,348 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"path"
+	"reflect"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/juesuan/juesuan/audit"
+	"github.com/juesuan/juesuan/model"
+	"github.com/juesuan/juesuan/xlsx"
+)
+
+// workQuery holds the query and form parameters of check and fill. They are
+// kept as strings so the validator reports the bad value as typed.
+type workQuery struct {
+	Format    string `validate:"omitempty,oneof=xlsx json" label:"format"`
+	Exact     string `validate:"omitempty,boolean" label:"exact"`
+	Overwrite string `validate:"omitempty,boolean" label:"overwrite"`
+	Name      string `validate:"omitempty,max=255" label:"name"`
+}
+
+func (q *workQuery) set(key, val string) {
+	switch key {
+	case "format":
+		q.Format = val
+	case "exact":
+		q.Exact = val
+	case "overwrite":
+		q.Overwrite = val
+	case "name":
+		q.Name = val
+	}
+}
+
+func parseBool(s string) bool { b, _ := strconv.ParseBool(s); return b }
+
+// upload is one request's input, read into memory.
+type upload struct {
+	file     []byte
+	fileName string // as sent, may be ""
+	prior    []byte
+	q        workQuery
+}
+
+// readUpload reads the workbook from a multipart form (field file, optional
+// prior and parameter fields) or from a raw body. It answers the request
+// itself and returns nil when the input is unusable.
+func (s *server) readUpload(c *gin.Context) *upload {
+	u := &upload{}
+	for _, k := range []string{"format", "exact", "overwrite", "name"} {
+		u.q.set(k, c.Query(k))
+	}
+	ct := c.GetHeader("Content-Type")
+	mt, params, err := mime.ParseMediaType(ct)
+	if ct == "" {
+		mt, err = "", nil
+	}
+	if err != nil {
+		s.problem(c, http.StatusUnsupportedMediaType, model.EUnsupported, "无法识别请求的 Content-Type："+ct, err)
+		return nil
+	}
+	// Multipart carries up to two workbooks plus a few short fields.
+	limit := s.cfg.MaxUpload
+	if mt == "multipart/form-data" {
+		limit = 2*s.cfg.MaxUpload + 64<<10
+	}
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
+
+	switch mt {
+	case "multipart/form-data":
+		if params["boundary"] == "" {
+			s.problem(c, http.StatusBadRequest, model.EInvalid, "multipart 请求缺少 boundary。", nil)
+			return nil
+		}
+		if !s.readMultipart(c, u) {
+			return nil
+		}
+	case XLSXType, "application/octet-stream", "application/vnd.ms-excel.sheet.macroenabled.12",
+		"application/vnd.ms-excel", "application/zip", "":
+		data, err := io.ReadAll(c.Request.Body)
+		if err != nil {
+			s.fail(c, readErr(err))
+			return nil
+		}
+		u.file = data
+		u.fileName = u.q.Name
+	default:
+		s.problem(c, http.StatusUnsupportedMediaType, model.EUnsupported,
+			"不支持的上传格式 "+mt+"：请以 multipart/form-data 的 file 字段或 "+XLSXType+" 请求体上传 .xlsx 文件。", nil)
+		return nil
+	}
+	if len(u.file) == 0 {
+		s.problem(c, http.StatusBadRequest, model.EInvalid, "没有收到文件：请上传 .xlsx 工作簿（multipart 字段 file，或请求体）。", nil)
+		return nil
+	}
+	if !s.valid(c, &u.q) {
+		return nil
+	}
+	infos := []uploadInfo{info(u.file)}
+	if u.prior != nil {
+		infos = append(infos, info(u.prior))
+	}
+	c.Set(ctxUpload, infos)
+	return u
+}
+
+func info(b []byte) uploadInfo {
+	sum := sha256.Sum256(b)
+	return uploadInfo{Size: int64(len(b)), SHA256: hex.EncodeToString(sum[:])[:12]}
+}
+
+// readErr keeps *http.MaxBytesError (413) and calls any other failure to
+// read the body a malformed request.
+func readErr(err error) error {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return err
+	}
+	return model.Errorf(model.EInvalid, err, "读取上传内容失败，请重新上传。")
+}
+
+// readMultipart streams the parts in memory: gin's ParseMultipartForm would
+// spill large files to temporary files on disk.
+func (s *server) readMultipart(c *gin.Context, u *upload) bool {
+	mr, err := c.Request.MultipartReader()
+	if err != nil {
+		s.problem(c, http.StatusBadRequest, model.EInvalid, "multipart 请求格式有误。", err)
+		return false
+	}
+	for {
+		p, err := mr.NextPart()
+		if err == io.EOF {
+			return true
+		}
+		if err != nil {
+			s.fail(c, readErr(err))
+			return false
+		}
+		name := p.FormName()
+		switch name {
+		case "file", "prior":
+			data, err := io.ReadAll(io.LimitReader(p, s.cfg.MaxUpload+1))
+			if err != nil {
+				s.fail(c, readErr(err))
+				return false
+			}
+			if int64(len(data)) > s.cfg.MaxUpload {
+				s.fail(c, &http.MaxBytesError{Limit: s.cfg.MaxUpload})
+				return false
+			}
+			if name == "file" {
+				u.file, u.fileName = data, p.FileName()
+			} else if len(data) > 0 {
+				u.prior = data
+			}
+		case "format", "exact", "overwrite", "name":
+			v, err := io.ReadAll(io.LimitReader(p, 1024))
+			if err != nil {
+				s.fail(c, readErr(err))
+				return false
+			}
+			u.q.set(name, strings.TrimSpace(string(v)))
+		default:
+			// Unknown fields are drained and ignored, like unknown query keys.
+			if _, err := io.Copy(io.Discard, p); err != nil {
+				s.fail(c, readErr(err))
+				return false
+			}
+		}
+	}
+}
+
+// options turns the validated parameters into pipeline options.
+func (s *server) options(u *upload) audit.Options {
+	opt := audit.Options{
+		Exact:     parseBool(u.q.Exact),
+		Overwrite: parseBool(u.q.Overwrite),
+		Limits:    xlsx.Limits{MaxBytes: s.cfg.MaxUpload},
+	}
+	if u.prior != nil {
+		opt.Prior = bytes.NewReader(u.prior)
+	}
+	return opt
+}
+
+// run holds a limiter slot while work runs. The response is sent when the
+// work ends or the request deadline passes, whichever is first; a late
+// worker keeps its slot until it really ends, so the limit stays true.
+func (s *server) run(c *gin.Context, work func(ctx context.Context) (*audit.Result, error)) (*audit.Result, bool) {
+	ctx := c.Request.Context()
+	release, err := s.limit.acquire(ctx)
+	if err != nil {
+		s.busy(c, err)
+		return nil, false
+	}
+	type outcome struct {
+		res *audit.Result
+		err error
+	}
+	done := make(chan outcome, 1)
+	go func() {
+		defer release()
+		defer func() {
+			if v := recover(); v != nil {
+				done <- outcome{err: fmt.Errorf("panic in pipeline: %v", v)}
+			}
+		}()
+		res, err := work(ctx)
+		done <- outcome{res, err}
+	}()
+	select {
+	case o := <-done:
+		if o.err != nil {
+			s.fail(c, o.err)
+			return nil, false
+		}
+		return o.res, true
+	case <-ctx.Done():
+		s.fail(c, ctx.Err())
+		return nil, false
+	}
+}
+
+// busy answers a request the limiter turned away.
+func (s *server) busy(c *gin.Context, err error) {
+	switch {
+	case errors.Is(err, errQueueFull):
+		c.Header("Retry-After", "2")
+		s.problem(c, http.StatusTooManyRequests, model.EUnavailable, "当前排队审核的文件过多，请稍后重试。", err)
+	case errors.Is(err, errQueueTimeout):
+		c.Header("Retry-After", "5")
+		s.problem(c, http.StatusServiceUnavailable, model.EUnavailable, "服务繁忙，排队超时，请稍后重试。", err)
+	default:
+		s.fail(c, err)
+	}
+}
+
+func (s *server) checkHandler(c *gin.Context) {
+	done, ok := s.limit.admit()
+	if !ok {
+		s.busy(c, errQueueFull)
+		return
+	}
+	defer done()
+	u := s.readUpload(c)
+	if u == nil {
+		return
+	}
+	res, ok := s.run(c, func(ctx context.Context) (*audit.Result, error) {
+		return s.cfg.check(ctx, bytes.NewReader(u.file), s.options(u))
+	})
+	if !ok {
+		return
+	}
+	s.summaryHeaders(c, &res.Report)
+	c.Header("Cache-Control", "no-store")
+	c.JSON(http.StatusOK, res.Report)
+}
+
+func (s *server) fillHandler(c *gin.Context) {
+	done, ok := s.limit.admit()
+	if !ok {
+		s.busy(c, errQueueFull)
+		return
+	}
+	defer done()
+	u := s.readUpload(c)
+	if u == nil {
+		return
+	}
+	var out bytes.Buffer
+	res, ok := s.run(c, func(ctx context.Context) (*audit.Result, error) {
+		out.Grow(len(u.file) + len(u.file)/4)
+		return s.cfg.fill(ctx, bytes.NewReader(u.file), &out, s.options(u))
+	})
+	if !ok {
+		return
+	}
+	s.summaryHeaders(c, &res.Report)
+	c.Header("Cache-Control", "no-store")
+	if u.q.Format == "json" {
+		c.JSON(http.StatusOK, res.Report)
+		return
+	}
+	c.Header("Content-Disposition", contentDisposition(resultName(u.fileName)))
+	c.Data(http.StatusOK, XLSXType, out.Bytes())
+}
+
+func (s *server) summaryHeaders(c *gin.Context, r *model.Report) {
+	c.Header(HeaderStatus, r.Status)
+	c.Header(HeaderErrors, strconv.Itoa(r.Summary.Errors))
+	c.Header(HeaderWarnings, strconv.Itoa(r.Summary.Warnings))
+	c.Header(HeaderFilled, strconv.Itoa(r.Summary.Filled))
+}
+
+// resultName names the annotated workbook after the upload: 单位决算.xlsx ->
+// 单位决算-审核.xlsx. Only the base name of what the client sent is used.
+func resultName(sent string) string {
+	sent = strings.ReplaceAll(sent, `\`, "/")
+	base := path.Base(sent)
+	base = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || strings.ContainsRune(`"/:*?<>|`, r) {
+			return -1
+		}
+		return r
+	}, base)
+	if ext := path.Ext(base); strings.EqualFold(ext, ".xlsx") || strings.EqualFold(ext, ".xlsm") || strings.EqualFold(ext, ".xls") {
+		base = strings.TrimSuffix(base, ext)
+	}
+	base = strings.TrimSpace(base)
+	if base == "" || base == "." {
+		base = "决算表"
+	}
+	if r := []rune(base); len(r) > 100 {
+		base = string(r[:100])
+	}
+	return base + "-审核.xlsx"
+}
+
+// labelOf returns the `label` tag of struct field f of *v.
+func labelOf(v any, f string) string {
+	t := reflect.TypeOf(v)
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if sf, ok := t.FieldByName(f); ok {
+		if l := sf.Tag.Get("label"); l != "" {
+			return l
+		}
+	}
+	return strings.ToLower(f)
+}
+
+func jsonMarshal(v any) ([]byte, error) { return json.Marshal(v) }
