@@ -304,6 +304,12 @@ func lex(s string) ([]token, error) {
 				}
 				j += w2
 			}
+			if j == i {
+				// A lone '<' or '>' (not <=, >=, =>, <=>) would otherwise
+				// yield an empty word forever (found by FuzzParseClause).
+				r, _ := utf8.DecodeRuneInString(s[i:])
+				return nil, fmt.Errorf("无法识别的符号 %q", r)
+			}
 			out = append(out, token{"word", s[i:j]})
 			i = j
 		}
