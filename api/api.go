@@ -11,6 +11,7 @@ package api
 import (
 	"bytes"
 	"context"
+	"github.com/juesuan/juesuan/metrics"
 	"io"
 	"log/slog"
 	"net/http"
@@ -137,7 +138,7 @@ func newServer(cfg Config) (*server, *gin.Engine) {
 	e.RedirectTrailingSlash = false
 	e.RedirectFixedPath = false
 	e.MaxMultipartMemory = 0 // uploads are parsed by hand, never to disk
-	e.Use(s.requestID, s.logRequests, s.recover, s.cors)
+	e.Use(s.requestID, metrics.Middleware(), s.logRequests, s.recover, s.cors)
 	e.NoRoute(func(c *gin.Context) {
 		s.problem(c, http.StatusNotFound, model.ENotFound, "请求的地址不存在："+c.Request.URL.Path, nil)
 	})
@@ -152,10 +153,11 @@ func newServer(cfg Config) (*server, *gin.Engine) {
 	e.GET("/openapi.json", s.openapi)
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
+	e.GET("/metrics", metrics.Handler())
 
 	v1 := e.Group("/api/v1")
-	v1.POST("/check", s.timeout, s.checkHandler)
-	v1.POST("/fill", s.timeout, s.fillHandler)
+	v1.POST("/check", s.rejectOversize, s.timeout, s.checkHandler)
+	v1.POST("/fill", s.rejectOversize, s.timeout, s.fillHandler)
 	v1.GET("/rules", s.rulesHandler)
 	v1.GET("/template.xlsx", s.templateHandler)
 	v1.GET("/sample.xlsx", s.sampleHandler)

@@ -741,6 +741,16 @@ func TestConcurrencyLimit(t *testing.T) {
 	if p := decodeProblem(t, third); p.Code != model.EUnavailable {
 		t.Errorf("429 code %q", p.Code)
 	}
+	// A declared oversize upload is refused with 413 before it queues: it
+	// costs neither a slot nor memory, even while the queue is full.
+	big := httptest.NewRequest(http.MethodPost, "/api/v1/check", bytes.NewReader(fx.sample))
+	big.Header.Set("Content-Type", XLSXType)
+	big.ContentLength = s.cfg.MaxUpload + 1
+	if rec := do(srv, big); rec.Code != http.StatusRequestEntityTooLarge {
+		t.Fatalf("oversize while busy: %d, want 413", rec.Code)
+	} else if p := decodeProblem(t, rec); p.Code != model.ETooLarge {
+		t.Errorf("oversize code %q", p.Code)
+	}
 	rec := <-second // waited QueueTimeout for the slot
 	if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Retry-After") == "" {
 		t.Fatalf("queued request: %d %v, want 503 with Retry-After", rec.Code, rec.Header())

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/juesuan/juesuan/metrics"
 	"io"
 	"mime"
 	"net/http"
@@ -73,11 +74,7 @@ func (s *server) readUpload(c *gin.Context) *upload {
 		s.problem(c, http.StatusUnsupportedMediaType, model.EUnsupported, "无法识别请求的 Content-Type："+ct, err)
 		return nil
 	}
-	// Multipart carries up to two workbooks plus a few short fields.
-	limit := s.cfg.MaxUpload
-	if mt == "multipart/form-data" {
-		limit = 2*s.cfg.MaxUpload + 64<<10
-	}
+	limit := s.uploadLimit(mt)
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
 
 	switch mt {
@@ -91,7 +88,14 @@ func (s *server) readUpload(c *gin.Context) *upload {
 		}
 	case XLSXType, "application/octet-stream", "application/vnd.ms-excel.sheet.macroenabled.12",
 		"application/vnd.ms-excel", "application/zip", "":
-		data, err := io.ReadAll(c.Request.Body)
+		// Size the buffer from Content-Length (already bounded by
+		// rejectOversize) instead of growing it by doubling.
+		var buf bytes.Buffer
+		if n := c.Request.ContentLength; n > 0 && n <= limit {
+			buf.Grow(int(n) + 1)
+		}
+		_, err := buf.ReadFrom(c.Request.Body)
+		data := buf.Bytes()
 		if err != nil {
 			s.fail(c, readErr(err))
 			return nil
@@ -300,7 +304,31 @@ func (s *server) fillHandler(c *gin.Context) {
 	c.Data(http.StatusOK, XLSXType, out.Bytes())
 }
 
+// uploadLimit is the body limit for a media type: multipart carries up to
+// two workbooks plus a few short fields.
+func (s *server) uploadLimit(mediaType string) int64 {
+	if mediaType == "multipart/form-data" {
+		return 2*s.cfg.MaxUpload + 64<<10
+	}
+	return s.cfg.MaxUpload
+}
+
+// rejectOversize answers 413 before the request takes a place in the queue
+// or any body is read, when the declared length is already beyond the limit:
+// an oversized upload must cost neither memory nor a worker slot.
+func (s *server) rejectOversize(c *gin.Context) {
+	mt, _, _ := mime.ParseMediaType(c.GetHeader("Content-Type"))
+	if n := c.Request.ContentLength; n > s.uploadLimit(mt) {
+		s.problem(c, http.StatusRequestEntityTooLarge, model.ETooLarge,
+			fmt.Sprintf("上传内容（%s）超过 %s 的上限。", humanSize(n), humanSize(s.cfg.MaxUpload)), nil)
+		c.Abort()
+		return
+	}
+	c.Next()
+}
+
 func (s *server) summaryHeaders(c *gin.Context, r *model.Report) {
+	metrics.Observe(c, r)
 	c.Header(HeaderStatus, r.Status)
 	c.Header(HeaderErrors, strconv.Itoa(r.Summary.Errors))
 	c.Header(HeaderWarnings, strconv.Itoa(r.Summary.Warnings))
