@@ -67,7 +67,7 @@ func newIndex(wb *model.Workbook) *windex {
 				continue
 			}
 			ti.codes = append(ti.codes, code)
-			lv := levelOf(code)
+			lv := model.CodeLevel(code)
 			ti.level[lv] = append(ti.level[lv], code)
 			if p := parentOf(code); p != "" {
 				ti.children[p] = append(ti.children[p], code)
@@ -82,32 +82,14 @@ func codeOf(key string, r *model.Row) string {
 	if r != nil && r.Code != "" {
 		return r.Code
 	}
-	if levelOf(key) == 0 {
+	if model.CodeLevel(key) == 0 {
 		return ""
 	}
 	return key
 }
 
-// levelOf: 3 digits 类, 5 款, 7 项; 0 for anything else.
-func levelOf(code string) int {
-	for _, ch := range code {
-		if ch < '0' || ch > '9' {
-			return 0
-		}
-	}
-	switch len(code) {
-	case 3:
-		return 1
-	case 5:
-		return 2
-	case 7:
-		return 3
-	}
-	return 0
-}
-
 func parentOf(code string) string {
-	switch levelOf(code) {
+	switch model.CodeLevel(code) {
 	case 2:
 		return code[:3]
 	case 3:

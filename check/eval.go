@@ -206,11 +206,11 @@ func (c *Checker) evalEq(eq *Equation) (model.Finding, bool) {
 	rt := c.b.sideText(r, ctx)
 	switch {
 	case sev == model.SevInfo:
-		f.Message = fmt.Sprintf(msgResidue, eq.Rule.Message, lt, rt, fmtAmount(diff.Abs()), fmtAmount(tol))
+		f.Message = fmt.Sprintf(msgResidue, eq.Rule.Message, lt, rt, model.FormatAmount(diff.Abs()), model.FormatAmount(tol))
 	case c.exact:
-		f.Message = fmt.Sprintf(msgFailExact, eq.Rule.Message, lt, failOp(eq.Op), rt, fmtAmount(diff))
+		f.Message = fmt.Sprintf(msgFailExact, eq.Rule.Message, lt, failOp(eq.Op), rt, model.FormatAmount(diff))
 	default:
-		f.Message = fmt.Sprintf(msgFail, eq.Rule.Message, lt, failOp(eq.Op), rt, fmtAmount(diff), fmtAmount(tol))
+		f.Message = fmt.Sprintf(msgFail, eq.Rule.Message, lt, failOp(eq.Op), rt, model.FormatAmount(diff), model.FormatAmount(tol))
 	}
 	return f, true
 }
@@ -299,7 +299,7 @@ func (b *bindCtx) rowColLabel(k model.Key, prior bool) string {
 	if k.Table != model.T09 {
 		row := k.Row
 		if w := b.idx(prior); w != nil && w.tables[k.Table] != nil {
-			if r := w.tables[k.Table].rowOf[k.Row]; r != nil && levelOf(codeOf(k.Row, r)) > 0 {
+			if r := w.tables[k.Table].rowOf[k.Row]; r != nil && model.CodeLevel(codeOf(k.Row, r)) > 0 {
 				if lbl := strings.TrimSpace(r.Label); lbl != "" && !strings.HasPrefix(lbl, k.Row) {
 					row = k.Row + " " + lbl
 				}
@@ -367,7 +367,7 @@ func (b *bindCtx) sideText(s side, ctx *textCtx) string {
 			ctx.row = rowTxt
 		}
 		if cell != nil {
-			sb.WriteString(" " + fmtAmount(cell.Value))
+			sb.WriteString(" " + model.FormatAmount(cell.Value))
 		} else {
 			sb.WriteString(" 0" + msgMissing)
 		}
@@ -376,37 +376,10 @@ func (b *bindCtx) sideText(s side, ctx *textCtx) string {
 		sb.WriteString("0")
 	}
 	if len(s.terms) != 1 {
-		sb.WriteString(" = " + fmtAmount(s.sum))
+		sb.WriteString(" = " + model.FormatAmount(s.sum))
 	}
 	if skipped > 0 {
 		sb.WriteString(msgRestZero)
 	}
 	return sb.String()
-}
-
-// fmtAmount prints an amount the accountant's way: 1,754.76.
-func fmtAmount(d decimal.Decimal) string {
-	places := int32(2)
-	if e := -d.Exponent(); e > places {
-		places = e
-	}
-	s := d.StringFixed(places)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	intPart, frac, _ := strings.Cut(s, ".")
-	var sb strings.Builder
-	for i, ch := range intPart {
-		if i > 0 && (len(intPart)-i)%3 == 0 {
-			sb.WriteByte(',')
-		}
-		sb.WriteRune(ch)
-	}
-	out := sb.String()
-	if frac != "" {
-		out += "." + frac
-	}
-	if neg {
-		out = "-" + out
-	}
-	return out
 }

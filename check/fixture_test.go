@@ -52,10 +52,10 @@ func colName(n int) string {
 // add appends a row; vals align with the table's columns ("" = blank).
 func (ft *ftable) add(key, label, side string, vals ...string) *ftable {
 	code := ""
-	if levelOf(key) > 0 {
+	if model.CodeLevel(key) > 0 {
 		code = key
 	}
-	ft.t.Rows = append(ft.t.Rows, &model.Row{Key: key, Code: code, Level: levelOf(code), Label: label, Side: side, SheetRow: ft.row})
+	ft.t.Rows = append(ft.t.Rows, &model.Row{Key: key, Code: code, Level: model.CodeLevel(code), Label: label, Side: side, SheetRow: ft.row})
 	for i, v := range vals {
 		if i >= len(ft.cols) {
 			break
@@ -84,10 +84,10 @@ func (ft *ftable) set(key, label, side, col, v string) *ftable {
 	vals := make([]string, len(ft.cols))
 	vals[idx] = v
 	code := ""
-	if levelOf(key) > 0 {
+	if model.CodeLevel(key) > 0 {
 		code = key
 	}
-	ft.t.Rows = append(ft.t.Rows, &model.Row{Key: key, Code: code, Level: levelOf(code), Label: label, Side: side, SheetRow: ft.row})
+	ft.t.Rows = append(ft.t.Rows, &model.Row{Key: key, Code: code, Level: model.CodeLevel(code), Label: label, Side: side, SheetRow: ft.row})
 	c := &model.Cell{Key: model.Key{Row: key, Col: col}, Sheet: ft.t.Sheet, Addr: fmt.Sprintf("%s%d", colName(idx+3), ft.row), Raw: v, Decimals: 2}
 	if v == "" {
 		c.Blank = true

@@ -180,11 +180,11 @@ func (b *bindCtx) predFindings(r *Rule, cl *clause) []model.Finding {
 			if lhs { // column all zero, table has data
 				nz = b.firstNonZero(tab, "")
 				msg = fmt.Sprintf(msgZeroVsData, r.Message, b.tableLabel(colT, false)+" "+col, msgAllZero,
-					b.tableLabel(tab, false), fmt.Sprintf(msgHasData, b.rowColLabel(nz.Key, false), fmtAmount(nz.Value)))
+					b.tableLabel(tab, false), fmt.Sprintf(msgHasData, b.rowColLabel(nz.Key, false), model.FormatAmount(nz.Value)))
 			} else {
 				nz = b.firstNonZero(colT, col)
 				msg = fmt.Sprintf(msgZeroVsData, r.Message, b.tableLabel(colT, false)+" "+col,
-					fmt.Sprintf(msgHasData, b.rowColLabel(nz.Key, false), fmtAmount(nz.Value)), b.tableLabel(tab, false), msgIsEmpty)
+					fmt.Sprintf(msgHasData, b.rowColLabel(nz.Key, false), model.FormatAmount(nz.Value)), b.tableLabel(tab, false), msgIsEmpty)
 			}
 			f := b.finding(r, nz)
 			f.Message = msg
@@ -206,7 +206,7 @@ func (b *bindCtx) predFindings(r *Rule, cl *clause) []model.Finding {
 		case !lhs && rhs && cl.conn == "<=>":
 			nz := b.firstNonZero(id, "")
 			f := b.finding(r, nz)
-			f.Message = fmt.Sprintf(msgNoteData, r.Message, b.tableLabel(id, false), b.rowColLabel(nz.Key, false), fmtAmount(nz.Value), ti.t.EmptyNote)
+			f.Message = fmt.Sprintf(msgNoteData, r.Message, b.tableLabel(id, false), b.rowColLabel(nz.Key, false), model.FormatAmount(nz.Value), ti.t.EmptyNote)
 			out = append(out, f)
 		}
 	case "sides":
@@ -256,10 +256,10 @@ func (b *bindCtx) predFindings(r *Rule, cl *clause) []model.Finding {
 		f.Cells = append(f.Cells, b.cellRef(old, true))
 		f.Actual, f.Expected, f.Difference = cur.Value.String(), old.Value.String(), d.String()
 		if !d.IsZero() {
-			dir = fmt.Sprintf(msgChangeBy, dir, fmtAmount(d.Abs()), pct)
+			dir = fmt.Sprintf(msgChangeBy, dir, model.FormatAmount(d.Abs()), pct)
 		}
 		f.Message = fmt.Sprintf(msgChange, r.Message, b.tableLabel(k.Table, false)+" "+b.rowColLabel(k, false),
-			fmtAmount(cur.Value), fmtAmount(old.Value), dir)
+			model.FormatAmount(cur.Value), model.FormatAmount(old.Value), dir)
 		out = append(out, f)
 	}
 	return out

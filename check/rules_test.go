@@ -25,8 +25,8 @@ func put(wb *model.Workbook, id model.TableID, row, col, v string) *model.Cell {
 			}
 		}
 		r = &model.Row{Key: row, Code: "", Label: row, SheetRow: last + 1}
-		if levelOf(row) > 0 {
-			r.Code, r.Level = row, levelOf(row)
+		if model.CodeLevel(row) > 0 {
+			r.Code, r.Level = row, model.CodeLevel(row)
 		}
 		t.Rows = append(t.Rows, r)
 	}

@@ -230,9 +230,6 @@ func ParseCode(text string) (string, bool) {
 	return "", false
 }
 
-// codeLevel is 1 for 类, 2 for 款, 3 for 项.
-func codeLevel(code string) int { return (len(code) - 1) / 2 }
-
 // codeParent is the code one level up, "" for a 类.
 func codeParent(code string) string {
 	if len(code) <= 3 {

@@ -91,8 +91,8 @@ func FuzzParseCode(f *testing.F) {
 		if again, ok := ParseCode(code); !ok || again != code {
 			t.Fatalf("%q: ParseCode not idempotent: %q -> %q, %v", text, code, again, ok)
 		}
-		if codeLevel(code) < 1 || codeLevel(code) > 3 {
-			t.Fatalf("%q: level %d", text, codeLevel(code))
+		if model.CodeLevel(code) < 1 || model.CodeLevel(code) > 3 {
+			t.Fatalf("%q: level %d", text, model.CodeLevel(code))
 		}
 		if p := codeParent(code); p != "" && !strings.HasPrefix(code, p) {
 			t.Fatalf("%q: parent %q is not a prefix", text, p)

@@ -162,7 +162,7 @@ func (t *tableCtx) codedRows() {
 		}
 		code, codeCol, name, _ := t.rowCode(r, lcols, &st, 7)
 		if code != "" {
-			row := &model.Row{Key: code, Code: code, Level: codeLevel(code), Label: name, SheetRow: r}
+			row := &model.Row{Key: code, Code: code, Level: model.CodeLevel(code), Label: name, SheetRow: r}
 			if t.addRow(row, xlsx.Addr(r, codeCol)) {
 				for _, vc := range vcols {
 					t.cell(r, vc.col, row, vc.spec, false)
@@ -325,7 +325,7 @@ func (t *tableCtx) econRows() {
 			}
 			code, codeCol, name, _ := t.rowCode(r, groups[gi], &states[gi], 5)
 			if code != "" {
-				row := &model.Row{Key: code, Code: code, Level: codeLevel(code), Label: name, Side: t.econSide(code), SheetRow: r}
+				row := &model.Row{Key: code, Code: code, Level: model.CodeLevel(code), Label: name, Side: t.econSide(code), SheetRow: r}
 				consumed[vc.col] = true
 				if t.addRow(row, xlsx.Addr(r, codeCol)) {
 					t.cell(r, vc.col, row, vc.spec, false)

@@ -592,12 +592,12 @@ func (x *tableWriter) value(r, c int, rowKey, colKey string, derived bool) error
 	switch {
 	case x.opt.FullWidthDigits:
 		if x.opt.ThousandsSep {
-			text = thousands(text)
+			text = model.Thousands(text)
 		}
 		text = fullWidth(text)
 	case x.opt.NumbersAsText:
 		if x.opt.ThousandsSep {
-			text = thousands(text)
+			text = model.Thousands(text)
 		}
 	default:
 		cell.Raw = text
@@ -607,28 +607,6 @@ func (x *tableWriter) value(r, c int, rowKey, colKey string, derived bool) error
 	cell.Raw = text
 	x.t.SetCell(cell)
 	return x.b.SetString(r, c, text, xlsx.BuildStyle{HAlign: "right", Border: true, Text: true})
-}
-
-// thousands inserts separators into a plain decimal text.
-func thousands(s string) string {
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	intPart, frac, _ := strings.Cut(s, ".")
-	var b strings.Builder
-	for i, r := range intPart {
-		if i > 0 && (len(intPart)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	out := b.String()
-	if frac != "" {
-		out += "." + frac
-	}
-	if neg {
-		out = "-" + out
-	}
-	return out
 }
 
 // fullWidth maps ASCII digits and punctuation to their full-width forms.
@@ -645,18 +623,6 @@ func fullWidth(s string) string {
 
 func (x *tableWriter) addRow(key, code, label, side string, level, r int) {
 	x.t.Rows = append(x.t.Rows, &model.Row{Key: key, Code: code, Level: level, Label: label, Side: side, SheetRow: r})
-}
-
-func level(code string) int {
-	switch len(code) {
-	case 3:
-		return 1
-	case 5:
-		return 2
-	case 7:
-		return 3
-	}
-	return 0
 }
 
 // name returns the 科目名称 of a code: the data's, else the spec's list.
@@ -842,7 +808,7 @@ func (x *tableWriter) balanceBody(cols []hcol) error {
 			}
 			lv := 0
 			if br.code != "" {
-				lv = level(br.code)
+				lv = model.CodeLevel(br.code)
 			}
 			x.addRow(br.key, br.code, br.label, s.Key, lv, r)
 			for _, vi := range vcols {
@@ -955,7 +921,7 @@ func (x *tableWriter) codedBody(cols []hcol) error {
 		if err := x.labelCell(r, x.c0+nCode, name, xlsx.BuildLabel); err != nil {
 			return err
 		}
-		x.addRow(code, code, name, "", level(code), r)
+		x.addRow(code, code, name, "", model.CodeLevel(code), r)
 		sub := hasChild(code)
 		for i := firstVal; i < len(cols); i++ {
 			if err := x.value(r, x.c0+i, code, cols[i].spec.Key, sub || cols[i].spec.Derived); err != nil {
@@ -1154,7 +1120,7 @@ func (x *tableWriter) econBody(cols []hcol) error {
 			if err := x.labelCell(r, x.c0+g.first+nCode, name, xlsx.BuildLabel); err != nil {
 				return err
 			}
-			x.addRow(code, code, name, g.spec.Key, level(code), r)
+			x.addRow(code, code, name, g.spec.Key, model.CodeLevel(code), r)
 			if err := x.value(r, x.c0+g.value, code, cols[g.value].spec.Key, hasChild(code)); err != nil {
 				return err
 			}

@@ -617,7 +617,7 @@ func TestWriteErrors(t *testing.T) {
 
 func TestThousandsAndFullWidth(t *testing.T) {
 	for in, want := range map[string]string{"0.00": "0.00", "123.40": "123.40", "1234.50": "1,234.50", "-1234567.89": "-1,234,567.89", "100000": "100,000"} {
-		if got := thousands(in); got != want {
+		if got := model.Thousands(in); got != want {
 			t.Errorf("thousands(%s) = %s, want %s", in, got, want)
 		}
 	}

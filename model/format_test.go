@@ -1,0 +1,46 @@
+package model
+
+import (
+	"testing"
+
+	"github.com/shopspring/decimal"
+)
+
+func TestFormatAmount(t *testing.T) {
+	for in, want := range map[string]string{
+		"0": "0.00", "1754.76": "1,754.76", "-1234567.8": "-1,234,567.80",
+		"0.005": "0.005", "100000": "100,000.00",
+	} {
+		if got := FormatAmount(decimal.RequireFromString(in)); got != want {
+			t.Errorf("FormatAmount(%s) = %s, want %s", in, got, want)
+		}
+	}
+}
+
+func TestCodeLevel(t *testing.T) {
+	for in, want := range map[string]int{"201": 1, "20106": 2, "2010601": 3, "2010": 0, "20a": 0, "": 0, "合计": 0} {
+		if got := CodeLevel(in); got != want {
+			t.Errorf("CodeLevel(%q) = %d, want %d", in, got, want)
+		}
+	}
+}
+
+func TestReportStatus(t *testing.T) {
+	wb := &Workbook{Tables: map[TableID]*Table{}}
+	cases := []struct {
+		name string
+		fs   []Finding
+		want string
+	}{
+		{"none", nil, "pass"},
+		{"info only", []Finding{{Severity: SevInfo}}, "pass"},
+		{"warning", []Finding{{Severity: SevWarning}}, "warn"},
+		{"explained warning", []Finding{{Severity: SevWarning, Explained: true}}, "pass"},
+		{"error beats warning", []Finding{{Severity: SevWarning}, {Severity: SevError}}, "fail"},
+	}
+	for _, c := range cases {
+		if got := NewReport(wb, c.fs, nil).Status; got != c.want {
+			t.Errorf("%s: status %s, want %s", c.name, got, c.want)
+		}
+	}
+}
