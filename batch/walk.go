@@ -1,0 +1,312 @@
+package batch
+
+// walk.go enumerates the workbooks of the inputs: files, folders (walked
+// recursively) and .zip archives (nested archives included). The walker is
+// the only reader of input files; it hands each workbook's bytes to the
+// pool as it goes, so at most the pool's window of files is in memory.
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"github.com/juesuan/juesuan/model"
+)
+
+// Limits bound what the inputs may cost. Zero fields take the default.
+type Limits struct {
+	// MaxFiles is the number of files (workbooks and other entries) the
+	// inputs may hold; 0 = unlimited.
+	MaxFiles int
+	// MaxTotal bounds the bytes read from archives (uncompressed); 0 =
+	// unlimited.
+	MaxTotal int64
+	// MaxFile bounds one file or archive entry; 0 = 20 MiB (the upload
+	// limit of one workbook).
+	MaxFile int64
+	// MaxDepth bounds nested archives (a zip in a zip is depth 2); 0 = 4.
+	MaxDepth int
+	// MaxNested bounds one nested archive held in memory; 0 = 256 MiB.
+	MaxNested int64
+}
+
+func (l Limits) withDefaults() Limits {
+	if l.MaxFile <= 0 {
+		l.MaxFile = 20 << 20
+	}
+	if l.MaxDepth <= 0 {
+		l.MaxDepth = 4
+	}
+	if l.MaxNested <= 0 {
+		l.MaxNested = 256 << 20
+	}
+	return l
+}
+
+// job is one file for the pool: its bytes, or why they could not be read.
+type job struct {
+	idx   int
+	name  string // display name: path, or archive path + "/" + entry
+	base  string // file name without folders
+	data  []byte
+	err   error
+	prior string // path of the matched prior-year workbook
+}
+
+// walker enumerates inputs. emit is called in input order.
+type walker struct {
+	ctx   context.Context
+	lim   Limits
+	skip  map[string]bool // absolute paths never read (the output folder)
+	emit  func(*job) error
+	scan  bool // count only: no data read except nested archives
+	files int
+	total int64
+}
+
+func (w *walker) add(j *job) error {
+	if err := w.ctx.Err(); err != nil {
+		return err
+	}
+	w.files++
+	if w.lim.MaxFiles > 0 && w.files > w.lim.MaxFiles {
+		return model.Errorf(model.ETooMany, nil, "文件过多：超过上限 %d 个。", w.lim.MaxFiles)
+	}
+	return w.emit(j)
+}
+
+// paths walks command-line inputs in the order given; folders in name order.
+func (w *walker) paths(paths []string) error {
+	for _, p := range paths {
+		if err := w.path(p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (w *walker) path(p string) error {
+	st, err := os.Stat(p)
+	if err != nil {
+		return w.add(&job{name: p, base: filepath.Base(p), err: model.Errorf(model.ENotFound, err, "找不到文件或文件夹：%s", p)})
+	}
+	if !st.IsDir() {
+		return w.file(p, p)
+	}
+	return filepath.WalkDir(p, func(fp string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return w.add(&job{name: fp, base: filepath.Base(fp), err: model.Errorf(model.ECorrupt, err, "无法读取：%s", fp)})
+		}
+		if fp != p && skipName(d.Name()) {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if abs, err := filepath.Abs(fp); err == nil && w.skip[abs] {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() || !d.Type().IsRegular() {
+			return nil
+		}
+		return w.file(fp, fp)
+	})
+}
+
+// skipName tells files nobody submitted: hidden files, Office lock files,
+// desktop litter and macOS resource forks.
+func skipName(name string) bool {
+	n := strings.ToLower(name)
+	return strings.HasPrefix(n, ".") || strings.HasPrefix(n, "~$") || n == "__macosx" ||
+		n == "thumbs.db" || n == "desktop.ini"
+}
+
+func isZip(name string) bool { return strings.EqualFold(path.Ext(name), ".zip") }
+
+func (w *walker) file(fp, display string) error {
+	if isZip(fp) {
+		f, err := os.Open(fp)
+		if err != nil {
+			return w.add(&job{name: display, base: filepath.Base(fp), err: model.Errorf(model.ECorrupt, err, "无法打开压缩包。")})
+		}
+		defer f.Close()
+		st, err := f.Stat()
+		if err != nil {
+			return w.add(&job{name: display, base: filepath.Base(fp), err: model.Errorf(model.ECorrupt, err, "无法打开压缩包。")})
+		}
+		return w.archive(f, st.Size(), display, 1)
+	}
+	j := &job{name: display, base: filepath.Base(fp)}
+	if !w.scan {
+		j.data, j.err = readLimited(func() (io.ReadCloser, error) { return os.Open(fp) }, w.lim.MaxFile)
+	}
+	return w.add(j)
+}
+
+// readLimited reads at most max bytes; more is ETooLarge.
+func readLimited(open func() (io.ReadCloser, error), max int64) ([]byte, error) {
+	rc, err := open()
+	if err != nil {
+		return nil, model.Errorf(model.ECorrupt, err, "无法读取文件。")
+	}
+	defer rc.Close()
+	data, err := io.ReadAll(io.LimitReader(rc, max+1))
+	if err != nil {
+		return nil, model.Errorf(model.ECorrupt, err, "读取文件失败（文件或压缩包已损坏）。")
+	}
+	if int64(len(data)) > max {
+		return nil, model.Errorf(model.ETooLarge, nil, "文件超过大小上限（%s）。", human(max))
+	}
+	return data, nil
+}
+
+// archive walks a zip's entries in name order (archives list entries in
+// whatever order they were added; sorting makes runs repeatable).
+func (w *walker) archive(ra io.ReaderAt, size int64, display string, depth int) error {
+	zr, err := zip.NewReader(ra, size)
+	if err != nil {
+		return w.add(&job{name: display, base: path.Base(display), err: model.Errorf(model.ECorrupt, err, "压缩包已损坏或不是 zip 格式。")})
+	}
+	type entry struct {
+		f    *zip.File
+		name string
+	}
+	var es []entry
+	for _, f := range zr.File {
+		name, ok := CleanName(f.Name)
+		if !ok || strings.HasSuffix(f.Name, "/") || f.FileInfo().IsDir() {
+			continue
+		}
+		skipped := false
+		for _, part := range strings.Split(name, "/") {
+			if skipName(part) {
+				skipped = true
+			}
+		}
+		if !skipped {
+			es = append(es, entry{f, name})
+		}
+	}
+	sort.SliceStable(es, func(i, j int) bool { return es[i].name < es[j].name })
+	for _, e := range es {
+		disp := e.name
+		if display != "" {
+			disp = display + "/" + e.name
+		}
+		size := int64(e.f.UncompressedSize64)
+		if isZip(e.name) {
+			if err := w.nested(e.f, disp, depth); err != nil {
+				return err
+			}
+			continue
+		}
+		j := &job{name: disp, base: path.Base(e.name)}
+		switch {
+		case size > w.lim.MaxFile || e.f.UncompressedSize64 > 1<<62:
+			j.err = model.Errorf(model.ETooLarge, nil, "文件解压后超过大小上限（%s）。", human(w.lim.MaxFile))
+			if w.scan {
+				return model.Errorf(model.ETooLarge, nil, "压缩包中的“%s”解压后超过单个文件上限（%s）。", e.name, human(w.lim.MaxFile))
+			}
+		case w.lim.MaxTotal > 0 && w.total+size > w.lim.MaxTotal:
+			return model.Errorf(model.ETooLarge, nil, "压缩包解压后总大小超过上限（%s）。", human(w.lim.MaxTotal))
+		default:
+			w.total += size
+			if !w.scan {
+				j.data, j.err = readLimited(e.f.Open, w.lim.MaxFile)
+			}
+		}
+		if err := w.add(j); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// nested walks an archive inside an archive, held in memory.
+func (w *walker) nested(f *zip.File, disp string, depth int) error {
+	fail := func(err error) error {
+		if w.scan {
+			return err
+		}
+		return w.add(&job{name: disp, base: path.Base(disp), err: err})
+	}
+	size := int64(f.UncompressedSize64)
+	if depth >= w.lim.MaxDepth {
+		return fail(model.Errorf(model.EUnsupported, nil, "压缩包嵌套超过 %d 层，未处理。", w.lim.MaxDepth))
+	}
+	if size > w.lim.MaxNested || f.UncompressedSize64 > 1<<62 {
+		return fail(model.Errorf(model.ETooLarge, nil, "内层压缩包“%s”解压后超过上限（%s）。", path.Base(disp), human(w.lim.MaxNested)))
+	}
+	if w.lim.MaxTotal > 0 && w.total+size > w.lim.MaxTotal {
+		return model.Errorf(model.ETooLarge, nil, "压缩包解压后总大小超过上限（%s）。", human(w.lim.MaxTotal))
+	}
+	w.total += size
+	data, err := readLimited(f.Open, w.lim.MaxNested)
+	if err != nil {
+		return fail(err)
+	}
+	return w.archive(bytes.NewReader(data), int64(len(data)), disp, depth+1)
+}
+
+// CleanName makes an archive entry name safe to show and to derive output
+// names from: legacy GBK names (Chinese Windows zips) decoded, backslashes
+// turned into slashes, no drive letter, no absolute path, no "..". It
+// reports false for names that are empty after cleaning.
+//
+// Only names that are not valid UTF-8 are decoded: valid UTF-8 without the
+// zip UTF-8 flag is common and GBK text is rarely valid UTF-8.
+func CleanName(name string) (string, bool) {
+	if !utf8.ValidString(name) {
+		if s, err := simplifiedchinese.GB18030.NewDecoder().String(name); err == nil && utf8.ValidString(s) {
+			name = s
+		}
+	}
+	name = strings.ToValidUTF8(name, "?")
+	name = strings.ReplaceAll(name, `\`, "/")
+	if len(name) >= 2 && name[1] == ':' {
+		name = name[2:]
+	}
+	// Cleaning under a virtual root resolves every ".." without ever
+	// climbing above it.
+	name = strings.TrimPrefix(path.Clean("/"+name), "/")
+	var parts []string
+	for _, p := range strings.Split(name, "/") {
+		p = strings.Map(func(r rune) rune {
+			if r < 0x20 || r == 0x7f {
+				return -1
+			}
+			return r
+		}, p)
+		if p != "" && p != "." && p != ".." {
+			parts = append(parts, p)
+		}
+	}
+	out := strings.Join(parts, "/")
+	return out, out != ""
+}
+
+func human(n int64) string {
+	switch {
+	case n >= 1<<30 && n%(1<<30) == 0:
+		return fmt.Sprintf("%d GiB", n>>30)
+	case n >= 1<<20:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d 字节", n)
+}

@@ -1,0 +1,167 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/juesuan/juesuan/batch"
+	"github.com/juesuan/juesuan/model"
+)
+
+func init() {
+	register(&command{
+		name:    "batch",
+		summary: "批量审核：文件、文件夹或 zip 压缩包，输出审核后的工作簿、汇总.xlsx 和 results.ndjson",
+		run:     runBatch,
+	})
+}
+
+// parseInterspersed lets options follow the paths (juesuan batch 收件箱 -o 结果),
+// which the flag package alone does not.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return pos, nil
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
+func runBatch(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("batch", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	out := fs.String("o", "审核结果", "输出文件夹")
+	jobs := fs.Int("j", 0, "同时处理的工作簿数（默认 CPU 核数）")
+	reportOnly := fs.Bool("report-only", false, "只输出汇总.xlsx 和 results.ndjson，不写审核后的工作簿")
+	priorDir := fs.String("prior-dir", "", "上年决算工作簿所在文件夹（按文件名或单位名称匹配）")
+	exact := fs.Bool("exact", false, "精确比较，不允许尾差")
+	overwrite := fs.Bool("overwrite", false, "改写与计算结果不符的非空合计单元格")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, joinLines(
+			"用法: juesuan batch [-o 输出文件夹] [-j N] [--report-only] [--prior-dir 上年文件夹] 路径…",
+			"",
+			"路径可以是工作簿、文件夹（递归）或 .zip 压缩包（含嵌套压缩包）。",
+			"退出码: 0 全部无错误；1 有单位存在错误或有文件无法读取；2 没有任何文件可读或用法错误。",
+			""))
+		fs.PrintDefaults()
+	}
+	paths, err := parseInterspersed(fs, args)
+	if err != nil {
+		return exitInput
+	}
+	if len(paths) == 0 {
+		fs.Usage()
+		return exitInput
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	opt := batch.Options{Jobs: *jobs, ReportOnly: *reportOnly, PriorDir: *priorDir}
+	opt.Audit.Exact, opt.Audit.Overwrite = *exact, *overwrite
+	tuneGC()
+	prog := newProgress(stdout)
+	opt.Progress = prog.update
+	st, err := batch.RunDir(ctx, paths, *out, opt)
+	prog.done()
+	if err != nil {
+		fmt.Fprintf(stderr, "批量审核失败：%s\n", model.ErrorMessage(err))
+		if st == nil {
+			return exitInput
+		}
+		fmt.Fprintf(stderr, "已写出中断前完成的 %d 个文件的结果：%s\n", st.Files, filepath.Join(*out, batch.SummaryName))
+		return exitInput
+	}
+	rate := 0.0
+	if st.Elapsed > 0 {
+		rate = float64(st.Files) / st.Elapsed.Seconds()
+	}
+	fmt.Fprintf(stdout, "共 %d 个文件：已审核 %d，无法读取 %d；有错误的单位 %d 个（错误 %d 条，提示 %d 条，补填 %d 个单元格）。用时 %s，%.1f 个/秒。\n",
+		st.Files, st.Read, st.Unreadable, st.Failing, st.Errors, st.Warnings, st.Filled, st.Elapsed.Round(time.Millisecond), rate)
+	fmt.Fprintf(stdout, "汇总：%s\n", filepath.Join(*out, batch.SummaryName))
+	switch {
+	case st.Read == 0:
+		return exitInput
+	case st.Failing > 0 || st.Unreadable > 0:
+		return exitFindings
+	}
+	return exitOK
+}
+
+// tuneGC trades memory for speed in bulk runs: each workbook allocates
+// ~10 MB of short-lived garbage over a live heap of a few MB, so the
+// default GOGC=100 collects constantly (17 % of CPU measured). GOGC=400
+// doubled batch throughput for +45 MB RSS; the soft memory limit pulls the
+// collector back before the process nears 300 MB. GOGC/GOMEMLIMIT set in
+// the environment win.
+func tuneGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(200 << 20)
+	}
+}
+
+// progress draws a bar on a terminal and plain lines otherwise (logs,
+// pipes, CI), where carriage returns would only garble the output.
+type progress struct {
+	w    io.Writer
+	tty  bool
+	last time.Time
+	drew bool
+}
+
+func newProgress(w io.Writer) *progress {
+	p := &progress{w: w}
+	if f, ok := w.(*os.File); ok {
+		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+			p.tty = true
+		}
+	}
+	return p
+}
+
+func (p *progress) update(s batch.Progress) {
+	if !p.tty {
+		fmt.Fprintf(p.w, "[%d/%d] %s：%s\n", s.Done, s.Total, s.File, s.Status)
+		return
+	}
+	// Redraw at most ten times a second: thousands of files a minute
+	// would otherwise spend their time in the terminal.
+	if time.Since(p.last) < 100*time.Millisecond && !(s.TotalFinal && s.Done == s.Total) {
+		return
+	}
+	p.last = time.Now()
+	const width = 30
+	frac := 0.0
+	if s.Total > 0 {
+		frac = float64(s.Done) / float64(s.Total)
+	}
+	n := int(frac * width)
+	total := fmt.Sprint(s.Total)
+	if !s.TotalFinal {
+		total += "+"
+	}
+	rate := float64(s.Done) / max(s.Elapsed.Seconds(), 1e-9)
+	fmt.Fprintf(p.w, "\r[%s%s] %d/%s %.1f 个/秒 有错误 %d 无法读取 %d ", strings.Repeat("#", n), strings.Repeat("-", width-n),
+		s.Done, total, rate, s.Failing, s.Unreadable)
+	p.drew = true
+}
+
+func (p *progress) done() {
+	if p.drew {
+		fmt.Fprintln(p.w)
+	}
+}

@@ -1,0 +1,122 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/juesuan/juesuan/model"
+	"github.com/juesuan/juesuan/templates"
+)
+
+func writeUnitCase(t *testing.T, path, unit string, broken bool) {
+	t.Helper()
+	d := templates.CaseA()
+	if unit != "" {
+		d.UnitName = unit
+	}
+	if broken {
+		row := d.Values[model.T09]["三公经费"]
+		row["决算数/公务接待费"] = decimal.RequireFromString(row["决算数/公务接待费"]).Add(decimal.NewFromInt(1)).StringFixed(2)
+	}
+	var buf bytes.Buffer
+	if _, err := templates.Write(&buf, d, templates.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestBatchExitCodes(t *testing.T) {
+	clean, bad, junk, mixed := t.TempDir(), t.TempDir(), t.TempDir(), t.TempDir()
+	writeUnitCase(t, filepath.Join(clean, "a.xlsx"), "", false)
+	writeUnitCase(t, filepath.Join(bad, "b.xlsx"), "乙", true)
+	os.WriteFile(filepath.Join(junk, "x.txt"), []byte("no"), 0o644)
+	writeUnitCase(t, filepath.Join(mixed, "a.xlsx"), "", false)
+	os.WriteFile(filepath.Join(mixed, "x.txt"), []byte("no"), 0o644)
+	for _, tc := range []struct {
+		name string
+		args []string
+		want int
+	}{
+		{"clean", []string{clean}, exitOK},
+		{"errors", []string{bad}, exitFindings},
+		{"unreadable only", []string{junk}, exitInput},
+		{"one unreadable", []string{mixed}, exitFindings},
+		{"options after paths", []string{"--report-only", clean, "-j", "1"}, exitOK},
+		{"no paths", nil, exitInput},
+	} {
+		var out, errb bytes.Buffer
+		args := append([]string{"batch", "-o", filepath.Join(t.TempDir(), "out")}, tc.args...)
+		if got := run(args, &out, &errb); got != tc.want {
+			t.Errorf("%s: exit %d, want %d\n%s%s", tc.name, got, tc.want, out.String(), errb.String())
+		}
+		// stdout is a buffer, not a terminal: plain lines, no carriage returns.
+		if strings.Contains(out.String(), "\r") {
+			t.Errorf("%s: progress bar drawn on a non-terminal", tc.name)
+		}
+	}
+}
+
+// writeHalf writes Case A's 60 % part (first) or the rest, so the two
+// add back to Case A exactly.
+func writeHalf(t *testing.T, path, unit string, first bool) {
+	t.Helper()
+	d := templates.CaseA()
+	d.UnitName = unit
+	six := decimal.RequireFromString("0.6")
+	for _, rows := range d.Values {
+		for _, cols := range rows {
+			for k, s := range cols {
+				v := decimal.RequireFromString(s)
+				p := v.Mul(six).Round(2)
+				if !first {
+					p = v.Sub(p)
+				}
+				cols[k] = p.StringFixed(2)
+			}
+		}
+	}
+	var buf bytes.Buffer
+	if _, err := templates.Write(&buf, d, templates.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestConsolidateCommand(t *testing.T) {
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a.xlsx"), filepath.Join(dir, "b.xlsx")
+	writeHalf(t, a, "某局机关", true)
+	writeHalf(t, b, "某局中心", false)
+	dept := filepath.Join(dir, "dept.xlsx")
+	var out, errb bytes.Buffer
+	if code := run([]string{"consolidate", "-o", dept, a, b}, &out, &errb); code != exitOK {
+		t.Fatalf("consolidate: exit %d\n%s%s", code, out.String(), errb.String())
+	}
+	if !strings.Contains(out.String(), "已汇总 2 个单位") {
+		t.Errorf("output %q", out.String())
+	}
+	out.Reset()
+	if code := run([]string{"consolidate", "--against", dept, a, b}, &out, &errb); code != exitOK {
+		t.Errorf("against its own sum: exit %d\n%s", code, out.String())
+	}
+	out.Reset()
+	// Against one unit alone: every amount is 60 % of the sum.
+	if code := run([]string{"consolidate", "--against", a, a, b}, &out, &errb); code != exitFindings {
+		t.Errorf("against a half: exit %d\n%s", code, out.String())
+	}
+	if !strings.Contains(out.String(), "处不一致") {
+		t.Errorf("output %q", out.String())
+	}
+}

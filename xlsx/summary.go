@@ -1,0 +1,222 @@
+package xlsx
+
+// summary.go: a streaming writer for large generated workbooks (the bulk
+// 汇总.xlsx). Builder keeps every cell in memory; a province's summary has
+// tens of thousands of rows, so rows go through excelize's StreamWriter and
+// reach a temporary file instead. Links are HYPERLINK formulas with a cached
+// value because the stream writer cannot write relationship hyperlinks.
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/shopspring/decimal"
+	"github.com/xuri/excelize/v2"
+)
+
+// SummaryCell is one cell of a streamed row.
+type SummaryCell struct {
+	Text string
+	// Number, when set, is decimal text written as a numeric cell; Text is
+	// then ignored. Money keeps its exact text: the float64 handed to
+	// excelize is formatted back with the shortest round-trip digits, which
+	// for amounts of at most 15 significant digits is the original text.
+	Number string
+	// Link makes the cell a HYPERLINK to this target ("file.xlsx#'表'!C5");
+	// Text is what the cell shows.
+	Link   string
+	Bold   bool
+	Amount bool // #,##0.00; otherwise a number is shown as is
+	Fill   string
+}
+
+// SummaryWriter writes sheets row by row.
+type SummaryWriter struct {
+	f      *excelize.File
+	sw     *excelize.StreamWriter
+	sheets int
+	row    int
+	styles map[SummaryCell]int
+}
+
+// NewSummaryWriter starts an empty workbook.
+func NewSummaryWriter() *SummaryWriter {
+	return &SummaryWriter{f: excelize.NewFile(), styles: map[SummaryCell]int{}}
+}
+
+// Close releases temporary files.
+func (s *SummaryWriter) Close() error { return s.f.Close() }
+
+// Sheet starts a new sheet (flushing the previous one) with column widths
+// and freeze panes above row freezeRow / left of freezeCol (1-based; 1 = none).
+func (s *SummaryWriter) Sheet(name string, widths []float64, freezeRow, freezeCol int) error {
+	if err := s.flush(); err != nil {
+		return err
+	}
+	if s.sheets == 0 {
+		if err := s.f.SetSheetName(s.f.GetSheetName(0), name); err != nil {
+			return fmt.Errorf("sheet %q: %w", name, err)
+		}
+	} else if _, err := s.f.NewSheet(name); err != nil {
+		return fmt.Errorf("sheet %q: %w", name, err)
+	}
+	s.sheets++
+	sw, err := s.f.NewStreamWriter(name)
+	if err != nil {
+		return fmt.Errorf("sheet %q: %w", name, err)
+	}
+	for i, w := range widths {
+		if err := sw.SetColWidth(i+1, i+1, w); err != nil {
+			return err
+		}
+	}
+	if freezeRow > 1 || freezeCol > 1 {
+		tl, _ := excelize.CoordinatesToCellName(max(freezeCol, 1), max(freezeRow, 1))
+		pane := "bottomLeft"
+		switch {
+		case freezeRow > 1 && freezeCol > 1:
+			pane = "bottomRight"
+		case freezeCol > 1:
+			pane = "topRight"
+		}
+		if err := sw.SetPanes(&excelize.Panes{Freeze: true, XSplit: max(freezeCol-1, 0), YSplit: max(freezeRow-1, 0), TopLeftCell: tl, ActivePane: pane}); err != nil {
+			return err
+		}
+	}
+	s.sw, s.row = sw, 0
+	return nil
+}
+
+// Row appends one row to the current sheet.
+func (s *SummaryWriter) Row(cells ...SummaryCell) error {
+	if s.sw == nil {
+		return fmt.Errorf("summary row: no sheet")
+	}
+	s.row++
+	vals := make([]any, len(cells))
+	for i, c := range cells {
+		id, err := s.style(c)
+		if err != nil {
+			return err
+		}
+		cell := excelize.Cell{StyleID: id}
+		switch {
+		case c.Number != "":
+			d, err := decimal.NewFromString(c.Number)
+			if err != nil {
+				return fmt.Errorf("summary row %d: %q is not a number", s.row, c.Number)
+			}
+			f, _ := d.Float64()
+			cell.Value = f
+		case c.Link != "":
+			cell.Formula = "HYPERLINK(" + formulaString(c.Link) + "," + formulaString(c.Text) + ")"
+			cell.Value = c.Text
+		case c.Text != "":
+			cell.Value = c.Text
+		default:
+			if id == 0 {
+				continue
+			}
+		}
+		vals[i] = cell
+	}
+	a, _ := excelize.CoordinatesToCellName(1, s.row)
+	return s.sw.SetRow(a, vals)
+}
+
+// formulaString quotes s as a formula string literal.
+func formulaString(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+
+func (s *SummaryWriter) style(c SummaryCell) (int, error) {
+	k := SummaryCell{Bold: c.Bold, Amount: c.Amount && c.Number != "", Fill: c.Fill, Link: boolText(c.Link != "")}
+	if id, ok := s.styles[k]; ok {
+		return id, nil
+	}
+	if !k.Bold && !k.Amount && k.Fill == "" && k.Link == "" {
+		return 0, nil
+	}
+	st := &excelize.Style{Font: &excelize.Font{Bold: k.Bold}}
+	if k.Link != "" {
+		st.Font.Color, st.Font.Underline = "0563C1", "single"
+	}
+	if k.Amount {
+		st.NumFmt = 4 // #,##0.00
+	}
+	if k.Fill != "" {
+		st.Fill = excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{k.Fill}}
+	}
+	id, err := s.f.NewStyle(st)
+	if err != nil {
+		return 0, fmt.Errorf("summary style: %w", err)
+	}
+	s.styles[k] = id
+	return id, nil
+}
+
+func boolText(b bool) string {
+	if b {
+		return "1"
+	}
+	return ""
+}
+
+func (s *SummaryWriter) flush() error {
+	if s.sw == nil {
+		return nil
+	}
+	err := s.sw.Flush()
+	s.sw = nil
+	return err
+}
+
+// WriteTo flushes the last sheet and writes the workbook.
+func (s *SummaryWriter) WriteTo(w io.Writer) (int64, error) {
+	if err := s.flush(); err != nil {
+		return 0, err
+	}
+	if s.sheets == 0 {
+		return 0, fmt.Errorf("write summary: no sheets")
+	}
+	// The first sheet is already the active one. SetActiveSheet would
+	// parse every streamed sheet back into memory (270 MB for a 10,000
+	// unit summary).
+	return s.f.WriteTo(w)
+}
+
+// SheetRows is one sheet as read back by ReadSheets: displayed text per
+// cell (formulas give their cached value) and the formulas by A1 address.
+type SheetRows struct {
+	Name     string
+	Rows     [][]string
+	Formulas map[string]string
+}
+
+// ReadSheets reads every sheet of a small generated workbook (tests and
+// tools reading a summary back; not for user uploads, which go through
+// Open and its limits).
+func ReadSheets(r io.Reader) ([]SheetRows, error) {
+	f, err := excelize.OpenReader(r, excelize.Options{UnzipSizeLimit: 1 << 30, UnzipXMLSizeLimit: 512 << 20})
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var out []SheetRows
+	for _, name := range f.GetSheetList() {
+		rows, err := f.GetRows(name, excelize.Options{RawCellValue: true})
+		if err != nil {
+			return nil, fmt.Errorf("sheet %s: %w", name, err)
+		}
+		sr := SheetRows{Name: name, Rows: rows, Formulas: map[string]string{}}
+		for i, row := range rows {
+			for j := range row {
+				a, _ := excelize.CoordinatesToCellName(j+1, i+1)
+				if fo, err := f.GetCellFormula(name, a); err == nil && fo != "" {
+					sr.Formulas[a] = fo
+				}
+			}
+		}
+		out = append(out, sr)
+	}
+	return out, nil
+}
