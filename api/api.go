@@ -14,8 +14,10 @@ import (
 	"github.com/juesuan/juesuan/metrics"
 	"io"
 	"log/slog"
+	"math"
 	"net/http"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -57,6 +59,12 @@ type Config struct {
 	QueueTimeout time.Duration
 	// RequestTimeout bounds the work on one workbook (default 60s).
 	RequestTimeout time.Duration
+	// MaxBatchUpload bounds the zip of POST /api/v1/batch (default 256 MiB);
+	// BatchTimeout bounds one batch (default 30 min); BatchJobs is how many
+	// of its workbooks run at once (default half the slots, at least 1).
+	MaxBatchUpload int64
+	BatchTimeout   time.Duration
+	BatchJobs      int
 	// CORSOrigins lists origins allowed to call the API from a browser (WPS
 	// JS add-ins, intranet portals); "*" allows any. Empty: same origin only.
 	CORSOrigins []string
@@ -77,7 +85,7 @@ func (c Config) withDefaults() Config {
 		c.MaxUpload = 20 << 20
 	}
 	if c.MaxConcurrent <= 0 {
-		c.MaxConcurrent = runtime.GOMAXPROCS(0)
+		c.MaxConcurrent = defaultConcurrency()
 	}
 	if c.MaxQueue <= 0 {
 		c.MaxQueue = 4 * c.MaxConcurrent
@@ -87,6 +95,15 @@ func (c Config) withDefaults() Config {
 	}
 	if c.RequestTimeout <= 0 {
 		c.RequestTimeout = 60 * time.Second
+	}
+	if c.MaxBatchUpload <= 0 {
+		c.MaxBatchUpload = 256 << 20
+	}
+	if c.BatchTimeout <= 0 {
+		c.BatchTimeout = 30 * time.Minute
+	}
+	if c.BatchJobs <= 0 {
+		c.BatchJobs = max(1, c.MaxConcurrent/2)
 	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()
@@ -158,6 +175,7 @@ func newServer(cfg Config) (*server, *gin.Engine) {
 	v1 := e.Group("/api/v1")
 	v1.POST("/check", s.rejectOversize, s.timeout, s.checkHandler)
 	v1.POST("/fill", s.rejectOversize, s.timeout, s.fillHandler)
+	v1.POST("/batch", s.rejectOversize, s.batchTimeout, s.batchHandler)
 	v1.GET("/rules", s.rulesHandler)
 	v1.GET("/template.xlsx", s.templateHandler)
 	v1.GET("/sample.xlsx", s.sampleHandler)
@@ -171,6 +189,29 @@ func (s *server) timeout(c *gin.Context) {
 	defer cancel()
 	c.Request = c.Request.WithContext(ctx)
 	c.Next()
+}
+
+// batchTimeout is timeout for bulk requests, which may run for minutes.
+func (s *server) batchTimeout(c *gin.Context) {
+	ctx, cancel := context.WithTimeout(c.Request.Context(), s.cfg.BatchTimeout)
+	defer cancel()
+	c.Request = c.Request.WithContext(ctx)
+	c.Next()
+}
+
+// perRequestMemory is what one workbook in flight may take (measured peak
+// for a 20 MiB upload is far lower; sized for headroom).
+const perRequestMemory = 64 << 20
+
+// defaultConcurrency sizes the worker slots from GOMAXPROCS and, when a
+// memory limit is set (GOMEMLIMIT), from memory: a container with 512 MiB
+// gets no more slots than that memory can hold.
+func defaultConcurrency() int {
+	n := runtime.GOMAXPROCS(0)
+	if lim := debug.SetMemoryLimit(-1); lim > 0 && lim < math.MaxInt64 {
+		n = min(n, max(1, int(lim/perRequestMemory)))
+	}
+	return n
 }
 
 func (s *server) healthz(c *gin.Context) {

@@ -225,6 +225,8 @@ func TestOpenAPIResponses(t *testing.T) {
 		{small, form("/api/v1/fill", fx.sample), 413},
 		{h, raw("POST", "/api/v1/fill", XLSXType, fx.noTables), 422},
 		{h, raw("GET", "/api/v1/fill", "", nil), 405},
+		{h, raw("POST", "/api/v1/batch?report_only=true", ZipType, zipOf(t, map[string][]byte{"a.xlsx": fx.sample})), 200},
+		{h, raw("POST", "/api/v1/batch", ZipType, []byte("not a zip")), 400},
 		{h, raw("GET", "/no/such/page", "", nil), 404},
 	}
 	seen := map[string]bool{}

@@ -152,7 +152,7 @@ func (r problemRender) WriteContentType(w http.ResponseWriter) {
 // fieldNames are the Chinese names of validated parameters.
 var fieldNames = map[string]string{
 	"format": "format（返回格式）", "exact": "exact（精确模式）", "overwrite": "overwrite（覆盖已填数）",
-	"name": "name（文件名）", "style": "style（模板格式）",
+	"name": "name（文件名）", "style": "style（模板格式）", "report_only": "report_only（仅输出报告）",
 }
 
 // valid validates v (a query/form struct with `label` tags) and answers 400

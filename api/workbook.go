@@ -307,6 +307,14 @@ func (s *server) fillHandler(c *gin.Context) {
 // uploadLimit is the body limit for a media type: multipart carries up to
 // two workbooks plus a few short fields.
 func (s *server) uploadLimit(mediaType string) int64 {
+	return s.limitFor("", mediaType)
+}
+
+// limitFor is the body limit of a route: the batch zip has its own.
+func (s *server) limitFor(path, mediaType string) int64 {
+	if path == "/api/v1/batch" {
+		return s.cfg.MaxBatchUpload + 64<<10
+	}
 	if mediaType == "multipart/form-data" {
 		return 2*s.cfg.MaxUpload + 64<<10
 	}
@@ -318,9 +326,9 @@ func (s *server) uploadLimit(mediaType string) int64 {
 // an oversized upload must cost neither memory nor a worker slot.
 func (s *server) rejectOversize(c *gin.Context) {
 	mt, _, _ := mime.ParseMediaType(c.GetHeader("Content-Type"))
-	if n := c.Request.ContentLength; n > s.uploadLimit(mt) {
+	if n, lim := c.Request.ContentLength, s.limitFor(c.FullPath(), mt); n > lim {
 		s.problem(c, http.StatusRequestEntityTooLarge, model.ETooLarge,
-			fmt.Sprintf("上传内容（%s）超过 %s 的上限。", humanSize(n), humanSize(s.cfg.MaxUpload)), nil)
+			fmt.Sprintf("上传内容（%s）超过 %s 的上限。", humanSize(n), humanSize(lim)), nil)
 		c.Abort()
 		return
 	}

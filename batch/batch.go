@@ -42,10 +42,6 @@ type Options struct {
 	// Progress, when set, is called after each file is committed (from
 	// one goroutine, in input order).
 	Progress func(Progress)
-	// MaxUpload (default 512 MiB) and Timeout (default 30 minutes) bound
-	// one request of Handler.
-	MaxUpload int64
-	Timeout   time.Duration
 }
 
 // Progress is the state after one more file.

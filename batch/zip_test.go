@@ -4,11 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
-	"encoding/json"
 	"io"
-	"mime/multipart"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -162,96 +158,5 @@ func TestCheckZipBomb(t *testing.T) {
 	err := CheckZip(context.Background(), bytes.NewReader(buf.Bytes()), int64(buf.Len()), Limits{})
 	if model.ErrorCode(err) != model.ETooLarge {
 		t.Errorf("bomb: %v", err)
-	}
-}
-
-func TestHandler(t *testing.T) {
-	in := upload(t)
-	h := Handler(Options{Jobs: 2})
-	srv := httptest.NewServer(h)
-	defer srv.Close()
-
-	resp, err := http.Post(srv.URL+"?report_only=true", "application/zip", bytes.NewReader(in))
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/zip" {
-		t.Fatalf("status %d %s: %s", resp.StatusCode, resp.Header.Get("Content-Type"), body)
-	}
-	files := openZip(t, body)
-	if len(files) != 2 || files[SummaryName] == nil || files[ResultsName] == nil {
-		t.Errorf("report-only zip holds %d entries", len(files))
-	}
-
-	var mp bytes.Buffer
-	mw := multipart.NewWriter(&mp)
-	fw, _ := mw.CreateFormFile("file", "上传.zip")
-	fw.Write(in)
-	mw.Close()
-	resp, err = http.Post(srv.URL, mw.FormDataContentType(), &mp)
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ = io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != 200 {
-		t.Fatalf("multipart: status %d: %s", resp.StatusCode, body)
-	}
-	if n := len(openZip(t, body)); n != 7 { // 5 annotated + ndjson + summary
-		t.Errorf("multipart zip holds %d entries, want 7", n)
-	}
-
-	for _, tc := range []struct {
-		name   string
-		req    func() (*http.Response, error)
-		status int
-		code   string
-	}{
-		{"get", func() (*http.Response, error) { return http.Get(srv.URL) }, 405, model.EInvalid},
-		{"not zip", func() (*http.Response, error) {
-			return http.Post(srv.URL, "application/zip", strings.NewReader("not a zip"))
-		}, 400, model.ECorrupt},
-		{"bad flag", func() (*http.Response, error) {
-			return http.Post(srv.URL+"?exact=maybe", "application/zip", bytes.NewReader(in))
-		}, 400, model.EInvalid},
-	} {
-		resp, err := tc.req()
-		if err != nil {
-			t.Fatal(err)
-		}
-		var p struct {
-			Code   string `json:"code"`
-			Detail string `json:"detail"`
-			Status int    `json:"status"`
-		}
-		err = json.NewDecoder(resp.Body).Decode(&p)
-		resp.Body.Close()
-		if err != nil || resp.StatusCode != tc.status || p.Code != tc.code || p.Detail == "" ||
-			resp.Header.Get("Content-Type") != "application/problem+json" {
-			t.Errorf("%s: status %d, problem %+v (%v)", tc.name, resp.StatusCode, p, err)
-		}
-	}
-
-	small := httptest.NewServer(Handler(Options{MaxUpload: 1000}))
-	defer small.Close()
-	resp, err = http.Post(small.URL, "application/zip", bytes.NewReader(in))
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusRequestEntityTooLarge {
-		t.Errorf("oversized upload: status %d", resp.StatusCode)
-	}
-	many := httptest.NewServer(Handler(Options{Limits: Limits{MaxFiles: 2}}))
-	defer many.Close()
-	resp, err = http.Post(many.URL, "application/zip", bytes.NewReader(in))
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusRequestEntityTooLarge {
-		t.Errorf("too many entries: status %d", resp.StatusCode)
 	}
 }

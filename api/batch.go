@@ -1,0 +1,146 @@
+package api
+
+import (
+	"bytes"
+	"io"
+	"mime"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/juesuan/juesuan/batch"
+	"github.com/juesuan/juesuan/model"
+)
+
+// ZipType is the media type of a batch upload and answer.
+const ZipType = "application/zip"
+
+// batchQuery holds the parameters of POST /api/v1/batch.
+type batchQuery struct {
+	ReportOnly string `validate:"omitempty,boolean" label:"report_only"`
+	Exact      string `validate:"omitempty,boolean" label:"exact"`
+	Overwrite  string `validate:"omitempty,boolean" label:"overwrite"`
+}
+
+// batchHandler takes a zip of workbooks and streams back a zip of annotated
+// workbooks, results.ndjson and 汇总.xlsx. The upload stays in memory, like
+// every other upload (nothing is written to disk), bounded by MaxBatchUpload;
+// the whole request holds one worker slot and runs BatchJobs workbooks at a
+// time, so a bulk request cannot starve single-workbook users.
+func (s *server) batchHandler(c *gin.Context) {
+	done, ok := s.limit.admit()
+	if !ok {
+		s.busy(c, errQueueFull)
+		return
+	}
+	defer done()
+	// A bulk upload and its streamed answer may outlast the server's
+	// per-request read/write timeouts, which are sized for one workbook.
+	rc := http.NewResponseController(c.Writer)
+	deadline := time.Now().Add(s.cfg.BatchTimeout + time.Minute)
+	_ = rc.SetReadDeadline(deadline)
+	_ = rc.SetWriteDeadline(deadline)
+	q := batchQuery{ReportOnly: c.Query("report_only"), Exact: c.Query("exact"), Overwrite: c.Query("overwrite")}
+	if !s.valid(c, &q) {
+		return
+	}
+	data, ok := s.readZip(c)
+	if !ok {
+		return
+	}
+	c.Set(ctxUpload, []uploadInfo{info(data)})
+	ctx := c.Request.Context()
+	lim := batch.ZipLimits()
+	if err := batch.CheckZip(ctx, bytes.NewReader(data), int64(len(data)), lim); err != nil {
+		s.fail(c, err)
+		return
+	}
+	release, err := s.limit.acquire(ctx)
+	if err != nil {
+		s.busy(c, err)
+		return
+	}
+	defer release()
+	opt := batch.Options{
+		Jobs:       s.cfg.BatchJobs,
+		ReportOnly: parseBool(q.ReportOnly),
+		Limits:     lim,
+	}
+	opt.Audit.Exact = parseBool(q.Exact)
+	opt.Audit.Overwrite = parseBool(q.Overwrite)
+	c.Header("Content-Type", ZipType)
+	c.Header("Content-Disposition", contentDisposition("审核结果.zip"))
+	c.Header("Cache-Control", "no-store")
+	c.Status(http.StatusOK)
+	// Once the status is out a failure can only cut the zip short; clients
+	// detect that by the missing central directory, and the log keeps it.
+	if _, err := batch.ServeZip(ctx, bytes.NewReader(data), int64(len(data)), c.Writer, opt); err != nil {
+		_ = c.Error(err)
+	}
+}
+
+// readZip reads the archive from the raw body or the multipart field file.
+func (s *server) readZip(c *gin.Context) ([]byte, bool) {
+	limit := s.cfg.MaxBatchUpload
+	mt, params, err := mime.ParseMediaType(c.GetHeader("Content-Type"))
+	if c.GetHeader("Content-Type") == "" {
+		mt, err = "", nil
+	}
+	if err != nil {
+		s.problem(c, http.StatusUnsupportedMediaType, model.EUnsupported, "无法识别请求的 Content-Type。", err)
+		return nil, false
+	}
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit+64<<10)
+	var src io.Reader
+	switch mt {
+	case "multipart/form-data":
+		if params["boundary"] == "" {
+			s.problem(c, http.StatusBadRequest, model.EInvalid, "multipart 请求缺少 boundary。", nil)
+			return nil, false
+		}
+		mr, err := c.Request.MultipartReader()
+		if err != nil {
+			s.problem(c, http.StatusBadRequest, model.EInvalid, "multipart 请求格式有误。", err)
+			return nil, false
+		}
+		for src == nil {
+			p, err := mr.NextPart()
+			if err != nil {
+				if err == io.EOF {
+					s.problem(c, http.StatusBadRequest, model.EInvalid, "表单中没有名为 file 的 zip 压缩包。", nil)
+				} else {
+					s.fail(c, readErr(err))
+				}
+				return nil, false
+			}
+			if p.FormName() == "file" {
+				src = p
+			}
+		}
+	case ZipType, "application/x-zip-compressed", "application/octet-stream", "":
+		src = c.Request.Body
+	default:
+		s.problem(c, http.StatusUnsupportedMediaType, model.EUnsupported,
+			"不支持的上传格式 "+mt+"：请以 application/zip 请求体或 multipart 的 file 字段上传 zip 压缩包。", nil)
+		return nil, false
+	}
+	var buf bytes.Buffer
+	if n := c.Request.ContentLength; n > 0 && n <= limit+64<<10 {
+		buf.Grow(int(n))
+	}
+	if _, err := buf.ReadFrom(io.LimitReader(src, limit+1)); err != nil {
+		s.fail(c, readErr(err))
+		return nil, false
+	}
+	if int64(buf.Len()) > limit {
+		s.problem(c, http.StatusRequestEntityTooLarge, model.ETooLarge,
+			"上传的压缩包超过 "+humanSize(limit)+" 的上限。", nil)
+		return nil, false
+	}
+	if buf.Len() == 0 {
+		s.problem(c, http.StatusBadRequest, model.EInvalid, "没有收到 zip 压缩包。", nil)
+		return nil, false
+	}
+	return buf.Bytes(), true
+}
