@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/juesuan/juesuan/audit"
 	"github.com/juesuan/juesuan/check"
@@ -31,20 +30,9 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 			"退出码：0 无错误；1 有错误；2 文件无法读取或用法错误。"))
 		fs.PrintDefaults()
 	}
-	// Flags may follow the file name.
-	var files []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			if err == flag.ErrHelp {
-				return exitOK
-			}
-			return exitInput
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		files = append(files, fs.Arg(0))
-		args = fs.Args()[1:]
+	files, err := parseInterspersed(fs, args)
+	if err != nil {
+		return parseExit(err)
 	}
 	if len(files) > 1 {
 		fs.Usage()
@@ -54,23 +42,25 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	if len(files) == 1 {
 		path = files[0]
 	}
-	in, err := openInput(path, false)
+	in, err := readInput(path, templates.Options{})
 	if err != nil {
-		fmt.Fprintf(stderr, "juesuan: %s\n", inputError(path, err))
+		fmt.Fprintf(stderr, "juesuan: %s\n", model.ErrorMessage(err))
 		return exitInput
 	}
 	opt := audit.Options{Exact: *exact}
 	if *priorPath != "" {
-		if opt.Prior, err = openInput(*priorPath, false); err != nil {
-			fmt.Fprintf(stderr, "juesuan: 上年文件：%s\n", inputError(*priorPath, err))
+		prior, err := readInput(*priorPath, templates.Options{})
+		if err != nil {
+			fmt.Fprintf(stderr, "juesuan: 上年文件：%s\n", model.ErrorMessage(err))
 			return exitInput
 		}
+		opt.Prior = bytes.NewReader(prior.data)
 	}
 	// Same pipeline as the service: read, fill blank derived cells in
 	// memory, then check, so a blank total is filled rather than an error.
-	res, err := audit.Check(context.Background(), in, opt)
+	res, err := audit.Check(context.Background(), bytes.NewReader(in.data), opt)
 	if err != nil {
-		fmt.Fprintf(stderr, "juesuan: %s\n", inputError(path, err))
+		fmt.Fprintf(stderr, "juesuan: %s：%s\n", in.label, model.ErrorMessage(err))
 		return exitInput
 	}
 	rep := res.Report
@@ -88,30 +78,4 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		return exitFindings
 	}
 	return exitOK
-}
-
-func inputError(path string, err error) string {
-	if path == "" {
-		path = "内置示例"
-	}
-	return path + "：" + model.ErrorMessage(err)
-}
-
-// openInput returns the workbook at path, or the embedded sample (Case A)
-// when path is "": the sample is written as a workbook so it travels the same
-// read path as any upload. blankDerived leaves every derived cell blank, as a
-// user would type it, so fill has something to show.
-func openInput(path string, blankDerived bool) (io.Reader, error) {
-	if path == "" {
-		var buf bytes.Buffer
-		if _, err := templates.Write(&buf, templates.CaseA(), templates.Options{OmitDerived: blankDerived}); err != nil {
-			return nil, model.Errorf(model.EInternal, err, "内部错误：内置示例无法生成。")
-		}
-		return &buf, nil
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, model.Errorf(model.ENotFound, err, "文件无法打开。")
-	}
-	return bytes.NewReader(data), nil
 }

@@ -9,7 +9,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/juesuan/juesuan/annotate"
 	"github.com/juesuan/juesuan/audit"
@@ -50,66 +49,41 @@ func runFill(args []string, stdout, stderr io.Writer) int {
 	exact := fs.Bool("exact", false, "精确比较（不允许四舍五入尾差）")
 	prior := fs.String("prior", "", "上年决算工作簿（用于年初/年末结转等跨年审核）")
 	out := fs.String("o", "", "输出文件（默认 <文件名>.审核.xlsx）")
-	// Flags may follow the file name: parse until only positionals remain.
-	var files []string
-	rest := args
-	for {
-		if err := fs.Parse(rest); err != nil {
-			if err == flag.ErrHelp {
-				return exitOK
-			}
-			return exitInput
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		files = append(files, fs.Arg(0))
-		rest = fs.Args()[1:]
+	files, err := parseInterspersed(fs, args)
+	if err != nil {
+		return parseExit(err)
 	}
 	if len(files) > 1 {
-		fmt.Fprintln(stderr, "juesuan fill: 一次只能处理一个文件（批量请用服务接口）")
+		fmt.Fprintln(stderr, "juesuan fill: 一次只能处理一个文件（批量请用 juesuan batch）")
 		return exitInput
 	}
-
-	var in io.Reader
-	name := "sample"
-	dir := ""
+	path := ""
 	if len(files) == 1 {
-		data, err := os.ReadFile(files[0])
-		if err != nil {
-			fmt.Fprintf(stderr, "juesuan fill: 无法读取文件：%v\n", err)
-			return exitInput
-		}
-		in = bytes.NewReader(data)
-		base := filepath.Base(files[0])
-		name = strings.TrimSuffix(base, filepath.Ext(base))
-		dir = filepath.Dir(files[0])
-	} else {
-		var buf bytes.Buffer
-		// The sample as a user types it: amounts only, every derived cell
-		// blank, so the run shows what fill computes.
-		if _, err := templates.Write(&buf, templates.CaseA(), templates.Options{OmitDerived: true}); err != nil {
-			fmt.Fprintf(stderr, "juesuan fill: 生成内置示例失败：%v\n", err)
-			return exitInput
-		}
-		in = &buf
+		path = files[0]
+	}
+	// The sample as a user types it: amounts only, every derived cell
+	// blank, so the run shows what fill computes.
+	in, err := readInput(path, templates.Options{OmitDerived: true})
+	if err != nil {
+		fmt.Fprintf(stderr, "juesuan fill: %s\n", model.ErrorMessage(err))
+		return exitInput
 	}
 	opt := audit.Options{Exact: *exact, Overwrite: *overwrite}
 	if *prior != "" {
-		data, err := os.ReadFile(*prior)
+		p, err := readInput(*prior, templates.Options{})
 		if err != nil {
-			fmt.Fprintf(stderr, "juesuan fill: 无法读取上年文件：%v\n", err)
+			fmt.Fprintf(stderr, "juesuan fill: 上年文件：%s\n", model.ErrorMessage(err))
 			return exitInput
 		}
-		opt.Prior = bytes.NewReader(data)
+		opt.Prior = bytes.NewReader(p.data)
 	}
 	target := *out
 	if target == "" {
-		target = filepath.Join(dir, name+".审核.xlsx")
+		target = filepath.Join(in.dir, in.base+".审核.xlsx")
 	}
 
 	var result bytes.Buffer
-	res, err := audit.Fill(context.Background(), in, &result, opt)
+	res, err := audit.Fill(context.Background(), bytes.NewReader(in.data), &result, opt)
 	if err != nil {
 		fmt.Fprintf(stderr, "juesuan fill: %s（%s）\n", model.ErrorMessage(err), model.ErrorCode(err))
 		return exitInput

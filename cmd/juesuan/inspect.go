@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/juesuan/juesuan/model"
 	"github.com/juesuan/juesuan/reader"
@@ -58,14 +57,14 @@ func runInspect(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return exitInput
 	}
-	data, name, err := inspectInput(fs.Arg(0))
+	in, err := readInput(fs.Arg(0), templates.Options{})
 	if err != nil {
 		fmt.Fprintf(stderr, "juesuan: %s\n", model.ErrorMessage(err))
 		return exitInput
 	}
-	wb, _, err := reader.Read(bytes.NewReader(data), reader.Options{Limits: xlsx.DefaultLimits()})
+	wb, _, err := reader.Read(bytes.NewReader(in.data), reader.Options{Limits: xlsx.DefaultLimits()})
 	if err != nil {
-		fmt.Fprintf(stderr, "juesuan: %s：%s\n", name, model.ErrorMessage(err))
+		fmt.Fprintf(stderr, "juesuan: %s：%s\n", in.label, model.ErrorMessage(err))
 		return exitInput
 	}
 	if *asJSON {
@@ -83,7 +82,7 @@ func runInspect(args []string, stdout, stderr io.Writer) int {
 			return exitInput
 		}
 	} else {
-		printInspect(stdout, name, wb)
+		printInspect(stdout, in.label, wb)
 	}
 	for _, f := range wb.Findings {
 		if f.Severity == model.SevError {
@@ -94,33 +93,6 @@ func runInspect(args []string, stdout, stderr io.Writer) int {
 }
 
 // inspectInput reads the file, stdin ("-"), or writes the embedded Case A sample.
-func inspectInput(path string) ([]byte, string, error) {
-	switch path {
-	case "":
-		var buf bytes.Buffer
-		if _, err := templates.Write(&buf, templates.CaseA(), templates.Options{}); err != nil {
-			return nil, "", err
-		}
-		return buf.Bytes(), "内置样例（案例 A）", nil
-	case "-":
-		data, err := io.ReadAll(io.LimitReader(os.Stdin, xlsx.DefaultLimits().MaxBytes+1))
-		if err != nil {
-			return nil, "", model.Errorf(model.EInvalid, err, "无法读取标准输入。")
-		}
-		return data, "标准输入", nil
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, "", model.Errorf(model.ENotFound, err, "无法打开文件 %s。", path)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, xlsx.DefaultLimits().MaxBytes+1))
-	if err != nil {
-		return nil, "", model.Errorf(model.EInvalid, err, "无法读取文件 %s。", path)
-	}
-	return data, path, nil
-}
-
 func printInspect(w io.Writer, name string, wb *model.Workbook) {
 	fmt.Fprintf(w, "文件：%s\n", name)
 	if wb.UnitName != "" {

@@ -6,11 +6,19 @@
 package main
 
 import (
+	"bytes"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/juesuan/juesuan/model"
+	"github.com/juesuan/juesuan/templates"
+	"github.com/juesuan/juesuan/xlsx"
 )
 
 // Exit codes.
@@ -71,6 +79,72 @@ func usage(w io.Writer) {
 		fmt.Fprintf(w, "  %-12s %s\n", n, commands[n].summary)
 	}
 	fmt.Fprintln(w, "\n各命令的选项: juesuan <命令> -h")
+}
+
+// parseInterspersed lets options follow the paths (juesuan batch 收件箱 -o 结果),
+// which the flag package alone does not.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return pos, nil
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
+// parseExit maps a flag parse error to an exit code: -h is not a failure.
+func parseExit(err error) int {
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	return exitInput
+}
+
+// input is one workbook named on the command line.
+type input struct {
+	data  []byte
+	label string // for messages: the path, 标准输入 or 内置示例
+	base  string // file name without extension, for output names
+	dir   string // directory of the file, for output names
+}
+
+// readInput reads path: "" is the embedded sample (Case A, written as a
+// workbook so it travels the same read path as any upload; sample chooses
+// its options, e.g. every derived cell blank for fill), "-" is standard
+// input. Reads are bounded by the default upload limit.
+func readInput(path string, sample templates.Options) (*input, error) {
+	limit := xlsx.DefaultLimits().MaxBytes
+	switch path {
+	case "":
+		var buf bytes.Buffer
+		if _, err := templates.Write(&buf, templates.CaseA(), sample); err != nil {
+			return nil, model.Errorf(model.EInternal, err, "内部错误：内置示例无法生成。")
+		}
+		return &input{data: buf.Bytes(), label: "内置示例（案例 A）", base: "sample"}, nil
+	case "-":
+		data, err := io.ReadAll(io.LimitReader(os.Stdin, limit+1))
+		if err != nil {
+			return nil, model.Errorf(model.EInvalid, err, "无法读取标准输入。")
+		}
+		return &input{data: data, label: "标准输入", base: "stdin"}, nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, model.Errorf(model.ENotFound, err, "无法打开文件 %s。", path)
+	}
+	defer f.Close()
+	// One byte over the limit lets the reader report too_large itself.
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, model.Errorf(model.EInvalid, err, "无法读取文件 %s。", path)
+	}
+	name := filepath.Base(path)
+	return &input{data: data, label: path, base: strings.TrimSuffix(name, filepath.Ext(name)), dir: filepath.Dir(path)}, nil
 }
 
 // joinLines is a small helper for multi-line usage texts.
