@@ -17,6 +17,7 @@ import (
 
 	"github.com/juesuan/juesuan/check"
 	"github.com/juesuan/juesuan/model"
+	"github.com/juesuan/juesuan/templates"
 	"github.com/shopspring/decimal"
 )
 
@@ -405,38 +406,12 @@ func (s *solver) broken(cell *model.Cell, v decimal.Decimal, qs []*equation) int
 }
 
 // crossFillable reports whether a blank input cell may be filled from
-// another table. Spec §6: T01 income rows 一/二/三 (X1–X3) and 类 rows
-// (X8); T02 合计 row (X4–X6); T04 支出 fund columns (X9–X11, R04.8). So
-// that a workbook typed only at 项 level comes out complete, the income
-// rows of T01 (四–八 from T02's 合计 row, X6) and of T04 (一/二/三, from
-// T01 and T07/T08, X1–X3, X5) are cross-filled too: every one of these is a
-// CERTAIN equality, and a cell is only filled when the equations that
-// determine it agree.
+// another table: the `pull` marks of templates/tables.yaml (spec §6, plus
+// T01 income rows 四–八 from T02 and T04 income rows, so that a workbook
+// typed only at 项 level comes out complete). A cell is only filled when
+// the equations that determine it agree.
 func crossFillable(t *model.Table, c *model.Cell) bool {
-	switch t.ID {
-	case model.T01:
-		if c.Col != "" && c.Col != "决算数" {
-			return false
-		}
-		switch c.Row {
-		case "一般公共预算财政拨款收入", "政府性基金预算财政拨款收入", "国有资本经营预算财政拨款收入",
-			"上级补助收入", "事业收入", "经营收入", "附属单位上缴收入", "其他收入":
-			return true
-		}
-		return isClassCode(c.Row)
-	case model.T02:
-		return c.Row == "合计"
-	case model.T04:
-		switch c.Col {
-		case "一般公共预算财政拨款", "政府性基金预算财政拨款", "国有资本经营预算财政拨款":
-			return true // 支出 side fund columns
-		}
-		switch c.Row {
-		case "一般公共预算财政拨款", "政府性基金预算财政拨款", "国有资本经营预算财政拨款":
-			return true // 收入 side income rows (not the 年初/ sub-rows)
-		}
-	}
-	return false
+	return templates.MustLoad().CrossFillable(t.ID, c.Row, c.Col)
 }
 
 // hasPrior reports whether e refers to the prior year's workbook (those
@@ -450,18 +425,6 @@ func hasPrior(e check.Equation) bool {
 		}
 	}
 	return false
-}
-
-func isClassCode(s string) bool {
-	if len(s) != 3 {
-		return false
-	}
-	for _, r := range s {
-		if r < '0' || r > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 func (s *solver) record(c *model.Cell, old string) model.Fill {

@@ -85,18 +85,23 @@ type SideSpec struct {
 	Header  string    `yaml:"header"`
 	Columns []ColSpec `yaml:"columns"`
 	Classes bool      `yaml:"classes"` // one row per 类 of Spec.Classes before Rows
-	Rows    []RowSpec `yaml:"rows"`
+	// PullClasses: the 类 rows may be filled from another table when blank.
+	PullClasses bool      `yaml:"pull_classes"`
+	Rows        []RowSpec `yaml:"rows"`
 }
 
 // RowSpec is a labelled row.
 type RowSpec struct {
-	Key      string                 `yaml:"key"`
-	Label    string                 `yaml:"label"` // as printed by the writer
-	Match    string                 `yaml:"match"` // pattern for the reader; default: the label
-	Derived  bool                   `yaml:"derived"`
-	Bottom   bool                   `yaml:"bottom"` // part of the bottom block (paired across sides)
-	After    string                 `yaml:"after"`  // only matches below the row with this key
-	Pair     string                 `yaml:"pair"`
+	Key     string `yaml:"key"`
+	Label   string `yaml:"label"` // as printed by the writer
+	Match   string `yaml:"match"` // pattern for the reader; default: the label
+	Derived bool   `yaml:"derived"`
+	Bottom  bool   `yaml:"bottom"` // part of the bottom block (paired across sides)
+	After   string `yaml:"after"`  // only matches below the row with this key
+	Pair    string `yaml:"pair"`
+	// Pull: a typed (input) row that may be filled from another table
+	// when blank (spec §6 cross-fill).
+	Pull     bool                   `yaml:"pull"`
 	Position map[model.Style]string `yaml:"position"` // first | last (合计 rows)
 	re       *regexp.Regexp
 }
@@ -111,7 +116,9 @@ type ColSpec struct {
 	Path     []string `yaml:"path"`
 	Derived  bool     `yaml:"derived"`
 	Optional bool     `yaml:"optional"` // absent in an older variant
-	res      []*regexp.Regexp
+	// Pull: a typed column that may be filled from another table when blank.
+	Pull bool `yaml:"pull"`
+	res  []*regexp.Regexp
 }
 
 // MatchesPath reports whether every pattern of the column matches a
@@ -309,6 +316,41 @@ func (t *TableSpec) AllColumns() []ColSpec {
 		out = append(out, s.Columns...)
 	}
 	return out
+}
+
+// CrossFillable reports whether a blank typed cell (row, col) of table id may
+// be filled from another table (spec §6): the `pull` marks of tables.yaml.
+func (s *Spec) CrossFillable(id model.TableID, row, col string) bool {
+	t := s.Table(id)
+	if t == nil {
+		return false
+	}
+	if t.Total != nil && row == t.Total.Key {
+		return t.Total.Pull
+	}
+	for _, side := range t.Sides {
+		inSide := false
+		for _, c := range side.Columns {
+			if c.Key == col {
+				inSide = true
+				if c.Pull {
+					return true
+				}
+			}
+		}
+		if !inSide {
+			continue
+		}
+		for _, r := range side.Rows {
+			if r.Key == row {
+				return r.Pull
+			}
+		}
+		if side.PullClasses && model.CodeLevel(row) == 1 {
+			return true
+		}
+	}
+	return false
 }
 
 // NumberLabel is the MOF-style number printed at the top right, e.g. 公开01表.

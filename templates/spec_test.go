@@ -63,3 +63,29 @@ func TestNormalizeLabel(t *testing.T) {
 		}
 	}
 }
+
+func TestCrossFillable(t *testing.T) {
+	s := MustLoad()
+	cases := []struct {
+		id       model.TableID
+		row, col string
+		want     bool
+	}{
+		{model.T01, "一般公共预算财政拨款收入", "决算数", true},
+		{model.T01, "其他收入", "决算数", true},
+		{model.T01, "224", "决算数", true},      // 类 rows from T03 (X8)
+		{model.T01, "年初结转和结余", "决算数", false}, // typed, no other source
+		{model.T02, "合计", "财政拨款收入", true},
+		{model.T02, "201", "财政拨款收入", false},
+		{model.T03, "合计", "基本支出", false},
+		{model.T04, "政府性基金预算财政拨款", "决算数", true},     // 收入 row
+		{model.T04, "年初/政府性基金预算财政拨款", "决算数", false}, // its 年初 sub-row
+		{model.T04, "224", "一般公共预算财政拨款", true},      // 支出 fund column
+		{model.T04, "224", "合计", false},             // derived, not pulled
+	}
+	for _, c := range cases {
+		if got := s.CrossFillable(c.id, c.row, c.col); got != c.want {
+			t.Errorf("CrossFillable(%s, %s, %s) = %v, want %v", c.id, c.row, c.col, got, c.want)
+		}
+	}
+}
