@@ -111,11 +111,14 @@ func (r *RowSpec) Matches(label string) bool { return r.re.MatchString(Normalize
 
 // ColSpec is a value column.
 type ColSpec struct {
-	Key      string   `yaml:"key"`
-	Header   string   `yaml:"header"` // as printed by the writer; default: the key
-	Path     []string `yaml:"path"`
-	Derived  bool     `yaml:"derived"`
-	Optional bool     `yaml:"optional"` // absent in an older variant
+	Key    string `yaml:"key"`
+	Header string `yaml:"header"` // as printed by the writer; default: the key
+	// Headers overrides Header for one style (Shanghai prints 决算数
+	// where MOF exports print 金额).
+	Headers  map[model.Style]string `yaml:"headers"`
+	Path     []string               `yaml:"path"`
+	Derived  bool                   `yaml:"derived"`
+	Optional bool                   `yaml:"optional"` // absent in an older variant
 	// Pull: a typed column that may be filled from another table when blank.
 	Pull bool `yaml:"pull"`
 	res  []*regexp.Regexp
@@ -356,8 +359,16 @@ func (s *Spec) CrossFillable(id model.TableID, row, col string) bool {
 // NumberLabel is the MOF-style number printed at the top right, e.g. 公开01表.
 func (t *TableSpec) NumberLabel() string { return fmt.Sprintf("公开%02d表", t.Number) }
 
-// Header returns the printed header of a column.
+// HeaderText returns the printed header of a column.
 func (c *ColSpec) HeaderText() string { return orDefault(c.Header, lastPart(c.Key)) }
+
+// HeaderFor returns the printed header of a column in a style.
+func (c *ColSpec) HeaderFor(style model.Style) string {
+	if h := c.Headers[style]; h != "" {
+		return h
+	}
+	return c.HeaderText()
+}
 
 func lastPart(k string) string {
 	if i := strings.LastIndex(k, "/"); i >= 0 {

@@ -680,11 +680,11 @@ func (x *tableWriter) writeCode(r, c, ncols int, code string) error {
 	return nil
 }
 
-func valueCols(cs []ColSpec, side string, seq *int, prefix []string) []hcol {
+func (x *tableWriter) valueCols(cs []ColSpec, side string, seq *int, prefix []string) []hcol {
 	var out []hcol
 	for i := range cs {
 		c := &cs[i]
-		path := append(append([]string{}, prefix...), strings.Split(c.HeaderText(), "/")...)
+		path := append(append([]string{}, prefix...), strings.Split(c.HeaderFor(x.style), "/")...)
 		*seq++
 		out = append(out, hcol{path: path, stretch: len(path) - 1, width: 15, kind: colValue, spec: c, side: side, seq: *seq})
 	}
@@ -701,7 +701,7 @@ func (x *tableWriter) balanceCols() []hcol {
 		if x.style == model.StyleMOF {
 			cols = append(cols, hcol{path: []string{s.Header, "行次"}, stretch: 1, width: 6, kind: colLine, side: s.Key})
 		}
-		cols = append(cols, valueCols(s.Columns, s.Key, &seq, []string{s.Header})...)
+		cols = append(cols, x.valueCols(s.Columns, s.Key, &seq, []string{s.Header})...)
 	}
 	return cols
 }
@@ -854,7 +854,7 @@ func (x *tableWriter) codedCols() []hcol {
 	if x.opt.T08ExpenditureOnly && hasVariant(x.ts, "expenditure-only") {
 		x.t.Variant = "expenditure-only"
 	}
-	return append(cols, valueCols(x.columns(), "", &seq, nil)...)
+	return append(cols, x.valueCols(x.columns(), "", &seq, nil)...)
 }
 
 func (x *tableWriter) totalLast() bool {
@@ -1022,7 +1022,7 @@ func (x *tableWriter) econCols() ([]hcol, error) {
 			top = []string{g.spec.Key}
 		}
 		cols = append(cols, x.codeCols(top, []string{"类", "款"})...)
-		cols = append(cols, valueCols(x.ts.Columns, g.spec.Key, &seq, top)...)
+		cols = append(cols, x.valueCols(x.ts.Columns, g.spec.Key, &seq, top)...)
 	}
 	return cols, nil
 }
@@ -1172,7 +1172,7 @@ func (x *tableWriter) sangongOrder() string {
 
 func (x *tableWriter) sangongCols() []hcol {
 	seq := 0
-	cols := valueCols(x.ts.Columns, "", &seq, nil)
+	cols := x.valueCols(x.ts.Columns, "", &seq, nil)
 	x.t.Variant = x.sangongOrder()
 	if x.t.Variant != "interleaved" {
 		return cols
