@@ -14,6 +14,10 @@ type Options struct {
 	Exact bool
 	// Prior is last year's workbook for the cross-year rules (Y1–Y5).
 	Prior *model.Workbook
+	// Parts is how many separately rounded workbooks each figure sums (a
+	// department consolidated from its units): each figure then stands for
+	// ±Parts·½·10⁻ᵈ, so the tolerance scales with it. 0 or 1: one unit.
+	Parts int
 }
 
 // Checker holds the rules bound to one workbook: bind once, run many times.
@@ -22,6 +26,7 @@ type Checker struct {
 	rules []*Rule
 	eqs   []Equation
 	exact bool
+	parts decimal.Decimal // Options.Parts, at least 1
 }
 
 // NewChecker binds rules to wb (and opt.Prior).
@@ -33,7 +38,8 @@ func NewChecker(wb *model.Workbook, rules []*Rule, opt Options) *Checker {
 	if opt.Prior != nil {
 		b.prior = newIndex(opt.Prior)
 	}
-	return &Checker{b: b, rules: rules, eqs: b.bind(rules), exact: opt.Exact || AutoExact(wb)}
+	parts := int64(max(opt.Parts, 1))
+	return &Checker{b: b, rules: rules, eqs: b.bind(rules), exact: opt.Exact || AutoExact(wb), parts: decimal.NewFromInt(parts)}
 }
 
 // Equations returns the bound equations.
@@ -158,7 +164,7 @@ func (c *Checker) Tolerance(eq *Equation) decimal.Decimal {
 			}
 		}
 	}
-	return tol
+	return tol.Mul(c.parts)
 }
 
 func (c *Checker) evalEq(eq *Equation) (model.Finding, bool) {

@@ -262,6 +262,9 @@ func TestTolerance(t *testing.T) {
 		{"-0.01 info", "307.81", Options{}, false, model.SevInfo, "0.01"},
 		{"exact 0.01 error", "307.83", Options{Exact: true}, false, model.SevError, "0"},
 		{"yuan auto exact", "307.83", Options{}, true, model.SevError, "0"},
+		// A department summed from 3 units: each figure carries 3 roundings.
+		{"3 parts 0.03 info", "307.85", Options{Parts: 3}, false, model.SevInfo, "0.03"},
+		{"3 parts 0.04 error", "307.86", Options{Parts: 3}, false, model.SevError, "0.03"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
