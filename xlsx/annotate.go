@@ -111,7 +111,7 @@ func (b *Book) ann() *annState {
 // #,##0.00) is applied by cloning the style. A formula in the cell is
 // removed (only --overwrite writes into non-blank cells).
 func (b *Book) SetNumber(sheet, addr string, v decimal.Decimal, numFmt string) error {
-	return b.setNumber(sheet, addr, v, func() (int, error) {
+	return b.setNumber(sheet, addr, v.String(), func() (int, error) {
 		if numFmt == "" {
 			numFmt = defaultNumFmt
 		}
@@ -123,6 +123,10 @@ func (b *Book) SetNumber(sheet, addr string, v decimal.Decimal, numFmt string) e
 // none, from the reference cell refSheet!refAddr (a typed amount of the
 // same table), so a filled value looks like its neighbours.
 func (b *Book) SetNumberLike(sheet, addr string, v decimal.Decimal, refSheet, refAddr string) error {
+	return b.setNumberText(sheet, addr, v.String(), refSheet, refAddr)
+}
+
+func (b *Book) setNumberText(sheet, addr, v, refSheet, refAddr string) error {
 	return b.setNumber(sheet, addr, v, func() (int, error) {
 		if refSheet != "" && refAddr != "" {
 			if sid, err := b.f.GetCellStyle(refSheet, refAddr); err == nil && sid >= 0 && sid < len(b.f.Styles.CellXfs.Xf) {
@@ -135,10 +139,13 @@ func (b *Book) SetNumberLike(sheet, addr string, v decimal.Decimal, refSheet, re
 	})
 }
 
-func (b *Book) setNumber(sheet, addr string, v decimal.Decimal, format func() (int, error)) error {
+func (b *Book) setNumber(sheet, addr string, v string, format func() (int, error)) error {
+	if err := b.edit(); err != nil {
+		return err
+	}
 	// SetCellDefault stores the decimal text verbatim as a numeric cell:
 	// no float64 round trip.
-	if err := b.f.SetCellDefault(sheet, addr, v.String()); err != nil {
+	if err := b.f.SetCellDefault(sheet, addr, v); err != nil {
 		return fmt.Errorf("写入 %s!%s: %w", sheet, addr, err)
 	}
 	sid, err := b.f.GetCellStyle(sheet, addr)
@@ -165,6 +172,9 @@ func (b *Book) setNumber(sheet, addr string, v decimal.Decimal, format func() (i
 
 // numFmtID returns the id of a number format code, adding it once.
 func (b *Book) numFmtID(code string) (int, error) {
+	if err := b.edit(); err != nil {
+		return 0, err
+	}
 	st := b.ann()
 	if id, ok := st.numFmt[code]; ok {
 		return id, nil
@@ -188,6 +198,9 @@ func (b *Book) numFmtID(code string) (int, error) {
 
 // fillID returns the index of a solid fill of colour rgb, adding it once.
 func (b *Book) fillID(rgb string) (int, error) {
+	if err := b.edit(); err != nil {
+		return 0, err
+	}
 	st := b.ann()
 	if id, ok := st.fillIDs[rgb]; ok {
 		return id, nil
@@ -207,6 +220,9 @@ func (b *Book) fillID(rgb string) (int, error) {
 // cloneXf appends a copy of xf orig with either the fill (kind 0) or the
 // number format (kind 1) replaced by param, once per (orig, kind, param).
 func (b *Book) cloneXf(orig, kind, param int) (int, error) {
+	if err := b.edit(); err != nil {
+		return 0, err
+	}
 	st := b.ann()
 	key := [3]int{orig, kind, param}
 	if id, ok := st.clones[key]; ok {
@@ -238,42 +254,61 @@ func (b *Book) cloneXf(orig, kind, param int) (int, error) {
 // the cell's xf record and replacing only its fill. Marking a cell twice
 // keeps the first original style on record.
 func (b *Book) Mark(sheet, addr, kind string) error {
-	rgb := markColors[kind]
-	if rgb == "" {
-		return fmt.Errorf("未知标记类型 %q", kind)
-	}
-	sid, err := b.f.GetCellStyle(sheet, addr)
-	if err != nil {
-		return fmt.Errorf("读取 %s!%s 样式: %w", sheet, addr, err)
-	}
-	fid, err := b.fillID(rgb)
+	rec, err := b.markCell(sheet, addr, kind)
 	if err != nil {
 		return err
 	}
-	st := b.ann()
-	k := sheet + "!" + addr
-	rec, seen := st.marked[k]
-	if seen {
+	b.recordMark(rec)
+	return nil
+}
+
+// markCell marks a cell and returns the record of its original style.
+func (b *Book) markCell(sheet, addr, kind string) (markRec, error) {
+	rgb := markColors[kind]
+	if rgb == "" {
+		return markRec{}, fmt.Errorf("未知标记类型 %q", kind)
+	}
+	if err := b.edit(); err != nil {
+		return markRec{}, err
+	}
+	sid, err := b.f.GetCellStyle(sheet, addr)
+	if err != nil {
+		return markRec{}, fmt.Errorf("读取 %s!%s 样式: %w", sheet, addr, err)
+	}
+	fid, err := b.fillID(rgb)
+	if err != nil {
+		return markRec{}, err
+	}
+	if rec, seen := b.ann().marked[sheet+"!"+addr]; seen {
 		sid = rec.orig // re-mark from the original, not from our clone
 	}
 	nid, err := b.cloneXf(sid, 0, fid)
 	if err != nil {
-		return err
+		return markRec{}, err
 	}
 	if err := b.f.SetCellStyle(sheet, addr, addr, nid); err != nil {
-		return fmt.Errorf("标记 %s!%s: %w", sheet, addr, err)
+		return markRec{}, fmt.Errorf("标记 %s!%s: %w", sheet, addr, err)
 	}
-	if !seen {
-		st.marked[k] = markRec{sheet: sheet, cell: addr, orig: sid}
+	return markRec{sheet: sheet, cell: addr, orig: sid}, nil
+}
+
+// recordMark keeps the first record of a marked cell.
+func (b *Book) recordMark(rec markRec) {
+	st := b.ann()
+	k := rec.sheet + "!" + rec.cell
+	if _, seen := st.marked[k]; !seen {
+		st.marked[k] = rec
 		st.order = append(st.order, k)
 	}
-	return nil
 }
 
 // AddNote adds juesuan's note to sheet!addr. Several notes on one cell are
 // merged into one comment (Excel allows one per cell); a note the user wrote
 // is kept, with juesuan's text appended after NoteMarker.
 func (b *Book) AddNote(sheet, addr, author, text string) error {
+	if err := b.edit(); err != nil {
+		return err
+	}
 	if author == "" {
 		author = NoteAuthor
 	}
@@ -308,6 +343,9 @@ func (b *Book) AddNote(sheet, addr, author, text string) error {
 
 // comment returns the comment on sheet!addr, or nil.
 func (b *Book) comment(sheet, addr string) (*excelize.Comment, error) {
+	if err := b.edit(); err != nil {
+		return nil, err
+	}
 	cs, err := b.f.GetComments(sheet)
 	if err != nil {
 		return nil, fmt.Errorf("读取 %s 批注: %w", sheet, err)
@@ -381,6 +419,9 @@ func QuoteSheet(s string) string { return "'" + strings.ReplaceAll(s, "'", "''")
 // so that a re-upload can restore their original styles. The sheet is
 // written with excelize's stream writer (hundreds of rows).
 func (b *Book) AddResultsSheet(summary string, rows []ResultRow) error {
+	if err := b.edit(); err != nil {
+		return err
+	}
 	f := b.f
 	if idx, _ := f.GetSheetIndex(ResultsSheet); idx >= 0 {
 		if err := f.DeleteSheet(ResultsSheet); err != nil {
@@ -504,6 +545,9 @@ type resultStyles struct {
 }
 
 func (b *Book) resultStyles() (resultStyles, error) {
+	if err := b.edit(); err != nil {
+		return resultStyles{}, err
+	}
 	f := b.f
 	var st resultStyles
 	var err error
@@ -545,6 +589,9 @@ func thinBorder() []excelize.Border {
 // resultsTable reads the existing 审核结果 sheet's rows and the column
 // index of each header ("" when the sheet is absent).
 func (b *Book) resultsTable() (rows [][]string, col map[string]int, hdr int, err error) {
+	if err := b.edit(); err != nil {
+		return nil, nil, -1, err
+	}
 	if idx, _ := b.f.GetSheetIndex(ResultsSheet); idx < 0 {
 		return nil, nil, -1, nil
 	}
@@ -564,11 +611,54 @@ func (b *Book) resultsTable() (rows [][]string, col map[string]int, hdr int, err
 	return rows, nil, -1, nil
 }
 
+// resultsGrid is resultsTable read from the sheet's grid.
+func (b *Book) resultsGrid() (rows [][]string, col map[string]int, hdr int, err error) {
+	if _, ok := b.paths[ResultsSheet]; !ok {
+		return nil, nil, -1, nil
+	}
+	g, err := b.Grid(ResultsSheet)
+	if err != nil {
+		return nil, nil, -1, fmt.Errorf("读取%s表: %w", ResultsSheet, err)
+	}
+	hdr = -1
+	for r := 1; r <= g.MaxRow; r++ {
+		row := make([]string, 0, g.MaxCol)
+		for c := 1; c <= g.MaxCol; c++ {
+			row = append(row, g.Text(r, c))
+		}
+		for len(row) > 0 && row[len(row)-1] == "" {
+			row = row[:len(row)-1]
+		}
+		rows = append(rows, row)
+		if col == nil {
+			m := map[string]int{}
+			for j, v := range row {
+				m[strings.TrimSpace(v)] = j
+			}
+			if _, ok := m[hdrFingerprint]; ok {
+				col, hdr = m, r-1
+			}
+		}
+	}
+	return rows, col, hdr, nil
+}
+
 // ReadExplanations returns fingerprint -> 审核说明 typed into an existing
 // 审核结果 sheet (empty when there is none).
 func (b *Book) ReadExplanations() (map[string]string, error) {
 	out := map[string]string{}
-	rows, col, hdr, err := b.resultsTable()
+	var (
+		rows [][]string
+		col  map[string]int
+		hdr  int
+		err  error
+	)
+	if b.f == nil {
+		// Not edited yet: the grid the reader already parsed has the text.
+		rows, col, hdr, err = b.resultsGrid()
+	} else {
+		rows, col, hdr, err = b.resultsTable()
+	}
 	if err != nil || col == nil {
 		return out, err
 	}
@@ -593,6 +683,9 @@ func (b *Book) ReadExplanations() (map[string]string, error) {
 // the given fingerprint, as a user would in Excel (used by the web UI and
 // tests). It reports whether the row was found.
 func (b *Book) SetExplanation(fingerprint, text string) (bool, error) {
+	if err := b.edit(); err != nil {
+		return false, err
+	}
 	rows, col, hdr, err := b.resultsTable()
 	if err != nil || col == nil {
 		return false, err
@@ -616,6 +709,9 @@ func (b *Book) SetExplanation(fingerprint, text string) (bool, error) {
 // changed since is kept), and juesuan's part of every note is removed. The
 // 审核结果 sheet itself is replaced by AddResultsSheet.
 func (b *Book) ClearAnnotations() error {
+	if err := b.edit(); err != nil {
+		return err
+	}
 	rows, col, hdr, err := b.resultsTable()
 	if err != nil {
 		return err
@@ -678,6 +774,9 @@ func runsText(rs []excelize.RichTextRun) string {
 // program that renumbered the styles makes the record useless: then only
 // the mark colour is removed).
 func (b *Book) restoreStyle(sheet, cell string, orig int) error {
+	if err := b.edit(); err != nil {
+		return err
+	}
 	if idx, _ := b.f.GetSheetIndex(sheet); idx < 0 {
 		return nil
 	}
@@ -710,6 +809,9 @@ func sansFill[X any](x X) string {
 // juesuan's mark colours, i.e. whether it may carry an earlier run's marks
 // (a fresh upload does not, and then nothing needs unmarking).
 func (b *Book) HasMarks() bool {
+	if b.edit() != nil {
+		return false
+	}
 	fills := b.f.Styles.Fills
 	if fills == nil {
 		return false
@@ -728,6 +830,9 @@ func (b *Book) HasMarks() bool {
 // It cleans marks whose record was lost, e.g. when a user deleted the
 // 审核结果 sheet before re-uploading.
 func (b *Book) Unmark(sheet, addr string) error {
+	if err := b.edit(); err != nil {
+		return err
+	}
 	sid, err := b.f.GetCellStyle(sheet, addr)
 	if err != nil {
 		return fmt.Errorf("读取 %s!%s 样式: %w", sheet, addr, err)
@@ -744,6 +849,9 @@ func (b *Book) Unmark(sheet, addr string) error {
 }
 
 func (b *Book) isMarkFill(id *int) bool {
+	if b.edit() != nil {
+		return false
+	}
 	fills := b.f.Styles.Fills
 	if id == nil || fills == nil || *id < 0 || *id >= len(fills.Fill) {
 		return false
@@ -807,12 +915,18 @@ func TakeSnapshot(r io.Reader) (*Snapshot, error) {
 		return nil, err
 	}
 	defer b.Close()
+	if err := b.edit(); err != nil {
+		return nil, err
+	}
 	f := b.f
 	// Extents from the raw sheet XML, so cells that carry only a style
 	// (which GetRows and a stale <dimension> miss) are compared too.
 	extent := map[string][2]int{}
 	for name, part := range b.paths {
-		raw, ok := b.part(part)
+		raw, ok, err := b.part(part)
+		if err != nil {
+			return nil, err
+		}
 		if !ok {
 			continue
 		}

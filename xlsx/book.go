@@ -4,24 +4,40 @@
 package xlsx
 
 import (
+	"archive/zip"
+	"bytes"
 	"io"
 
+	"github.com/juesuan/juesuan/model"
 	"github.com/xuri/excelize/v2"
 )
 
-// Book is one opened workbook. Other files of this package (annotate,
-// build) add methods that edit f; the reader only reads grids. Grids are
-// read from the file as opened and cached, so read them before editing.
+// Book is one opened workbook. Reading (sheet list, grids, number formats)
+// works on the zip parts directly; excelize is opened only when the book is
+// first edited (annotate) or written, because its open (every part
+// unzipped, styles, workbook and theme unmarshalled) costs more than the
+// whole read of a nine-table workbook. Grids are read from the file as
+// opened and cached, so read them before editing.
 // A Book is not safe for concurrent use.
 type Book struct {
-	f      *excelize.File
+	data   []byte               // the upload, for excelize and raw copies on write
+	zfiles map[string]*zip.File // part name -> zip entry (names as excelize sees them)
+	parts  map[string][]byte    // parts unzipped so far
+	f      *excelize.File       // nil until edit
+	fErr   error
 	lim    Limits
 	sheets []SheetInfo
 	grids  map[string]*Grid
 	paths  map[string]string // sheet name -> part name
+	wbPath string            // the workbook part
 	styles map[int]int       // style index -> printed decimals
-	sst    []string          // shared strings, loaded on first grid
+	xfFmt  []int             // cellXfs index -> numFmtId (from styles.xml, read lazily)
+	fmts   map[int]string    // custom numFmtId -> format code
+	stOK   bool
+	sst    []string // shared strings, loaded on first grid
 	sstOK  bool
+
+	patched int // sheets Apply edited in place (tests)
 }
 
 // SheetInfo names one sheet in workbook order.
@@ -30,7 +46,51 @@ type SheetInfo struct {
 	Hidden bool
 }
 
-// WriteTo writes the workbook as .xlsx to w.
+// edit opens the workbook in excelize for editing, once. A file that reads
+// but that excelize cannot open is ECorrupt, as it was when excelize opened
+// every upload.
+func (b *Book) edit() error {
+	if b.f != nil {
+		return nil
+	}
+	if b.fErr != nil {
+		return b.fErr
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(b.data), excelize.Options{
+		UnzipSizeLimit:    b.lim.UnzipSize,
+		UnzipXMLSizeLimit: b.lim.UnzipXMLSize,
+	})
+	if err != nil {
+		if f != nil {
+			_ = f.Close()
+		}
+		b.fErr = model.Errorf(model.ECorrupt, err, "文件已损坏，无法作为 .xlsx 打开，请在 Excel/WPS 中重新保存后上传。")
+		return b.fErr
+	}
+	f.SetZipWriter(b.newZipWriter)
+	b.f = f
+	return nil
+}
+
+// Editable opens the workbook for editing and reports whether excelize can
+// (ECorrupt when it cannot). Annotating calls it implicitly; callers use it
+// to tell a damaged file from an internal failure.
+func (b *Book) Editable() error { return b.edit() }
+
+// WriteTo writes the workbook as .xlsx to w. Parts that were not changed
+// are copied from the upload as they were compressed; changed parts are
+// deflated at BestSpeed.
 func (b *Book) WriteTo(w io.Writer) (int64, error) {
+	if err := b.edit(); err != nil {
+		return 0, err
+	}
 	return b.f.WriteTo(w)
+}
+
+// Close releases temporary files excelize may hold.
+func (b *Book) Close() error {
+	if b.f == nil {
+		return nil
+	}
+	return b.f.Close()
 }

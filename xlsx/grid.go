@@ -140,11 +140,17 @@ func (b *Book) Grid(sheet string) (*Grid, error) {
 	if !ok {
 		return nil, model.Errorf(model.ENotFound, nil, "没有名为“%s”的工作表。", sheet)
 	}
-	raw, ok := b.part(p)
+	raw, ok, err := b.part(p)
+	if err != nil {
+		return nil, err
+	}
 	if !ok {
 		return nil, model.Errorf(model.ECorrupt, nil, "工作表“%s”的数据部件（%s）缺失，文件已损坏。", sheet, p)
 	}
 	if err := b.loadSST(); err != nil {
+		return nil, err
+	}
+	if err := b.loadStyles(); err != nil {
 		return nil, err
 	}
 	g, err := b.parseSheet(sheet, raw)
@@ -160,57 +166,86 @@ func (b *Book) loadSST() error {
 		return nil
 	}
 	b.sstOK = true
-	raw, ok := b.part("xl/sharedStrings.xml")
-	if !ok {
-		return nil
+	raw, ok, err := b.part("xl/sharedStrings.xml")
+	if err != nil || !ok {
+		return err
 	}
+	b.sst, err = parseSST(raw, true)
+	return err
+}
+
+// parseSST reads the shared strings part, with the fast scanner when fast
+// is set and the part is in its subset, else with encoding/xml, which
+// gives the reference result or error.
+func parseSST(raw []byte, fast bool) ([]string, error) {
+	p := &sstParse{}
+	if fast && scanXML(raw, p) && p.depth == 0 {
+		return p.sst, nil
+	}
+	p = &sstParse{}
 	d := xml.NewDecoder(bytes.NewReader(raw))
-	var (
-		cur   strings.Builder
-		inT   bool
-		inRPh bool
-		inSI  bool
-		depth int
-	)
 	for {
 		tok, err := d.RawToken()
 		if err == io.EOF {
-			if depth != 0 {
-				return model.Errorf(model.ECorrupt, io.ErrUnexpectedEOF, "共享字符串部件不完整，文件已损坏。")
+			if p.depth != 0 {
+				return nil, model.Errorf(model.ECorrupt, io.ErrUnexpectedEOF, "共享字符串部件不完整，文件已损坏。")
 			}
-			return nil
+			return p.sst, nil
 		}
 		if err != nil {
-			return model.Errorf(model.ECorrupt, err, "共享字符串部件已损坏。")
+			return nil, model.Errorf(model.ECorrupt, err, "共享字符串部件已损坏。")
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
-			depth++
-			switch t.Name.Local {
-			case "si":
-				inSI = true
-				cur.Reset()
-			case "t":
-				inT = true
-			case "rPh":
-				inRPh = true
-			}
+			p.startTag([]byte(t.Name.Local), nil, 0, 0)
 		case xml.EndElement:
-			depth--
-			switch t.Name.Local {
-			case "si":
-				inSI = false
-				b.sst = append(b.sst, cur.String())
-			case "t":
-				inT = false
-			case "rPh":
-				inRPh = false
-			}
+			p.endTag([]byte(t.Name.Local), 0, 0)
 		case xml.CharData:
-			if inSI && inT && !inRPh {
-				cur.Write(t)
-			}
+			p.charData(t)
 		}
+	}
+}
+
+// sstParse collects the shared strings: the text of each <si>, phonetic
+// runs (<rPh>) left out.
+type sstParse struct {
+	sst              []string
+	cur              []byte
+	depth            int
+	inSI, inT, inRPh bool
+}
+
+func (p *sstParse) startTag(local []byte, _ []attr, _, _ int) error {
+	p.depth++
+	switch string(local) {
+	case "si":
+		p.inSI = true
+		p.cur = p.cur[:0]
+	case "t":
+		p.inT = true
+	case "rPh":
+		p.inRPh = true
+	}
+	return nil
+}
+
+func (p *sstParse) endTag(local []byte, _, _ int) error {
+	p.depth--
+	switch string(local) {
+	case "si":
+		p.inSI = false
+		p.sst = append(p.sst, string(p.cur))
+	case "t":
+		p.inT = false
+	case "rPh":
+		p.inRPh = false
+	}
+	return nil
+}
+
+func (p *sstParse) charData(t []byte) {
+	if p.inSI && p.inT && !p.inRPh {
+		p.cur = append(p.cur, t...)
 	}
 }
 
@@ -226,15 +261,148 @@ func (b *Book) decimals(s int) int {
 		b.styles = map[int]int{}
 	}
 	d := -1
-	if st, err := b.f.GetStyle(s); err == nil && st != nil {
-		if st.CustomNumFmt != nil {
-			d = formatDecimals(*st.CustomNumFmt)
+	if s > 0 && s < len(b.xfFmt) {
+		id := b.xfFmt[s]
+		if code, ok := b.fmts[id]; ok && !builtinFmt(id) {
+			d = formatDecimals(code)
 		} else {
-			d = builtinDecimals(st.NumFmt)
+			d = builtinDecimals(id)
 		}
 	}
 	b.styles[s] = d
 	return d
+}
+
+// builtinFmt mirrors excelize's choice of a built-in format over a custom
+// one of the same id (builtInNumFmt and isLangNumFmt).
+func builtinFmt(id int) bool {
+	return id >= 0 && id <= 4 || id >= 9 && id <= 22 || id >= 27 && id <= 62 || id >= 67 && id <= 81
+}
+
+type xmlStyles struct {
+	NumFmts []struct {
+		ID   int    `xml:"numFmtId,attr"`
+		Code string `xml:"formatCode,attr"`
+	} `xml:"numFmts>numFmt"`
+	Xfs []struct {
+		NumFmt int `xml:"numFmtId,attr"`
+	} `xml:"cellXfs>xf"`
+}
+
+// parseStyles reads what xmlStyles holds, with the fast scanner when fast
+// is set and the part is in its subset, else with xml.Unmarshal.
+func parseStyles(raw []byte, fast bool) (xmlStyles, error) {
+	if fast {
+		p := &stylesParse{}
+		if scanXML(raw, p) && !p.bad && p.depth == 0 {
+			return p.st, nil
+		}
+	}
+	var st xmlStyles
+	if err := xml.Unmarshal(raw, &st); err != nil && err != io.EOF {
+		return xmlStyles{}, model.Errorf(model.ECorrupt, err, "样式部件（xl/styles.xml）已损坏。")
+	}
+	return st, nil
+}
+
+// stylesParse is xml.Unmarshal into xmlStyles for the scanner. It gives
+// up (bad) where Unmarshal could disagree: mismatched end tags, a number
+// attribute that is not plain digits.
+type stylesParse struct {
+	st    xmlStyles
+	stack []string
+	depth int
+	roots int // Unmarshal reads the first root element only
+	bad   bool
+}
+
+func (p *stylesParse) startTag(local []byte, attrs []attr, _, _ int) error {
+	p.depth++
+	p.stack = append(p.stack, string(local))
+	if p.depth == 1 {
+		if p.roots++; p.roots > 1 {
+			p.bad = true
+			return errPatch
+		}
+	}
+	if p.depth != 3 {
+		return nil
+	}
+	num := func(v []byte) int {
+		n, err := atoi(v)
+		if err != nil || len(v) == 0 || v[0] < '0' || v[0] > '9' {
+			p.bad = true
+		}
+		return n
+	}
+	switch {
+	case p.stack[1] == "numFmts" && string(local) == "numFmt":
+		var f struct {
+			ID   int    `xml:"numFmtId,attr"`
+			Code string `xml:"formatCode,attr"`
+		}
+		for _, a := range attrs {
+			switch string(a.local) {
+			case "numFmtId":
+				f.ID = num(a.value)
+			case "formatCode":
+				f.Code = string(a.value)
+			}
+		}
+		p.st.NumFmts = append(p.st.NumFmts, f)
+	case p.stack[1] == "cellXfs" && string(local) == "xf":
+		var x struct {
+			NumFmt int `xml:"numFmtId,attr"`
+		}
+		for _, a := range attrs {
+			if string(a.local) == "numFmtId" {
+				x.NumFmt = num(a.value)
+			}
+		}
+		p.st.Xfs = append(p.st.Xfs, x)
+	}
+	if p.bad {
+		return errPatch
+	}
+	return nil
+}
+
+func (p *stylesParse) endTag(local []byte, _, _ int) error {
+	if p.depth == 0 || p.stack[len(p.stack)-1] != string(local) {
+		p.bad = true
+		return errPatch
+	}
+	p.stack = p.stack[:len(p.stack)-1]
+	p.depth--
+	return nil
+}
+
+func (p *stylesParse) charData([]byte) {}
+
+// loadStyles reads the number format of every cell style from styles.xml
+// (the only part of the styles the reader needs).
+func (b *Book) loadStyles() error {
+	if b.stOK {
+		return nil
+	}
+	b.stOK = true
+	raw, ok, err := b.part("xl/styles.xml")
+	if err != nil || !ok {
+		return err
+	}
+	st, err := parseStyles(raw, true)
+	if err != nil {
+		return err
+	}
+	b.fmts = make(map[int]string, len(st.NumFmts))
+	for _, f := range st.NumFmts {
+		b.fmts[f.ID] = f.Code // the last definition wins, as in excelize
+	}
+	b.xfFmt = make([]int, len(st.Xfs))
+	for i, x := range st.Xfs {
+		b.xfFmt[i] = x.NumFmt
+	}
+	return nil
 }
 
 func builtinDecimals(id int) int {
@@ -283,190 +451,271 @@ func formatDecimals(code string) int {
 
 var errTruncated = errors.New("sheet XML ends inside an element")
 
-func (b *Book) parseSheet(sheet string, raw []byte) (*Grid, error) {
-	g := &Grid{Sheet: sheet}
-	lim := b.lim
-	corrupt := func(err error) error {
-		return model.Errorf(model.ECorrupt, err, "工作表“%s”的数据已损坏（XML 不完整或格式错误），请在 Excel/WPS 中重新保存后上传。", sheet)
+// attr is one attribute of a start tag: the local name, the decoded value
+// and, from the fast scanner, where it lies in the part (name to closing
+// quote).
+type attr struct {
+	local, value []byte
+	off, end     int
+}
+
+// sheetParse is the state of reading one sheet's XML. It is fed start,
+// end and text events by either tokenizer (scan.go's fast one, or
+// encoding/xml's RawToken when the fast one declines).
+type sheetParse struct {
+	b                *Book
+	g                *Grid
+	lim              Limits
+	depth            int
+	row, col         int // current row and cell position
+	inSheetData      bool
+	cell             Cell
+	cellType         []byte
+	inCell           bool
+	inV, inF, inIS   bool
+	inT, inRPh       bool
+	cellRow, cellCol int
+	cellVal          []byte
+	formula          []byte
+	cells            int
+}
+
+func (p *sheetParse) corrupt(err error) error {
+	return model.Errorf(model.ECorrupt, err, "工作表“%s”的数据已损坏（XML 不完整或格式错误），请在 Excel/WPS 中重新保存后上传。", p.g.Sheet)
+}
+
+// atoi is strconv.Atoi for the plain digit strings sheets hold, without
+// a string conversion; other forms go through strconv.
+func atoi(b []byte) (int, error) {
+	if n := len(b); n > 0 && n <= 18 {
+		v := 0
+		for _, ch := range b {
+			if ch < '0' || ch > '9' {
+				return strconv.Atoi(string(b))
+			}
+			v = v*10 + int(ch-'0')
+		}
+		return v, nil
 	}
+	return strconv.Atoi(string(b))
+}
+
+func (p *sheetParse) start(local []byte, attrs []attr) error {
+	p.depth++
+	if p.depth > 64 {
+		return p.corrupt(errors.New("XML nested too deeply"))
+	}
+	switch string(local) {
+	case "sheetData":
+		p.inSheetData = true
+	case "row":
+		if !p.inSheetData {
+			return nil
+		}
+		p.row++
+		p.col = 0
+		for _, a := range attrs {
+			if string(a.local) == "r" {
+				if n, err := atoi(a.value); err == nil && n > 0 {
+					p.row = n
+				}
+			}
+		}
+	case "c":
+		if !p.inSheetData {
+			return nil
+		}
+		p.inCell = true
+		p.col++
+		p.cell = Cell{Decimals: -1}
+		p.cellType = p.cellType[:0]
+		p.cellRow, p.cellCol = p.row, p.col
+		p.cellVal = p.cellVal[:0]
+		p.formula = p.formula[:0]
+		for _, a := range attrs {
+			switch string(a.local) {
+			case "r":
+				if r, c, ok := parseRef(string(a.value)); ok {
+					p.cellRow, p.cellCol = r, c
+					p.row, p.col = r, c
+				}
+			case "t":
+				p.cellType = append(p.cellType[:0], a.value...)
+			case "s":
+				if n, err := atoi(a.value); err == nil {
+					p.cell.Decimals = p.b.decimals(n)
+				}
+			}
+		}
+	case "v":
+		p.inV = p.inCell
+	case "f":
+		if p.inCell {
+			p.inF = true
+			p.cell.HasFormula = true
+		}
+	case "is":
+		p.inIS = p.inCell
+	case "t":
+		p.inT = p.inIS
+	case "rPh":
+		p.inRPh = true
+	case "mergeCell":
+		for _, a := range attrs {
+			if string(a.local) != "ref" {
+				continue
+			}
+			m, ok := parseRange(string(a.value))
+			if !ok {
+				continue
+			}
+			if len(p.g.Merges) >= p.lim.MaxCells {
+				return model.Errorf(model.ETooMany, nil, "工作表“%s”的合并单元格过多（超过 %d 个）。", p.g.Sheet, p.lim.MaxCells)
+			}
+			p.g.Merges = append(p.g.Merges, m)
+		}
+	}
+	return nil
+}
+
+func (p *sheetParse) text(t []byte) {
+	switch {
+	case p.inV:
+		p.cellVal = append(p.cellVal, t...)
+	case p.inF:
+		p.formula = append(p.formula, t...)
+	case p.inT && !p.inRPh:
+		p.cellVal = append(p.cellVal, t...)
+	}
+}
+
+func (p *sheetParse) end(local []byte) error {
+	p.depth--
+	switch string(local) {
+	case "sheetData":
+		p.inSheetData = false
+	case "v":
+		p.inV = false
+	case "f":
+		p.inF = false
+	case "is":
+		p.inIS = false
+	case "t":
+		p.inT = false
+	case "rPh":
+		p.inRPh = false
+	case "c":
+		if !p.inCell {
+			return nil
+		}
+		p.inCell = false
+		return p.endCell()
+	}
+	return nil
+}
+
+func (p *sheetParse) endCell() error {
+	cell, lim, sheet, b := p.cell, p.lim, p.g.Sheet, p.b
+	if len(p.formula) > 0 {
+		cell.Formula = string(p.formula)
+	}
+	var v string
+	switch string(p.cellType) {
+	case "s":
+		raw := bytes.TrimSpace(p.cellVal)
+		if len(raw) == 0 {
+			break
+		}
+		i, err := atoi(raw)
+		if err != nil || i < 0 || i >= len(b.sst) {
+			return model.Errorf(model.ECorrupt, err, "工作表“%s”单元格 %s 引用了不存在的共享字符串，文件已损坏。", sheet, Addr(p.cellRow, p.cellCol))
+		}
+		v = b.sst[i]
+	case "", "n":
+		v = string(bytes.TrimSpace(p.cellVal))
+		cell.Number = v != ""
+	case "e":
+		cell.Error = true
+		v = string(p.cellVal)
+	case "b":
+		switch string(p.cellVal) {
+		case "1":
+			v = "TRUE"
+		case "0":
+			v = "FALSE"
+		default:
+			v = string(p.cellVal)
+		}
+	default:
+		v = string(p.cellVal)
+	}
+	cell.Text = v
+	if v == "" && !cell.HasFormula {
+		return nil
+	}
+	if p.cellRow < 1 {
+		// A cell before any <row>, without an address: no position.
+		return p.corrupt(errors.New("cell outside a row"))
+	}
+	if p.cellRow > lim.MaxRows {
+		return model.Errorf(model.ETooMany, nil, "工作表“%s”的数据超过 %d 行（单元格 %s），超出读取上限。", sheet, lim.MaxRows, Addr(p.cellRow, p.cellCol))
+	}
+	if p.cellCol > lim.MaxCols {
+		return model.Errorf(model.ETooMany, nil, "工作表“%s”的数据超过 %d 列（单元格 %s），超出读取上限。", sheet, lim.MaxCols, Addr(p.cellRow, p.cellCol))
+	}
+	p.cells++
+	if p.cells > lim.MaxCells {
+		return model.Errorf(model.ETooMany, nil, "工作表“%s”的非空单元格超过 %d 个，超出读取上限。", sheet, lim.MaxCells)
+	}
+	p.g.put(p.cellRow, p.cellCol, cell)
+	return nil
+}
+
+func (b *Book) parseSheet(sheet string, raw []byte) (*Grid, error) {
+	if g, ok, err := b.scanSheet(sheet, raw); ok {
+		return g, err
+	}
+	return b.parseSheetXML(sheet, raw)
+}
+
+// parseSheetXML reads a sheet with encoding/xml: the reference reader,
+// used for anything the fast scanner does not accept.
+func (b *Book) parseSheetXML(sheet string, raw []byte) (*Grid, error) {
+	p := &sheetParse{b: b, g: &Grid{Sheet: sheet}, lim: b.lim}
 	d := xml.NewDecoder(bytes.NewReader(raw))
-	var (
-		depth            int
-		row, col         int // current row and cell position
-		inSheetData      bool
-		cell             Cell
-		cellType         string
-		inCell           bool
-		inV, inF, inIS   bool
-		inT, inRPh       bool
-		cellRow, cellCol int
-		cellVal          strings.Builder
-		formula          strings.Builder
-		cells            int
-	)
+	var attrs []attr
 	for {
 		tok, err := d.RawToken()
 		if err == io.EOF {
-			if depth != 0 {
-				return nil, corrupt(errTruncated)
+			if p.depth != 0 {
+				return nil, p.corrupt(errTruncated)
 			}
 			break
 		}
 		if err != nil {
-			return nil, corrupt(err)
+			return nil, p.corrupt(err)
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
-			depth++
-			if depth > 64 {
-				return nil, corrupt(errors.New("XML nested too deeply"))
+			attrs = attrs[:0]
+			for _, a := range t.Attr {
+				attrs = append(attrs, attr{local: []byte(a.Name.Local), value: []byte(a.Value)})
 			}
-			switch t.Name.Local {
-			case "sheetData":
-				inSheetData = true
-			case "row":
-				if !inSheetData {
-					continue
-				}
-				row++
-				col = 0
-				for _, a := range t.Attr {
-					if a.Name.Local == "r" {
-						if n, err := strconv.Atoi(a.Value); err == nil && n > 0 {
-							row = n
-						}
-					}
-				}
-			case "c":
-				if !inSheetData {
-					continue
-				}
-				inCell = true
-				col++
-				cell = Cell{Decimals: -1}
-				cellType = ""
-				cellRow, cellCol = row, col
-				cellVal.Reset()
-				formula.Reset()
-				for _, a := range t.Attr {
-					switch a.Name.Local {
-					case "r":
-						if r, c, ok := parseRef(a.Value); ok {
-							cellRow, cellCol = r, c
-							row, col = r, c
-						}
-					case "t":
-						cellType = a.Value
-					case "s":
-						if n, err := strconv.Atoi(a.Value); err == nil {
-							cell.Decimals = b.decimals(n)
-						}
-					}
-				}
-			case "v":
-				inV = inCell
-			case "f":
-				if inCell {
-					inF = true
-					cell.HasFormula = true
-				}
-			case "is":
-				inIS = inCell
-			case "t":
-				inT = inIS
-			case "rPh":
-				inRPh = true
-			case "mergeCell":
-				for _, a := range t.Attr {
-					if a.Name.Local != "ref" {
-						continue
-					}
-					m, ok := parseRange(a.Value)
-					if !ok {
-						continue
-					}
-					if len(g.Merges) >= lim.MaxCells {
-						return nil, model.Errorf(model.ETooMany, nil, "工作表“%s”的合并单元格过多（超过 %d 个）。", sheet, lim.MaxCells)
-					}
-					g.Merges = append(g.Merges, m)
-				}
+			if err := p.start([]byte(t.Name.Local), attrs); err != nil {
+				return nil, err
 			}
 		case xml.EndElement:
-			depth--
-			switch t.Name.Local {
-			case "sheetData":
-				inSheetData = false
-			case "v":
-				inV = false
-			case "f":
-				inF = false
-			case "is":
-				inIS = false
-			case "t":
-				inT = false
-			case "rPh":
-				inRPh = false
-			case "c":
-				if !inCell {
-					continue
-				}
-				inCell = false
-				v := cellVal.String()
-				cell.Formula = formula.String()
-				switch cellType {
-				case "s":
-					v = strings.TrimSpace(v)
-					if v == "" {
-						break
-					}
-					i, err := strconv.Atoi(v)
-					if err != nil || i < 0 || i >= len(b.sst) {
-						return nil, model.Errorf(model.ECorrupt, err, "工作表“%s”单元格 %s 引用了不存在的共享字符串，文件已损坏。", sheet, Addr(cellRow, cellCol))
-					}
-					v = b.sst[i]
-				case "", "n":
-					v = strings.TrimSpace(v)
-					cell.Number = v != ""
-				case "e":
-					cell.Error = true
-				case "b":
-					if v == "1" {
-						v = "TRUE"
-					} else if v == "0" {
-						v = "FALSE"
-					}
-				}
-				cell.Text = v
-				if v == "" && !cell.HasFormula {
-					continue
-				}
-				if cellRow > lim.MaxRows {
-					return nil, model.Errorf(model.ETooMany, nil, "工作表“%s”的数据超过 %d 行（单元格 %s），超出读取上限。", sheet, lim.MaxRows, Addr(cellRow, cellCol))
-				}
-				if cellCol > lim.MaxCols {
-					return nil, model.Errorf(model.ETooMany, nil, "工作表“%s”的数据超过 %d 列（单元格 %s），超出读取上限。", sheet, lim.MaxCols, Addr(cellRow, cellCol))
-				}
-				cells++
-				if cells > lim.MaxCells {
-					return nil, model.Errorf(model.ETooMany, nil, "工作表“%s”的非空单元格超过 %d 个，超出读取上限。", sheet, lim.MaxCells)
-				}
-				g.put(cellRow, cellCol, cell)
+			if err := p.end([]byte(t.Name.Local)); err != nil {
+				return nil, err
 			}
 		case xml.CharData:
-			switch {
-			case inV:
-				cellVal.Write(t)
-			case inF:
-				formula.Write(t)
-			case inT && !inRPh:
-				cellVal.Write(t)
-			}
+			p.text(t)
 		}
 	}
-	if err := g.indexMerges(lim.MaxCells); err != nil {
+	if err := p.g.indexMerges(b.lim.MaxCells); err != nil {
 		return nil, err
 	}
-	return g, nil
+	return p.g, nil
 }
 
 func (g *Grid) put(r, c int, cell Cell) {

@@ -12,7 +12,6 @@ import (
 	"strings"
 
 	"github.com/juesuan/juesuan/model"
-	"github.com/xuri/excelize/v2"
 )
 
 // Limits bound what one upload may cost. Zero fields take the default.
@@ -117,34 +116,36 @@ func OpenBytes(data []byte, lim Limits) (*Book, error) {
 	case !bytes.HasPrefix(data, []byte("PK")):
 		return nil, model.Errorf(model.ENotXLSX, nil, "不是 .xlsx 文件，请上传 Excel/WPS 保存的 .xlsx 格式决算公开表。")
 	}
-	if err := checkZip(data, lim); err != nil {
+	zr, err := checkZip(data, lim)
+	if err != nil {
 		return nil, err
 	}
-	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
-		UnzipSizeLimit:    lim.UnzipSize,
-		UnzipXMLSizeLimit: lim.UnzipXMLSize,
-	})
-	if err != nil {
-		if strings.Contains(err.Error(), "unzip size") {
-			return nil, model.Errorf(model.ETooLarge, err, "文件解压后超过大小上限（%s）。", humanBytes(lim.UnzipSize))
+	b := &Book{data: data, lim: lim, grids: map[string]*Grid{}, parts: map[string][]byte{},
+		zfiles: make(map[string]*zip.File, len(zr.File))}
+	for _, zf := range zr.File {
+		// Part names as excelize keys them (ReadZipReader).
+		name := strings.ReplaceAll(zf.Name, "\\", "/")
+		switch strings.ToLower(name) {
+		case "[content_types].xml":
+			name = "[Content_Types].xml"
+		case "xl/sharedstrings.xml":
+			name = "xl/sharedStrings.xml"
 		}
-		return nil, model.Errorf(model.ECorrupt, err, "文件已损坏，无法作为 .xlsx 打开，请在 Excel/WPS 中重新保存后上传。")
+		b.zfiles[name] = zf
 	}
-	b := &Book{f: f, lim: lim, grids: map[string]*Grid{}}
 	if err := b.loadSheets(); err != nil {
-		_ = f.Close()
 		return nil, err
 	}
 	return b, nil
 }
 
-// checkZip walks the zip directory before excelize does, so oversized parts
-// are refused instead of being spilled to temporary files, and so a broken
-// archive is reported as such.
-func checkZip(data []byte, lim Limits) error {
+// checkZip walks the zip directory before anything is unzipped, so
+// oversized parts are refused (and never reach excelize, which would spill
+// them to temporary files), and so a broken archive is reported as such.
+func checkZip(data []byte, lim Limits) (*zip.Reader, error) {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		return model.Errorf(model.ECorrupt, err, "文件已损坏（压缩包结构不完整），请在 Excel/WPS 中重新保存后上传。")
+		return nil, model.Errorf(model.ECorrupt, err, "文件已损坏（压缩包结构不完整），请在 Excel/WPS 中重新保存后上传。")
 	}
 	var total uint64
 	sheets := 0
@@ -152,22 +153,22 @@ func checkZip(data []byte, lim Limits) error {
 		size := zf.UncompressedSize64
 		total += size
 		if size > uint64(lim.UnzipXMLSize) {
-			return model.Errorf(model.ETooLarge, nil, "文件中的部件 %s 解压后超过大小上限（%s）。", zf.Name, humanBytes(lim.UnzipXMLSize))
+			return nil, model.Errorf(model.ETooLarge, nil, "文件中的部件 %s 解压后超过大小上限（%s）。", zf.Name, humanBytes(lim.UnzipXMLSize))
 		}
 		if total > uint64(lim.UnzipSize) {
-			return model.Errorf(model.ETooLarge, nil, "文件解压后超过大小上限（%s）。", humanBytes(lim.UnzipSize))
+			return nil, model.Errorf(model.ETooLarge, nil, "文件解压后超过大小上限（%s）。", humanBytes(lim.UnzipSize))
 		}
 		if strings.HasPrefix(strings.ToLower(zf.Name), "xl/worksheets/") && strings.HasSuffix(strings.ToLower(zf.Name), ".xml") {
 			sheets++
 		}
 	}
 	if sheets > lim.MaxSheets {
-		return model.Errorf(model.ETooMany, nil, "工作表数量（%d）超过上限（%d）。", sheets, lim.MaxSheets)
+		return nil, model.Errorf(model.ETooMany, nil, "工作表数量（%d）超过上限（%d）。", sheets, lim.MaxSheets)
 	}
 	if len(zr.File) > 4*lim.MaxSheets+64 {
-		return model.Errorf(model.ETooMany, nil, "文件包含的部件过多（%d 个）。", len(zr.File))
+		return nil, model.Errorf(model.ETooMany, nil, "文件包含的部件过多（%d 个）。", len(zr.File))
 	}
-	return nil
+	return zr, nil
 }
 
 func humanBytes(n int64) string {
@@ -180,14 +181,33 @@ func humanBytes(n int64) string {
 	return fmt.Sprintf("%d 字节", n)
 }
 
-// part returns the unzipped bytes of a package part.
-func (b *Book) part(name string) ([]byte, bool) {
-	v, ok := b.f.Pkg.Load(name)
-	if !ok {
-		return nil, false
+// part returns the unzipped bytes of a package part; ok is false when the
+// package has no such part. A part that cannot be unzipped (damaged data,
+// or more data than its header declares) is ECorrupt.
+func (b *Book) part(name string) (data []byte, ok bool, err error) {
+	if d, ok := b.parts[name]; ok {
+		return d, true, nil
 	}
-	bs, ok := v.([]byte)
-	return bs, ok
+	zf := b.zfiles[name]
+	if zf == nil {
+		return nil, false, nil
+	}
+	rc, err := zf.Open()
+	if err == nil {
+		n := min(zf.UncompressedSize64, uint64(b.lim.UnzipXMLSize))
+		buf := bytes.NewBuffer(make([]byte, 0, n+bytes.MinRead))
+		_, err = buf.ReadFrom(io.LimitReader(rc, b.lim.UnzipXMLSize+1))
+		rc.Close()
+		data = buf.Bytes()
+		if err == nil && int64(len(data)) > b.lim.UnzipXMLSize {
+			return nil, true, model.Errorf(model.ETooLarge, nil, "文件中的部件 %s 解压后超过大小上限（%s）。", name, humanBytes(b.lim.UnzipXMLSize))
+		}
+	}
+	if err != nil {
+		return nil, true, model.Errorf(model.ECorrupt, err, "文件已损坏（部件 %s 无法解压），请在 Excel/WPS 中重新保存后上传。", name)
+	}
+	b.parts[name] = data
+	return data, true, nil
 }
 
 type xmlRels struct {
@@ -210,7 +230,11 @@ type xmlWorkbook struct {
 // relationships (the same path excelize takes), in workbook order.
 func (b *Book) loadSheets() error {
 	wbPath := "xl/workbook.xml"
-	if raw, ok := b.part("_rels/.rels"); ok {
+	raw, ok, err := b.part("_rels/.rels")
+	if err != nil {
+		return err
+	}
+	if ok {
 		var rels xmlRels
 		if err := xml.Unmarshal(raw, &rels); err == nil {
 			for _, r := range rels.Rels {
@@ -220,7 +244,10 @@ func (b *Book) loadSheets() error {
 			}
 		}
 	}
-	raw, ok := b.part(wbPath)
+	raw, ok, err = b.part(wbPath)
+	if err != nil {
+		return err
+	}
 	if !ok {
 		return model.Errorf(model.ECorrupt, nil, "文件缺少工作簿部件（%s），不是有效的 .xlsx 文件。", wbPath)
 	}
@@ -228,9 +255,14 @@ func (b *Book) loadSheets() error {
 	if err := xml.Unmarshal(raw, &wb); err != nil {
 		return model.Errorf(model.ECorrupt, err, "工作簿部件（%s）已损坏。", wbPath)
 	}
+	b.wbPath = wbPath
 	dir := path.Dir(wbPath)
 	targets := map[string]string{}
-	if raw, ok := b.part(dir + "/_rels/" + path.Base(wbPath) + ".rels"); ok {
+	raw, ok, err = b.part(dir + "/_rels/" + path.Base(wbPath) + ".rels")
+	if err != nil {
+		return err
+	}
+	if ok {
 		var rels xmlRels
 		if err := xml.Unmarshal(raw, &rels); err != nil {
 			return model.Errorf(model.ECorrupt, err, "工作簿关系部件已损坏。")
@@ -268,6 +300,3 @@ func (b *Book) Sheets() []string {
 
 // SheetInfos returns the sheets in workbook order with their visibility.
 func (b *Book) SheetInfos() []SheetInfo { return append([]SheetInfo(nil), b.sheets...) }
-
-// Close releases temporary files excelize may hold.
-func (b *Book) Close() error { return b.f.Close() }

@@ -1,0 +1,138 @@
+package xlsx
+
+import (
+	"archive/zip"
+	"bytes"
+	"compress/flate"
+	"hash/crc32"
+	"io"
+	"io/fs"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// flateFree keeps a few BestSpeed compressors (each holds about 1 MB of
+// tables) across garbage collections, which empty a sync.Pool: with a
+// pool, nearly every annotated workbook allocated a new one.
+var flateFree = make(chan *flate.Writer, 4)
+
+type pooledFlate struct{ *flate.Writer }
+
+func (p pooledFlate) Close() error {
+	err := p.Writer.Close()
+	select {
+	case flateFree <- p.Writer:
+	default:
+	}
+	return err
+}
+
+func bestSpeed(w io.Writer) (io.WriteCloser, error) {
+	select {
+	case fw := <-flateFree:
+		fw.Reset(w)
+		return pooledFlate{fw}, nil
+	default:
+	}
+	fw, err := flate.NewWriter(w, flate.BestSpeed)
+	if err != nil {
+		return nil, err
+	}
+	return pooledFlate{fw}, nil
+}
+
+// bookZip is the zip writer excelize saves an annotated book through.
+// excelize re-deflates every part, unchanged ones included, at the default
+// level (a third of the cost of writing a nine-table workbook). Here a
+// part whose bytes equal the upload's (same size and CRC-32) is copied
+// still compressed, and a changed part is deflated at BestSpeed.
+type bookZip struct {
+	zw   *zip.Writer
+	orig map[string]*zip.File
+	cur  *pendingPart
+}
+
+func (b *Book) newZipWriter(w io.Writer) excelize.ZipWriter {
+	zw := zip.NewWriter(w)
+	zw.RegisterCompressor(zip.Deflate, bestSpeed)
+	return &bookZip{zw: zw, orig: b.zfiles}
+}
+
+// pendingPart holds a part until it is complete, so it can be compared
+// with the upload's before its header is written. A single Write (how
+// excelize writes a stored part) is kept without copying.
+type pendingPart struct {
+	name  string
+	orig  *zip.File
+	first []byte
+	buf   *bytes.Buffer
+}
+
+func (p *pendingPart) Write(b []byte) (int, error) {
+	switch {
+	case p.buf != nil:
+		p.buf.Write(b)
+	case p.first == nil:
+		p.first = b
+	default:
+		p.buf = bytes.NewBuffer(make([]byte, 0, len(p.first)+len(b)))
+		p.buf.Write(p.first)
+		p.buf.Write(b)
+		p.first = nil
+	}
+	return len(b), nil
+}
+
+func (p *pendingPart) bytes() []byte {
+	if p.buf != nil {
+		return p.buf.Bytes()
+	}
+	return p.first
+}
+
+func (z *bookZip) flush() error {
+	p := z.cur
+	if p == nil {
+		return nil
+	}
+	z.cur = nil
+	data := p.bytes()
+	if o := p.orig; o.Method == zip.Deflate || o.Method == zip.Store {
+		if uint64(len(data)) == o.UncompressedSize64 && crc32.ChecksumIEEE(data) == o.CRC32 {
+			return z.zw.Copy(o)
+		}
+	}
+	w, err := z.zw.Create(p.name)
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(data)
+	return err
+}
+
+// Create starts a part. Parts without a counterpart in the upload are
+// streamed straight into the compressor.
+func (z *bookZip) Create(name string) (io.Writer, error) {
+	if err := z.flush(); err != nil {
+		return nil, err
+	}
+	if o := z.orig[name]; o != nil && o.Name == name {
+		z.cur = &pendingPart{name: name, orig: o}
+		return z.cur, nil
+	}
+	return z.zw.Create(name)
+}
+
+func (z *bookZip) AddFS(fsys fs.FS) error {
+	if err := z.flush(); err != nil {
+		return err
+	}
+	return z.zw.AddFS(fsys)
+}
+
+func (z *bookZip) Close() error {
+	if err := z.flush(); err != nil {
+		return err
+	}
+	return z.zw.Close()
+}
