@@ -67,14 +67,23 @@ func Annotate(b *xlsx.Book, wb *model.Workbook, rep model.Report) error {
 		}
 	}
 
+	// Values and marks go to the workbook in one batch (xlsx.Book.Apply
+	// edits each sheet's XML once); notes follow.
+	var changes []xlsx.CellChange
+	pos := map[target]int{}
 	for _, fl := range rep.Fills {
 		v, err := decimal.NewFromString(fl.Value)
 		if err != nil {
 			return fmt.Errorf("补填值 %s!%s=%q: %w", fl.Sheet, fl.Cell, fl.Value, err)
 		}
 		ref := reference(wb, fl)
-		if err := b.SetNumberLike(fl.Sheet, fl.Cell, v, ref.Sheet, ref.Addr); err != nil {
-			return err
+		ch := xlsx.CellChange{Sheet: fl.Sheet, Cell: fl.Cell, Number: v.String(), RefSheet: ref.Sheet, RefCell: ref.Addr}
+		t := target{fl.Sheet, fl.Cell}
+		if i, ok := pos[t]; ok {
+			changes[i] = ch // a later fill of the same cell wins
+		} else if t.sheet != "" && t.cell != "" {
+			pos[t] = len(changes)
+			changes = append(changes, ch)
 		}
 		// A plain fill is explained by its colour and its 审核结果 row; a
 		// note on each of hundreds of filled cells would bury the notes that
@@ -84,15 +93,23 @@ func Annotate(b *xlsx.Book, wb *model.Workbook, rep model.Report) error {
 		if fl.Old != "" {
 			note = fillNote(fl)
 		}
-		mark(target{fl.Sheet, fl.Cell}, xlsx.MarkFilled, note)
+		mark(t, xlsx.MarkFilled, note)
 	}
 	for _, f := range rep.Findings {
 		mark(target{f.Sheet, f.Cell}, kindOf(f.Severity), findingNote(f))
 	}
 	for _, t := range order {
-		if err := b.Mark(t.sheet, t.cell, kinds[t]); err != nil {
-			return err
+		if i, ok := pos[t]; ok {
+			changes[i].Mark = kinds[t]
+			continue
 		}
+		pos[t] = len(changes)
+		changes = append(changes, xlsx.CellChange{Sheet: t.sheet, Cell: t.cell, Mark: kinds[t]})
+	}
+	if err := b.Apply(changes); err != nil {
+		return err
+	}
+	for _, t := range order {
 		if len(notes[t]) == 0 {
 			continue
 		}

@@ -71,6 +71,11 @@ func Fill(ctx context.Context, r io.Reader, w io.Writer, opt Options) (res *Resu
 	if err := stage(ctx, "标注"); err != nil {
 		return nil, err
 	}
+	// The read works on the zip parts; excelize opens the file only now,
+	// and a file it cannot open is damaged, not an internal failure.
+	if err := book.Editable(); err != nil {
+		return nil, err
+	}
 	if err := annotate.Annotate(book, res.Workbook, res.Report); err != nil {
 		return nil, model.Errorf(model.EInternal, err, "生成审核后的工作簿失败。")
 	}

@@ -97,6 +97,22 @@ type reader struct {
 	cat      *catalog.Catalog
 	wb       *model.Workbook
 	findings []model.Finding
+	norm     map[string]string // NormalizeText memo: the table passes read the same cells several times
+}
+
+// normText is templates.NormalizeText, memoised for this read.
+func (rd *reader) normText(s string) string {
+	if n, ok := rd.norm[s]; ok {
+		return n
+	}
+	n := templates.NormalizeText(s)
+	if rd.norm == nil {
+		rd.norm = make(map[string]string, 256)
+	}
+	if len(s) <= 256 {
+		rd.norm[s] = n
+	}
+	return n
 }
 
 // memoKey caches label matches: the spec matchers normalise the label on
@@ -200,13 +216,49 @@ func (rd *reader) sheet(g *xlsx.Grid) {
 	}
 }
 
+// titleMemo caches matchTitle by text (the same titles recur in every
+// workbook); bounded like labelMemo. Valid for the process-wide spec.
+var titleMemo = struct {
+	sync.RWMutex
+	spec *templates.Spec
+	m    map[string]titleMemoVal
+}{m: map[string]titleMemoVal{}}
+
+type titleMemoVal struct {
+	h  titleHit
+	ok bool
+}
+
 // matchTitle recognises a title cell: the whole text, or its tail after a
 // year prefix such as "某某局2024年度", with a 公开0N表 number removed.
 func (rd *reader) matchTitle(text string) (titleHit, bool) {
 	if len(text) > 240 || !strings.Contains(text, "表") {
 		return titleHit{}, false
 	}
-	n := templates.NormalizeText(text)
+	titleMemo.RLock()
+	v, hit := titleMemo.m[text]
+	same := titleMemo.spec == rd.spec
+	titleMemo.RUnlock()
+	if hit && same {
+		return v.h, v.ok
+	}
+	h, ok := rd.matchTitleUncached(text)
+	titleMemo.Lock()
+	if titleMemo.spec != rd.spec {
+		titleMemo.spec, titleMemo.m = rd.spec, map[string]titleMemoVal{}
+	}
+	if len(titleMemo.m) < labelMemoMax {
+		titleMemo.m[text] = titleMemoVal{h, ok}
+	}
+	titleMemo.Unlock()
+	return h, ok
+}
+
+func (rd *reader) matchTitleUncached(text string) (titleHit, bool) {
+	if len(text) > 240 || !strings.Contains(text, "表") {
+		return titleHit{}, false
+	}
+	n := rd.normText(text)
 	if !strings.Contains(n, "决算") && !strings.Contains(n, "三公") {
 		return titleHit{}, false
 	}
@@ -220,7 +272,7 @@ func (rd *reader) matchTitle(text string) (titleHit, bool) {
 	n = tableOrd.ReplaceAllString(n, "")
 	for i := 0; i < len(n); {
 		tail := n[i:]
-		if i == 0 || titlePfx.MatchString(n[:i]) {
+		if i == 0 || yearTail(n[:i]) && titlePfx.MatchString(n[:i]) {
 			for k := range rd.spec.Tables {
 				ts := &rd.spec.Tables[k]
 				if ts.MatchesTitle(tail) {
@@ -233,6 +285,17 @@ func (rd *reader) matchTitle(text string) (titleHit, bool) {
 		i += size
 	}
 	return titleHit{}, false
+}
+
+// yearTail is a cheap necessary condition for titlePfx, which is tried at
+// every rune of a title candidate: a match ends in 年, 度, 门, 位 or 算.
+func yearTail(s string) bool {
+	r, _ := utf8.DecodeLastRuneInString(s)
+	switch r {
+	case '年', '度', '门', '位', '算':
+		return true
+	}
+	return false
 }
 
 // commit stores a located table and its workbook-level facts.

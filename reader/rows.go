@@ -180,7 +180,7 @@ func (t *tableCtx) codedRows() {
 			}
 			continue
 		}
-		if templates.NormalizeText(label) == "栏次" {
+		if t.rd.normText(label) == "栏次" {
 			continue
 		}
 		if t.hasAmount(r, vcols) {
@@ -227,7 +227,7 @@ func (t *tableCtx) balanceRows() {
 				break
 			}
 			text := strings.TrimSpace(t.g.Text(r, labelCol))
-			if text == "" || templates.NormalizeText(text) == "栏次" {
+			if text == "" || t.rd.normText(text) == "栏次" {
 				if text == "" && t.hasAmount(r, vcols) {
 					t.unknownRow(r, labelCol, text)
 				}
@@ -346,7 +346,7 @@ func (t *tableCtx) econRows() {
 					}
 				}
 			}
-			if templates.NormalizeText(label) == "栏次" {
+			if t.rd.normText(label) == "栏次" {
 				continue
 			}
 			if t.hasAmount(r, []tcol{vc}) {

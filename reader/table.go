@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/juesuan/juesuan/model"
@@ -122,7 +123,7 @@ func (t *tableCtx) furniture() {
 				continue
 			}
 			any = true
-			n := templates.NormalizeText(text)
+			n := t.rd.normText(text)
 			hit := false
 			if m := numberRe.FindString(n); m != "" && t.Number == "" && len(n) <= len(m)+6 {
 				t.Number, hit = m, true
@@ -219,7 +220,7 @@ func (t *tableCtx) dataLike(r int) bool {
 		if cell.Number {
 			return true
 		}
-		n := templates.NormalizeText(cell.Text)
+		n := t.rd.normText(cell.Text)
 		if n == "栏次" {
 			return true
 		}
@@ -264,7 +265,7 @@ func (t *tableCtx) knownLabel(text string) bool {
 func (t *tableCtx) lanciRow(r int) bool {
 	want := 1
 	for c := 1; c <= t.g.MaxCol; c++ {
-		text := templates.NormalizeText(t.g.Text(r, c))
+		text := t.rd.normText(t.g.Text(r, c))
 		if text == "" {
 			continue
 		}
@@ -292,7 +293,7 @@ func (t *tableCtx) columns() bool {
 	for c := t.left; c <= t.right; c++ {
 		tc := tcol{col: c}
 		for r := t.headTop; r <= t.headBot; r++ {
-			s := templates.NormalizeText(g.SpreadText(r, c))
+			s := t.rd.normText(g.SpreadText(r, c))
 			if s != "" && (len(tc.path) == 0 || tc.path[len(tc.path)-1] != s) {
 				tc.path = append(tc.path, s)
 			}
@@ -379,7 +380,38 @@ func (t *tableCtx) headerRowOf(c int) int {
 	return t.headTop
 }
 
+// columnMemo caches matchColumn by (table spec, side, header path): the
+// spec's path regexps normalise every header text on every try.
+var columnMemo = struct {
+	sync.RWMutex
+	m map[columnKey]*templates.ColSpec
+}{m: map[columnKey]*templates.ColSpec{}}
+
+type columnKey struct {
+	ts         *templates.TableSpec
+	side, path string
+}
+
 func (t *tableCtx) matchColumn(tc tcol) *templates.ColSpec {
+	k := columnKey{t.ts, tc.side, strings.Join(tc.path, "\x00")}
+	columnMemo.RLock()
+	cs, ok := columnMemo.m[k]
+	columnMemo.RUnlock()
+	if ok {
+		return cs
+	}
+	cs = t.matchColumnUncached(tc)
+	if len(k.path) <= 512 {
+		columnMemo.Lock()
+		if len(columnMemo.m) < labelMemoMax {
+			columnMemo.m[k] = cs
+		}
+		columnMemo.Unlock()
+	}
+	return cs
+}
+
+func (t *tableCtx) matchColumnUncached(tc tcol) *templates.ColSpec {
 	ts := t.ts
 	if len(ts.Sides) > 0 {
 		for i := range ts.Sides {
@@ -421,7 +453,7 @@ func (t *tableCtx) isNote(r int) (string, bool) {
 		if text == "" {
 			continue
 		}
-		n := templates.NormalizeText(text)
+		n := t.rd.normText(text)
 		if noteStart.MatchString(n) || t.isEmptyNote(text) {
 			return strings.TrimSpace(text), true
 		}
@@ -646,7 +678,7 @@ func (t *tableCtx) isEmptyNote(text string) bool {
 		return true
 	}
 	re := emptyNoteFallback[t.ID]
-	return re != nil && re.MatchString(templates.NormalizeText(text))
+	return re != nil && re.MatchString(t.rd.normText(text))
 }
 
 // clip shortens cell text quoted in messages (a hostile cell may hold MiBs).
