@@ -26,6 +26,9 @@ type Options struct {
 	Overwrite bool      // replace non-blank derived cells that disagree (listed as fills with Old)
 	Prior     io.Reader // optional prior-year workbook for the cross-year rules
 	Limits    xlsx.Limits
+	// Parts is how many separately rounded unit workbooks each figure sums
+	// (a consolidated department); the tolerance scales with it.
+	Parts int
 }
 
 // Result is the outcome of an audit: the report (the JSON contract) and
@@ -138,7 +141,7 @@ func run(ctx context.Context, r io.Reader, opt Options) (*xlsx.Book, *Result, er
 		return nil, nil, err
 	}
 	findings := append([]model.Finding(nil), wb.Findings...)
-	findings = append(findings, check.Check(wb, rs, check.Options{Exact: opt.Exact, Prior: prior})...)
+	findings = append(findings, check.Check(wb, rs, check.Options{Exact: opt.Exact, Prior: prior, Parts: opt.Parts})...)
 	for i := range findings {
 		if findings[i].Fingerprint == "" {
 			findings[i].SetFingerprint()

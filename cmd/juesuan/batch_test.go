@@ -112,6 +112,29 @@ func TestConsolidateCommand(t *testing.T) {
 		t.Errorf("against its own sum: exit %d\n%s", code, out.String())
 	}
 	out.Reset()
+	// Two whole copies of Case A (both styles): their 0.01 尾差 add up, so
+	// the department passes only with the tolerance scaled by --parts.
+	full1, full2 := filepath.Join(dir, "full1.xlsx"), filepath.Join(dir, "full2.xlsx")
+	for _, a := range [][]string{{"sample", "-o", full1}, {"sample", "--style", "shanghai", "-o", full2}} {
+		if code := run(a, &out, &errb); code != exitOK {
+			t.Fatalf("%v: exit %d %s", a, code, errb.String())
+		}
+	}
+	dept2 := filepath.Join(dir, "dept2.xlsx")
+	out.Reset()
+	if code := run([]string{"consolidate", "-o", dept2, full1, full2}, &out, &errb); code != exitOK {
+		t.Fatalf("consolidate two Case A: exit %d\n%s", code, out.String())
+	}
+	if !strings.Contains(out.String(), "--parts 2") {
+		t.Errorf("consolidate does not tell how to re-check: %q", out.String())
+	}
+	if code := run([]string{"check", "--parts", "2", dept2}, &out, &errb); code != exitOK {
+		t.Errorf("check --parts 2 of the department: exit %d", code)
+	}
+	if code := run([]string{"check", dept2}, &out, &errb); code != exitFindings {
+		t.Errorf("check of the department without --parts: exit %d, want the accumulated 尾差 reported", code)
+	}
+	out.Reset()
 	// Against one unit alone: every amount is 60 % of the sum.
 	if code := run([]string{"consolidate", "--against", a, a, b}, &out, &errb); code != exitFindings {
 		t.Errorf("against a half: exit %d\n%s", code, out.String())

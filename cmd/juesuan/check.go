@@ -24,6 +24,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	asJSON := fs.Bool("json", false, "以 JSON 输出审核报告")
 	priorPath := fs.String("prior", "", "上年决算工作簿（审核年初结转和结余并报告同比变化）")
 	exact := fs.Bool("exact", false, "精确比较，不允许尾差")
+	parts := fs.Int("parts", 1, "工作簿是 N 个单位汇总而成时填 N：每个数都含 N 次四舍五入，容差按 N 倍计算")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, joinLines("用法: juesuan check [--json] [--prior 上年文件] [--exact] [文件]",
 			"不指定文件时审核内置示例（昌吉州应急管理局 2024 年决算）。",
@@ -47,7 +48,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "juesuan: %s\n", model.ErrorMessage(err))
 		return exitInput
 	}
-	opt := audit.Options{Exact: *exact}
+	opt := audit.Options{Exact: *exact, Parts: *parts}
 	if *priorPath != "" {
 		prior, err := readInput(*priorPath, templates.Options{})
 		if err != nil {

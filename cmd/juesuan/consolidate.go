@@ -81,7 +81,7 @@ func runConsolidate(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "无法写入 %s：%v\n", *out, err)
 			return exitInput
 		}
-		res, err := audit.Fill(ctx, &buf, f, audit.Options{})
+		res, err := audit.Fill(ctx, &buf, f, audit.Options{Parts: len(units)})
 		if cerr := f.Close(); err == nil && cerr != nil {
 			err = model.Errorf(model.EInternal, cerr, "写出 %s 失败。", *out)
 		}
@@ -92,6 +92,7 @@ func runConsolidate(args []string, stdout, stderr io.Writer) int {
 		s := res.Report.Summary
 		fmt.Fprintf(stdout, "已汇总 %d 个单位 → %s（%s）：错误 %d 条，提示 %d 条，尾差 %d 条，补填 %d 个单元格。\n",
 			len(units), *out, sum.UnitName, s.Errors, s.Warnings, s.Infos, s.Filled)
+		fmt.Fprintf(stdout, "以后审核此汇总表请加 --parts %d（各单位金额分别四舍五入，尾差随单位数累积）。\n", len(units))
 		if s.Errors > 0 {
 			code = exitFindings
 		}

@@ -47,6 +47,7 @@ func runFill(args []string, stdout, stderr io.Writer) int {
 	asJSON := fs.Bool("json", false, "以 JSON 输出审核报告（含全部补填单元格）")
 	overwrite := fs.Bool("overwrite", false, "用公式结果替换与公式不符的非空合计单元格，并列出被替换的原值")
 	exact := fs.Bool("exact", false, "精确比较（不允许四舍五入尾差）")
+	parts := fs.Int("parts", 1, "工作簿是 N 个单位汇总而成时填 N：每个数都含 N 次四舍五入，容差按 N 倍计算")
 	prior := fs.String("prior", "", "上年决算工作簿（用于年初/年末结转等跨年审核）")
 	out := fs.String("o", "", "输出文件（默认 <文件名>.审核.xlsx）")
 	files, err := parseInterspersed(fs, args)
@@ -68,7 +69,7 @@ func runFill(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "juesuan fill: %s\n", model.ErrorMessage(err))
 		return exitInput
 	}
-	opt := audit.Options{Exact: *exact, Overwrite: *overwrite}
+	opt := audit.Options{Exact: *exact, Overwrite: *overwrite, Parts: *parts}
 	if *prior != "" {
 		p, err := readInput(*prior, templates.Options{})
 		if err != nil {
