@@ -2,7 +2,6 @@ package reader
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -664,22 +663,7 @@ func (t *tableCtx) markSubtotals() {
 	}
 }
 
-// emptyNoteFallback also accepts the 没有…故本表无数据 wording of spec §3.7
-// that the tables.yaml patterns of T07/T08 (which require 无 before the
-// fund name) miss.
-var emptyNoteFallback = map[model.TableID]*regexp.Regexp{
-	model.T07: regexp.MustCompile(`(?:无|没有).{0,30}政府性基金.{0,40}(?:为空表|无数据)`),
-	model.T08: regexp.MustCompile(`(?:无|没有).{0,30}国有资本经营.{0,40}(?:为空表|无数据)`),
-	model.T09: regexp.MustCompile(`(?:无|没有).{0,30}"三公".{0,40}(?:为空表|无数据|支出)`),
-}
-
-func (t *tableCtx) isEmptyNote(text string) bool {
-	if t.ts.IsEmptyNote(text) {
-		return true
-	}
-	re := emptyNoteFallback[t.ID]
-	return re != nil && re.MatchString(t.rd.normText(text))
-}
+func (t *tableCtx) isEmptyNote(text string) bool { return t.ts.IsEmptyNote(text) }
 
 // clip shortens cell text quoted in messages (a hostile cell may hold MiBs).
 func clip(s string) string {
