@@ -365,23 +365,7 @@ func sameNumber(a, b string) bool {
 func itoa(n int) string { return decimal.NewFromInt(int64(n)).String() }
 
 // money formats like #,##0.00.
-func money(d decimal.Decimal) string {
-	s := d.StringFixed(2)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	intPart, frac, _ := strings.Cut(s, ".")
-	var b strings.Builder
-	for i, r := range intPart {
-		if i > 0 && (len(intPart)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	if neg {
-		return "-" + b.String() + "." + frac
-	}
-	return b.String() + "." + frac
-}
+func money(d decimal.Decimal) string { return model.Thousands(d.StringFixed(2)) }
 
 func BenchmarkFillAnnotate(b *testing.B) {
 	in, _ := workbook(b, samples[0], true)

@@ -147,5 +147,26 @@ func readInput(path string, sample templates.Options) (*input, error) {
 	return &input{data: data, label: path, base: strings.TrimSuffix(name, filepath.Ext(name)), dir: filepath.Dir(path)}, nil
 }
 
+// writeFileAtomic writes through a temporary file in the target directory,
+// so an interrupted run never leaves half a workbook under the final name.
+func writeFileAtomic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".juesuan-*.xlsx")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
 // joinLines is a small helper for multi-line usage texts.
 func joinLines(lines ...string) string { return strings.Join(lines, "\n") + "\n" }

@@ -34,7 +34,7 @@ func runSample(args []string, stdout, stderr io.Writer) int {
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
-		return genFlagExit(err)
+		return parseExit(err)
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "juesuan sample: 多余的参数 %q\n", fs.Args())

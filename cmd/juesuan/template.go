@@ -2,11 +2,10 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 
 	"github.com/juesuan/juesuan/model"
 	"github.com/juesuan/juesuan/templates"
@@ -35,7 +34,7 @@ func runTemplate(args []string, stdout, stderr io.Writer) int {
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
-		return genFlagExit(err)
+		return parseExit(err)
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "juesuan template: 多余的参数 %q\n", fs.Args())
@@ -47,14 +46,6 @@ func runTemplate(args []string, stdout, stderr io.Writer) int {
 		return exitInput
 	}
 	return genWriteWorkbook("template", *out, nil, templates.Options{Style: st}, stdout, stderr)
-}
-
-// genFlagExit maps a flag parse error: -h is success, anything else usage.
-func genFlagExit(err error) int {
-	if err == flag.ErrHelp {
-		return exitOK
-	}
-	return exitInput
 }
 
 func genParseStyle(s string) (model.Style, bool) {
@@ -81,21 +72,13 @@ func genWriteWorkbook(cmd, path string, d *templates.Data, opt templates.Options
 		}
 		return exitOK
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".juesuan-*.xlsx")
-	if err != nil {
-		fmt.Fprintf(stderr, "juesuan %s: 无法创建文件：%v\n", cmd, err)
-		return exitInput
-	}
-	defer os.Remove(tmp.Name()) // no-op after a successful rename
-	wb, err := templates.Write(tmp, d, opt)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
+	var buf bytes.Buffer
+	wb, err := templates.Write(&buf, d, opt)
 	if err != nil {
 		fmt.Fprintf(stderr, "juesuan %s: 生成失败：%s\n", cmd, genErrText(err))
 		return exitInput
 	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if err := writeFileAtomic(path, buf.Bytes()); err != nil {
 		fmt.Fprintf(stderr, "juesuan %s: 无法写入 %s：%v\n", cmd, path, err)
 		return exitInput
 	}

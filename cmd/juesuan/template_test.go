@@ -33,7 +33,7 @@ func TestTemplateAndSampleCommands(t *testing.T) {
 		{"extra args", []string{"sample", "x.xlsx"}, exitInput, "", nil, [3]string{}, "多余的参数"},
 		{"bad flag", []string{"template", "--nope"}, exitInput, "", nil, [3]string{}, ""},
 		{"help", []string{"sample", "-h"}, exitOK, "", nil, [3]string{}, "用法: juesuan sample"},
-		{"unwritable", []string{"template", "-o", filepath.Join(dir, "no", "such", "dir.xlsx")}, exitInput, "", nil, [3]string{}, "无法创建文件"},
+		{"unwritable", []string{"template", "-o", filepath.Join(dir, "no", "such", "dir.xlsx")}, exitInput, "", nil, [3]string{}, "无法写入"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
