@@ -1,6 +1,7 @@
 package api
 
 import (
+	"archive/zip"
 	"bytes"
 	"io"
 	"mime"
@@ -50,6 +51,11 @@ func (s *server) batchHandler(c *gin.Context) {
 		return
 	}
 	c.Set(ctxUpload, []uploadInfo{info(data)})
+	if isWorkbook(data) {
+		s.problem(c, http.StatusUnsupportedMediaType, model.EUnsupported,
+			"上传的是单个 .xlsx 工作簿，不是 zip 压缩包：单个工作簿请用 /api/v1/check 或 /api/v1/fill，批量请把多个工作簿打包成 zip。", nil)
+		return
+	}
 	ctx := c.Request.Context()
 	lim := batch.ZipLimits()
 	if err := batch.CheckZip(ctx, bytes.NewReader(data), int64(len(data)), lim); err != nil {
@@ -78,6 +84,25 @@ func (s *server) batchHandler(c *gin.Context) {
 	if _, err := batch.ServeZip(ctx, bytes.NewReader(data), int64(len(data)), c.Writer, opt); err != nil {
 		_ = c.Error(err)
 	}
+}
+
+// isWorkbook reports whether an upload is itself an OOXML workbook (an xlsx
+// is a zip too): its root holds [Content_Types].xml and xl/workbook.xml.
+func isWorkbook(data []byte) bool {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return false
+	}
+	var types, book bool
+	for _, f := range zr.File {
+		switch f.Name {
+		case "[Content_Types].xml":
+			types = true
+		case "xl/workbook.xml":
+			book = true
+		}
+	}
+	return types && book
 }
 
 // readZip reads the archive from the raw body or the multipart field file.

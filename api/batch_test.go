@@ -167,6 +167,11 @@ func TestBatchEndpointErrors(t *testing.T) {
 			r.Header.Set("Content-Type", "text/csv")
 			return r
 		}, 415, model.EUnsupported},
+		{"a single workbook, not a zip of them", h, func() *http.Request {
+			r := httptest.NewRequest("POST", "/api/v1/batch", bytes.NewReader(fx.sample))
+			r.Header.Set("Content-Type", ZipType)
+			return r
+		}, 415, model.EUnsupported},
 		{"declared too large", small, func() *http.Request {
 			r := httptest.NewRequest("POST", "/api/v1/batch", bytes.NewReader(in))
 			r.Header.Set("Content-Type", ZipType)

@@ -36,7 +36,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		return parseExit(err)
 	}
 	if len(files) > 1 {
-		fs.Usage()
+		fmt.Fprintf(stderr, "juesuan check: 一次只能审核一个文件（收到 %d 个）；批量请用 juesuan batch。\n", len(files))
 		return exitInput
 	}
 	path := ""
@@ -46,6 +46,10 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	in, err := readInput(path, templates.Options{})
 	if err != nil {
 		fmt.Fprintf(stderr, "juesuan: %s\n", model.ErrorMessage(err))
+		return exitInput
+	}
+	if *parts < 1 {
+		fmt.Fprintf(stderr, "juesuan: --parts 应为不小于 1 的整数（汇总的单位数），收到 %d\n", *parts)
 		return exitInput
 	}
 	opt := audit.Options{Exact: *exact, Parts: *parts}

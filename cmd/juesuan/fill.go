@@ -68,6 +68,10 @@ func runFill(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "juesuan fill: %s\n", model.ErrorMessage(err))
 		return exitInput
 	}
+	if *parts < 1 {
+		fmt.Fprintf(stderr, "juesuan: --parts 应为不小于 1 的整数（汇总的单位数），收到 %d\n", *parts)
+		return exitInput
+	}
 	opt := audit.Options{Exact: *exact, Overwrite: *overwrite, Parts: *parts}
 	if *prior != "" {
 		p, err := readInput(*prior, templates.Options{})
@@ -80,6 +84,11 @@ func runFill(args []string, stdout, stderr io.Writer) int {
 	target := *out
 	if target == "" {
 		target = filepath.Join(in.dir, in.base+".审核.xlsx")
+	}
+	// The user's original is never the output: it stays as it was.
+	if path != "" && path != "-" && target != "-" && sameFile(path, target) {
+		fmt.Fprintln(stderr, "juesuan fill: 输出文件不能与输入文件相同（原文件保持不变）：请用 -o 指定另一个文件名。")
+		return exitInput
 	}
 
 	var result bytes.Buffer

@@ -107,3 +107,62 @@ func TestFillCommandJSON(t *testing.T) {
 		t.Errorf("-o -: exit %d, %d bytes, stderr %s", code, out.Len(), errb.String())
 	}
 }
+
+// TestFillOutputSafety: the output never replaces the input, a device or a
+// symlink itself; a symlink is written through to its target.
+func TestFillOutputSafety(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "单位.xlsx")
+	var out, errb bytes.Buffer
+	if code := run([]string{"sample", "-o", in}, &out, &errb); code != exitOK {
+		t.Fatalf("sample: %d %s", code, errb.String())
+	}
+	orig, err := os.ReadFile(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// -o naming the input (also through another spelling of the path).
+	for _, o := range []string{in, filepath.Join(dir, ".", "单位.xlsx")} {
+		errb.Reset()
+		if code := run([]string{"fill", "--overwrite", "-o", o, in}, &out, &errb); code != exitInput {
+			t.Errorf("-o %s: exit %d, want %d", o, code, exitInput)
+		}
+		if !strings.Contains(errb.String(), "不能与输入文件相同") {
+			t.Errorf("-o %s: message %q", o, errb.String())
+		}
+	}
+	if now, _ := os.ReadFile(in); !bytes.Equal(now, orig) {
+		t.Fatal("the input file was changed")
+	}
+
+	// A directory (stands for any non-regular file, e.g. /dev/null) is refused.
+	sub := filepath.Join(dir, "目录.xlsx")
+	if err := os.Mkdir(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	errb.Reset()
+	if code := run([]string{"fill", "-o", sub, in}, &out, &errb); code != exitInput || !strings.Contains(errb.String(), "不是普通文件") {
+		t.Errorf("directory target: exit %d, %q", code, errb.String())
+	}
+
+	// A symlink is written through: the link stays a link, its target gets the workbook.
+	target := filepath.Join(dir, "真实.xlsx")
+	if err := os.WriteFile(target, []byte("old"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "链接.xlsx")
+	if err := os.Symlink(target, link); err != nil {
+		t.Fatal(err)
+	}
+	if code := run([]string{"fill", "-o", link, in}, &out, &errb); code != exitOK {
+		t.Fatalf("symlink target: exit %d %s", code, errb.String())
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the link was replaced: %v %v", fi, err)
+	}
+	fi, err := os.Stat(target)
+	if err != nil || fi.Size() < 1000 || fi.Mode().Perm() != 0o600 {
+		t.Errorf("target after write: %v %v (want the workbook, mode 0600 kept)", fi, err)
+	}
+}

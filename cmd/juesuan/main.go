@@ -149,7 +149,28 @@ func readInput(path string, sample templates.Options) (*input, error) {
 
 // writeFileAtomic writes through a temporary file in the target directory,
 // so an interrupted run never leaves half a workbook under the final name.
+// A symlink is written through to its target and an existing file keeps its
+// permissions; anything that is not a regular file (a device, a directory)
+// is refused rather than replaced.
 func writeFileAtomic(path string, data []byte) error {
+	mode := os.FileMode(0o644)
+	if fi, err := os.Lstat(path); err == nil {
+		if fi.Mode()&os.ModeSymlink != 0 {
+			real, err := filepath.EvalSymlinks(path)
+			if err != nil {
+				return fmt.Errorf("链接 %s 指向的位置不存在", path)
+			}
+			path = real
+			fi, err = os.Stat(path)
+			if err != nil {
+				return err
+			}
+		}
+		if !fi.Mode().IsRegular() {
+			return fmt.Errorf("%s 不是普通文件，不能作为输出", path)
+		}
+		mode = fi.Mode().Perm()
+	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".juesuan-*.xlsx")
 	if err != nil {
 		return err
@@ -162,10 +183,20 @@ func writeFileAtomic(path string, data []byte) error {
 	if err := tmp.Close(); err != nil {
 		return err
 	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+	if err := os.Chmod(tmp.Name(), mode); err != nil {
 		return err
 	}
 	return os.Rename(tmp.Name(), path)
+}
+
+// sameFile reports whether two paths name the same existing file.
+func sameFile(a, b string) bool {
+	fa, err := os.Stat(a)
+	if err != nil {
+		return false
+	}
+	fb, err := os.Stat(b)
+	return err == nil && os.SameFile(fa, fb)
 }
 
 // joinLines is a small helper for multi-line usage texts.
