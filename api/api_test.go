@@ -25,7 +25,9 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/juesuan/juesuan/audit"
+	"github.com/juesuan/juesuan/consolidate"
 	"github.com/juesuan/juesuan/model"
+	"github.com/juesuan/juesuan/reader"
 	"github.com/juesuan/juesuan/templates"
 	"github.com/juesuan/juesuan/xlsx"
 )
@@ -869,5 +871,39 @@ func TestResultName(t *testing.T) {
 	}
 	if u, _ := url.PathUnescape(strings.SplitN(cd, "UTF-8''", 2)[1]); u != "收支 表(1).xlsx" {
 		t.Errorf("filename* decodes to %q", u)
+	}
+}
+
+// TestPartsWidensTolerance: a department summed from two units carries both
+// units' 尾差, so it passes only when the request says parts=2.
+func TestPartsWidensTolerance(t *testing.T) {
+	fx := fixtures(t)
+	unit, _, err := reader.Read(bytes.NewReader(fx.sample), reader.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := consolidate.Sum("两单位汇总", []*model.Workbook{unit, unit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dept bytes.Buffer
+	if _, err := templates.Write(&dept, sum, templates.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	h, _ := newTestServer(t, Config{})
+	errorsFor := func(query string) string {
+		r := httptest.NewRequest(http.MethodPost, "/api/v1/check"+query, bytes.NewReader(dept.Bytes()))
+		r.Header.Set("Content-Type", XLSXType)
+		rec := do(h, r)
+		if rec.Code != http.StatusOK {
+			t.Fatalf("%s: status %d %s", query, rec.Code, rec.Body.String())
+		}
+		return rec.Header().Get(HeaderErrors)
+	}
+	if got := errorsFor("?parts=2"); got != "0" {
+		t.Errorf("parts=2: %s errors, want 0", got)
+	}
+	if got := errorsFor(""); got == "0" {
+		t.Errorf("without parts the doubled 尾差 must exceed the one-unit tolerance")
 	}
 }

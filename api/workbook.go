@@ -32,6 +32,8 @@ type workQuery struct {
 	Exact     string `validate:"omitempty,boolean" label:"exact"`
 	Overwrite string `validate:"omitempty,boolean" label:"overwrite"`
 	Name      string `validate:"omitempty,max=255" label:"name"`
+	// Parts: the workbook sums this many separately rounded units.
+	Parts string `validate:"omitempty,number,ne=0,max=4" label:"parts"`
 }
 
 func (q *workQuery) set(key, val string) {
@@ -44,10 +46,14 @@ func (q *workQuery) set(key, val string) {
 		q.Overwrite = val
 	case "name":
 		q.Name = val
+	case "parts":
+		q.Parts = val
 	}
 }
 
 func parseBool(s string) bool { b, _ := strconv.ParseBool(s); return b }
+
+func parseInt(s string) int { n, _ := strconv.Atoi(s); return n }
 
 // upload is one request's input, read into memory.
 type upload struct {
@@ -62,7 +68,7 @@ type upload struct {
 // itself and returns nil when the input is unusable.
 func (s *server) readUpload(c *gin.Context) *upload {
 	u := &upload{}
-	for _, k := range []string{"format", "exact", "overwrite", "name"} {
+	for _, k := range []string{"format", "exact", "overwrite", "name", "parts"} {
 		u.q.set(k, c.Query(k))
 	}
 	ct := c.GetHeader("Content-Type")
@@ -171,7 +177,7 @@ func (s *server) readMultipart(c *gin.Context, u *upload) bool {
 			} else if len(data) > 0 {
 				u.prior = data
 			}
-		case "format", "exact", "overwrite", "name":
+		case "format", "exact", "overwrite", "name", "parts":
 			v, err := io.ReadAll(io.LimitReader(p, 1024))
 			if err != nil {
 				s.fail(c, readErr(err))
@@ -193,6 +199,7 @@ func (s *server) options(u *upload) audit.Options {
 	opt := audit.Options{
 		Exact:     parseBool(u.q.Exact),
 		Overwrite: parseBool(u.q.Overwrite),
+		Parts:     parseInt(u.q.Parts),
 		Limits:    xlsx.Limits{MaxBytes: s.cfg.MaxUpload},
 	}
 	if u.prior != nil {
