@@ -112,18 +112,27 @@ func TestConsolidateCommand(t *testing.T) {
 		t.Errorf("against its own sum: exit %d\n%s", code, out.String())
 	}
 	out.Reset()
-	// Two whole copies of Case A (both styles): their 0.01 尾差 add up, so
+	// Two whole copies of Case A: their 0.01 尾差 add up, so
 	// the department passes only with the tolerance scaled by --parts.
 	full1, full2 := filepath.Join(dir, "full1.xlsx"), filepath.Join(dir, "full2.xlsx")
-	for _, a := range [][]string{{"sample", "-o", full1}, {"sample", "--style", "shanghai", "-o", full2}} {
+	for _, a := range [][]string{{"sample", "-o", full1}, {"sample", "-o", full2}} {
 		if code := run(a, &out, &errb); code != exitOK {
 			t.Fatalf("%v: exit %d %s", a, code, errb.String())
 		}
 	}
 	dept2 := filepath.Join(dir, "dept2.xlsx")
+	// The same file twice is refused; two files of one unit are summed with a note.
+	errb.Reset()
+	if code := run([]string{"consolidate", "-o", dept2, full1, full1}, &out, &errb); code != exitInput || !strings.Contains(errb.String(), "同一个文件") {
+		t.Errorf("same file twice: exit %d %q", code, errb.String())
+	}
+	errb.Reset()
 	out.Reset()
 	if code := run([]string{"consolidate", "-o", dept2, full1, full2}, &out, &errb); code != exitOK {
 		t.Fatalf("consolidate two Case A: exit %d\n%s", code, out.String())
+	}
+	if !strings.Contains(errb.String(), "单位名称相同") {
+		t.Errorf("two files of one unit: no note in %q", errb.String())
 	}
 	if !strings.Contains(out.String(), "--parts 2") {
 		t.Errorf("consolidate does not tell how to re-check: %q", out.String())

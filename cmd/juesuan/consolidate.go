@@ -42,7 +42,7 @@ func runConsolidate(args []string, stdout, stderr io.Writer) int {
 	}
 	files, err := parseInterspersed(fs, args)
 	if err != nil {
-		return exitInput
+		return parseExit(err)
 	}
 	if len(files) == 0 {
 		fs.Usage()
@@ -53,11 +53,25 @@ func runConsolidate(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx := context.Background()
 	units := make([]*model.Workbook, 0, len(files))
-	for _, f := range files {
+	unitOf := map[string]string{} // unit name -> first file
+	for i, f := range files {
+		for _, g := range files[:i] {
+			if sameFile(f, g) {
+				fmt.Fprintf(stderr, "%s 与 %s 是同一个文件：同一单位不能重复汇总。\n", f, g)
+				return exitInput
+			}
+		}
 		wb, err := checkFile(ctx, f)
 		if err != nil {
 			fmt.Fprintf(stderr, "%s：%s\n", f, model.ErrorMessage(err))
 			return exitInput
+		}
+		// Two files of one unit are usually a resubmission: say so, but sum
+		// them, since a unit may legitimately report in two parts.
+		if first, dup := unitOf[wb.UnitName]; dup && wb.UnitName != "" {
+			fmt.Fprintf(stderr, "提示：%s 与 %s 的单位名称相同（%s），请确认不是重复报送。\n", f, first, wb.UnitName)
+		} else {
+			unitOf[wb.UnitName] = f
 		}
 		units = append(units, wb)
 	}
