@@ -219,6 +219,9 @@ func (w *windex) evalAtom(a setAtom, e env) []string {
 type bindCtx struct {
 	cur, prior *windex
 	readerSeen map[string]bool // reader findings by rule|sheet!cell, built on first use
+	// sides maps an economic class to its column group per table (tables.yaml
+	// `groups`), built on first use.
+	sides map[model.TableID]map[string]string
 }
 
 func (b *bindCtx) idx(prior bool) *windex {
@@ -247,6 +250,13 @@ func (b *bindCtx) terms(s sumExpr, e env) ([]Term, bool) {
 			return nil, false
 		}
 		if r.table.prior && b.prior == nil {
+			return nil, false
+		}
+		// A table that was not located is reported by the reader (S01);
+		// counting its cells as 0 would add a misleading finding per rule
+		// that mentions it. Missing rows of a located table do count as 0
+		// (spec §2.4).
+		if b.idx(r.table.prior).tables[r.table.id] == nil {
 			return nil, false
 		}
 		col := e.word(r.col)

@@ -132,6 +132,16 @@ type side struct {
 	terms []Term
 }
 
+// invalid reports whether an operand is an unreadable amount.
+func (s side) invalid() bool {
+	for _, c := range s.cells {
+		if c != nil && c.Invalid {
+			return true
+		}
+	}
+	return false
+}
+
 func (c *Checker) side(ts []Term) side {
 	s := side{terms: ts, cells: make([]*model.Cell, len(ts))}
 	for i, t := range ts {
@@ -169,6 +179,11 @@ func (c *Checker) Tolerance(eq *Equation) decimal.Decimal {
 
 func (c *Checker) evalEq(eq *Equation) (model.Finding, bool) {
 	l, r := c.side(eq.Left), c.side(eq.Right)
+	// An operand the reader could not read (S05) is unknown, not 0: the
+	// equation says nothing until it is corrected.
+	if l.invalid() || r.invalid() {
+		return model.Finding{}, false
+	}
 	diff := l.sum.Sub(r.sum)
 	var excess decimal.Decimal // how far the relation is violated
 	switch eq.Op {
@@ -245,6 +260,9 @@ func (b *bindCtx) holds(cs []cond, e env) bool {
 		if !ok1 || !ok2 {
 			return false
 		}
+		if b.anyInvalid(l) || b.anyInvalid(r) {
+			return false // an unknown operand: the condition is not known to hold
+		}
 		lv, rv := b.sum(l), b.sum(r)
 		var ok bool
 		switch c.op {
@@ -260,6 +278,15 @@ func (b *bindCtx) holds(cs []cond, e env) bool {
 		}
 	}
 	return true
+}
+
+func (b *bindCtx) anyInvalid(ts []Term) bool {
+	for _, t := range ts {
+		if cell := b.cell(t); cell != nil && cell.Invalid {
+			return true
+		}
+	}
+	return false
 }
 
 func (b *bindCtx) sum(ts []Term) decimal.Decimal {

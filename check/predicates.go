@@ -2,9 +2,9 @@ package check
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/juesuan/juesuan/model"
+	"github.com/juesuan/juesuan/templates"
 	"github.com/shopspring/decimal"
 )
 
@@ -220,8 +220,11 @@ func (b *bindCtx) predFindings(r *Rule, cl *clause) []model.Finding {
 				if code == "" || len(code) < 3 || row.Side == "" {
 					continue
 				}
-				personnel := strings.HasPrefix(code, "301") || strings.HasPrefix(code, "303")
-				if personnel == (row.Side == "人员经费") {
+				// The side a class belongs to is the spec's (tables.yaml
+				// `groups`, the same classes R06.2/R06.3 sum); a class no
+				// group lists is not judged here (S08 reports unknown codes).
+				want, known := b.classSide(a.table, code[:3])
+				if !known || want == row.Side {
 					continue
 				}
 				f := b.finding(r, b.firstCell(a.table, row.Key))
@@ -293,4 +296,26 @@ func (b *bindCtx) nonZeroCells(id model.TableID, row string) []*model.Cell {
 		}
 	}
 	return out
+}
+
+// classSide returns the column group (side) that economic class cls belongs
+// to in table id, from templates/tables.yaml `groups`.
+func (b *bindCtx) classSide(id model.TableID, cls string) (string, bool) {
+	if b.sides == nil {
+		b.sides = map[model.TableID]map[string]string{}
+	}
+	m, ok := b.sides[id]
+	if !ok {
+		m = map[string]string{}
+		if ts := templates.MustLoad().Table(id); ts != nil {
+			for _, g := range ts.Groups {
+				for _, c := range g.Classes {
+					m[c] = g.Key
+				}
+			}
+		}
+		b.sides[id] = m
+	}
+	side, ok := m[cls]
+	return side, ok
 }

@@ -95,6 +95,10 @@ func run(wb *model.Workbook, eqs []check.Equation, opt Options) *solver {
 	for _, t := range wb.Located() {
 		for _, c := range t.Cells() {
 			switch {
+			case c.Invalid:
+				// Unreadable (reader S05): unknown, so neither an operand nor
+				// a target; the equations that mention it are skipped below.
+				s.weight[c] = 1
 			case c.Blank && c.Derived:
 				s.state[c] = stUnknown
 			case c.Blank && crossFillable(t, c):
@@ -118,6 +122,9 @@ func run(wb *model.Workbook, eqs []check.Equation, opt Options) *solver {
 		// CONDITIONAL rules were bound on the values before filling (their
 		// condition may read blank totals), so they do not constrain.
 		if !e.Rule.Fill && (e.Rule.Severity != model.SevError || e.Rule.Class != check.ClassCertain) {
+			continue
+		}
+		if hasInvalid(wb, e) {
 			continue
 		}
 		q := &equation{rule: e.Rule.ID, fill: e.Rule.Fill, certain: e.Rule.Class == check.ClassCertain, nLeft: len(e.Left)}
@@ -369,7 +376,7 @@ func (s *solver) settle(best candidate) {
 			old = cell.Value.StringFixed(int32(max(cell.Decimals, 0)))
 		}
 		cell.Value, cell.Decimals, cell.FilledBy = o.v, int(o.places), o.rule
-		cell.Raw, cell.Formula = o.v.StringFixed(o.places), ""
+		cell.Raw = o.v.StringFixed(o.places) // the user's formula stays; the value becomes its cached result
 		s.fills = append(s.fills, s.record(cell, old))
 		s.known(cell, o.w)
 	}
@@ -420,6 +427,19 @@ func hasPrior(e check.Equation) bool {
 	for _, ts := range [2][]check.Term{e.Left, e.Right} {
 		for _, t := range ts {
 			if t.Prior() {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// hasInvalid reports whether an operand of e is an unreadable amount:
+// solving with it as 0 would write a wrong figure.
+func hasInvalid(wb *model.Workbook, e check.Equation) bool {
+	for _, ts := range [2][]check.Term{e.Left, e.Right} {
+		for _, t := range ts {
+			if c := wb.Cell(t.Key); c != nil && c.Invalid {
 				return true
 			}
 		}

@@ -60,9 +60,13 @@ type Cell struct {
 	Key
 	Sheet string          // sheet name as in the workbook
 	Addr  string          // A1 address
-	Value decimal.Decimal // 0 when blank
-	Blank bool            // nothing (or only a dash) was typed
-	Raw   string          // the text as read, for messages
+	Value decimal.Decimal // 0 when blank or invalid
+	Blank bool            // nothing was typed (a dash is a typed 0, not blank)
+	// Invalid marks a cell whose text is not a usable amount (reader S05:
+	// not a number, out of range, an Excel error value): its value is
+	// unknown, not 0, so no equation with it is evaluated or solved.
+	Invalid bool
+	Raw     string // the text as read, for messages
 	// Decimals is how many decimals the value was printed with; tolerance
 	// is derived from it (a blank counts as 2).
 	Decimals int

@@ -1,6 +1,8 @@
 package reader
 
 import (
+	"errors"
+	"math"
 	"strconv"
 	"strings"
 
@@ -13,9 +15,12 @@ var maxAmount = decimal.New(1, 15)
 
 // Amount is one parsed amount cell.
 type Amount struct {
-	Value    decimal.Decimal
-	Blank    bool // nothing, or only a dash, was typed
-	Decimals int  // decimals as printed, at least 2 (also for a blank)
+	Value decimal.Decimal
+	Blank bool // nothing was typed
+	// Dash is set for a typed "-", "—", "--" or "/": the usual way to print
+	// 0, so Value is 0 and Blank is false (fill must not overwrite it).
+	Dash     bool
+	Decimals int // decimals as printed, at least 2 (also for a blank)
 }
 
 // amountStatus says why text is not an amount.
@@ -26,6 +31,7 @@ const (
 	amountBad                     // not a number
 	amountTooLarge                // beyond maxAmount
 	amountTooPrecise              // more than maxDecimals decimals typed as text
+	amountExcelError              // an Excel error value (#DIV/0!, #REF!, ...)
 )
 
 // maxDecimals bounds the decimals of an amount: real tables print 2 (some
@@ -36,7 +42,8 @@ const maxDecimals = 10
 // number (text is then its stored value); fmtDecimals is the number of
 // decimals its number format prints (-1 for General or unknown). Accepted:
 // typed numbers, numbers stored as text, thousands separators, full-width
-// digits, "-"/"—"/"--"/blank as 0, "(1.23)" and "−1.23" as negatives.
+// digits, blank (Blank) and "-"/"—"/"--"/"/" (Dash, a typed 0), "(1.23)"
+// and "−1.23" as negatives.
 func ParseAmount(text string, typed bool, fmtDecimals int) (Amount, bool) {
 	a, st := parseAmount(text, typed, fmtDecimals)
 	return a, st == amountOK
@@ -45,8 +52,10 @@ func ParseAmount(text string, typed bool, fmtDecimals int) (Amount, bool) {
 func parseAmount(text string, typed bool, fmtDecimals int) (Amount, amountStatus) {
 	s := foldNumber(text)
 	switch s {
-	case "", "-", "--", "---", "—", "——", "–", "/":
+	case "":
 		return Amount{Value: decimal.Zero, Blank: true, Decimals: 2}, amountOK
+	case "-", "--", "---", "—", "——", "–", "/":
+		return Amount{Value: decimal.Zero, Dash: true, Decimals: 2}, amountOK
 	}
 	neg := false
 	if strings.HasPrefix(s, "(") && strings.HasSuffix(s, ")") {
@@ -60,7 +69,10 @@ func parseAmount(text string, typed bool, fmtDecimals int) (Amount, amountStatus
 	var d decimal.Decimal
 	if typed {
 		v, err := strconv.ParseFloat(s, 64)
-		if err != nil || v != v || v > 1e300 {
+		if outOfRange(v, err) {
+			return Amount{}, amountTooLarge
+		}
+		if err != nil || v != v || math.IsInf(v, 0) {
 			return Amount{}, amountBad
 		}
 		if v >= 1e15 {
@@ -86,6 +98,12 @@ func parseAmount(text string, typed bool, fmtDecimals int) (Amount, amountStatus
 		}
 	} else {
 		if !plainNumber(s) {
+			// "1E+400" is a number, just not a usable amount: say so.
+			if scientific(s) {
+				if v, err := strconv.ParseFloat(s, 64); outOfRange(v, err) || err == nil && v >= 1e15 {
+					return Amount{}, amountTooLarge
+				}
+			}
 			return Amount{}, amountBad
 		}
 		s = strings.ReplaceAll(s, ",", "")
@@ -118,6 +136,28 @@ func parseAmount(text string, typed bool, fmtDecimals int) (Amount, amountStatus
 		d = d.Neg()
 	}
 	return Amount{Value: d, Decimals: dec}, amountOK
+}
+
+// outOfRange reports whether ParseFloat's result is a number beyond float
+// range (err ErrRange with ±Inf) or beyond any amount (> 1e300); NaN and
+// "Inf" typed as words are not numbers at all.
+func outOfRange(v float64, err error) bool {
+	if err != nil {
+		return errors.Is(err, strconv.ErrRange) && math.IsInf(v, 0)
+	}
+	return !math.IsInf(v, 0) && v > 1e300
+}
+
+// scientific reports whether s (sign already removed) looks like a number
+// in E notation: digits, at most one dot, one e/E with an optional sign.
+func scientific(s string) bool {
+	mant, exp, ok := strings.Cut(strings.ToLower(s), "e")
+	if !ok || mant == "" || exp == "" {
+		return false
+	}
+	exp = strings.TrimLeft(exp, "+-")
+	ip, fp, _ := strings.Cut(mant, ".")
+	return (allDigits(ip) || ip == "" && fp != "") && (fp == "" || allDigits(fp)) && allDigits(exp)
 }
 
 func significantDigits(s string) int {

@@ -24,10 +24,13 @@ func TestParseAmount(t *testing.T) {
 		{"１，２３４.５０", false, -1, "1234.5", false, 2, true},
 		{" 9746.50 ", false, -1, "9746.5", false, 2, true},
 		{"", false, -1, "0", true, 2, true},
-		{"-", false, -1, "0", true, 2, true},
-		{"—", false, -1, "0", true, 2, true},
-		{"--", false, -1, "0", true, 2, true},
-		{"——", false, -1, "0", true, 2, true},
+		// A dash is a typed 0: not blank (fill must not overwrite it).
+		{"-", false, -1, "0", false, 2, true},
+		{"—", false, -1, "0", false, 2, true},
+		{"--", false, -1, "0", false, 2, true},
+		{"——", false, -1, "0", false, 2, true},
+		{"/", false, -1, "0", false, 2, true},
+		{"－", false, -1, "0", false, 2, true},
 		{"0.00", false, -1, "0", false, 2, true},
 		{"(1.23)", false, -1, "-1.23", false, 2, true},
 		{"（1.23）", false, -1, "-1.23", false, 2, true},
@@ -69,6 +72,44 @@ func TestParseAmountTooLarge(t *testing.T) {
 	for _, s := range []string{"1000000000000000", "12345678901234567890"} {
 		if _, st := parseAmount(s, false, -1); st != amountTooLarge {
 			t.Errorf("%s: status %d, want too large", s, st)
+		}
+	}
+}
+
+// TestParseAmountStatus: numbers that parse but are out of range are "too
+// large" (msgTooLarge), not "not a number"; words stay "not a number".
+func TestParseAmountStatus(t *testing.T) {
+	tests := []struct {
+		text  string
+		typed bool
+		want  amountStatus
+	}{
+		{"1E+400", false, amountTooLarge},
+		{"1E+400", true, amountTooLarge},
+		{"1e+400", false, amountTooLarge},
+		{"-1E+400", true, amountTooLarge},
+		{"1E+100000", false, amountTooLarge},
+		{"1.5E+20", false, amountTooLarge},
+		{"1E+301", true, amountTooLarge},
+		{"1e15", true, amountTooLarge},
+		{"NaN", true, amountBad},
+		{"Inf", true, amountBad},
+		{"Inf", false, amountBad},
+		{"四千", false, amountBad},
+		{"1E+", false, amountBad},
+		{"E5", false, amountBad},
+		{"1.5E+3", false, amountBad}, // in range but not how amounts are typed as text
+	}
+	for _, tt := range tests {
+		if _, st := parseAmount(tt.text, tt.typed, -1); st != tt.want {
+			t.Errorf("parseAmount(%q, %v) status %d, want %d", tt.text, tt.typed, st, tt.want)
+		}
+	}
+	// Blank and Dash are exclusive: only an empty text is blank.
+	for text, dash := range map[string]bool{"": false, " ": false, "-": true, "—": true, "--": true, "/": true, "0": false} {
+		a, ok := ParseAmount(text, false, -1)
+		if !ok || a.Dash != dash || a.Blank == (dash || text == "0") || !a.Value.IsZero() {
+			t.Errorf("ParseAmount(%q) = %+v ok=%v, want dash=%v", text, a, ok, dash)
 		}
 	}
 }

@@ -34,6 +34,8 @@ const (
 	msgNonNumeric = "金额单元格 %[2]s 的内容“%[1]s”不是数字。"
 	// raw text, address
 	msgTooLarge = "金额单元格 %[2]s 的数值“%[1]s”超出合理范围。"
+	// error value as shown (#DIV/0!), address
+	msgExcelError = "金额单元格 %[2]s 是公式错误值“%[1]s”，不是金额，请修正公式或改填数字。"
 	// raw text, address, maximum decimals
 	msgTooPrecise = "金额单元格 %[2]s 的数值“%[1]s”小数位数超过 %[3]d 位，不是有效金额。"
 	// printed number, table name, expected number

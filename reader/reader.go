@@ -232,7 +232,7 @@ type titleMemoVal struct {
 // matchTitle recognises a title cell: the whole text, or its tail after a
 // year prefix such as "某某局2024年度", with a 公开0N表 number removed.
 func (rd *reader) matchTitle(text string) (titleHit, bool) {
-	if len(text) > 240 || !strings.Contains(text, "表") {
+	if len(text) > 240 || !titleFilterOf(rd.spec).mayContain(text) {
 		return titleHit{}, false
 	}
 	titleMemo.RLock()
@@ -255,13 +255,11 @@ func (rd *reader) matchTitle(text string) (titleHit, bool) {
 }
 
 func (rd *reader) matchTitleUncached(text string) (titleHit, bool) {
-	if len(text) > 240 || !strings.Contains(text, "表") {
+	tf := titleFilterOf(rd.spec)
+	if len(text) > 240 || !tf.mayContain(text) {
 		return titleHit{}, false
 	}
 	n := rd.normText(text)
-	if !strings.Contains(n, "决算") && !strings.Contains(n, "三公") {
-		return titleHit{}, false
-	}
 	h := titleHit{text: strings.TrimSpace(text)}
 	if m := numberRe.FindStringSubmatch(n); m != nil {
 		h.number = m[0]
@@ -270,6 +268,11 @@ func (rd *reader) matchTitleUncached(text string) (titleHit, bool) {
 	}
 	n = templates.NormalizeLabel(n)
 	n = tableOrd.ReplaceAllString(n, "")
+	// Every title of the spec contains its literal parts; cheap rejection
+	// of the many text cells that are no title.
+	if !tf.admits(n) {
+		return titleHit{}, false
+	}
 	for i := 0; i < len(n); {
 		tail := n[i:]
 		if i == 0 || yearTail(n[:i]) && titlePfx.MatchString(n[:i]) {

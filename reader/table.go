@@ -223,7 +223,7 @@ func (t *tableCtx) dataLike(r int) bool {
 		if n == "栏次" {
 			return true
 		}
-		if a, ok := ParseAmount(cell.Text, false, -1); ok && !a.Blank {
+		if a, ok := ParseAmount(cell.Text, false, -1); ok && !a.Blank && !a.Dash {
 			return true
 		}
 	}
@@ -504,7 +504,7 @@ func (t *tableCtx) cell(r, c int, row *model.Row, cs *templates.ColSpec, rowDeri
 	}
 	switch {
 	case gc.Error:
-		st = amountBad
+		st = amountExcelError
 	case gc.HasFormula && gc.Text == "":
 		// A formula without a cached value (never calculated): treat as blank.
 		a, st = Amount{Blank: true, Decimals: 2}, amountOK
@@ -518,15 +518,19 @@ func (t *tableCtx) cell(r, c int, row *model.Row, cs *templates.ColSpec, rowDeri
 				Message: fmt.Sprintf(msgNegative, gc.Text, addr)})
 		}
 	case amountTooPrecise:
-		mc.Decimals = 2
+		mc.Decimals, mc.Invalid = 2, true
 		t.add(model.Finding{Rule: RuleNonNumeric, Severity: model.SevError, Cell: addr, Actual: clip(gc.Text),
 			Message: fmt.Sprintf(msgTooPrecise, clip(gc.Text), addr, maxDecimals)})
 	case amountTooLarge:
-		mc.Decimals = 2
+		mc.Decimals, mc.Invalid = 2, true
 		t.add(model.Finding{Rule: RuleNonNumeric, Severity: model.SevError, Cell: addr, Actual: clip(gc.Text),
 			Message: fmt.Sprintf(msgTooLarge, clip(gc.Text), addr)})
+	case amountExcelError:
+		mc.Decimals, mc.Invalid = 2, true
+		t.add(model.Finding{Rule: RuleNonNumeric, Severity: model.SevError, Cell: addr, Actual: clip(gc.Text),
+			Message: fmt.Sprintf(msgExcelError, clip(gc.Text), addr)})
 	default:
-		mc.Decimals = 2
+		mc.Decimals, mc.Invalid = 2, true
 		t.add(model.Finding{Rule: RuleNonNumeric, Severity: model.SevError, Cell: addr, Actual: clip(gc.Text),
 			Message: fmt.Sprintf(msgNonNumeric, clip(gc.Text), addr)})
 	}
@@ -537,7 +541,9 @@ func (t *tableCtx) cell(r, c int, row *model.Row, cs *templates.ColSpec, rowDeri
 func (t *tableCtx) hasAmount(r int, cols []tcol) bool {
 	for _, tc := range cols {
 		text := t.g.Text(r, tc.col)
-		if a, ok := ParseAmount(text, t.g.At(r, tc.col).Number, -1); !ok || !a.Blank {
+		// A dash is a typed 0 but, like a blank, not an amount that makes
+		// an unrecognised row worth a warning.
+		if a, ok := ParseAmount(text, t.g.At(r, tc.col).Number, -1); !ok || !a.Blank && !a.Dash {
 			return true
 		}
 	}
