@@ -80,15 +80,48 @@ func Fill(ctx context.Context, r io.Reader, w io.Writer, opt Options) (res *Resu
 		return nil, err
 	}
 	if err := annotate.Annotate(book, res.Workbook, res.Report); err != nil {
-		return nil, model.Errorf(model.EInternal, err, "生成审核后的工作簿失败。")
+		return nil, contentErr(err, "无法在工作簿中写入审核标注：文件中有 Excel/WPS 不接受的内容（如无效的样式、单元格区域或公式），文件可能已损坏，请在 Excel/WPS 中打开并另存后重新上传。")
 	}
 	if err := stage(ctx, "写出"); err != nil {
 		return nil, err
 	}
-	if _, err := book.WriteTo(w); err != nil {
-		return nil, model.Errorf(model.EInternal, err, "写出审核后的工作簿失败。")
+	ew := &errWriter{w: w}
+	if _, err := book.WriteTo(ew); err != nil {
+		if ew.err != nil {
+			// The destination failed (a client gone, a full disk): ours.
+			return nil, model.Errorf(model.EInternal, err, "写出审核后的工作簿失败。")
+		}
+		return nil, contentErr(err, "无法写出审核后的工作簿：文件中有 Excel/WPS 不接受的内容，文件可能已损坏，请在 Excel/WPS 中打开并另存后重新上传。")
 	}
 	return res, nil
+}
+
+// contentErr codes a failure of annotating or writing. The model and the
+// report are juesuan's own and already checked, so what excelize refuses
+// there is the upload's content (an address, a style index, a range or a
+// part it cannot take): ECorrupt, answered 400 like any bad upload, never
+// 500. A coded error keeps its code.
+func contentErr(err error, msg string) error {
+	var me *model.Error
+	if errors.As(err, &me) {
+		return err
+	}
+	return model.Errorf(model.ECorrupt, err, "%s", msg)
+}
+
+// errWriter remembers the destination's own error, to tell it apart from
+// excelize failing on the workbook.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(p []byte) (int, error) {
+	n, err := e.w.Write(p)
+	if err != nil && e.err == nil {
+		e.err = err
+	}
+	return n, err
 }
 
 // run is the shared part: read, fill, check, explanations. The returned

@@ -143,9 +143,20 @@ func (b *Book) setNumber(sheet, addr string, v string, format func() (int, error
 	if err := b.edit(); err != nil {
 		return err
 	}
-	// SetCellDefault stores the decimal text verbatim as a numeric cell:
-	// no float64 round trip.
-	if err := b.f.SetCellDefault(sheet, addr, v); err != nil {
+	fo, err := b.f.GetCellFormula(sheet, addr)
+	if err != nil {
+		return fmt.Errorf("读取 %s!%s 公式: %w", sheet, addr, err)
+	}
+	if fo != "" {
+		// The user's formula stays: SetCellDefault would delete it (and the
+		// formulas sharing it); the number becomes its cached value when
+		// the sheet is written (setCachedValues).
+		if err := b.cacheValue(sheet, addr, v); err != nil {
+			return err
+		}
+	} else if err := b.f.SetCellDefault(sheet, addr, v); err != nil {
+		// SetCellDefault stores the decimal text verbatim as a numeric
+		// cell: no float64 round trip.
 		return fmt.Errorf("写入 %s!%s: %w", sheet, addr, err)
 	}
 	sid, err := b.f.GetCellStyle(sheet, addr)
@@ -168,6 +179,31 @@ func (b *Book) setNumber(sheet, addr string, v string, format func() (int, error
 		return err
 	}
 	return b.f.SetCellStyle(sheet, addr, addr, nid)
+}
+
+// cacheValue records v as the cached value of the formula cell
+// sheet!addr, written into the sheet's part as excelize saves it.
+func (b *Book) cacheValue(sheet, addr, v string) error {
+	p, ok := b.paths[sheet]
+	if !ok {
+		for name, q := range b.paths {
+			if strings.EqualFold(name, sheet) {
+				p, ok = q, true
+			}
+		}
+	}
+	r, c, okRef := parseRef(addr)
+	if !ok || !okRef || !plainNumber(v) {
+		return fmt.Errorf("写入 %s!%s: 无法保留公式", sheet, addr)
+	}
+	if b.cached == nil {
+		b.cached = map[string]map[int64]string{}
+	}
+	if b.cached[p] == nil {
+		b.cached[p] = map[int64]string{}
+	}
+	b.cached[p][pkey(r, c)] = v
+	return nil
 }
 
 // numFmtID returns the id of a number format code, adding it once.
@@ -413,6 +449,10 @@ const (
 // QuoteSheet quotes a sheet name for a formula or hyperlink location.
 func QuoteSheet(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
+// ResultsSheetName is the name AddResultsSheet gave the results sheet
+// (ResultsSheet unless the user has a sheet of that name); "" before.
+func (b *Book) ResultsSheetName() string { return b.results }
+
 // AddResultsSheet creates (or replaces) the 审核结果 sheet with a title, a
 // summary line, a legend and one row per finding and fill, each linking to
 // its cell. It also records the cells marked in this run (hidden columns)
@@ -423,21 +463,36 @@ func (b *Book) AddResultsSheet(summary string, rows []ResultRow) error {
 		return err
 	}
 	f := b.f
-	if idx, _ := f.GetSheetIndex(ResultsSheet); idx >= 0 {
-		if err := f.DeleteSheet(ResultsSheet); err != nil {
-			return fmt.Errorf("删除旧的%s表: %w", ResultsSheet, err)
+	// Only juesuan's own results sheet is replaced; a sheet of the user's
+	// that happens to be called 审核结果 stays, and ours takes the next
+	// free name.
+	name, _, _, _, err := b.resultsTable()
+	if err != nil {
+		return err
+	}
+	if name != "" {
+		if err := f.DeleteSheet(name); err != nil {
+			return fmt.Errorf("删除旧的%s表: %w", name, err)
+		}
+	} else {
+		for n := 1; ; n++ {
+			if idx, _ := f.GetSheetIndex(resultsName(n)); idx < 0 {
+				name = resultsName(n)
+				break
+			}
 		}
 	}
-	if _, err := f.NewSheet(ResultsSheet); err != nil {
-		return fmt.Errorf("新建%s表: %w", ResultsSheet, err)
+	b.results = name
+	if _, err := f.NewSheet(name); err != nil {
+		return fmt.Errorf("新建%s表: %w", name, err)
 	}
 	st, err := b.resultStyles()
 	if err != nil {
 		return err
 	}
-	sw, err := f.NewStreamWriter(ResultsSheet)
+	sw, err := f.NewStreamWriter(name)
 	if err != nil {
-		return fmt.Errorf("写%s表: %w", ResultsSheet, err)
+		return fmt.Errorf("写%s表: %w", name, err)
 	}
 	ncol := len(resultHeaders)
 	widths := []float64{6, 7, 9, 26, 24, 60, 14, 14, 12, 10, 18, 40}
@@ -457,7 +512,7 @@ func (b *Book) AddResultsSheet(summary string, rows []ResultRow) error {
 		return err
 	}
 	row := func(n int, cells ...any) error { return sw.SetRow(Addr(n, 1), cells) }
-	if err := row(1, excelize.Cell{StyleID: st.title, Value: "决算公开表审核结果"}); err != nil {
+	if err := row(1, excelize.Cell{StyleID: st.title, Value: resultsTitle}); err != nil {
 		return err
 	}
 	if err := row(2, summary); err != nil {
@@ -529,12 +584,12 @@ func (b *Book) AddResultsSheet(summary string, rows []ResultRow) error {
 		}
 		loc := QuoteSheet(r.Sheet) + "!" + r.Cell
 		tip := "转到 " + r.Sheet + " " + r.Cell
-		if err := f.SetCellHyperLink(ResultsSheet, Addr(hdrRow+1+i, 5), loc, "Location", excelize.HyperlinkOpts{Tooltip: &tip}); err != nil {
+		if err := f.SetCellHyperLink(name, Addr(hdrRow+1+i, 5), loc, "Location", excelize.HyperlinkOpts{Tooltip: &tip}); err != nil {
 			return fmt.Errorf("链接 %s: %w", loc, err)
 		}
 	}
 	if err := sw.Flush(); err != nil {
-		return fmt.Errorf("写%s表: %w", ResultsSheet, err)
+		return fmt.Errorf("写%s表: %w", name, err)
 	}
 	return nil
 }
@@ -586,41 +641,95 @@ func thinBorder() []excelize.Border {
 	return bs
 }
 
-// resultsTable reads the existing 审核结果 sheet's rows and the column
-// index of each header ("" when the sheet is absent).
-func (b *Book) resultsTable() (rows [][]string, col map[string]int, hdr int, err error) {
-	if err := b.edit(); err != nil {
-		return nil, nil, -1, err
+// resultsTitle is the first cell of juesuan's own results sheet.
+const resultsTitle = "决算公开表审核结果"
+
+// resultsName is the n-th candidate name of the results sheet: 审核结果,
+// 审核结果(2), 审核结果(3)… (a sheet of the user's with the plain name is
+// never replaced).
+func resultsName(n int) string {
+	if n <= 1 {
+		return ResultsSheet
 	}
-	if idx, _ := b.f.GetSheetIndex(ResultsSheet); idx < 0 {
-		return nil, nil, -1, nil
+	return fmt.Sprintf("%s(%d)", ResultsSheet, n)
+}
+
+// isResultsName reports whether name is one of resultsName's.
+func isResultsName(name string) bool {
+	if name == ResultsSheet {
+		return true
 	}
-	rows, err = b.f.GetRows(ResultsSheet)
-	if err != nil {
-		return nil, nil, -1, fmt.Errorf("读取%s表: %w", ResultsSheet, err)
+	rest, ok := strings.CutPrefix(name, ResultsSheet+"(")
+	if !ok || !strings.HasSuffix(rest, ")") {
+		return false
+	}
+	n, err := strconv.Atoi(strings.TrimSuffix(rest, ")"))
+	return err == nil && n >= 2 && resultsName(n) == name
+}
+
+// ownResults recognises juesuan's own results sheet by its title and its
+// header row with the hidden record of marks; col is nil otherwise.
+func ownResults(rows [][]string) (col map[string]int, hdr int) {
+	if len(rows) == 0 || len(rows[0]) == 0 || strings.TrimSpace(rows[0][0]) != resultsTitle {
+		return nil, -1
 	}
 	for i, r := range rows {
 		m := map[string]int{}
 		for j, v := range r {
 			m[strings.TrimSpace(v)] = j
 		}
-		if _, ok := m[hdrFingerprint]; ok {
-			return rows, m, i, nil
+		if _, ok := m[hdrFingerprint]; !ok {
+			continue
 		}
+		for _, h := range append(append([]string(nil), resultHeaders...), hdrMarkCell, hdrMarkStyle) {
+			if _, ok := m[h]; !ok {
+				return nil, -1
+			}
+		}
+		return m, i
 	}
-	return rows, nil, -1, nil
+	return nil, -1
 }
 
-// resultsGrid is resultsTable read from the sheet's grid.
-func (b *Book) resultsGrid() (rows [][]string, col map[string]int, hdr int, err error) {
-	if _, ok := b.paths[ResultsSheet]; !ok {
-		return nil, nil, -1, nil
+// resultsTable finds juesuan's own results sheet among the sheets named
+// 审核结果 or 审核结果(n) and returns its name (""  when there is none),
+// rows and the column index of each header. Before the book is edited the
+// sheets are read from their grids (the reader has parsed them already).
+func (b *Book) resultsTable() (name string, rows [][]string, col map[string]int, hdr int, err error) {
+	var names []string
+	if b.f != nil {
+		names = b.f.GetSheetList()
+	} else {
+		for _, s := range b.sheets {
+			names = append(names, s.Name)
+		}
 	}
-	g, err := b.Grid(ResultsSheet)
+	for _, n := range names {
+		if !isResultsName(n) {
+			continue
+		}
+		if b.f != nil {
+			rows, err = b.f.GetRows(n)
+		} else {
+			rows, err = b.gridRows(n)
+		}
+		if err != nil {
+			return "", nil, nil, -1, fmt.Errorf("读取%s表: %w", n, err)
+		}
+		if col, hdr = ownResults(rows); col != nil {
+			return n, rows, col, hdr, nil
+		}
+	}
+	return "", nil, nil, -1, nil
+}
+
+// gridRows is a sheet's text as rows, read from its grid.
+func (b *Book) gridRows(sheet string) ([][]string, error) {
+	g, err := b.Grid(sheet)
 	if err != nil {
-		return nil, nil, -1, fmt.Errorf("读取%s表: %w", ResultsSheet, err)
+		return nil, err
 	}
-	hdr = -1
+	var rows [][]string
 	for r := 1; r <= g.MaxRow; r++ {
 		row := make([]string, 0, g.MaxCol)
 		for c := 1; c <= g.MaxCol; c++ {
@@ -630,35 +739,15 @@ func (b *Book) resultsGrid() (rows [][]string, col map[string]int, hdr int, err 
 			row = row[:len(row)-1]
 		}
 		rows = append(rows, row)
-		if col == nil {
-			m := map[string]int{}
-			for j, v := range row {
-				m[strings.TrimSpace(v)] = j
-			}
-			if _, ok := m[hdrFingerprint]; ok {
-				col, hdr = m, r-1
-			}
-		}
 	}
-	return rows, col, hdr, nil
+	return rows, nil
 }
 
 // ReadExplanations returns fingerprint -> 审核说明 typed into an existing
 // 审核结果 sheet (empty when there is none).
 func (b *Book) ReadExplanations() (map[string]string, error) {
 	out := map[string]string{}
-	var (
-		rows [][]string
-		col  map[string]int
-		hdr  int
-		err  error
-	)
-	if b.f == nil {
-		// Not edited yet: the grid the reader already parsed has the text.
-		rows, col, hdr, err = b.resultsGrid()
-	} else {
-		rows, col, hdr, err = b.resultsTable()
-	}
+	_, rows, col, hdr, err := b.resultsTable()
 	if err != nil || col == nil {
 		return out, err
 	}
@@ -686,7 +775,7 @@ func (b *Book) SetExplanation(fingerprint, text string) (bool, error) {
 	if err := b.edit(); err != nil {
 		return false, err
 	}
-	rows, col, hdr, err := b.resultsTable()
+	name, rows, col, hdr, err := b.resultsTable()
 	if err != nil || col == nil {
 		return false, err
 	}
@@ -697,7 +786,7 @@ func (b *Book) SetExplanation(fingerprint, text string) (bool, error) {
 	}
 	for i, r := range rows[hdr+1:] {
 		if fc < len(r) && strings.TrimSpace(r[fc]) == fingerprint {
-			return true, b.f.SetCellStr(ResultsSheet, Addr(hdr+2+i, ec+1), text)
+			return true, b.f.SetCellStr(name, Addr(hdr+2+i, ec+1), text)
 		}
 	}
 	return false, nil
@@ -712,7 +801,7 @@ func (b *Book) ClearAnnotations() error {
 	if err := b.edit(); err != nil {
 		return err
 	}
-	rows, col, hdr, err := b.resultsTable()
+	own, rows, col, hdr, err := b.resultsTable()
 	if err != nil {
 		return err
 	}
@@ -736,7 +825,7 @@ func (b *Book) ClearAnnotations() error {
 		}
 	}
 	for _, sheet := range b.f.GetSheetList() {
-		if sheet == ResultsSheet {
+		if sheet == own {
 			continue
 		}
 		cs, err := b.f.GetComments(sheet)

@@ -93,6 +93,7 @@ func annotateFixture(t *testing.T, in []byte) []byte {
 		b.ClearAnnotations(),
 		b.SetNumber(shA, "C3", decimal.RequireFromString("4126.63"), ""), // has 0.00_ format: kept
 		b.SetNumber(shA, "B4", decimal.RequireFromString("-0.01"), ""),   // General: gets #,##0.00
+		b.SetNumber(shA, "C5", decimal.RequireFromString("12.5"), ""),    // a formula without a cached value: formula kept
 		b.Mark(shA, "C3", MarkFilled),
 		b.Mark(shA, "C2", MarkError),
 		b.Mark(shA, "C4", MarkError), // same original style as C2: one clone
@@ -120,7 +121,7 @@ func TestAnnotateLossless(t *testing.T) {
 	before, after := snap(t, in), snap(t, out)
 
 	marked := map[string]string{shA + "!C3": MarkColor(MarkFilled), shA + "!C2": MarkColor(MarkError), shA + "!C4": MarkColor(MarkError), shA + "!D2": MarkColor(MarkWarning), shB + "!B3": MarkColor(MarkInfo)}
-	filled := map[string]string{shA + "!C3": "4126.63", shA + "!B4": "-0.01"}
+	filled := map[string]string{shA + "!C3": "4126.63", shA + "!B4": "-0.01", shA + "!C5": "12.5"}
 	for _, d := range before.Diff(after) {
 		switch {
 		case d.Where == "workbook" && d.What == "sheets":
@@ -131,9 +132,9 @@ func TestAnnotateLossless(t *testing.T) {
 		case d.What == "value" && filled[d.Where] == d.New && d.Old == "":
 		case d.What == "style" && (marked[d.Where] != "" || filled[d.Where] != ""):
 		case d.What == "fill" && marked[d.Where] != "" && strings.Contains(d.New, marked[d.Where]):
-		case d.What == "xf" && d.Where == shA+"!B4" && strings.Contains(d.New, `"NumFmtID":4`):
+		case d.What == "xf" && (d.Where == shA+"!B4" || d.Where == shA+"!C5") && strings.Contains(d.New, `"NumFmtID":4`):
 			// a General cell that received an amount gets #,##0.00 (built-in 4)
-		case d.What == "fill" && d.Where == shA+"!B4" && d.Old == "" && strings.Contains(d.New, `"none"`):
+		case d.What == "fill" && (d.Where == shA+"!B4" || d.Where == shA+"!C5") && d.Old == "" && strings.Contains(d.New, `"none"`):
 			// the default style's "no fill", now spelled out
 		case d.What == "comment" && (d.Where == shA+"!D2" || d.Where == shA+"!C2"):
 		default:
@@ -159,6 +160,11 @@ func TestAnnotateLossless(t *testing.T) {
 	// Text stays text in the results sheet (a leading "=" is not a formula).
 	if c := after.Cells[ResultsSheet+"!F7"]; c.Formula != "" || c.Value != "=SUM(A1)" {
 		t.Errorf("results F7 = %+v", c)
+	}
+	// The user's formula is kept (the snapshot diff above allows no formula
+	// change); the computed number is its cached value.
+	if c := after.Cells[shA+"!C5"]; c.Formula != "SUM(C2:C4)" || c.Value != "12.5" {
+		t.Errorf("C5 = %+v, want formula SUM(C2:C4) with cached value 12.5", c)
 	}
 	if after.Cells[shA+"!C3"].Value != "4126.63" {
 		t.Errorf("C3 = %q", after.Cells[shA+"!C3"].Value)
@@ -221,7 +227,7 @@ func TestClearAnnotationsRestores(t *testing.T) {
 		case d.Where == "workbook" && d.What == "sheets":
 		case strings.HasPrefix(d.Where, ResultsSheet):
 		case d.Where == shA+"!C3" && d.What == "value":
-		case d.Where == shA+"!B4" && (d.What == "value" || d.What == "style" || d.What == "xf" || d.What == "fill"):
+		case (d.Where == shA+"!B4" || d.Where == shA+"!C5") && (d.What == "value" || d.What == "style" || d.What == "xf" || d.What == "fill"):
 		default:
 			t.Errorf("not restored: %s %s: %q -> %q", d.Where, d.What, d.Old, d.New)
 		}
@@ -358,5 +364,89 @@ func TestUnmarkWithoutRecord(t *testing.T) {
 	}
 	if !strings.Contains(got.Cells[shB+"!C3"].Fill, "FFC7CE") {
 		t.Errorf("user's own red fill removed: %s", got.Cells[shB+"!C3"].Fill)
+	}
+}
+
+// A sheet the user named 审核结果 is not juesuan's: it stays untouched,
+// the results go to 审核结果(2), explanations are read from ours only, and
+// a re-run replaces ours and nothing else.
+func TestUserResultsSheetKept(t *testing.T) {
+	f := excelize.NewFile()
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(f.SetSheetName("Sheet1", shA))
+	_, err := f.NewSheet(ResultsSheet)
+	must(err)
+	// Looks much like ours (指纹 and 审核说明 headers) but has no title and
+	// no record of marks.
+	must(f.SetSheetRow(ResultsSheet, "A5", &[]string{"序号", "指纹", "审核说明"}))
+	must(f.SetSheetRow(ResultsSheet, "A6", &[]string{"1", "fp-user", "用户自己的说明"}))
+	must(f.SetCellValue(ResultsSheet, "A20", "我自己的审核记录"))
+	var buf bytes.Buffer
+	_, err = f.WriteTo(&buf)
+	must(err)
+	f.Close()
+	in := buf.Bytes()
+
+	run := func(data []byte, expl string) []byte {
+		t.Helper()
+		b, err := OpenBytes(data, Limits{})
+		must(err)
+		defer b.Close()
+		ex, err := b.ReadExplanations()
+		must(err)
+		if _, ok := ex["fp-user"]; ok {
+			t.Errorf("explanations read from the user's sheet: %v", ex)
+		}
+		must(b.ClearAnnotations())
+		must(b.AddResultsSheet("审核通过", []ResultRow{{Kind: MarkWarning, Level: "提示", Rule: "X19", Sheet: shA, Cell: "A1", Message: "m", Fingerprint: "fp-ours", Explanation: ex["fp-ours"]}}))
+		if got := b.ResultsSheetName(); got != ResultsSheet+"(2)" {
+			t.Errorf("results sheet = %q, want %s(2)", got, ResultsSheet)
+		}
+		out := write(t, b)
+		if expl == "" {
+			return out
+		}
+		// The user types an explanation into our sheet and saves.
+		u, err := OpenBytes(out, Limits{})
+		must(err)
+		defer u.Close()
+		ok, err := u.SetExplanation("fp-ours", expl)
+		must(err)
+		if !ok {
+			t.Error("SetExplanation did not find our row")
+		}
+		return write(t, u)
+	}
+	once := run(in, "已核实")
+	twice := run(once, "")
+	for i, out := range [][]byte{once, twice} {
+		s := snap(t, out)
+		if got := s.Cells[ResultsSheet+"!A20"].Value; got != "我自己的审核记录" {
+			t.Errorf("run %d: user's A20 = %q", i+1, got)
+		}
+		for _, d := range snap(t, in).Diff(s) {
+			if strings.HasPrefix(d.Where, ResultsSheet+"!") {
+				t.Errorf("run %d: user's sheet changed: %s %s %q -> %q", i+1, d.Where, d.What, d.Old, d.New)
+			}
+		}
+		if got := s.Cells[ResultsSheet+"(2)!A1"].Value; got != resultsTitle {
+			t.Errorf("run %d: %s(2)!A1 = %q", i+1, ResultsSheet, got)
+		}
+		if _, ok := s.Cells[ResultsSheet+"(3)!A1"]; ok {
+			t.Errorf("run %d: a third results sheet was added", i+1)
+		}
+		b, err := OpenBytes(out, Limits{})
+		must(err)
+		ex, err := b.ReadExplanations()
+		must(err)
+		b.Close()
+		if len(ex) != 1 || ex["fp-ours"] != "已核实" {
+			t.Errorf("run %d: explanations = %v", i+1, ex)
+		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"io"
+	"io/fs"
 
 	"github.com/juesuan/juesuan/model"
 	"github.com/xuri/excelize/v2"
@@ -37,7 +38,11 @@ type Book struct {
 	sst    []string // shared strings, loaded on first grid
 	sstOK  bool
 
-	patched int // sheets Apply edited in place (tests)
+	patched int    // sheets Apply edited in place (tests)
+	results string // the results sheet AddResultsSheet wrote
+	// cached: part -> cell key -> cached value of a formula cell edited
+	// through excelize (see setCachedValues).
+	cached map[string]map[int64]string
 }
 
 // SheetInfo names one sheet in workbook order.
@@ -67,7 +72,13 @@ func (b *Book) edit() error {
 		b.fErr = model.Errorf(model.ECorrupt, err, "文件已损坏，无法作为 .xlsx 打开，请在 Excel/WPS 中重新保存后上传。")
 		return b.fErr
 	}
-	f.SetZipWriter(b.newZipWriter)
+	f.SetZipWriter(func(w io.Writer) excelize.ZipWriter {
+		z := b.newZipWriter(w)
+		if len(b.cached) == 0 {
+			return z
+		}
+		return &cachingZip{ZipWriter: z, cached: b.cached}
+	})
 	b.f = f
 	return nil
 }
@@ -93,4 +104,53 @@ func (b *Book) Close() error {
 		return nil
 	}
 	return b.f.Close()
+}
+
+// cachingZip holds back the sheet parts that have formula cells edited
+// through excelize and writes them with their cached values
+// (setCachedValues).
+type cachingZip struct {
+	excelize.ZipWriter
+	cached map[string]map[int64]string
+	name   string
+	buf    *bytes.Buffer
+}
+
+func (z *cachingZip) flush() error {
+	if z.buf == nil {
+		return nil
+	}
+	data := setCachedValues(z.buf.Bytes(), z.cached[z.name])
+	z.buf = nil
+	w, err := z.ZipWriter.Create(z.name)
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(data)
+	return err
+}
+
+func (z *cachingZip) Create(name string) (io.Writer, error) {
+	if err := z.flush(); err != nil {
+		return nil, err
+	}
+	if len(z.cached[name]) > 0 {
+		z.name, z.buf = name, &bytes.Buffer{}
+		return z.buf, nil
+	}
+	return z.ZipWriter.Create(name)
+}
+
+func (z *cachingZip) AddFS(fsys fs.FS) error {
+	if err := z.flush(); err != nil {
+		return err
+	}
+	return z.ZipWriter.AddFS(fsys)
+}
+
+func (z *cachingZip) Close() error {
+	if err := z.flush(); err != nil {
+		return err
+	}
+	return z.ZipWriter.Close()
 }

@@ -484,6 +484,22 @@ func (p *sheetParse) corrupt(err error) error {
 	return model.Errorf(model.ECorrupt, err, "工作表“%s”的数据已损坏（XML 不完整或格式错误），请在 Excel/WPS 中重新保存后上传。", p.g.Sheet)
 }
 
+// The sheet size of the file format (A1:XFD1048576).
+const (
+	maxSheetRows = 1 << 20
+	maxSheetCols = 1 << 14
+)
+
+// badRef is the error for a row number or cell address outside the sheet
+// or not an address at all.
+func (p *sheetParse) badRef(what string, v []byte) error {
+	s := string(v)
+	if r := []rune(s); len(r) > 24 {
+		s = string(r[:24]) + "…"
+	}
+	return model.Errorf(model.ECorrupt, nil, "工作表“%s”中有无效的%s“%s”，文件可能已损坏。", p.g.Sheet, what, s)
+}
+
 // atoi is strconv.Atoi for the plain digit strings sheets hold, without
 // a string conversion; other forms go through strconv.
 func atoi(b []byte) (int, error) {
@@ -516,9 +532,11 @@ func (p *sheetParse) start(local []byte, attrs []attr) error {
 		p.col = 0
 		for _, a := range attrs {
 			if string(a.local) == "r" {
-				if n, err := atoi(a.value); err == nil && n > 0 {
-					p.row = n
+				n, err := atoi(a.value)
+				if err != nil || n < 1 || n > maxSheetRows {
+					return p.badRef("行号", a.value)
 				}
+				p.row = n
 			}
 		}
 	case "c":
@@ -535,10 +553,15 @@ func (p *sheetParse) start(local []byte, attrs []attr) error {
 		for _, a := range attrs {
 			switch string(a.local) {
 			case "r":
-				if r, c, ok := parseRef(string(a.value)); ok {
-					p.cellRow, p.cellCol = r, c
-					p.row, p.col = r, c
+				// excelize, which writes the annotated copy, fails on an
+				// address outside A1:XFD1048576: refuse it here, so that
+				// check and fill both answer "corrupt".
+				r, c, ok := parseRef(string(a.value))
+				if !ok || r > maxSheetRows || c > maxSheetCols {
+					return p.badRef("单元格地址", a.value)
 				}
+				p.cellRow, p.cellCol = r, c
+				p.row, p.col = r, c
 			case "t":
 				p.cellType = append(p.cellType[:0], a.value...)
 			case "s":
@@ -567,7 +590,14 @@ func (p *sheetParse) start(local []byte, attrs []attr) error {
 			}
 			m, ok := parseRange(string(a.value))
 			if !ok {
+				if bytes.ContainsRune(a.value, ':') {
+					// excelize fails on it when the sheet is annotated.
+					return p.badRef("合并单元格区域", a.value)
+				}
 				continue
+			}
+			if m.Bottom > maxSheetRows || m.Right > maxSheetCols {
+				return p.badRef("合并单元格区域", a.value)
 			}
 			if len(p.g.Merges) >= p.lim.MaxCells {
 				return model.Errorf(model.ETooMany, nil, "工作表“%s”的合并单元格过多（超过 %d 个）。", p.g.Sheet, p.lim.MaxCells)

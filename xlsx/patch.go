@@ -7,8 +7,9 @@ package xlsx
 // changes (and inserts the ones that are missing), leaving every other
 // byte of the sheet as the user's program wrote it. Styles still go
 // through excelize's style table (cloneXf), so the result is what
-// SetNumberLike and Mark produce; a sheet the patcher does not understand
-// fully (a formula in a target cell, rows or cells without addresses,
+// SetNumberLike and Mark produce. A formula in a target cell is kept: the
+// number becomes its cached value. A sheet the patcher does not understand
+// fully (rows or cells without addresses,
 // prefixed element names, a sheet excelize has already loaded) is edited
 // through excelize as before.
 
@@ -128,6 +129,11 @@ type cellInfo struct {
 	self        bool
 	s           int
 	attrs       []attr // target cells only (spans into the part)
+	// Target cells only: the end of the <f> element (0: no formula), the
+	// <v> and <is> elements to drop, the start of </c>.
+	fEnd     int
+	drop     [][2]int
+	closeTag int
 }
 
 // patchPlan is the first pass over a sheet: where rows and cells are, and
@@ -147,6 +153,7 @@ type patchPlan struct {
 	cellAt         map[int64]int // want key -> index into cells
 	inRow, inCell  bool
 	curCell        int
+	childOff       int // start of the current child of a target cell
 	inMerges       bool
 	merges         []string // mergeCell refs as written
 	bad            bool
@@ -272,10 +279,8 @@ func (p *patchPlan) startTag(local []byte, attrs []attr, off, end int) error {
 		}
 		p.cells = append(p.cells, ci)
 		p.inCell, p.curCell = true, len(p.cells)-1
-	case p.depth >= 5 && p.inCell && string(local) == "f":
-		if p.want[pkey(p.cells[p.curCell].row, p.cells[p.curCell].col)] {
-			return p.fail() // excelize also rewires shared formulas and the calc chain
-		}
+	case p.depth == 5 && p.inCell:
+		p.childOff = off
 	}
 	return nil
 }
@@ -294,8 +299,20 @@ func (p *patchPlan) endTag(local []byte, off, end int) error {
 	case p.depth == 3 && p.inRow && string(local) == "row":
 		p.rows[len(p.rows)-1].closeOff = off
 		p.inRow = false
+	case p.depth == 5 && p.inCell:
+		c := &p.cells[p.curCell]
+		if !p.want[pkey(c.row, c.col)] {
+			break
+		}
+		switch string(local) {
+		case "f":
+			c.fEnd = end
+		case "v", "is":
+			c.drop = append(c.drop, [2]int{p.childOff, end})
+		}
 	case p.depth == 4 && p.inCell && string(local) == "c":
 		p.cells[p.curCell].end = end
+		p.cells[p.curCell].closeTag = off
 		p.inCell = false
 	}
 	p.depth--
@@ -577,7 +594,10 @@ func (p *patchPlan) rewrite(ts []tcell, changes []CellChange, newStyle []int) []
 			c := changes[t.i]
 			if ci, ok := p.cellAt[pkey(t.row, t.col)]; ok {
 				cell := p.cells[ci]
-				if c.Number != "" {
+				if c.Number != "" && cell.fEnd > 0 {
+					w := cachedCell(raw, cell, openTag(cell, newStyle[t.k], true, false), c.Number)
+					sp = append(sp, splice{cell.off, cell.end, w})
+				} else if c.Number != "" {
 					w := openTag(cell, newStyle[t.k], true, false)
 					w = append(w, `<v>`...)
 					w = append(w, c.Number...)
@@ -629,6 +649,74 @@ func (p *patchPlan) rewrite(ts []tcell, changes []CellChange, newStyle []int) []
 		return sp[a].end < sp[b].end
 	})
 	out := make([]byte, 0, len(raw)+64*len(ts))
+	pos := 0
+	for _, s := range sp {
+		out = append(out, raw[pos:s.start]...)
+		out = append(out, s.with...)
+		pos = s.end
+	}
+	return append(out, raw[pos:]...)
+}
+
+// cachedCell writes a formula cell with number as its cached value: open
+// is the new start tag; the formula and any other children stay as they
+// were, the old <v> (and an inline string) go, and <v>number</v> follows
+// the <f> element.
+func cachedCell(raw []byte, ci cellInfo, open []byte, number string) []byte {
+	w := append([]byte{}, open...)
+	pos := ci.tagEnd
+	emit := func(to int) {
+		for _, d := range ci.drop {
+			if d[0] >= pos && d[1] <= to {
+				w = append(w, raw[pos:d[0]]...)
+				pos = d[1]
+			}
+		}
+		w = append(w, raw[pos:to]...)
+		pos = to
+	}
+	emit(ci.fEnd)
+	w = append(w, `<v>`...)
+	w = append(w, number...)
+	w = append(w, `</v>`...)
+	emit(ci.closeTag)
+	return append(w, `</c>`...)
+}
+
+// setCachedValues gives the formula cells of a sheet part written by
+// excelize their cached values (part-key -> decimal text): the excelize
+// path of Apply keeps a target's formula (SetCellDefault would delete it,
+// with the formulas sharing it) and leaves its value to this pass. A part
+// the planner does not read is returned unchanged: the formulas are kept
+// either way.
+func setCachedValues(raw []byte, vals map[int64]string) []byte {
+	plan := &patchPlan{raw: raw, want: map[int64]bool{}, cellAt: map[int64]int{}}
+	for k := range vals {
+		plan.want[k] = true
+	}
+	if !scanXML(raw, plan) || plan.bad || plan.depth != 0 {
+		return raw
+	}
+	var sp []splice
+	for k, n := range vals {
+		i, ok := plan.cellAt[k]
+		if !ok || plan.cells[i].fEnd == 0 {
+			continue
+		}
+		ci := plan.cells[i]
+		open := []byte(`<c`)
+		for _, a := range ci.attrs {
+			if string(a.local) == "t" {
+				continue // the cached value is a number
+			}
+			open = append(open, ' ')
+			open = append(open, raw[a.off:a.end]...)
+		}
+		open = append(open, '>')
+		sp = append(sp, splice{ci.off, ci.end, cachedCell(raw, ci, open, n)})
+	}
+	sort.Slice(sp, func(a, b int) bool { return sp[a].start < sp[b].start })
+	out := make([]byte, 0, len(raw)+32*len(sp))
 	pos := 0
 	for _, s := range sp {
 		out = append(out, raw[pos:s.start]...)

@@ -68,6 +68,7 @@ func TestApplyPatchMatchesExcelize(t *testing.T) {
 		{Sheet: shB, Cell: "A12", Mark: MarkError},                                 // new row after the last
 		{Sheet: shA, Cell: "C3", Number: "1.25", RefSheet: shA, RefCell: "C2"},     // the other sheet
 		{Sheet: shA, Cell: "D2", Mark: MarkWarning},                                // a cell with a user's note
+		{Sheet: shA, Cell: "C5", Number: "12.5", Mark: MarkFilled},                 // a formula without a cached value
 	}
 	patched, err := OpenBytes(data, Limits{})
 	if err != nil {
@@ -123,6 +124,10 @@ func TestApplyPatchMatchesExcelize(t *testing.T) {
 			t.Errorf("%s!%s = %q, want %q", c.Sheet, c.Cell, v, c.Number)
 		}
 	}
+	// The formula stays on both paths (the diff above compares formulas).
+	if c := got.Cells[shA+"!C5"]; c.Formula != "SUM(C2:C4)" {
+		t.Errorf("C5 formula = %q, want SUM(C2:C4)", c.Formula)
+	}
 	// The marks are recorded in the order of the changes.
 	as := patched.ann()
 	var order []string
@@ -136,21 +141,57 @@ func TestApplyPatchMatchesExcelize(t *testing.T) {
 	}
 }
 
-// TestApplyFallsBack: a target holding a formula goes through excelize.
+// TestApplyFallsBack: a target in a merged range goes through excelize;
+// a formula target there keeps its formula and gets the number as its
+// cached value.
 func TestApplyFallsBack(t *testing.T) {
 	data := patchFixture(t)
 	b, err := OpenBytes(data, Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := b.Apply([]CellChange{{Sheet: shA, Cell: "C5", Number: "1"}, {Sheet: shB, Cell: "C1", Mark: MarkError}}); err != nil {
+	if err := b.Apply([]CellChange{{Sheet: shA, Cell: "C5", Number: "12.5"}, {Sheet: shA, Cell: "B1", Mark: MarkError}, {Sheet: shB, Cell: "C1", Mark: MarkError}}); err != nil {
 		t.Fatal(err)
 	}
 	if b.patched != 1 {
-		t.Errorf("patched %d sheets, want 1 (the formula sheet falls back)", b.patched)
+		t.Errorf("patched %d sheets, want 1 (the sheet with a merged target falls back)", b.patched)
+	}
+	out := write(t, b)
+	if c := snap(t, out).Cells[shA+"!C5"]; c.Formula != "SUM(C2:C4)" || c.Value != "12.5" {
+		t.Errorf("C5 = %+v, want formula SUM(C2:C4) with cached value 12.5", c)
 	}
 	if err := b.Apply([]CellChange{{Sheet: shB, Cell: "C1", Number: "1<x/>"}}); err == nil {
 		t.Error("a non-number was accepted")
+	}
+}
+
+// TestCachedValues: a formula cell keeps its formula (plain, shared, with
+// a text type or an old value) and gets the number as its cached value.
+func TestCachedValues(t *testing.T) {
+	const head = `<worksheet><sheetData><row r="1">`
+	const tail = `</row></sheetData></worksheet>`
+	tests := []struct{ cell, want string }{
+		{`<c r="A1" s="7"><f>SUM(C7:C14)</f></c>`, `<c r="A1" s="7"><f>SUM(C7:C14)</f><v>4113.55</v></c>`},
+		{`<c r="A1" t="str"><f>B1&amp;""</f><v>old</v></c>`, `<c r="A1"><f>B1&amp;""</f><v>4113.55</v></c>`},
+		{`<c r="A1"><f t="shared" ref="A1:A3" si="0">B1</f><v></v></c>`, `<c r="A1"><f t="shared" ref="A1:A3" si="0">B1</f><v>4113.55</v></c>`},
+		{`<c r="A1"><f t="shared" si="0"/><v>2</v></c>`, `<c r="A1"><f t="shared" si="0"/><v>4113.55</v></c>`},
+		{`<c r="A1"><v>1</v></c>`, `<c r="A1"><v>1</v></c>`}, // no formula: not this pass's
+	}
+	for _, tt := range tests {
+		got := string(setCachedValues([]byte(head+tt.cell+tail), map[int64]string{pkey(1, 1): "4113.55"}))
+		if got != head+tt.want+tail {
+			t.Errorf("%s:\n got %s\nwant %s", tt.cell, got, head+tt.want+tail)
+		}
+	}
+	// The patch path writes the same cell.
+	raw := []byte(head + `<c r="A1" s="7" t="str"><f>SUM(C7:C14)</f><v>x</v></c>` + tail)
+	p := &patchPlan{raw: raw, want: map[int64]bool{pkey(1, 1): true}, cellAt: map[int64]int{}}
+	if !scanXML(raw, p) || p.bad {
+		t.Fatal("a formula target was refused")
+	}
+	got := string(p.rewrite([]tcell{{row: 1, col: 1}}, []CellChange{{Sheet: "s", Cell: "A1", Number: "4113.55"}}, []int{11}))
+	if want := head + `<c r="A1" s="11"><f>SUM(C7:C14)</f><v>4113.55</v></c>` + tail; got != want {
+		t.Errorf("patched:\n got %s\nwant %s", got, want)
 	}
 }
 
