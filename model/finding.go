@@ -71,15 +71,22 @@ type Finding struct {
 	Explained   bool   `json:"explained,omitempty"`
 }
 
-// SetFingerprint computes the finding's fingerprint from its rule and its
-// operand cells with their values.
+// SetFingerprint computes the finding's fingerprint from its rule, table,
+// primary cell and operand cells with their values (the message when it
+// has no cells).
 func (f *Finding) SetFingerprint() {
 	var b strings.Builder
 	b.WriteString(f.Rule)
-	b.WriteString("|")
+	b.WriteString("|" + string(f.Table) + "|")
 	b.WriteString(f.Sheet + "!" + f.Cell)
 	for _, c := range f.Cells {
 		b.WriteString("|" + c.Sheet + "!" + c.Cell + "=" + c.Value)
+	}
+	// A finding with no cells (a missing table, say) is told apart by what
+	// it says; otherwise two of them would share one fingerprint and one
+	// 审核说明 would explain both.
+	if len(f.Cells) == 0 {
+		b.WriteString("|" + f.Message)
 	}
 	sum := sha256.Sum256([]byte(b.String()))
 	f.Fingerprint = hex.EncodeToString(sum[:8])

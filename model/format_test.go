@@ -44,3 +44,23 @@ func TestReportStatus(t *testing.T) {
 		}
 	}
 }
+
+func TestFingerprint(t *testing.T) {
+	mk := func(f Finding) string { f.SetFingerprint(); return f.Fingerprint }
+	base := Finding{Rule: "X12", Table: T05, Sheet: "公开05表", Cell: "D8",
+		Cells: []CellRef{{Sheet: "公开05表", Cell: "D8", Value: "1754.76"}}}
+	if mk(base) != mk(base) {
+		t.Fatal("fingerprint not stable")
+	}
+	other := base
+	other.Cells = []CellRef{{Sheet: "公开05表", Cell: "D8", Value: "1754.77"}}
+	if mk(base) == mk(other) {
+		t.Error("a changed value must change the fingerprint")
+	}
+	// Two cell-less findings (missing tables) must not collide.
+	s1 := Finding{Rule: "S01", Table: T07, Message: "未找到公开07表"}
+	s2 := Finding{Rule: "S01", Table: T08, Message: "未找到公开08表"}
+	if mk(s1) == mk(s2) {
+		t.Error("missing-table findings share a fingerprint")
+	}
+}
