@@ -122,6 +122,11 @@ func Annotate(b *xlsx.Book, wb *model.Workbook, rep model.Report) error {
 
 // reference returns a typed amount of the fill's table, preferably in the
 // same column, whose number format a filled General cell takes over.
+// typedDash reports a zero typed as "-", "—" or "/": text, not a number.
+func typedDash(c *model.Cell) bool {
+	return c.Value.IsZero() && c.Raw != "" && !strings.ContainsAny(c.Raw, "0123456789")
+}
+
 func reference(wb *model.Workbook, fl model.Fill) model.Cell {
 	t := wb.Table(fl.Table)
 	if t == nil {
@@ -129,7 +134,9 @@ func reference(wb *model.Workbook, fl model.Fill) model.Cell {
 	}
 	var any *model.Cell
 	for _, c := range t.Cells() {
-		if c.Blank || c.Filled() {
+		// The reference must be a typed number: not blank, filled,
+		// unreadable, or a dash typed as zero (a text cell's style).
+		if c.Blank || c.Filled() || c.Invalid || typedDash(c) {
 			continue
 		}
 		if c.Col == fl.Col {

@@ -109,6 +109,10 @@ func contentErr(err error, msg string) error {
 	return model.Errorf(model.ECorrupt, err, "%s", msg)
 }
 
+// ErrPrior marks an error that comes from the prior-year workbook, so
+// front ends can name that file rather than the one being checked.
+var ErrPrior = errors.New("prior-year workbook")
+
 // errWriter remembers the destination's own error, to tell it apart from
 // excelize failing on the workbook.
 type errWriter struct {
@@ -156,9 +160,9 @@ func run(ctx context.Context, r io.Reader, opt Options) (*xlsx.Book, *Result, er
 		if err != nil {
 			var me *model.Error
 			if errors.As(err, &me) {
-				return nil, nil, model.Errorf(me.Code, err, "上年决算工作簿：%s", me.Message)
+				return nil, nil, model.Errorf(me.Code, fmt.Errorf("%w: %w", ErrPrior, err), "上年决算工作簿：%s", me.Message)
 			}
-			return nil, nil, model.Errorf(model.ECorrupt, err, "上年决算工作簿无法读取。")
+			return nil, nil, model.Errorf(model.ECorrupt, fmt.Errorf("%w: %w", ErrPrior, err), "上年决算工作簿无法读取。")
 		}
 		pbook.Close()
 		// The prior year's totals may be blank too: fill them so the

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -65,7 +66,11 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	// memory, then check, so a blank total is filled rather than an error.
 	res, err := audit.Check(context.Background(), bytes.NewReader(in.data), opt)
 	if err != nil {
-		fmt.Fprintf(stderr, "juesuan: %s：%s\n", in.label, model.ErrorMessage(err))
+		label := in.label
+		if errors.Is(err, audit.ErrPrior) {
+			label = *priorPath
+		}
+		fmt.Fprintf(stderr, "juesuan: %s：%s\n", label, model.ErrorMessage(err))
 		return exitInput
 	}
 	rep := res.Report

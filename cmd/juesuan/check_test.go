@@ -49,6 +49,8 @@ func TestCheckCommand(t *testing.T) {
 		{"prior", []string{"check", "--prior", brokenPath, "--json"}, exitFindings, `"rule": "Y1"`, ""},
 		{"missing file", []string{"check", filepath.Join(t.TempDir(), "none.xlsx")}, exitInput, "", "none.xlsx"},
 		{"junk file", []string{"check", junk}, exitInput, "", "junk.xlsx"},
+		// A bad prior-year file is named as such, not the checked file.
+		{"bad prior", []string{"check", "--prior", junk, brokenPath}, exitInput, "", "junk.xlsx：上年决算工作簿"},
 		{"two files", []string{"check", junk, junk}, exitInput, "", "一次只能审核一个文件"},
 		{"rules", []string{"rules"}, exitOK, "共 72 条审核公式", ""},
 		{"rules json", []string{"rules", "--json"}, exitOK, `"id": "X21"`, ""},

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -94,7 +95,11 @@ func runFill(args []string, stdout, stderr io.Writer) int {
 	var result bytes.Buffer
 	res, err := audit.Fill(context.Background(), bytes.NewReader(in.data), &result, opt)
 	if err != nil {
-		fmt.Fprintf(stderr, "juesuan fill: %s（%s）\n", model.ErrorMessage(err), model.ErrorCode(err))
+		label := in.label
+		if errors.Is(err, audit.ErrPrior) {
+			label = *prior
+		}
+		fmt.Fprintf(stderr, "juesuan fill: %s：%s（%s）\n", label, model.ErrorMessage(err), model.ErrorCode(err))
 		return exitInput
 	}
 	info := stdout // where the human lines go
