@@ -260,17 +260,29 @@ func (s *server) busy(c *gin.Context, err error) {
 	}
 }
 
-func (s *server) checkHandler(c *gin.Context) {
+// accept admits a workbook request (room for its upload in memory) and
+// reads the upload. A nil upload means the request was already answered;
+// otherwise the caller releases the admission with done.
+func (s *server) accept(c *gin.Context) (*upload, func()) {
 	done, ok := s.limit.admit()
 	if !ok {
 		s.busy(c, errQueueFull)
-		return
+		return nil, nil
 	}
-	defer done()
 	u := s.readUpload(c)
+	if u == nil {
+		done()
+		return nil, nil
+	}
+	return u, done
+}
+
+func (s *server) checkHandler(c *gin.Context) {
+	u, done := s.accept(c)
 	if u == nil {
 		return
 	}
+	defer done()
 	res, ok := s.run(c, func(ctx context.Context) (*audit.Result, error) {
 		return s.cfg.check(ctx, bytes.NewReader(u.file), s.options(u))
 	})
@@ -283,16 +295,11 @@ func (s *server) checkHandler(c *gin.Context) {
 }
 
 func (s *server) fillHandler(c *gin.Context) {
-	done, ok := s.limit.admit()
-	if !ok {
-		s.busy(c, errQueueFull)
-		return
-	}
-	defer done()
-	u := s.readUpload(c)
+	u, done := s.accept(c)
 	if u == nil {
 		return
 	}
+	defer done()
 	var out bytes.Buffer
 	res, ok := s.run(c, func(ctx context.Context) (*audit.Result, error) {
 		out.Grow(len(u.file) + len(u.file)/4)
