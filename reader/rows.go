@@ -303,7 +303,6 @@ func (t *tableCtx) matchSideRow(side *templates.SideSpec, text string, used map[
 // with economic-code rows, and the 人员经费合计/公用经费合计 rows found by
 // label anywhere in the table.
 func (t *tableCtx) econRows() {
-	ts := t.ts
 	vcols := t.valueCols("")
 	t.registerCols(vcols)
 	t.Variant = fmt.Sprintf("groups-%d", len(vcols))
@@ -358,7 +357,6 @@ func (t *tableCtx) econRows() {
 			}
 		}
 	}
-	_ = ts
 }
 
 func (t *tableCtx) groupTotal(label string) *templates.GroupSpec {

@@ -565,20 +565,9 @@ func (t *tableCtx) finish() {
 		left = min(left, m.Left)
 	}
 	t.Range = xlsx.RangeAddr(top, left, last, t.right)
-	split := false
-	single := false
-	for _, tc := range t.cols {
-		switch tc.role {
-		case roleLei, roleKuan, roleXiang:
-			split = true
-		case roleCode:
-			single = true
-		}
-	}
 	t.Style = model.StyleShanghai
 	// 公开0N表, 栏次 and 行次 are MOF furniture; code columns are not a
 	// style marker (Shanghai documents print both encodings, spec §2.2).
-	_, _ = single, split
 	if t.Number != "" || t.lanci {
 		t.Style = model.StyleMOF
 	}
