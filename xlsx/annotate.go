@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"reflect"
 	"regexp"
 	"runtime"
 	"sort"
@@ -278,6 +279,14 @@ func (b *Book) cloneXf(orig, kind, param int) (int, error) {
 		x.FillID, x.ApplyFill = &p, &on
 	default:
 		x.NumFmtID, x.ApplyNumberFormat = &p, &on
+	}
+	// Reuse an identical record (one a previous run of juesuan left in the
+	// workbook): re-annotating the same file must not grow its styles.
+	for id := range xfs.Xf {
+		if reflect.DeepEqual(xfs.Xf[id], x) {
+			st.clones[key] = id
+			return id, nil
+		}
 	}
 	xfs.Xf = append(xfs.Xf, x)
 	xfs.Count = len(xfs.Xf)
