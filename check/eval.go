@@ -115,17 +115,6 @@ func AutoExact(wb *model.Workbook) bool {
 	return true
 }
 
-// halfUnit is ½·10⁻ᵈ, the rounding interval of a value printed with d
-// decimals (never coarser than 0.01: amounts are published to the cent of
-// the unit, a typed "500" stands for 500.00).
-func halfUnit(c *model.Cell) decimal.Decimal {
-	d := c.Decimals
-	if d < 2 {
-		d = 2
-	}
-	return decimal.New(5, int32(-d-1))
-}
-
 type side struct {
 	sum   decimal.Decimal
 	cells []*model.Cell // nil entries for missing cells
@@ -159,22 +148,20 @@ func (c *Checker) side(ts []Term) side {
 	return s
 }
 
-// Tolerance returns the §5.0 bound of an equation: the sum of the rounding
-// half-intervals of its printed operands, ½·10⁻ᵈ·(n+1) for n terms and a
-// total; 0 in exact mode.
+// Tolerance returns the §5.0 bound of an equation (model.Tolerance over its
+// printed operands: a blank is an exact 0 and widens nothing), scaled by
+// Options.Parts; 0 in exact mode.
 func (c *Checker) Tolerance(eq *Equation) decimal.Decimal {
 	if c.exact {
 		return decimal.Zero
 	}
-	tol := decimal.Zero
+	cells := make([]*model.Cell, 0, len(eq.Left)+len(eq.Right))
 	for _, ts := range [][]Term{eq.Left, eq.Right} {
 		for _, t := range ts {
-			if cell := c.b.cell(t); cell != nil {
-				tol = tol.Add(halfUnit(cell))
-			}
+			cells = append(cells, c.b.cell(t))
 		}
 	}
-	return tol.Mul(c.parts)
+	return model.Tolerance(cells...).Mul(c.parts)
 }
 
 func (c *Checker) evalEq(eq *Equation) (model.Finding, bool) {

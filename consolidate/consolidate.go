@@ -135,11 +135,11 @@ func (d Difference) String() string {
 		d.Diff.StringFixed(2), d.Unit, d.Tolerance.String())
 }
 
-// Tolerance is the allowed difference for a sum of n units: each unit's
-// cell may carry half a cent of rounding and the department's own figure
-// another half (0.01 per unit summed + 0.005, in the unit of comparison).
+// Tolerance is the allowed difference for a sum of n units (spec §5.0,
+// model.ToleranceOf): each unit's printed cell and the department's own
+// figure stand for ±½ cent, n+1 printed values in all.
 func Tolerance(n int) decimal.Decimal {
-	return decimal.New(1, -2).Mul(decimal.NewFromInt(int64(n))).Add(decimal.New(5, -3))
+	return model.ToleranceOf(n+1, 2)
 }
 
 // Compare reports every cell where dept differs from sum (the Data of n
