@@ -178,7 +178,8 @@ func run(ctx context.Context, r io.Reader, opt Options) (*xlsx.Book, *Result, er
 		return nil, nil, err
 	}
 	findings := append([]model.Finding(nil), wb.Findings...)
-	findings = append(findings, check.Check(wb, rs, check.Options{Exact: opt.Exact, Prior: prior, Parts: opt.Parts})...)
+	checker := check.NewChecker(wb, rs, check.Options{Exact: opt.Exact, Prior: prior, Parts: opt.Parts})
+	findings = append(findings, checker.Run()...)
 	for i := range findings {
 		if findings[i].Fingerprint == "" {
 			findings[i].SetFingerprint()
@@ -190,6 +191,7 @@ func run(ctx context.Context, r io.Reader, opt Options) (*xlsx.Book, *Result, er
 	}
 	annotate.ApplyExplanations(findings, expl)
 	rep := model.NewReport(wb, findings, fills)
+	rep.Unchecked = checker.Unchecked()
 	ok = true
 	return book, &Result{Report: rep, Workbook: wb}, nil
 }

@@ -222,6 +222,62 @@ type bindCtx struct {
 	// sides maps an economic class to its column group per table (tables.yaml
 	// `groups`), built on first use.
 	sides map[model.TableID]map[string]string
+	// rule is the rule being bound or evaluated, for the unchecked list.
+	rule *Rule
+	// unchecked collects what could not be located (a table, a total row,
+	// a column) and the rules that therefore were not checked.
+	unchecked      map[missKey]*model.Unchecked
+	uncheckedOrder []missKey
+}
+
+type missKey struct {
+	model.Key
+	prior bool
+}
+
+// miss records that the current rule needs k (a table when Row and Col
+// are empty, a row, or a column) and that k was not located: the rule is
+// not checked there, never evaluated with a 0.
+func (b *bindCtx) miss(k model.Key, prior bool) {
+	mk := missKey{k, prior}
+	if b.unchecked == nil {
+		b.unchecked = map[missKey]*model.Unchecked{}
+	}
+	u := b.unchecked[mk]
+	if u == nil {
+		u = &model.Unchecked{Table: k.Table, Row: k.Row, Col: k.Col, Prior: prior}
+		b.unchecked[mk] = u
+		b.uncheckedOrder = append(b.uncheckedOrder, mk)
+	}
+	if b.rule == nil {
+		return
+	}
+	for _, id := range u.Rules {
+		if id == b.rule.ID {
+			return
+		}
+	}
+	u.Rules = append(u.Rules, b.rule.ID)
+}
+
+// located reports whether the ref's row and column exist in its (located)
+// table. A code row that is not printed is a located 0 (spec §2.4); a
+// labelled row (合计, 本年收入合计, 人员经费合计 …) or a column that is not
+// found is missing, and is recorded.
+func (b *bindCtx) locatedKey(k model.Key, prior bool) bool {
+	ti := b.idx(prior).tables[k.Table]
+	ok := true
+	if k.Row != "" && model.CodeLevel(k.Row) == 0 && ti.rowOf[k.Row] == nil {
+		if _, printed := ti.rowCells[k.Row]; !printed {
+			b.miss(model.Key{Table: k.Table, Row: k.Row}, prior)
+			ok = false
+		}
+	}
+	if k.Col != "" && !ti.hasCol[k.Col] {
+		b.miss(model.Key{Table: k.Table, Col: k.Col}, prior)
+		ok = false
+	}
+	return ok
 }
 
 func (b *bindCtx) idx(prior bool) *windex {
@@ -257,16 +313,24 @@ func (b *bindCtx) terms(s sumExpr, e env) ([]Term, bool) {
 		// that mentions it. Missing rows of a located table do count as 0
 		// (spec §2.4).
 		if b.idx(r.table.prior).tables[r.table.id] == nil {
+			b.miss(model.Key{Table: r.table.id}, r.table.prior)
 			return nil, false
 		}
 		col := e.word(r.col)
 		if r.rows != nil {
+			if !b.locatedKey(model.Key{Table: r.table.id, Col: col}, r.table.prior) {
+				return nil, false
+			}
 			for _, row := range b.idx(r.table.prior).evalSet(*r.rows, e) {
 				out = append(out, Term{Key: model.Key{Table: r.table.id, Row: row, Col: col}, Sign: t.sign, prior: r.table.prior})
 			}
 			continue
 		}
-		out = append(out, Term{Key: model.Key{Table: r.table.id, Row: e.word(r.row), Col: col}, Sign: t.sign, prior: r.table.prior})
+		k := model.Key{Table: r.table.id, Row: e.word(r.row), Col: col}
+		if !b.locatedKey(k, r.table.prior) {
+			return nil, false
+		}
+		out = append(out, Term{Key: k, Sign: t.sign, prior: r.table.prior})
 	}
 	return out, true
 }
@@ -282,6 +346,7 @@ func bind(rules []*Rule, wb, prior *model.Workbook) []Equation {
 func (b *bindCtx) bind(rules []*Rule) []Equation {
 	var out []Equation
 	for _, r := range rules {
+		b.rule = r
 		for _, cl := range r.clauses {
 			if cl.pred != nil {
 				continue
@@ -289,6 +354,13 @@ func (b *bindCtx) bind(rules []*Rule) []Equation {
 			// Conditions do not use loop variables (the parser checks), so
 			// they are evaluated once per clause.
 			if !b.holds(cl.when, env{}) {
+				continue
+			}
+			located := true
+			for _, bd := range cl.binds {
+				located = b.allLocated(&bd.set) && located
+			}
+			if !located {
 				continue
 			}
 			b.each(cl, 0, env{}, func(e env) {
@@ -310,6 +382,7 @@ func (b *bindCtx) bind(rules []*Rule) []Equation {
 			})
 		}
 	}
+	b.rule = nil
 	return out
 }
 

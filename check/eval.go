@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/juesuan/juesuan/model"
+	"github.com/juesuan/juesuan/templates"
 	"github.com/shopspring/decimal"
 )
 
@@ -76,6 +77,7 @@ func (c *Checker) Run() []model.Finding {
 		}
 	}
 	for _, r := range c.rules {
+		c.b.rule = r
 		for _, cl := range r.clauses {
 			if cl.pred == nil {
 				continue
@@ -87,6 +89,10 @@ func (c *Checker) Run() []model.Finding {
 				add(f)
 			}
 		}
+	}
+	c.b.rule = nil
+	for _, f := range c.uncheckedFindings() {
+		add(f)
 	}
 	return out
 }
@@ -306,7 +312,13 @@ func (b *bindCtx) tableLabel(id model.TableID, prior bool) string {
 		}
 	}
 	if lbl == "" {
-		lbl = fmt.Sprintf("公开%s表", strings.TrimPrefix(string(id), "T"))
+		// Not located: its name, never a 公开0N表 number the workbook may
+		// not print.
+		if ts := templates.MustLoad().Table(id); ts != nil {
+			lbl = ts.Name
+		} else {
+			lbl = string(id)
+		}
 	}
 	if prior {
 		lbl = "上年" + lbl

@@ -37,3 +37,9 @@ const (
 	msgOtherGroup  = "其他"
 	msgCellsHeader = "    涉及单元格："
 )
+
+// Not checked is not wrong (issue 10): what the rules needed and did not find.
+const (
+	msgUnchecked   = "未找到%s，以下审核未进行（不按0计）：%s"
+	msgColumnNamed = "%s“%s”栏"
+)

@@ -84,7 +84,11 @@ func (b *bindCtx) predTrue(p *pred) bool {
 	}
 	switch p.name {
 	case "located":
-		return b.table(arg(0).table) != nil
+		if b.table(arg(0).table) == nil {
+			b.miss(model.Key{Table: arg(0).table}, false)
+			return false
+		}
+		return true
 	case "hascol":
 		ti := b.table(arg(0).table)
 		return ti != nil && ti.hasCol[arg(1).word]
@@ -133,7 +137,11 @@ func (b *bindCtx) predFindings(r *Rule, cl *clause) []model.Finding {
 	case "haveparents":
 		for _, a := range p.args {
 			ti := b.table(a.table)
-			if ti == nil || b.readerReported(r.ID, a.table) {
+			if ti == nil {
+				b.miss(model.Key{Table: a.table}, false)
+				continue
+			}
+			if b.readerReported(r.ID, a.table) {
 				continue
 			}
 			for _, code := range ti.codes {
@@ -152,6 +160,11 @@ func (b *bindCtx) predFindings(r *Rule, cl *clause) []model.Finding {
 			return nil
 		}
 		src, dst := p.args[0].set, p.args[1].set
+		// Codes of a table that was not located are unknown, not absent:
+		// no finding per code (the reader's S01 says it once).
+		if !b.allLocated(src, dst) {
+			return nil
+		}
 		inDst := map[string]bool{}
 		for _, x := range b.cur.evalSet(*dst, env{}) {
 			inDst[x] = true
@@ -167,6 +180,9 @@ func (b *bindCtx) predFindings(r *Rule, cl *clause) []model.Finding {
 		}
 	case "zerocol", "empty":
 		if cl.pred2 == nil {
+			return nil
+		}
+		if !b.predLocated(p) || !b.predLocated(cl.pred2) {
 			return nil
 		}
 		lhs, rhs := b.predTrue(p), b.predTrue(cl.pred2)
@@ -212,7 +228,11 @@ func (b *bindCtx) predFindings(r *Rule, cl *clause) []model.Finding {
 	case "sides":
 		for _, a := range p.args {
 			ti := b.table(a.table)
-			if ti == nil || b.readerReported(r.ID, a.table) {
+			if ti == nil {
+				b.miss(model.Key{Table: a.table}, false)
+				continue
+			}
+			if b.readerReported(r.ID, a.table) {
 				continue
 			}
 			for _, row := range ti.t.Rows {
@@ -239,6 +259,17 @@ func (b *bindCtx) predFindings(r *Rule, cl *clause) []model.Finding {
 		}
 		rf := p.args[0].ref
 		k := model.Key{Table: rf.table.id, Row: rf.row, Col: rf.col}
+		if b.cur.tables[k.Table] == nil {
+			b.miss(model.Key{Table: k.Table}, false)
+			return nil
+		}
+		if b.prior.tables[k.Table] == nil {
+			b.miss(model.Key{Table: k.Table}, true)
+			return nil
+		}
+		if !b.locatedKey(k, false) || !b.locatedKey(k, true) {
+			return nil
+		}
 		cur, old := b.cur.wb.Cell(k), b.prior.wb.Cell(k)
 		if cur == nil || old == nil {
 			return nil
@@ -266,6 +297,40 @@ func (b *bindCtx) predFindings(r *Rule, cl *clause) []model.Finding {
 		out = append(out, f)
 	}
 	return out
+}
+
+// allLocated reports whether every table the sets read was located,
+// recording those that were not.
+func (b *bindCtx) allLocated(sets ...*setExpr) bool {
+	ok := true
+	for _, s := range sets {
+		for _, a := range s.atoms {
+			if a.fn == "lit" {
+				continue
+			}
+			if b.table(a.table) == nil {
+				b.miss(model.Key{Table: a.table}, false)
+				ok = false
+			}
+		}
+	}
+	return ok
+}
+
+// predLocated reports whether the tables a predicate judges were located
+// (an empty() of a table that is not there is unknown, not empty).
+func (b *bindCtx) predLocated(p *pred) bool {
+	ok := true
+	for _, a := range p.args {
+		if a.table != "" && b.table(a.table) == nil {
+			b.miss(model.Key{Table: a.table}, false)
+			ok = false
+		}
+		if a.set != nil && !b.allLocated(a.set) {
+			ok = false
+		}
+	}
+	return ok
 }
 
 func firstRow(ti *tindex) string {

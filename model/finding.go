@@ -122,6 +122,9 @@ type Report struct {
 	Fills    []Fill     `json:"fills"`
 	Tables   []TableRef `json:"tables"`
 	Summary  Summary    `json:"summary"`
+	// Unchecked lists what the rules needed and the reader did not locate,
+	// with the rules not checked for each (never counted as 0).
+	Unchecked []Unchecked `json:"unchecked"`
 }
 
 // Summary counts a report's findings and fills.
@@ -136,7 +139,7 @@ type Summary struct {
 // NewReport builds a report from a workbook's tables, findings and fills,
 // sorting findings and computing status and counts.
 func NewReport(wb *Workbook, findings []Finding, fills []Fill) Report {
-	r := Report{Findings: findings, Fills: fills, Tables: []TableRef{}}
+	r := Report{Findings: findings, Fills: fills, Tables: []TableRef{}, Unchecked: []Unchecked{}}
 	if r.Findings == nil {
 		r.Findings = []Finding{}
 	}
@@ -170,4 +173,17 @@ func NewReport(wb *Workbook, findings []Finding, fills []Fill) Report {
 		r.Status = "pass"
 	}
 	return r
+}
+
+// Unchecked is one thing the rules needed and the reader did not locate (a
+// table, a labelled row such as 合计, or a column), with the rules that were
+// therefore not checked. Not checked is not wrong: no finding of those
+// rules is made there, and nothing is counted as 0.
+type Unchecked struct {
+	Table TableID  `json:"table"`
+	Row   string   `json:"row,omitempty"`
+	Col   string   `json:"column,omitempty"`
+	Prior bool     `json:"prior,omitempty"` // in the prior year's workbook
+	What  string   `json:"what"`            // readable, e.g. 收入决算表 合计行
+	Rules []string `json:"rules"`
 }
