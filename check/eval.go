@@ -71,11 +71,31 @@ func (c *Checker) Run() []model.Finding {
 		seen[f.Fingerprint+string(f.Severity)] = true
 		out = append(out, f)
 	}
+	evs := make([]evaluated, 0, len(c.eqs))
 	for i := range c.eqs {
-		if f, ok := c.evalEq(&c.eqs[i]); ok {
+		eq := &c.eqs[i]
+		f, ok := c.evalEq(eq)
+		ev := evaluated{eq: eq, finding: -1}
+		if certain(eq.Rule) {
+			ev.cells, ev.coef = c.operands(eq)
+			l, r := c.side(eq.Left), c.side(eq.Right)
+			ev.residual, ev.tol = l.sum.Sub(r.sum), c.Tolerance(eq)
+			if l.invalid() || r.invalid() {
+				continue // unknown, neither broken nor holding
+			}
+		}
+		if ok {
+			n := len(out)
 			add(f)
+			if len(out) > n && f.Severity == model.SevError {
+				ev.finding, ev.broken = n, true
+			}
+		}
+		if certain(eq.Rule) {
+			evs = append(evs, ev)
 		}
 	}
+	c.nameSuspects(out, evs)
 	for _, r := range c.rules {
 		c.b.rule = r
 		for _, cl := range r.clauses {

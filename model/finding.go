@@ -63,6 +63,10 @@ type Finding struct {
 	Actual     string    `json:"actual"`
 	Difference string    `json:"difference"`
 	Tolerance  string    `json:"tolerance"`
+	// Suspects are the cells whose change alone repairs every broken
+	// identity this one is linked with (several when they explain equally);
+	// the first is the primary Cell. Only for errors of CERTAIN rules.
+	Suspects []CellRef `json:"suspects,omitempty"`
 	// Fingerprint identifies the finding across runs: rule + cells + values.
 	Fingerprint string `json:"fingerprint"`
 	// Explanation is the user's 审核说明 for this finding, carried over from
@@ -103,6 +107,14 @@ type Fill struct {
 	Col   string  `json:"column,omitempty"`
 	// Old is the replaced value when --overwrite changed a non-blank cell.
 	Old string `json:"old,omitempty"`
+	// Operands are the cells of the rule the value was computed from, with
+	// the values they held.
+	Operands []CellRef `json:"operands,omitempty"`
+	// Note says how the value was derived (Chinese), e.g. "按 R06.2 由 …
+	// 计算得 2,152.26"; Alternative gives the value another identity yields
+	// when it differs (a rounding residue), e.g. "按 X12 为 2,152.27".
+	Note        string `json:"note,omitempty"`
+	Alternative string `json:"alternative,omitempty"`
 }
 
 // TableRef describes one located table in a report.
