@@ -252,22 +252,54 @@ func foldNumber(text string) string {
 }
 
 // ParseCode turns what a code cell holds into a code: "2010601",
-// "201 06 01", "201|06|01", "2010601.0", full-width digits. ok is false for
-// anything else.
+// "201 06 01", "201|06|01", "201-06-01", "2010601.0", full-width digits.
+// ok is false for anything else.
 func ParseCode(text string) (string, bool) {
-	s := foldNumber(text)
-	s = strings.ReplaceAll(s, "|", "")
-	if strings.HasSuffix(s, ".0") {
-		s = strings.TrimSuffix(s, ".0")
-	}
+	s := strings.TrimSuffix(foldNumber(text), ".0")
 	if !allDigits(s) {
-		return "", false
+		var ok bool
+		if s, ok = joinCodeParts(s); !ok {
+			return "", false
+		}
 	}
 	switch len(s) {
 	case 3, 5, 7:
 		return s, true
 	}
 	return "", false
+}
+
+// codeSeparator reports a character real files type between the parts of
+// a code ("201-06-01", "201|06|01", "201/06/01"; spaces are folded away
+// before).
+func codeSeparator(r rune) bool {
+	switch r {
+	case '-', '|', '/', '_', '·', '、':
+		return true
+	}
+	return false
+}
+
+// joinCodeParts joins a code typed with separators: a 3-digit 类 part
+// followed by one or two 2-digit parts ("201-06-01" gives "2010601").
+// Anything else is no code.
+func joinCodeParts(s string) (string, bool) {
+	parts := strings.FieldsFunc(s, codeSeparator)
+	if len(parts) < 2 || len(parts) > 3 {
+		return "", false
+	}
+	out := ""
+	for i, p := range parts {
+		if !allDigits(p) || i == 0 && len(p) != 3 || i > 0 && len(p) != 2 {
+			return "", false
+		}
+		out += p
+	}
+	// Only separators between the parts, one each.
+	if n := len([]rune(s)) - len(out); n != len(parts)-1 {
+		return "", false
+	}
+	return out, true
 }
 
 // codeParent is the code one level up, "" for a 类.

@@ -129,6 +129,16 @@ func TestParseCode(t *testing.T) {
 		{"合计", "", false},
 		{"", "", false},
 		{"20106011", "", false},
+		{"201-06-01", "2010601", true},
+		{"201/06", "20106", true},
+		{"２０１－０６", "20106", true},
+		{"201 - 06 - 01", "2010601", true},
+		{"20-106", "", false},
+		{"201--06", "", false},
+		{"201-6", "", false},
+		{"-201", "", false},
+		{"201-06-01-01", "", false},
+		{"307.82", "", false},
 	}
 	for _, tt := range tests {
 		got, ok := ParseCode(tt.text)

@@ -11,7 +11,6 @@ import (
 	"regexp"
 	"strings"
 	"sync"
-	"unicode/utf8"
 
 	"github.com/juesuan/juesuan/catalog"
 	"github.com/juesuan/juesuan/model"
@@ -175,8 +174,6 @@ type titleHit struct {
 
 var (
 	numberRe  = regexp.MustCompile(`公开(\d{1,2})表`)
-	titlePfx  = regexp.MustCompile(`(?:\d{4}年度?|年度)(?:部门|单位)?(?:决算)?$`)
-	tableOrd  = regexp.MustCompile(`^(?:表[一二三四五六七八九十\d]+[:、.]?|附表\d*[:、.]?)`)
 	unitRe    = regexp.MustCompile(`单位:(万元|元)`)
 	deptRe    = regexp.MustCompile(`(?:^|[^金额])(?:部门|单位名称|编制单位|部门名称)(?:\(单位\))?:(.+?)(?:金额单位:|单位:|$)`)
 	noteStart = regexp.MustCompile(`^(?:注|说明|备注)[:：\d]`)
@@ -229,8 +226,9 @@ type titleMemoVal struct {
 	ok bool
 }
 
-// matchTitle recognises a title cell: the whole text, or its tail after a
-// year prefix such as "某某局2024年度", with a 公开0N表 number removed.
+// matchTitle recognises a title cell: a title of the spec with the spec's
+// title affixes around it (a year prefix such as "某某局2024年度", "附表1",
+// "（表1）"), a 公开0N表 number removed.
 func (rd *reader) matchTitle(text string) (titleHit, bool) {
 	if len(text) > 240 || !titleFilterOf(rd.spec).mayContain(text) {
 		return titleHit{}, false
@@ -267,38 +265,21 @@ func (rd *reader) matchTitleUncached(text string) (titleHit, bool) {
 		n = strings.ReplaceAll(n, "()", "")
 	}
 	n = templates.NormalizeLabel(n)
-	n = tableOrd.ReplaceAllString(n, "")
 	// Every title of the spec contains its literal parts; cheap rejection
 	// of the many text cells that are no title.
 	if !tf.admits(n) {
 		return titleHit{}, false
 	}
-	for i := 0; i < len(n); {
-		tail := n[i:]
-		if i == 0 || yearTail(n[:i]) && titlePfx.MatchString(n[:i]) {
-			for k := range rd.spec.Tables {
-				ts := &rd.spec.Tables[k]
-				if ts.MatchesTitle(tail) {
-					h.spec, h.title = ts, tail
-					return h, true
-				}
-			}
+	// Prefixes (GK01, 附表1, unit name and year) and suffixes (（表1）) are
+	// the spec's title_affixes, applied by the table's title matcher.
+	for k := range rd.spec.Tables {
+		ts := &rd.spec.Tables[k]
+		if core, ok := ts.MatchTitle(n); ok {
+			h.spec, h.title = ts, core
+			return h, true
 		}
-		_, size := utf8.DecodeRuneInString(tail)
-		i += size
 	}
 	return titleHit{}, false
-}
-
-// yearTail is a cheap necessary condition for titlePfx, which is tried at
-// every rune of a title candidate: a match ends in 年, 度, 门, 位 or 算.
-func yearTail(s string) bool {
-	r, _ := utf8.DecodeLastRuneInString(s)
-	switch r {
-	case '年', '度', '门', '位', '算':
-		return true
-	}
-	return false
 }
 
 // commit stores a located table and its workbook-level facts.

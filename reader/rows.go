@@ -30,74 +30,110 @@ func (t *tableCtx) labelCols(after, before int) []tcol {
 	return out
 }
 
-// digits returns the digits a code cell holds ("06", "6" typed, "201.0").
+// digits returns the digits a code cell holds ("06", "6" typed, "201.0",
+// "201 06 01", "201-06-01").
 func digits(s string) (string, bool) {
 	s = strings.TrimSuffix(foldNumber(s), ".0")
-	return s, allDigits(s)
+	if allDigits(s) {
+		return s, true
+	}
+	return joinCodeParts(s)
 }
 
 // codeState carries the 类 and 款 of the previous row, for split code
 // columns that leave the parent part blank on child rows.
 type codeState struct{ lei, kuan string }
 
+// partStart is where the part of a split code column starts in the code:
+// 类 at 0, 款 at 3, 项 at 5.
+var partStart = map[colRole]int{roleLei: 0, roleKuan: 3, roleXiang: 5}
+
+// splitCode builds the code of row r from split 类|款|项 columns. Each
+// column may hold its 2-digit part (1 digit padded; the 类 part 3 digits),
+// or a whole 3-, 5- or 7-digit code typed into any of them ("2010601" or
+// "201 06 01" in the 类 column), which later parts extend. A missing parent
+// part is taken from the previous row (st). name is a non-code text in the
+// 类 column (a label printed across the code columns).
+func (t *tableCtx) splitCode(r int, cols []tcol, st *codeState, maxLen int) (code string, codeCol int, name string, nameCol int, split bool) {
+	bad := false
+	for _, tc := range cols {
+		start, ok := partStart[tc.role]
+		if !ok {
+			continue
+		}
+		split = true
+		text := t.text(r, tc.col)
+		if text == "" {
+			continue
+		}
+		d, ok := digits(text)
+		if !ok {
+			if name == "" && tc.role == roleLei {
+				name, nameCol = strings.TrimSpace(text), tc.col
+			}
+			continue
+		}
+		if codeCol == 0 {
+			codeCol = tc.col
+		}
+		switch {
+		case len(d) >= 3 && (len(d) != 3 || start == 0 || code == ""):
+			// A whole code (or the 类 part): starts the code afresh.
+			if code != "" {
+				bad = true
+			}
+			code = d
+		default:
+			if len(d) == 1 {
+				d = "0" + d
+			}
+			if len(d) != 2 {
+				bad = true
+				continue
+			}
+			// Parent parts left blank on a child row: from the row above.
+			if code == "" {
+				code = st.lei
+			}
+			if len(code) == 3 && start == 5 {
+				code += st.kuan
+			}
+			if len(code) != start {
+				bad = true
+			}
+			code += d
+		}
+	}
+	switch {
+	case code == "" || bad || len(code) > maxLen || !allDigits(code):
+		code = ""
+	case len(code) == 3 || len(code) == 5 || len(code) == 7:
+		st.lei = code[:3]
+		st.kuan = ""
+		if len(code) >= 5 {
+			st.kuan = code[3:5]
+		}
+	default:
+		code = ""
+	}
+	return code, codeCol, name, nameCol, split
+}
+
 // rowCode finds the code and name of row r among the label columns.
 // maxLen is 7 for function codes, 5 for economic codes.
 func (t *tableCtx) rowCode(r int, cols []tcol, st *codeState, maxLen int) (code string, codeCol int, name string, nameCol int) {
-	g := t.g
-	var lei, kuan, xiang string
-	split := false
-	for _, tc := range cols {
-		text := g.Text(r, tc.col)
-		switch tc.role {
-		case roleLei, roleKuan, roleXiang:
-			split = true
-			d, ok := digits(text)
-			if !ok {
-				if text != "" && name == "" && tc.role == roleLei {
-					name, nameCol = strings.TrimSpace(text), tc.col
-				}
-				continue
-			}
-			if codeCol == 0 {
-				codeCol = tc.col
-			}
-			if tc.role != roleLei && len(d) == 1 {
-				d = "0" + d
-			}
-			switch tc.role {
-			case roleLei:
-				lei = d
-			case roleKuan:
-				kuan = d
-			case roleXiang:
-				xiang = d
-			}
-		}
-	}
-	if split && (lei != "" || kuan != "" || xiang != "") {
-		if lei == "" {
-			lei = st.lei
-		}
-		if kuan == "" && xiang != "" {
-			kuan = st.kuan
-		}
-		c := lei + kuan + xiang
-		if len(lei) == 3 && (kuan == "" || len(kuan) == 2) && (xiang == "" || len(xiang) == 2) && len(c) <= maxLen {
-			code = c
-			st.lei = lei
-			if kuan != "" {
-				st.kuan = kuan
-			}
-		}
+	code, codeCol, name, nameCol, _ = t.splitCode(r, cols, st, maxLen)
+	if code == "" {
+		codeCol = 0
 	}
 	// Single code column, or codes without a header: the first code-like
 	// cell, extended by 2-digit parts in the cells after it.
 	for _, tc := range cols {
-		text := g.Text(r, tc.col)
+		text := t.text(r, tc.col)
 		if text == "" {
 			continue
 		}
-		if tc.role == roleLei || tc.role == roleKuan || tc.role == roleXiang {
+		if _, ok := partStart[tc.role]; ok {
 			continue
 		}
 		if code == "" {
@@ -115,14 +151,14 @@ func (t *tableCtx) rowCode(r int, cols []tcol, st *codeState, maxLen int) (code 
 		}
 	}
 	if code != "" {
-		codeCol = firstNonEmpty(g, r, cols, codeCol)
+		codeCol = t.firstNonEmpty(r, cols, codeCol)
 	}
 	return code, codeCol, name, nameCol
 }
 
-func firstNonEmpty(g *xlsx.Grid, r int, cols []tcol, fallback int) int {
+func (t *tableCtx) firstNonEmpty(r int, cols []tcol, fallback int) int {
 	for _, tc := range cols {
-		if g.Text(r, tc.col) != "" {
+		if t.text(r, tc.col) != "" {
 			return tc.col
 		}
 	}
@@ -132,7 +168,7 @@ func firstNonEmpty(g *xlsx.Grid, r int, cols []tcol, fallback int) int {
 // firstLabel returns the first non-empty label text of row r.
 func (t *tableCtx) firstLabel(r int, cols []tcol) (string, int) {
 	for _, tc := range cols {
-		if s := strings.TrimSpace(t.g.Text(r, tc.col)); s != "" {
+		if s := strings.TrimSpace(t.text(r, tc.col)); s != "" {
 			return s, tc.col
 		}
 	}

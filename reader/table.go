@@ -38,19 +38,23 @@ type tcol struct {
 // tableCtx is the state of reading one table.
 type tableCtx struct {
 	*located
-	rd        *reader
-	g         *xlsx.Grid
-	ts        *templates.TableSpec
-	hit       titleHit
-	left      int
-	right     int
-	headTop   int
-	headBot   int
-	dataTop   int
-	end       int
-	lastRow   int
-	cols      []tcol
-	lanci     bool              // a 栏次 row or 行次 column is printed
+	rd      *reader
+	g       *xlsx.Grid
+	ts      *templates.TableSpec
+	hit     titleHit
+	left    int
+	right   int
+	headTop int
+	headBot int
+	dataTop int
+	end     int
+	lastRow int
+	cols    []tcol
+	lanci   bool // a 栏次 row or 行次 column is printed
+	// mixed is the 类|款|项 header row when it also carries the 合计 row
+	// (label and amounts on the same sheet row, as Shanghai prints T02/T03),
+	// else 0. Its 类/款/项 cells are header; everything else on it is data.
+	mixed     int
 	seen      map[string]string // row key -> address of its first occurrence
 	codeAddr  map[string]string
 	rowsByKey map[string]*model.Row
@@ -161,12 +165,24 @@ func (t *tableCtx) rowEmpty(r int) bool {
 	return true
 }
 
-// header finds the header rows (up to the first data-like row) and the
-// column extent, and the 栏次 row if any.
+// header finds the header rows (up to the first data-like row, a note, or
+// the 类|款|项 row that labels split code columns) and the column extent,
+// and the 栏次 row if any. A 类|款|项 row that also holds the 合计 label or
+// amounts is both the last header row and the first data row (t.mixed).
 func (t *tableCtx) header() bool {
 	g := t.g
 	t.headBot = t.headTop - 1
 	for r := t.headTop; r <= t.end && r < t.headTop+6; r++ {
+		if t.noteRow(r) {
+			break
+		}
+		if t.codeWordRow(r) {
+			t.headBot = r
+			if t.totalOnCodeWordRow(r) {
+				t.mixed = r
+			}
+			break
+		}
 		if t.dataLike(r) {
 			break
 		}
@@ -178,7 +194,7 @@ func (t *tableCtx) header() bool {
 	t.left, t.right = 0, 0
 	for c := 1; c <= g.MaxCol; c++ {
 		for r := t.headTop; r <= t.headBot; r++ {
-			if g.SpreadText(r, c) != "" {
+			if t.headerText(r, c) != "" {
 				if t.left == 0 {
 					t.left = c
 				}
@@ -191,11 +207,84 @@ func (t *tableCtx) header() bool {
 		return false
 	}
 	t.dataTop = t.headBot + 1
+	if t.mixed != 0 {
+		t.dataTop = t.mixed
+		return true
+	}
 	if t.dataTop <= t.end && t.lanciRow(t.dataTop) {
 		t.lanci = true
 		t.dataTop++
 	}
 	return true
+}
+
+// codeWords label split code columns (spec §2.2 (b)).
+var codeWords = map[string]bool{"类": true, "款": true, "项": true}
+
+// codeWordRow reports a header row labelling split code columns: at least
+// two cells reading 类, 款 or 项 (T06 prints only 类 | 款).
+func (t *tableCtx) codeWordRow(r int) bool {
+	n := 0
+	for c := 1; c <= t.g.MaxCol; c++ {
+		if text := t.g.Text(r, c); text != "" && codeWords[t.rd.normText(text)] {
+			n++
+		}
+	}
+	return n >= 2
+}
+
+// totalOnCodeWordRow reports whether the 类|款|项 row r also carries data:
+// the table's 合计 label or an amount in a cell that is no code word.
+func (t *tableCtx) totalOnCodeWordRow(r int) bool {
+	for c := 1; c <= t.g.MaxCol; c++ {
+		cell := t.g.At(r, c)
+		if cell.Text == "" || codeWords[t.rd.normText(cell.Text)] {
+			continue
+		}
+		if cell.Number {
+			return true
+		}
+		if a, ok := ParseAmount(cell.Text, false, -1); ok && !a.Blank && !a.Dash {
+			return true
+		}
+		if t.ts.Total != nil && t.rd.matches(t.ts.Total, cell.Text) {
+			return true
+		}
+	}
+	return false
+}
+
+// headerText is the (merge-spread) header text of r, c: on the mixed row
+// only the 类/款/项 cells belong to the header.
+func (t *tableCtx) headerText(r, c int) string {
+	s := t.g.SpreadText(r, c)
+	if r == t.mixed && s != "" && !codeWords[t.rd.normText(s)] {
+		return ""
+	}
+	return s
+}
+
+// text is the text of data cell r, c: the 类/款/项 labels of the mixed row
+// are header, not data.
+func (t *tableCtx) text(r, c int) string {
+	s := t.g.Text(r, c)
+	if r == t.mixed && s != "" && codeWords[t.rd.normText(s)] {
+		return ""
+	}
+	return s
+}
+
+// noteRow reports a footnote or empty-table statement at row r (its first
+// text), which ends the header of an empty table.
+func (t *tableCtx) noteRow(r int) bool {
+	for c := 1; c <= t.g.MaxCol; c++ {
+		text := t.g.Text(r, c)
+		if text == "" {
+			continue
+		}
+		return noteStart.MatchString(t.rd.normText(text)) || t.isEmptyNote(text)
+	}
+	return false
 }
 
 // dataLike reports whether row r ends the header: a 栏次 row, an amount, a
@@ -286,13 +375,13 @@ var labelWords = map[string]colRole{
 
 // columns builds header paths and assigns each column a role.
 func (t *tableCtx) columns() bool {
-	g, ts := t.g, t.ts
+	ts := t.ts
 	assigned := map[string]int{}
 	values := 0
 	for c := t.left; c <= t.right; c++ {
 		tc := tcol{col: c}
 		for r := t.headTop; r <= t.headBot; r++ {
-			s := t.rd.normText(g.SpreadText(r, c))
+			s := t.rd.normText(t.headerText(r, c))
 			if s != "" && (len(tc.path) == 0 || tc.path[len(tc.path)-1] != s) {
 				tc.path = append(tc.path, s)
 			}

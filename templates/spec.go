@@ -33,7 +33,38 @@ const (
 type Spec struct {
 	Classes []Class     `yaml:"classes"`
 	Tables  []TableSpec `yaml:"tables"`
-	byID    map[model.TableID]*TableSpec
+	// TitleAffixes is what real files print before and after a title.
+	TitleAffixes TitleAffixes `yaml:"title_affixes"`
+	byID         map[model.TableID]*TableSpec
+}
+
+// TitleAffixes are the patterns (normalised text) allowed around a title:
+// any run of prefixes, each optionally followed by a separator, before it,
+// and any run of suffixes after it.
+type TitleAffixes struct {
+	Separators string   `yaml:"separators"`
+	Prefixes   []string `yaml:"prefixes"`
+	Suffixes   []string `yaml:"suffixes"`
+}
+
+// wrap returns the pattern of a title core p with the affixes around it,
+// the core as the capture group named "title".
+func (a TitleAffixes) wrap(p string) string {
+	var b strings.Builder
+	b.WriteString("^")
+	if len(a.Prefixes) > 0 {
+		b.WriteString("(?:(?:" + strings.Join(a.Prefixes, "|") + ")")
+		if a.Separators != "" {
+			b.WriteString("(?:" + a.Separators + ")?")
+		}
+		b.WriteString(")*")
+	}
+	b.WriteString("(?P<title>" + p + ")")
+	if len(a.Suffixes) > 0 {
+		b.WriteString("(?:" + strings.Join(a.Suffixes, "|") + ")*")
+	}
+	b.WriteString("$")
+	return b.String()
 }
 
 // Class is one 功能分类 类 row of the 支出 side of T01/T04.
@@ -188,7 +219,7 @@ func Parse(doc []byte) (*Spec, error) {
 	}
 	for i := range s.Tables {
 		t := &s.Tables[i]
-		if err := t.compile(); err != nil {
+		if err := t.compile(s.TitleAffixes); err != nil {
 			return nil, fmt.Errorf("table %s: %w", t.ID, err)
 		}
 		s.byID[t.ID] = t
@@ -204,11 +235,14 @@ func Parse(doc []byte) (*Spec, error) {
 // Table returns the spec of id.
 func (s *Spec) Table(id model.TableID) *TableSpec { return s.byID[id] }
 
-func (t *TableSpec) compile() error {
+func (t *TableSpec) compile(aff TitleAffixes) error {
 	for _, p := range t.Titles {
-		re, err := compile(p)
+		if strings.HasPrefix(p, "~") {
+			return fmt.Errorf("title %q: titles are whole patterns (no ~)", p)
+		}
+		re, err := regexp.Compile(aff.wrap(p))
 		if err != nil {
-			return err
+			return fmt.Errorf("title %q with title_affixes: %w", p, err)
 		}
 		t.titleRe = append(t.titleRe, re)
 	}
@@ -280,15 +314,24 @@ func (t *TableSpec) compile() error {
 	return cols(t.Columns)
 }
 
-// MatchesTitle reports whether a printed title names this table.
+// MatchesTitle reports whether a printed title names this table, with any
+// of the spec's title affixes around it.
 func (t *TableSpec) MatchesTitle(title string) bool {
+	_, ok := t.MatchTitle(title)
+	return ok
+}
+
+// MatchTitle is MatchesTitle that also returns the title proper (normalised,
+// affixes removed), e.g. "附表6 一般公共预算财政拨款基本支出决算明细表（表6）"
+// gives "一般公共预算财政拨款基本支出决算明细表".
+func (t *TableSpec) MatchTitle(title string) (string, bool) {
 	n := NormalizeText(title)
 	for _, re := range t.titleRe {
-		if re.MatchString(n) {
-			return true
+		if m := re.FindStringSubmatch(n); m != nil {
+			return m[re.SubexpIndex("title")], true
 		}
 	}
-	return false
+	return "", false
 }
 
 // VariantOf returns the variant whose title matches, or nil for the
