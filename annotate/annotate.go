@@ -14,7 +14,7 @@ import (
 )
 
 // markRank orders mark kinds: a cell gets the most serious one.
-var markRank = map[string]int{xlsx.MarkError: 0, xlsx.MarkWarning: 1, xlsx.MarkFilled: 2, xlsx.MarkInfo: 3}
+var markRank = map[string]int{xlsx.MarkError: 0, xlsx.MarkWarning: 1, xlsx.MarkFilled: 2, xlsx.MarkInfo: 3, xlsx.MarkRelated: 4}
 
 func kindOf(s model.Severity) string {
 	switch s {
@@ -97,6 +97,24 @@ func Annotate(b *xlsx.Book, wb *model.Workbook, rep model.Report) error {
 	}
 	for _, f := range rep.Findings {
 		mark(target{f.Sheet, f.Cell}, kindOf(f.Severity), findingNote(f))
+	}
+	// The other cells of an identity broken by a named suspect are related,
+	// not wrong: a lighter mark, no note (the suspect's note explains).
+	for _, f := range rep.Findings {
+		if f.Severity != model.SevError || len(f.Suspects) == 0 {
+			continue
+		}
+		// Cells that explain the break equally are all wrong candidates.
+		sus := map[target]bool{}
+		for _, s := range f.Suspects {
+			sus[target{s.Sheet, s.Cell}] = true
+			mark(target{s.Sheet, s.Cell}, xlsx.MarkError, "")
+		}
+		for _, c := range f.Cells {
+			if t := (target{c.Sheet, c.Cell}); !sus[t] {
+				mark(t, xlsx.MarkRelated, "")
+			}
+		}
 	}
 	for _, t := range order {
 		if i, ok := pos[t]; ok {

@@ -40,6 +40,9 @@ const (
 	MarkWarning = "warning"
 	MarkFilled  = "filled"
 	MarkInfo    = "info"
+	// MarkRelated is the lighter mark on the other cells of a broken
+	// identity: the wrong cell itself (the suspect) is MarkError.
+	MarkRelated = "related"
 )
 
 // markColors are the fill colours of the marks: Excel's "bad" red and
@@ -51,6 +54,7 @@ var markColors = map[string]string{
 	MarkWarning: "FFEB9D",
 	MarkFilled:  "DDEBF8",
 	MarkInfo:    "E2EFDB",
+	MarkRelated: "FCE8EB",
 }
 
 // MarkColor returns the RGB fill colour of a mark kind ("" if unknown).
@@ -533,6 +537,7 @@ func (b *Book) AddResultsSheet(summary string, rows []ResultRow) error {
 		{MarkWarning, "提示（请核实，可在“审核说明”列填写说明）"},
 		{MarkFilled, "补填（由审核助手计算填入）"},
 		{MarkInfo, "尾差（四舍五入差异，允许）"},
+		{MarkRelated, "相关（与错误单元格同属一个不成立的关系）"},
 	} {
 		legend = append(legend, excelize.Cell{StyleID: st.level[l.kind], Value: l.text}, nil)
 	}
@@ -636,7 +641,7 @@ func (b *Book) resultStyles() (resultStyles, error) {
 	st.link = mk(&excelize.Style{Border: thinBorder(), Font: &excelize.Font{Color: "0563C1", Underline: "single"}, Alignment: &excelize.Alignment{Vertical: "top"}})
 	st.expl = mk(&excelize.Style{Border: thinBorder(), Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"FFF2CC"}}, Alignment: top})
 	st.level = map[string]int{}
-	for _, kind := range []string{MarkError, MarkWarning, MarkFilled, MarkInfo} {
+	for _, kind := range []string{MarkError, MarkWarning, MarkFilled, MarkInfo, MarkRelated} {
 		st.level[kind] = mk(&excelize.Style{Border: thinBorder(), Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{markColors[kind]}}, Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "top", WrapText: true}})
 	}
 	return st, err
