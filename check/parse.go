@@ -3,7 +3,9 @@ package check
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -31,6 +33,14 @@ import (
 //	OP      = "=" | "<=" | ">=" | "≤" | "≥"
 //
 // A line that starts with an operator or "and" continues the previous one.
+//
+// Parsing is followed by a resolve pass (resolve.go) that checks every
+// table, row, column, set, predicate and loop variable against the table
+// spec, so that a misspelt key cannot silently check nothing. Every node
+// keeps the line and column (in characters, from 1) it was written at.
+
+// srcPos is a position in a rule file: line and column (characters), from 1.
+type srcPos struct{ line, col int }
 
 type clause struct {
 	src   string
@@ -41,11 +51,15 @@ type clause struct {
 	conn  string
 	pred2 *pred
 	when  []cond
+
+	at   srcPos
+	narr []string // 决算说明 items read (resolve)
 }
 
 type binder struct {
 	name string
 	set  setExpr
+	at   srcPos
 }
 
 type setExpr struct {
@@ -58,6 +72,11 @@ type setAtom struct {
 	table model.TableID
 	arg   string   // children's variable
 	lits  []string // literal keys ("*01", "20805*" are patterns)
+
+	at     srcPos   // the function name or "{"
+	argAt  srcPos   // the argument
+	argRaw string   // the argument as written (a table id or a variable)
+	litAt  []srcPos // each literal
 }
 
 type tableRef struct {
@@ -71,12 +90,17 @@ type ref struct {
 	row   string
 	rows  *setExpr // Σ ref
 	col   string
+
+	at, rowAt, colAt srcPos
+	colWritten       bool // the column was written (not the table's default)
 }
 
 type term struct {
 	sign  int
 	ref   *ref
 	konst decimal.Decimal
+
+	at srcPos
 }
 
 type sumExpr []term
@@ -84,6 +108,8 @@ type sumExpr []term
 type pred struct {
 	name string
 	args []predArg
+
+	at srcPos
 }
 
 type predArg struct {
@@ -91,12 +117,16 @@ type predArg struct {
 	ref   *ref
 	table model.TableID
 	word  string
+
+	at srcPos
 }
 
 type cond struct {
 	pred *pred
 	l, r sumExpr
 	op   string
+
+	at srcPos
 }
 
 var predicates = map[string]bool{
@@ -110,68 +140,223 @@ var setFns = map[string]bool{"rows": true, "codes": true, "类": true, "款": tr
 // tables with a single value column.
 var defaultCol = map[model.TableID]string{model.T01: "决算数", model.T06: "决算数"}
 
+// Diagnostic is one problem of a rule file, at a line and column
+// (characters, from 1).
+type Diagnostic struct {
+	File    string `json:"file"`
+	Line    int    `json:"line"`
+	Col     int    `json:"col"`
+	Message string `json:"message"` // Chinese; names rules, tables and keys as written
+}
+
+func (d Diagnostic) String() string {
+	return fmt.Sprintf("%s:%d:%d: %s", d.File, d.Line, d.Col, d.Message)
+}
+
+// Diagnostics are every problem found in rule files, sorted by position.
+// As an error it prints one diagnostic per line.
+type Diagnostics []Diagnostic
+
+func (ds Diagnostics) Error() string {
+	lines := make([]string, len(ds))
+	for i, d := range ds {
+		lines[i] = d.String()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// normalize sorts by file (in first-seen order), line and column, and
+// drops exact repeats (a rule-level condition is resolved once per clause).
+func (ds Diagnostics) normalize() Diagnostics {
+	order := map[string]int{}
+	for _, d := range ds {
+		if _, ok := order[d.File]; !ok {
+			order[d.File] = len(order)
+		}
+	}
+	out := append(Diagnostics(nil), ds...)
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.File != b.File {
+			return order[a.File] < order[b.File]
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		return a.Col < b.Col
+	})
+	seen := map[Diagnostic]bool{}
+	n := 0
+	for _, d := range out {
+		if seen[d] {
+			continue
+		}
+		seen[d] = true
+		out[n] = d
+		n++
+	}
+	return out[:n]
+}
+
+// DiagnosticsOf returns the diagnostics carried by an error of Parse or
+// Load (nil for any other error).
+func DiagnosticsOf(err error) Diagnostics {
+	var ds Diagnostics
+	if errors.As(err, &ds) {
+		return ds
+	}
+	return nil
+}
+
 func loadEmbedded() ([]*Rule, error) {
 	files := templates.RuleFiles()
 	var all []*Rule
-	seen := map[string]bool{}
+	var ds Diagnostics
+	seen := map[string]string{}
 	for _, name := range templates.RuleFileNames() {
-		rs, err := Parse(name, files[name])
-		if err != nil {
-			return nil, err
-		}
-		for _, r := range rs {
-			if seen[r.ID] {
-				return nil, fmt.Errorf("%s: 规则 %s 重复定义", name, r.ID)
+		rs, heads, fds := parseFile(name, files[name])
+		ds = append(ds, fds...)
+		for i, r := range rs {
+			if where, dup := seen[r.ID]; dup {
+				ds = append(ds, Diagnostic{File: name, Line: heads[i].line, Col: heads[i].col,
+					Message: fmt.Sprintf(msgDiagDupRule, r.ID, where)})
+				continue
 			}
-			seen[r.ID] = true
+			seen[r.ID] = fmt.Sprintf("%s:%d", name, heads[i].line)
 		}
 		all = append(all, rs...)
+	}
+	if len(ds) > 0 {
+		return nil, ds.normalize()
 	}
 	return all, nil
 }
 
-// Parse reads one rule file. name is used in error messages.
+// Parse reads one rule file and checks it against the table spec: every
+// table, row and column key, set, predicate and loop variable must
+// resolve. name is used in the diagnostics. On any problem it returns no
+// rules and Diagnostics (every problem, sorted by position) as the error.
 func Parse(name string, src []byte) ([]*Rule, error) {
+	rs, heads, ds := parseFile(name, src)
+	seen := map[string]int{}
+	for i, r := range rs {
+		if line, dup := seen[r.ID]; dup {
+			ds = append(ds, Diagnostic{File: name, Line: heads[i].line, Col: heads[i].col,
+				Message: fmt.Sprintf(msgDiagDupRule, r.ID, fmt.Sprintf("%s:%d", name, line))})
+			continue
+		}
+		seen[r.ID] = heads[i].line
+	}
+	if len(ds) > 0 {
+		return nil, ds.normalize()
+	}
+	return rs, nil
+}
+
+// logical is one logical body line: physical lines joined by a space.
+type logical struct {
+	text string
+	segs []segment
+}
+
+// segment is where a physical line starts in the logical text.
+type segment struct{ off, line, col int }
+
+// pos maps a byte offset of the logical text to its line and column.
+func (l *logical) pos(off int) srcPos {
+	if off > len(l.text) {
+		off = len(l.text)
+	}
+	s := l.segs[0]
+	for _, g := range l.segs[1:] {
+		if g.off > off {
+			break
+		}
+		s = g
+	}
+	return srcPos{s.line, s.col + utf8.RuneCountInString(l.text[s.off:off])}
+}
+
+func (l *logical) add(t string, line, col int) {
+	if l.text != "" {
+		l.text += " "
+	}
+	l.segs = append(l.segs, segment{off: len(l.text), line: line, col: col})
+	l.text += t
+}
+
+// parseFile parses one rule file and resolves what parsed: the rules, the
+// position of each header, and every problem.
+func parseFile(name string, src []byte) ([]*Rule, []srcPos, Diagnostics) {
+	var ds Diagnostics
+	add := func(at srcPos, id, msg string) {
+		if id != "" {
+			msg = id + ": " + msg
+		}
+		ds = append(ds, Diagnostic{File: name, Line: at.line, Col: at.col, Message: msg})
+	}
+	addErr := func(err error, at func(int) srcPos, id string) {
+		var oe *offErr
+		if errors.As(err, &oe) {
+			add(at(oe.off), id, oe.msg)
+			return
+		}
+		var pe *posErr
+		if errors.As(err, &pe) {
+			add(pe.at, id, pe.msg)
+			return
+		}
+		add(at(0), id, err.Error())
+	}
 	var rules []*Rule
+	var heads []srcPos
 	var cur *Rule
-	var lines []string // logical body lines of cur
-	var lineNo []int
-	flush := func() error {
+	var curAt srcPos
+	var lines []*logical // logical body lines of cur
+	orphan := false      // body lines without a header are reported once
+	flush := func() {
 		if cur == nil {
-			return nil
+			return
 		}
 		var exprs []string
 		var ruleWhen []cond
-		for i, l := range lines {
-			if strings.HasPrefix(l, "when ") {
-				c, err := parseCondSrc(strings.TrimPrefix(l, "when "))
+		failed := false
+		for _, l := range lines {
+			if strings.HasPrefix(l.text, "when ") {
+				at := func(off int) srcPos { return l.pos(off + len("when ")) }
+				c, err := parseCondAt(strings.TrimPrefix(l.text, "when "), at)
 				if err != nil {
-					return fmt.Errorf("%s:%d: %s: %w", name, lineNo[i], cur.ID, err)
+					addErr(err, at, cur.ID)
+					failed = true
+					continue
 				}
 				ruleWhen = append(ruleWhen, c...)
-				cur.When = strings.TrimPrefix(l, "when ")
+				cur.When = strings.TrimPrefix(l.text, "when ")
 				continue
 			}
-			cl, err := parseClause(l)
+			cl, err := parseClauseAt(l.text, l.pos)
 			if err != nil {
-				return fmt.Errorf("%s:%d: %s: %w", name, lineNo[i], cur.ID, err)
+				addErr(err, l.pos, cur.ID)
+				failed = true
+				continue
 			}
 			cur.clauses = append(cur.clauses, cl)
-			exprs = append(exprs, l)
+			exprs = append(exprs, l.text)
 		}
-		if len(cur.clauses) == 0 {
-			return fmt.Errorf("%s: %s: 没有公式", name, cur.ID)
+		if len(cur.clauses) == 0 && !failed {
+			add(curAt, cur.ID, msgDiagNoBody)
 		}
 		for _, cl := range cur.clauses {
 			cl.when = append(cl.when, ruleWhen...)
 		}
 		cur.Expr = strings.Join(exprs, "\n")
 		rules = append(rules, cur)
-		cur, lines, lineNo = nil, nil, nil
-		return nil
+		heads = append(heads, curAt)
+		cur, lines = nil, nil
 	}
 	sc := bufio.NewScanner(bytes.NewReader(src))
 	n := 0
+	skip := false // the header of the current declaration did not parse
 	for sc.Scan() {
 		n++
 		raw := sc.Text()
@@ -180,30 +365,45 @@ func Parse(name string, src []byte) ([]*Rule, error) {
 			continue
 		}
 		if raw[0] != ' ' && raw[0] != '\t' {
-			if err := flush(); err != nil {
-				return nil, err
-			}
+			flush()
+			orphan = false
 			r, err := parseHeader(t)
 			if err != nil {
-				return nil, fmt.Errorf("%s:%d: %w", name, n, err)
+				addErr(err, func(off int) srcPos { return srcPos{n, 1 + utf8.RuneCountInString(t[:min(off, len(t))])} }, "")
+				skip = true
+				continue
 			}
-			cur = r
+			skip = false
+			cur, curAt = r, srcPos{n, 1}
 			continue
 		}
+		if skip {
+			continue
+		}
+		col := 1 + utf8.RuneCountInString(raw[:len(raw)-len(strings.TrimLeftFunc(raw, unicode.IsSpace))])
 		if cur == nil {
-			return nil, fmt.Errorf("%s:%d: 公式行前缺少规则首行", name, n)
-		}
-		if len(lines) > 0 && (isContinuation(t) || endsOpen(lines[len(lines)-1])) {
-			lines[len(lines)-1] += " " + t
+			if !orphan {
+				add(srcPos{n, col}, "", msgDiagNoHeader)
+				orphan = true
+			}
 			continue
 		}
-		lines = append(lines, t)
-		lineNo = append(lineNo, n)
+		if len(lines) > 0 && (isContinuation(t) || endsOpen(lines[len(lines)-1].text)) {
+			lines[len(lines)-1].add(t, n, col)
+			continue
+		}
+		l := &logical{}
+		l.add(t, n, col)
+		lines = append(lines, l)
 	}
-	if err := flush(); err != nil {
-		return nil, err
+	flush()
+	if err := sc.Err(); err != nil {
+		add(srcPos{n + 1, 1}, "", fmt.Sprintf(msgDiagRead, err))
 	}
-	return rules, sc.Err()
+	for _, r := range rules {
+		ds = append(ds, resolveRule(name, r)...)
+	}
+	return rules, heads, ds
 }
 
 func isContinuation(t string) bool {
@@ -226,32 +426,70 @@ func endsOpen(l string) bool {
 	return false
 }
 
+// offErr is a syntax error at a byte offset of the text being parsed.
+type offErr struct {
+	off int
+	msg string
+}
+
+func (e *offErr) Error() string { return e.msg }
+
+// posErr is an error at a known file position.
+type posErr struct {
+	at  srcPos
+	msg string
+}
+
+func (e *posErr) Error() string { return e.msg }
+
+func errAt(off int, format string, args ...any) error {
+	return &offErr{off: off, msg: fmt.Sprintf(format, args...)}
+}
+
 func parseHeader(t string) (*Rule, error) {
 	q := strings.IndexByte(t, '"')
 	if q < 0 || !strings.HasSuffix(t, `"`) || q == len(t)-1 {
-		return nil, fmt.Errorf("规则首行应以带引号的中文说明结尾: %q", t)
+		return nil, errAt(0, "规则首行应以带引号的中文说明结尾: %q", t)
 	}
-	f := strings.Fields(t[:q])
+	// fields of t[:q] with their offsets
+	type field struct {
+		text string
+		off  int
+	}
+	var f []field
+	for i := 0; i < q; {
+		for i < q && (t[i] == ' ' || t[i] == '\t') {
+			i++
+		}
+		j := i
+		for j < q && t[j] != ' ' && t[j] != '\t' {
+			j++
+		}
+		if j > i {
+			f = append(f, field{t[i:j], i})
+		}
+		i = j
+	}
 	r := &Rule{Message: t[q+1 : len(t)-1]}
 	if len(f) < 3 || len(f) > 4 {
-		return nil, fmt.Errorf("规则首行应为 编号 严重程度 类别 [fill] \"说明\": %q", t)
+		return nil, errAt(0, "规则首行应为 编号 严重程度 类别 [fill] \"说明\": %q", t)
 	}
-	r.ID = f[0]
-	switch model.Severity(f[1]) {
+	r.ID = f[0].text
+	switch model.Severity(f[1].text) {
 	case model.SevError, model.SevWarning, model.SevInfo:
-		r.Severity = model.Severity(f[1])
+		r.Severity = model.Severity(f[1].text)
 	default:
-		return nil, fmt.Errorf("%s: 未知严重程度 %q", r.ID, f[1])
+		return nil, errAt(f[1].off, "%s: 未知严重程度 %q", r.ID, f[1].text)
 	}
-	switch f[2] {
+	switch f[2].text {
 	case ClassCertain, ClassCertainIneq, ClassConditional, ClassUsual, ClassStructure:
-		r.Class = f[2]
+		r.Class = f[2].text
 	default:
-		return nil, fmt.Errorf("%s: 未知类别 %q", r.ID, f[2])
+		return nil, errAt(f[2].off, "%s: 未知类别 %q", r.ID, f[2].text)
 	}
 	if len(f) == 4 {
-		if f[3] != "fill" {
-			return nil, fmt.Errorf("%s: 未知标记 %q", r.ID, f[3])
+		if f[3].text != "fill" {
+			return nil, errAt(f[3].off, "%s: 未知标记 %q", r.ID, f[3].text)
 		}
 		r.Fill = true
 	}
@@ -263,6 +501,7 @@ func parseHeader(t string) (*Rule, error) {
 type token struct {
 	kind string // word, str, op, punct
 	text string
+	off  int // byte offset in the source
 }
 
 const punct = "[],(){}:+"
@@ -275,25 +514,25 @@ func lex(s string) ([]token, error) {
 		case unicode.IsSpace(r):
 			i += w
 		case strings.HasPrefix(s[i:], "<=>"):
-			out = append(out, token{"op", "<=>"})
+			out = append(out, token{"op", "<=>", i})
 			i += 3
 		case strings.HasPrefix(s[i:], "=>"), strings.HasPrefix(s[i:], "<="), strings.HasPrefix(s[i:], ">="):
-			out = append(out, token{"op", s[i : i+2]})
+			out = append(out, token{"op", s[i : i+2], i})
 			i += 2
 		case r == '≤':
-			out = append(out, token{"op", "<="})
+			out = append(out, token{"op", "<=", i})
 			i += w
 		case r == '≥':
-			out = append(out, token{"op", ">="})
+			out = append(out, token{"op", ">=", i})
 			i += w
 		case r == '=':
-			out = append(out, token{"op", "="})
+			out = append(out, token{"op", "=", i})
 			i += w
 		case r == 'Σ' || r == '∪' || r == '-':
-			out = append(out, token{"punct", string(r)})
+			out = append(out, token{"punct", string(r), i})
 			i += w
 		case strings.ContainsRune(punct, r):
-			out = append(out, token{"punct", string(r)})
+			out = append(out, token{"punct", string(r), i})
 			i += w
 		default:
 			j := i
@@ -308,9 +547,9 @@ func lex(s string) ([]token, error) {
 				// A lone '<' or '>' (not <=, >=, =>, <=>) would otherwise
 				// yield an empty word forever (found by FuzzParseClause).
 				r, _ := utf8.DecodeRuneInString(s[i:])
-				return nil, fmt.Errorf("无法识别的符号 %q", r)
+				return nil, errAt(i, "无法识别的符号 %q", r)
 			}
-			out = append(out, token{"word", s[i:j]})
+			out = append(out, token{"word", s[i:j], i})
 			i = j
 		}
 	}
@@ -320,29 +559,43 @@ func lex(s string) ([]token, error) {
 type parser struct {
 	toks []token
 	pos  int
+	end  int // length of the source: the offset of errors at its end
 	vars map[string]bool
+	at   func(off int) srcPos
+}
+
+func newParser(src string, at func(int) srcPos) (*parser, error) {
+	toks, err := lex(src)
+	if err != nil {
+		return nil, err
+	}
+	if at == nil {
+		at = func(off int) srcPos { return srcPos{1, 1 + utf8.RuneCountInString(src[:min(off, len(src))])} }
+	}
+	return &parser{toks: toks, end: len(src), vars: map[string]bool{}, at: at}, nil
 }
 
 func (p *parser) peek() token {
 	if p.pos < len(p.toks) {
 		return p.toks[p.pos]
 	}
-	return token{}
+	return token{off: p.end}
 }
 func (p *parser) peekAt(k int) token {
 	if p.pos+k < len(p.toks) {
 		return p.toks[p.pos+k]
 	}
-	return token{}
+	return token{off: p.end}
 }
 func (p *parser) next() token { t := p.peek(); p.pos++; return t }
 func (p *parser) is(text string) bool {
 	t := p.peek()
 	return t.kind != "" && t.text == text
 }
+func (p *parser) here() srcPos { return p.at(p.peek().off) }
 func (p *parser) expect(text string) error {
 	if !p.is(text) {
-		return fmt.Errorf("此处应为 %q，实为 %q", text, p.peek().text)
+		return errAt(p.peek().off, "此处应为 %q，实为 %q", text, p.peek().text)
 	}
 	p.pos++
 	return nil
@@ -350,21 +603,25 @@ func (p *parser) expect(text string) error {
 func (p *parser) word() (string, error) {
 	t := p.next()
 	if t.kind != "word" {
-		return "", fmt.Errorf("此处应为名称，实为 %q", t.text)
+		return "", errAt(t.off, "此处应为名称，实为 %q", t.text)
 	}
 	return t.text, nil
 }
 
-func parseClause(src string) (*clause, error) {
-	toks, err := lex(src)
+func parseClause(src string) (*clause, error) { return parseClauseAt(src, nil) }
+
+// parseClauseAt parses one logical formula line; at maps its byte offsets
+// to file positions (nil: line 1, columns of src).
+func parseClauseAt(src string, at func(int) srcPos) (*clause, error) {
+	p, err := newParser(src, at)
 	if err != nil {
 		return nil, err
 	}
-	p := &parser{toks: toks, vars: map[string]bool{}}
-	cl := &clause{src: src}
+	cl := &clause{src: src, at: p.here()}
 	if p.is("for") {
 		p.next()
 		for {
+			bat := p.here()
 			name, err := p.word()
 			if err != nil {
 				return nil, err
@@ -376,7 +633,7 @@ func parseClause(src string) (*clause, error) {
 			if err != nil {
 				return nil, err
 			}
-			cl.binds = append(cl.binds, binder{name: name, set: set})
+			cl.binds = append(cl.binds, binder{name: name, set: set, at: bat})
 			p.vars[name] = true
 			if p.is(",") {
 				p.next()
@@ -414,7 +671,7 @@ func parseClause(src string) (*clause, error) {
 			cl.sums = append(cl.sums, s)
 		}
 		if len(cl.ops) == 0 {
-			return nil, fmt.Errorf("公式缺少 = 或 <= 或 >=")
+			return nil, errAt(p.peek().off, "公式缺少 = 或 <= 或 >=")
 		}
 	}
 	if p.is("when") {
@@ -427,30 +684,31 @@ func parseClause(src string) (*clause, error) {
 			for _, s := range []sumExpr{c.l, c.r} {
 				for _, t := range s {
 					if t.ref != nil && (p.vars[t.ref.row] || p.vars[t.ref.col]) {
-						return nil, fmt.Errorf("条件中不能使用循环变量")
+						return nil, &posErr{at: t.ref.at, msg: "条件中不能使用循环变量"}
 					}
 				}
 			}
 		}
 	}
 	if p.pos != len(p.toks) {
-		return nil, fmt.Errorf("多余的内容 %q", p.peek().text)
+		return nil, errAt(p.peek().off, "多余的内容 %q", p.peek().text)
 	}
 	return cl, nil
 }
 
-func parseCondSrc(src string) ([]cond, error) {
-	toks, err := lex(src)
+func parseCondSrc(src string) ([]cond, error) { return parseCondAt(src, nil) }
+
+func parseCondAt(src string, at func(int) srcPos) ([]cond, error) {
+	p, err := newParser(src, at)
 	if err != nil {
 		return nil, err
 	}
-	p := &parser{toks: toks, vars: map[string]bool{}}
 	cs, err := p.conds()
 	if err != nil {
 		return nil, err
 	}
 	if p.pos != len(p.toks) {
-		return nil, fmt.Errorf("条件中多余的内容 %q", p.peek().text)
+		return nil, errAt(p.peek().off, "条件中多余的内容 %q", p.peek().text)
 	}
 	return cs, nil
 }
@@ -458,12 +716,13 @@ func parseCondSrc(src string) ([]cond, error) {
 func (p *parser) conds() ([]cond, error) {
 	var out []cond
 	for {
+		at := p.here()
 		if t := p.peek(); t.kind == "word" && predicates[t.text] && p.peekAt(1).text == "(" {
 			pr, err := p.pred()
 			if err != nil {
 				return nil, err
 			}
-			out = append(out, cond{pred: pr})
+			out = append(out, cond{pred: pr, at: at})
 		} else {
 			l, err := p.sum()
 			if err != nil {
@@ -471,13 +730,13 @@ func (p *parser) conds() ([]cond, error) {
 			}
 			op := p.next()
 			if op.kind != "op" {
-				return nil, fmt.Errorf("条件缺少比较符")
+				return nil, errAt(op.off, "条件缺少比较符")
 			}
 			r, err := p.sum()
 			if err != nil {
 				return nil, err
 			}
-			out = append(out, cond{l: l, r: r, op: op.text})
+			out = append(out, cond{l: l, r: r, op: op.text, at: at})
 		}
 		if !p.is("and") {
 			return out, nil
@@ -513,8 +772,10 @@ func (p *parser) sum() (sumExpr, error) {
 }
 
 func (p *parser) term() (term, error) {
+	at := p.here()
 	if p.is("Σ") {
 		p.next()
+		tat := p.here()
 		tr, err := p.tableRef()
 		if err != nil {
 			return term{}, err
@@ -522,34 +783,37 @@ func (p *parser) term() (term, error) {
 		if err := p.expect("["); err != nil {
 			return term{}, err
 		}
+		rowAt := p.here()
 		set, err := p.set(tr.id)
 		if err != nil {
 			return term{}, err
 		}
-		r := &ref{table: tr, rows: &set, col: defaultCol[tr.id]}
+		r := &ref{table: tr, rows: &set, col: defaultCol[tr.id], at: tat, rowAt: rowAt}
 		if p.is(",") {
 			p.next()
+			r.colAt, r.colWritten = p.here(), true
 			if r.col, err = p.word(); err != nil {
 				return term{}, err
 			}
 		}
 		if r.col == "" {
-			return term{}, fmt.Errorf("%s 需要指明列", tr.id)
+			return term{}, errAt(p.peek().off, "%s 需要指明列", tr.id)
 		}
-		return term{ref: r}, p.expect("]")
+		return term{ref: r, at: at}, p.expect("]")
 	}
 	t := p.peek()
 	if t.kind == "word" {
 		if d, err := decimal.NewFromString(t.text); err == nil {
 			p.next()
-			return term{konst: d}, nil
+			return term{konst: d, at: at}, nil
 		}
 	}
 	r, err := p.ref()
-	return term{ref: r}, err
+	return term{ref: r, at: at}, err
 }
 
 func (p *parser) tableRef() (tableRef, error) {
+	off := p.peek().off
 	w, err := p.word()
 	if err != nil {
 		return tableRef{}, err
@@ -570,10 +834,11 @@ func (p *parser) tableRef() (tableRef, error) {
 			return tr, nil
 		}
 	}
-	return tableRef{}, fmt.Errorf("未知的表 %q", w)
+	return tableRef{}, errAt(off, msgDiagUnknownTable, w)
 }
 
 func (p *parser) ref() (*ref, error) {
+	at := p.here()
 	tr, err := p.tableRef()
 	if err != nil {
 		return nil, err
@@ -581,30 +846,31 @@ func (p *parser) ref() (*ref, error) {
 	if err := p.expect("["); err != nil {
 		return nil, err
 	}
-	r := &ref{table: tr, col: defaultCol[tr.id]}
+	r := &ref{table: tr, col: defaultCol[tr.id], at: at, rowAt: p.here()}
 	if r.row, err = p.word(); err != nil {
 		return nil, err
 	}
 	if p.is(",") {
 		p.next()
+		r.colAt, r.colWritten = p.here(), true
 		if r.col, err = p.word(); err != nil {
 			return nil, err
 		}
 	}
 	if r.col == "" && !tr.narrative {
-		return nil, fmt.Errorf("%s[%s] 需要指明列", tr.id, r.row)
+		return nil, errAt(p.peek().off, "%s[%s] 需要指明列", tr.id, r.row)
 	}
 	return r, p.expect("]")
 }
 
 func (p *parser) pred() (*pred, error) {
-	name, _ := p.word()
-	pr := &pred{name: name}
+	pr := &pred{at: p.here()}
+	pr.name, _ = p.word()
 	if err := p.expect("("); err != nil {
 		return nil, err
 	}
 	for {
-		var a predArg
+		a := predArg{at: p.here()}
 		t := p.peek()
 		switch {
 		case t.kind == "word" && setFns[t.text] && p.peekAt(1).text == "(":
@@ -626,7 +892,7 @@ func (p *parser) pred() (*pred, error) {
 				a.table = model.TableID(t.text)
 			}
 		default:
-			return nil, fmt.Errorf("%s 的参数有误: %q", name, t.text)
+			return nil, errAt(t.off, "%s 的参数有误: %q", pr.name, t.text)
 		}
 		pr.args = append(pr.args, a)
 		if p.is(",") {
@@ -658,14 +924,16 @@ func (p *parser) set(implicit model.TableID) (setExpr, error) {
 
 func (p *parser) setAtom(implicit model.TableID) (setAtom, error) {
 	if p.is("{") {
+		a := setAtom{fn: "lit", at: p.here()}
 		p.next()
-		a := setAtom{fn: "lit"}
 		for {
+			at := p.here()
 			w, err := p.word()
 			if err != nil {
 				return a, err
 			}
 			a.lits = append(a.lits, w)
+			a.litAt = append(a.litAt, at)
 			if p.is(",") {
 				p.next()
 				continue
@@ -674,28 +942,33 @@ func (p *parser) setAtom(implicit model.TableID) (setAtom, error) {
 		}
 		return a, p.expect("}")
 	}
+	at := p.here()
+	off := p.peek().off
 	w, err := p.word()
 	if err != nil {
 		return setAtom{}, err
 	}
 	if !setFns[w] {
-		return setAtom{}, fmt.Errorf("未知的集合 %q", w)
+		return setAtom{}, errAt(off, "未知的集合 %q", w)
 	}
-	a := setAtom{fn: w, table: implicit}
+	a := setAtom{fn: w, table: implicit, at: at}
 	if !p.is("(") {
 		if implicit == "" || w == "children" {
-			return a, fmt.Errorf("%s 需要参数", w)
+			return a, errAt(off, "%s 需要参数", w)
 		}
 		return a, nil
 	}
 	p.next()
+	a.argAt = p.here()
+	off = p.peek().off
 	arg, err := p.word()
 	if err != nil {
 		return a, err
 	}
+	a.argRaw = arg
 	if w == "children" {
 		if !p.vars[arg] {
-			return a, fmt.Errorf("children(%s): %s 不是循环变量", arg, arg)
+			return a, errAt(off, "children(%s): %s 不是循环变量", arg, arg)
 		}
 		a.arg = arg
 	} else {
