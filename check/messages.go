@@ -112,4 +112,6 @@ const (
 	msgDiagArgName        = "决算说明的项目名称"
 	msgDiagASet           = "集合"
 	msgDiagACell          = "单元格"
+	msgDiagNoCond         = "CONDITIONAL 规则的公式没有 when 条件"
+	msgDiagFillNoEq       = "标 fill 的规则没有等式，不能用于填充"
 )

@@ -209,11 +209,16 @@ func DiagnosticsOf(err error) Diagnostics {
 }
 
 func loadEmbedded() ([]*Rule, error) {
-	files := templates.RuleFiles()
+	return loadFiles(templates.RuleFileNames(), templates.RuleFiles())
+}
+
+// loadFiles parses and resolves a rule set of several files, in order; a
+// rule ID may be declared once in the whole set.
+func loadFiles(names []string, files map[string][]byte) ([]*Rule, error) {
 	var all []*Rule
 	var ds Diagnostics
 	seen := map[string]string{}
-	for _, name := range templates.RuleFileNames() {
+	for _, name := range names {
 		rs, heads, fds := parseFile(name, files[name])
 		ds = append(ds, fds...)
 		for i, r := range rs {
@@ -400,8 +405,8 @@ func parseFile(name string, src []byte) ([]*Rule, []srcPos, Diagnostics) {
 	if err := sc.Err(); err != nil {
 		add(srcPos{n + 1, 1}, "", fmt.Sprintf(msgDiagRead, err))
 	}
-	for _, r := range rules {
-		ds = append(ds, resolveRule(name, r)...)
+	for i, r := range rules {
+		ds = append(ds, resolveRule(name, r, heads[i])...)
 	}
 	return rules, heads, ds
 }

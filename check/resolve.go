@@ -214,10 +214,20 @@ func (r *resolver) errf(at srcPos, format string, args ...any) {
 }
 
 // resolveRule checks every clause of a parsed rule.
-func resolveRule(file string, rule *Rule) Diagnostics {
+func resolveRule(file string, rule *Rule, head srcPos) Diagnostics {
 	r := &resolver{file: file, rule: rule.ID, info: specTables()}
+	equation := false
 	for _, cl := range rule.clauses {
 		r.clause(cl)
+		if rule.Class == ClassConditional && len(cl.when) == 0 {
+			r.errf(cl.at, msgDiagNoCond)
+		}
+		for _, op := range cl.ops {
+			equation = equation || op == "="
+		}
+	}
+	if rule.Fill && !equation && len(rule.clauses) > 0 {
+		r.errf(head, msgDiagFillNoEq)
 	}
 	return r.ds
 }
