@@ -212,6 +212,13 @@ func loadEmbedded() ([]*Rule, error) {
 	return loadFiles(templates.RuleFileNames(), templates.RuleFiles())
 }
 
+// ParseSet parses and checks a rule set of several files (names in order,
+// files by name), as Load does for the embedded files: a rule ID may be
+// declared once in the whole set. Errors are Diagnostics.
+func ParseSet(names []string, files map[string][]byte) ([]*Rule, error) {
+	return loadFiles(names, files)
+}
+
 // loadFiles parses and resolves a rule set of several files, in order; a
 // rule ID may be declared once in the whole set.
 func loadFiles(names []string, files map[string][]byte) ([]*Rule, error) {

@@ -5,36 +5,68 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/juesuan/juesuan/check"
 )
 
 func init() {
-	register(&command{name: "rules", summary: "列出全部审核公式", run: runRules})
+	register(&command{name: "rules", summary: "列出全部审核公式；--file 检查公式文件", run: runRules})
 }
 
 func runRules(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("rules", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	asJSON := fs.Bool("json", false, "以 JSON 输出")
+	var files []string
+	fs.Func("file", "检查并列出这个公式文件（可重复，多个文件作为一套公式）而不是内置公式", func(s string) error {
+		files = append(files, s)
+		return nil
+	})
 	fs.Usage = func() {
-		fmt.Fprint(stderr, joinLines("用法: juesuan rules [--json]", "列出全部审核公式（编号、严重程度、类别、说明、公式）。"))
+		fmt.Fprint(stderr, joinLines("用法: juesuan rules [--json] [--file 公式文件.rules …]",
+			"列出全部审核公式（编号、严重程度、类别、说明、公式）。",
+			"--file：检查自己写的公式文件：每个表、行、列、集合、谓词和循环变量都按九张表的定义核对，",
+			"有问题时逐条列出 文件:行:列: 说明 并以 2 退出；没有问题时列出其中的公式。"))
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return exitOK
-		}
-		return exitInput
+		return parseExit(err)
 	}
 	if fs.NArg() > 0 {
 		fs.Usage()
 		return exitInput
 	}
-	rules, err := check.Load()
+	var rules []*check.Rule
+	var err error
+	if len(files) == 0 {
+		rules, err = check.Load()
+	} else {
+		src := map[string][]byte{}
+		for _, f := range files {
+			if _, dup := src[f]; dup {
+				fmt.Fprintf(stderr, "juesuan: 公式文件 %s 重复列出\n", f)
+				return exitInput
+			}
+			b, rerr := os.ReadFile(f)
+			if rerr != nil {
+				fmt.Fprintf(stderr, "juesuan: 无法读取公式文件 %s: %v\n", f, rerr)
+				return exitInput
+			}
+			src[f] = b
+		}
+		rules, err = check.ParseSet(files, src)
+	}
 	if err != nil {
-		fmt.Fprintf(stderr, "juesuan: 审核公式无法加载: %v\n", err)
+		if ds := check.DiagnosticsOf(err); len(ds) > 0 {
+			for _, d := range ds {
+				fmt.Fprintln(stderr, d)
+			}
+			fmt.Fprintf(stderr, "juesuan: 审核公式有 %d 处问题，未加载。\n", len(ds))
+		} else {
+			fmt.Fprintf(stderr, "juesuan: 审核公式无法加载: %v\n", err)
+		}
 		return exitInput
 	}
 	if *asJSON {
@@ -57,5 +89,15 @@ func runRules(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	fmt.Fprintf(stdout, "\n共 %d 条审核公式。\n", len(rules))
+	if len(files) > 0 {
+		fmt.Fprintf(stdout, "检查通过：%s 中的表、行、列、集合、谓词和循环变量均与九张表的定义一致。\n", strings.Join(files, "、"))
+		if ns := check.Narratives(rules); len(ns) > 0 {
+			var items []string
+			for _, n := range ns {
+				items = append(items, n.Rule+" 说明["+n.Key+"]")
+			}
+			fmt.Fprintf(stdout, "引用决算说明的项目（工作簿不含决算说明，目前不审核）：%s\n", strings.Join(items, "、"))
+		}
+	}
 	return exitOK
 }
