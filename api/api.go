@@ -65,6 +65,20 @@ type Config struct {
 	MaxBatchUpload int64
 	BatchTimeout   time.Duration
 	BatchJobs      int
+	// MemoryBudget bounds the bytes of request bodies (and of nested
+	// archives a bulk request inflates) held in memory at once; default
+	// from GOMEMLIMIT (the limit less the work slots' share), else 384 MiB.
+	// A request reserves its declared size before its body is read; beyond
+	// the budget it gets 429 (413 when it alone would not fit).
+	MemoryBudget int64
+	// BodyGrace, MinBodyRate and BodyTimeout bound how a body may arrive:
+	// after BodyGrace (default 10s) the average rate must stay at or above
+	// MinBodyRate bytes/s (default 16 KiB/s), and a body must be complete
+	// within BodyTimeout (default 2 min; bulk uploads: BatchTimeout), else
+	// 408 slow_body. Bodies are read before a work slot is taken.
+	BodyGrace   time.Duration
+	MinBodyRate int64
+	BodyTimeout time.Duration
 	// CORSOrigins lists origins allowed to call the API from a browser (WPS
 	// JS add-ins, intranet portals); "*" allows any. Empty: same origin only.
 	CORSOrigins []string
@@ -105,6 +119,18 @@ func (c Config) withDefaults() Config {
 	if c.BatchJobs <= 0 {
 		c.BatchJobs = max(1, c.MaxConcurrent/2)
 	}
+	if c.MemoryBudget <= 0 {
+		c.MemoryBudget = defaultMemoryBudget(c.MaxConcurrent, c.MaxUpload)
+	}
+	if c.BodyGrace <= 0 {
+		c.BodyGrace = 10 * time.Second
+	}
+	if c.MinBodyRate <= 0 {
+		c.MinBodyRate = 16 << 10
+	}
+	if c.BodyTimeout <= 0 {
+		c.BodyTimeout = 2 * time.Minute
+	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()
 	}
@@ -143,7 +169,7 @@ func newServer(cfg Config) (*server, *gin.Engine) {
 	cfg = cfg.withDefaults()
 	s := &server{
 		cfg:      cfg,
-		limit:    newLimiter(cfg.MaxConcurrent, cfg.MaxQueue, cfg.QueueTimeout),
+		limit:    newLimiter(cfg.MaxConcurrent, cfg.MaxQueue, cfg.QueueTimeout, cfg.MemoryBudget),
 		validate: validator.New(validator.WithRequiredStructEnabled()),
 		gen:      map[string][]byte{},
 	}
@@ -173,9 +199,9 @@ func newServer(cfg Config) (*server, *gin.Engine) {
 	e.GET("/metrics", metrics.Handler())
 
 	v1 := e.Group("/api/v1")
-	v1.POST("/check", s.rejectOversize, s.timeout, s.checkHandler)
-	v1.POST("/fill", s.rejectOversize, s.timeout, s.fillHandler)
-	v1.POST("/batch", s.rejectOversize, s.batchTimeout, s.batchHandler)
+	v1.POST("/check", s.guardBody(cfg.BodyTimeout), s.rejectOversize, s.timeout, s.checkHandler)
+	v1.POST("/fill", s.guardBody(cfg.BodyTimeout), s.rejectOversize, s.timeout, s.fillHandler)
+	v1.POST("/batch", s.guardBody(cfg.BatchTimeout), s.rejectOversize, s.batchTimeout, s.batchHandler)
 	v1.GET("/rules", s.rulesHandler)
 	v1.GET("/template.xlsx", s.templateHandler)
 	v1.GET("/sample.xlsx", s.sampleHandler)
@@ -212,6 +238,17 @@ func defaultConcurrency() int {
 		n = min(n, max(1, int(lim/perRequestMemory)))
 	}
 	return n
+}
+
+// defaultMemoryBudget is the memory left for bodies held in memory: the
+// GOMEMLIMIT less the work slots' share and a runtime baseline, never less
+// than one multipart upload; 384 MiB without a limit.
+func defaultMemoryBudget(slots int, maxUpload int64) int64 {
+	floor := 2*maxUpload + 64<<10
+	if lim := debug.SetMemoryLimit(-1); lim > 0 && lim < math.MaxInt64 {
+		return max(lim-int64(slots)*perRequestMemory-32<<20, floor)
+	}
+	return max(384<<20, floor)
 }
 
 func (s *server) healthz(c *gin.Context) {

@@ -46,10 +46,11 @@ var titles = map[int]string{
 	http.StatusBadRequest:            "请求或文件有误",
 	http.StatusForbidden:             "不允许的请求",
 	http.StatusNotFound:              "地址不存在",
+	http.StatusRequestTimeout:        "上传超时",
 	http.StatusMethodNotAllowed:      "请求方法不支持",
 	http.StatusRequestEntityTooLarge: "文件过大",
 	http.StatusUnsupportedMediaType:  "文件格式不支持",
-	http.StatusUnprocessableEntity:   "未找到决算公开表",
+	http.StatusUnprocessableEntity:   "无法处理的工作簿",
 	http.StatusTooManyRequests:       "请求过多",
 	http.StatusInternalServerError:   "内部错误",
 	http.StatusServiceUnavailable:    "服务繁忙",
@@ -84,6 +85,17 @@ func (s *server) fail(c *gin.Context, err error) {
 		// The client went away; nobody reads a body. 499 is for the log.
 		_ = c.Error(err)
 		c.AbortWithStatus(499)
+		return
+	case errors.Is(err, errSlowBody):
+		// The connection is closed after the answer: the rest of a
+		// trickling body is never waited for.
+		c.Header("Connection", "close")
+		detail := fmt.Sprintf(msgSlowBody, humanSize(s.cfg.MinBodyRate))
+		var bte *bodyTimeoutError
+		if errors.As(err, &bte) {
+			detail = fmt.Sprintf(msgBodyTimeout, bte.max)
+		}
+		s.problem(c, http.StatusRequestTimeout, CodeSlowBody, detail, err)
 		return
 	case errors.As(err, &mbe):
 		s.problem(c, http.StatusRequestEntityTooLarge, model.ETooLarge,
@@ -198,7 +210,16 @@ var requestIDPattern = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
 const (
 	ctxRequestID = "juesuan.request_id"
 	ctxUpload    = "juesuan.upload"
+	ctxConn      = "juesuan.conn"
 )
+
+// conn is the request's connection controller (read and write deadlines).
+func conn(c *gin.Context) *http.ResponseController {
+	if rc, ok := c.Get(ctxConn); ok {
+		return rc.(*http.ResponseController)
+	}
+	return http.NewResponseController(c.Writer)
+}
 
 func (s *server) requestID(c *gin.Context) {
 	id := c.GetHeader(HeaderRequestID)
@@ -208,6 +229,9 @@ func (s *server) requestID(c *gin.Context) {
 		id = hex.EncodeToString(b[:])
 	}
 	c.Set(ctxRequestID, id)
+	// The writer as the server made it, before middleware wraps it in types
+	// without Unwrap: deadlines are set on the connection through it.
+	c.Set(ctxConn, http.NewResponseController(c.Writer))
 	c.Header(HeaderRequestID, id)
 	c.Next()
 }

@@ -81,7 +81,7 @@ func (s *server) readUpload(c *gin.Context) *upload {
 		return nil
 	}
 	limit := s.uploadLimit(mt)
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
+	defer bodyDone(c)
 
 	switch mt {
 	case "multipart/form-data":
@@ -137,7 +137,7 @@ func info(b []byte) uploadInfo {
 // read the body a malformed request.
 func readErr(err error) error {
 	var mbe *http.MaxBytesError
-	if errors.As(err, &mbe) {
+	if errors.As(err, &mbe) || errors.Is(err, errSlowBody) {
 		return err
 	}
 	return model.Errorf(model.EInvalid, err, "读取上传内容失败，请重新上传。")
@@ -252,6 +252,12 @@ func (s *server) busy(c *gin.Context, err error) {
 	case errors.Is(err, errQueueFull):
 		c.Header("Retry-After", "2")
 		s.problem(c, http.StatusTooManyRequests, model.EUnavailable, "当前排队审核的文件过多，请稍后重试。", err)
+	case errors.Is(err, errMemoryFull):
+		c.Header("Retry-After", "2")
+		s.problem(c, http.StatusTooManyRequests, model.EUnavailable, msgMemoryFull, err)
+	case errors.Is(err, errMemoryTooBig):
+		s.problem(c, http.StatusRequestEntityTooLarge, model.ETooLarge,
+			fmt.Sprintf(msgMemoryTooBig, humanSize(s.memoryNeed(err)), humanSize(s.cfg.MemoryBudget)), err)
 	case errors.Is(err, errQueueTimeout):
 		c.Header("Retry-After", "5")
 		s.problem(c, http.StatusServiceUnavailable, model.EUnavailable, "服务繁忙，排队超时，请稍后重试。", err)
@@ -264,17 +270,51 @@ func (s *server) busy(c *gin.Context, err error) {
 // reads the upload. A nil upload means the request was already answered;
 // otherwise the caller releases the admission with done.
 func (s *server) accept(c *gin.Context) (*upload, func()) {
-	done, ok := s.limit.admit()
+	res, ok := s.admit(c)
 	if !ok {
-		s.busy(c, errQueueFull)
 		return nil, nil
 	}
 	u := s.readUpload(c)
 	if u == nil {
-		done()
+		res.release()
 		return nil, nil
 	}
-	return u, done
+	return u, res.release
+}
+
+// admit reserves memory for the request's body: its declared length, or the
+// route's limit when the length is not declared. It answers the request
+// itself when the budget cannot hold it (nothing of the body is read).
+func (s *server) admit(c *gin.Context) (*reservation, bool) {
+	mt, _, _ := mime.ParseMediaType(c.GetHeader("Content-Type"))
+	lim := s.limitFor(c.FullPath(), mt)
+	need := c.Request.ContentLength
+	if need < 0 || need > lim {
+		need = lim
+	}
+	res, err := s.limit.reserve(need)
+	if err != nil {
+		s.busy(c, &needError{err, need})
+		return nil, false
+	}
+	return res, true
+}
+
+// needError carries the bytes a refused reservation asked for.
+type needError struct {
+	err  error
+	need int64
+}
+
+func (e *needError) Error() string { return fmt.Sprintf("%v (%d bytes)", e.err, e.need) }
+func (e *needError) Unwrap() error { return e.err }
+
+func (s *server) memoryNeed(err error) int64 {
+	var ne *needError
+	if errors.As(err, &ne) {
+		return ne.need
+	}
+	return 0
 }
 
 func (s *server) checkHandler(c *gin.Context) {

@@ -1,0 +1,24 @@
+package api
+
+// messages.go holds the Chinese texts of the answers added for issue 15
+// (bounded bodies, memory admission, cross-site refusal) and their stable
+// codes, which are not pipeline codes (package model) but the service's own.
+
+const (
+	// CodeSlowBody: the body arrived slower than the minimum rate (408).
+	CodeSlowBody = "slow_body"
+	// CodeTooManyStyles: the workbook has so many cell styles that no
+	// mark can be added (422).
+	CodeTooManyStyles = "too_many_styles"
+	// CodeCrossSite: a browser request from another site (403).
+	CodeCrossSite = "cross_site"
+)
+
+const (
+	msgSlowBody      = "上传速度过慢（低于 %s/秒），连接已断开；请检查网络后重新上传。"
+	msgBodyTimeout   = "上传未在 %s 内完成，连接已断开；请检查网络后重新上传。"
+	msgMemoryFull    = "服务当前正在处理的上传过多，请稍后重试。"
+	msgMemoryTooBig  = "本次上传（含压缩包内层解压）需要约 %s 内存，超过服务允许的 %s；请拆分后分批上传。"
+	msgCrossSite     = "拒绝来自其他网站（%s）的请求：请在本服务的网页中上传，或由管理员用 --cors 允许该来源。"
+	msgTooManyStyles = "工作簿中的单元格样式过多（%d 个，上限约 64000 个），无法再添加标注样式：请在 Excel/WPS 中清理多余的单元格样式（如“开始 → 单元格样式”中的重复样式）后重新上传；只需审核报告时可用 /api/v1/check。"
+)
