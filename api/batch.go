@@ -3,6 +3,7 @@ package api
 import (
 	"archive/zip"
 	"bytes"
+	"errors"
 	"io"
 	"mime"
 	"net/http"
@@ -30,22 +31,16 @@ type batchQuery struct {
 // the whole request holds one worker slot and runs BatchJobs workbooks at a
 // time, so a bulk request cannot starve single-workbook users.
 func (s *server) batchHandler(c *gin.Context) {
-	done, ok := s.limit.admit()
-	if !ok {
-		s.busy(c, errQueueFull)
-		return
-	}
-	defer done()
-	// A bulk upload and its streamed answer may outlast the server's
-	// per-request read/write timeouts, which are sized for one workbook.
-	rc := http.NewResponseController(c.Writer)
-	deadline := time.Now().Add(s.cfg.BatchTimeout + time.Minute)
-	_ = rc.SetReadDeadline(deadline)
-	_ = rc.SetWriteDeadline(deadline)
 	q := batchQuery{ReportOnly: c.Query("report_only"), Exact: c.Query("exact"), Overwrite: c.Query("overwrite")}
 	if !s.valid(c, &q) {
 		return
 	}
+	// Memory first: the declared body, before a byte of it is read.
+	res, ok := s.admit(c)
+	if !ok {
+		return
+	}
+	defer res.release()
 	data, ok := s.readZip(c)
 	if !ok {
 		return
@@ -58,7 +53,23 @@ func (s *server) batchHandler(c *gin.Context) {
 	}
 	ctx := c.Request.Context()
 	lim := batch.ZipLimits()
+	// Compressed nested archives are inflated into memory: the walk asks
+	// for their declared sizes (from the zip directories) before it
+	// inflates them, on top of the body already reserved.
+	body := res.size()
+	lim.Hold = func(peak int64) error {
+		if more := body + peak - res.size(); more > 0 {
+			if err := res.grow(more); err != nil {
+				return &needError{err, body + peak}
+			}
+		}
+		return nil
+	}
 	if err := batch.CheckZip(ctx, bytes.NewReader(data), int64(len(data)), lim); err != nil {
+		if errors.Is(err, errMemoryFull) || errors.Is(err, errMemoryTooBig) {
+			s.busy(c, err)
+			return
+		}
 		s.fail(c, err)
 		return
 	}
@@ -68,6 +79,9 @@ func (s *server) batchHandler(c *gin.Context) {
 		return
 	}
 	defer release()
+	// The streamed answer may outlast the server's write timeout, which is
+	// sized for one workbook.
+	_ = conn(c).SetWriteDeadline(time.Now().Add(s.cfg.BatchTimeout + time.Minute))
 	opt := batch.Options{
 		Jobs:       s.cfg.BatchJobs,
 		ReportOnly: parseBool(q.ReportOnly),
@@ -116,7 +130,7 @@ func (s *server) readZip(c *gin.Context) ([]byte, bool) {
 		s.problem(c, http.StatusUnsupportedMediaType, model.EUnsupported, "无法识别请求的 Content-Type。", err)
 		return nil, false
 	}
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit+64<<10)
+	defer bodyDone(c)
 	var src io.Reader
 	switch mt {
 	case "multipart/form-data":

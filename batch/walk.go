@@ -39,6 +39,13 @@ type Limits struct {
 	MaxDepth int
 	// MaxNested bounds one nested archive held in memory; 0 = 256 MiB.
 	MaxNested int64
+	// Hold, when set, is asked before a compressed nested archive is
+	// inflated into memory, with the bytes of nested archives the walk
+	// will then hold at once (each archive's size from its directory
+	// entry, checked before anything is inflated); it is called only
+	// when that peak grows, and an error stops the walk. Archives stored
+	// uncompressed are read in place from the outer one and cost nothing.
+	Hold func(peak int64) error
 }
 
 func (l Limits) withDefaults() Limits {
@@ -73,6 +80,8 @@ type walker struct {
 	scan  bool // count only: no data read except nested archives
 	files int
 	total int64
+	held  int64 // bytes of inflated nested archives in memory now
+	peak  int64 // the most held so far
 }
 
 func (w *walker) add(j *job) error {
@@ -159,12 +168,23 @@ func (w *walker) file(fp, display string) error {
 
 // readLimited reads at most max bytes; more is ETooLarge.
 func readLimited(open func() (io.ReadCloser, error), max int64) ([]byte, error) {
+	return readSized(open, max, -1)
+}
+
+// readSized is readLimited with the size a directory declares (-1: not
+// known): the buffer is allocated once instead of grown by doubling.
+func readSized(open func() (io.ReadCloser, error), max, declared int64) ([]byte, error) {
 	rc, err := open()
 	if err != nil {
 		return nil, model.Errorf(model.ECorrupt, err, "无法读取文件。")
 	}
 	defer rc.Close()
-	data, err := io.ReadAll(io.LimitReader(rc, max+1))
+	var buf bytes.Buffer
+	if declared >= 0 {
+		buf.Grow(int(min(declared, max)) + bytes.MinRead)
+	}
+	_, err = buf.ReadFrom(io.LimitReader(rc, max+1))
+	data := buf.Bytes()
 	if err != nil {
 		return nil, model.Errorf(model.ECorrupt, err, "读取文件失败（文件或压缩包已损坏）。")
 	}
@@ -209,7 +229,7 @@ func (w *walker) archive(ra io.ReaderAt, size int64, display string, depth int) 
 		}
 		size := int64(e.f.UncompressedSize64)
 		if isZip(e.name) {
-			if err := w.nested(e.f, disp, depth); err != nil {
+			if err := w.nested(ra, e.f, disp, depth); err != nil {
 				return err
 			}
 			continue
@@ -226,7 +246,7 @@ func (w *walker) archive(ra io.ReaderAt, size int64, display string, depth int) 
 		default:
 			w.total += size
 			if !w.scan {
-				j.data, j.err = readLimited(e.f.Open, w.lim.MaxFile)
+				j.data, j.err = readSized(e.f.Open, w.lim.MaxFile, size)
 			}
 		}
 		if err := w.add(j); err != nil {
@@ -236,8 +256,10 @@ func (w *walker) archive(ra io.ReaderAt, size int64, display string, depth int) 
 	return nil
 }
 
-// nested walks an archive inside an archive, held in memory.
-func (w *walker) nested(f *zip.File, disp string, depth int) error {
+// nested walks an archive inside an archive: in place when it is stored
+// uncompressed in ra, else inflated into memory once its declared size has
+// passed the limits (and the Hold budget).
+func (w *walker) nested(ra io.ReaderAt, f *zip.File, disp string, depth int) error {
 	fail := func(err error) error {
 		if w.scan {
 			return err
@@ -255,11 +277,29 @@ func (w *walker) nested(f *zip.File, disp string, depth int) error {
 		return model.Errorf(model.ETooLarge, nil, "压缩包解压后总大小超过上限（%s）。", human(w.lim.MaxTotal))
 	}
 	w.total += size
-	data, err := readLimited(f.Open, w.lim.MaxNested)
+	if f.Method == zip.Store && f.CompressedSize64 == f.UncompressedSize64 {
+		if off, err := f.DataOffset(); err == nil {
+			return w.archive(io.NewSectionReader(ra, off, size), size, disp, depth+1)
+		}
+	}
+	if need := w.held + size; need > w.peak {
+		if w.lim.Hold != nil {
+			if err := w.lim.Hold(need); err != nil {
+				return err
+			}
+		}
+		w.peak = need
+	}
+	w.held += size
+	defer func() { w.held -= size }()
+	data, err := readSized(f.Open, w.lim.MaxNested, size)
 	if err != nil {
 		return fail(err)
 	}
-	return w.archive(bytes.NewReader(data), int64(len(data)), disp, depth+1)
+	if int64(len(data)) != size {
+		return fail(model.Errorf(model.ECorrupt, nil, "内层压缩包“%s”的实际大小与目录记载不符（压缩包已损坏）。", path.Base(disp)))
+	}
+	return w.archive(bytes.NewReader(data), size, disp, depth+1)
 }
 
 // CleanName makes an archive entry name safe to show and to derive output
