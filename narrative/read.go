@@ -1,0 +1,62 @@
+package narrative
+
+import (
+	"bytes"
+	"io"
+	"path/filepath"
+	"strings"
+
+	"github.com/juesuan/juesuan/model"
+)
+
+// Read reads a narrative from r. The format is detected from the content
+// (a zip is .docx, %PDF is a PDF, anything else is text in UTF-8, UTF-16 or
+// GB18030); name is used for messages and to tell an old .doc apart. Every
+// error is a *model.Error with a Chinese message.
+func Read(r io.Reader, name string, lim Limits) (*Document, error) {
+	lim = lim.withDefaults()
+	data, err := io.ReadAll(io.LimitReader(r, lim.MaxBytes+1))
+	if err != nil {
+		return nil, model.Errorf(model.EInvalid, err, "无法读取说明文件。")
+	}
+	if int64(len(data)) > lim.MaxBytes {
+		return nil, model.Errorf(model.ETooLarge, nil, msgTooLarge, sizeText(lim.MaxBytes))
+	}
+	return ReadBytes(data, name, lim)
+}
+
+// ReadBytes is Read on a file already in memory.
+func ReadBytes(data []byte, name string, lim Limits) (*Document, error) {
+	lim = lim.withDefaults()
+	if int64(len(data)) > lim.MaxBytes {
+		return nil, model.Errorf(model.ETooLarge, nil, msgTooLarge, sizeText(lim.MaxBytes))
+	}
+	var (
+		doc *Document
+		err error
+	)
+	switch {
+	case bytes.HasPrefix(data, []byte("PK\x03\x04")) || bytes.HasPrefix(data, []byte("PK\x05\x06")):
+		doc, err = readDOCX(data, name, lim)
+	case bytes.HasPrefix(data, []byte("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")):
+		// OLE2: a legacy .doc, or an encrypted .docx (which is OLE2 too).
+		if strings.EqualFold(filepath.Ext(name), ".docx") {
+			return nil, model.Errorf(model.EEncrypted, nil, msgEncrypted)
+		}
+		return nil, model.Errorf(model.EUnsupported, nil, msgDOC)
+	case bytes.HasPrefix(bytes.TrimLeft(data[:min(len(data), 1024)], "\x00\t\r\n "), []byte("%PDF-")):
+		doc, err = readPDF(data, name, lim)
+	default:
+		doc, err = readText(data, name, lim)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if len(doc.Paragraphs) == 0 && len(doc.Tables) == 0 {
+		if doc.Format == FormatPDF {
+			return nil, model.Errorf(ENoText, nil, msgPDFNoText)
+		}
+		return nil, model.Errorf(model.EInvalid, nil, msgEmpty)
+	}
+	return doc, nil
+}
