@@ -61,7 +61,17 @@ func (b *Book) edit() error {
 	if b.fErr != nil {
 		return b.fErr
 	}
-	f, err := excelize.OpenReader(bytes.NewReader(b.data), excelize.Options{
+	// excelize sees notes parts numbered and targets written as it
+	// expects them (excelizeview.go).
+	view, err := b.excelizeView()
+	if err != nil {
+		if _, coded := err.(*model.Error); !coded {
+			err = model.Errorf(model.ECorrupt, err, "文件已损坏，无法作为 .xlsx 打开，请在 Excel/WPS 中重新保存后上传。")
+		}
+		b.fErr = err
+		return b.fErr
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(view), excelize.Options{
 		UnzipSizeLimit:    b.lim.UnzipSize,
 		UnzipXMLSizeLimit: b.lim.UnzipXMLSize,
 	})
