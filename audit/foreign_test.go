@@ -1,0 +1,434 @@
+package audit
+
+// Workbooks written by other programs (testdata/foreign): LibreOffice Calc
+// round trips, openpyxl, and hand-written variants of what Excel and WPS
+// write (foreign_gen_test.go). Every fixture is read, checked, filled and
+// the output re-read, by juesuan's reader and by excelize as an
+// independent one. The findings, fills and outcome of each are committed
+// in <name>.expected.txt; `go test ./audit -run TestForeign -update`
+// rewrites them (and the xml_* fixtures) — read the diff before
+// committing.
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/juesuan/juesuan/model"
+	"github.com/juesuan/juesuan/reader"
+	"github.com/juesuan/juesuan/xlsx"
+	"github.com/xuri/excelize/v2"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/foreign: the xml_* fixtures and every *.expected.txt")
+
+const foreignDir = "../testdata/foreign"
+
+// knownLimits are fixtures whose fill fails today for a reason outside
+// the file-format layer. The expected file records the error; a fixture
+// listed here that fills cleanly fails the test, so the fix that removes
+// the limitation also removes its entry here (and -update flips the
+// expected file).
+var knownLimits = map[string]string{
+	// excelize's VML code parses every shape id of a sheet's existing
+	// vmlDrawing as _x0000_s<n> (vml.go addDrawingVML: strconv.Atoi);
+	// LibreOffice names its note shapes shape_0, shape_1…, so adding a
+	// note to a sheet that keeps a LibreOffice-saved user comment fails.
+	// The annotator is to stop using excelize for comments (later issue).
+	"lo_resaved_user_comments": `excelize VML: strconv.Atoi: parsing "shape_0"`,
+}
+
+func TestForeign(t *testing.T) {
+	if *update {
+		writeXMLVariants(t, foreignDir)
+	}
+	files, err := filepath.Glob(filepath.Join(foreignDir, "*.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) < 20 {
+		t.Fatalf("only %d fixtures in %s", len(files), foreignDir)
+	}
+	seen := map[string]bool{}
+	for _, f := range files {
+		name := strings.TrimSuffix(filepath.Base(f), ".xlsx")
+		seen[name] = true
+		t.Run(name, func(t *testing.T) { foreignCase(t, name, f) })
+	}
+	for name := range knownLimits {
+		if !seen[name] {
+			t.Errorf("knownLimits names %s, which is not a fixture", name)
+		}
+	}
+}
+
+// foreignCase runs one fixture and compares the report with the expected file.
+func foreignCase(t *testing.T, name, path string) {
+	in, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep strings.Builder
+	fmt.Fprintf(&rep, "# %s.xlsx: read, check, fill, re-read (go test ./audit -run TestForeign -update rewrites this file)\n", name)
+
+	// Read.
+	wb, book, err := reader.Read(bytes.NewReader(in), reader.Options{})
+	if err != nil {
+		t.Fatalf("read: %v", err)
+	}
+	inGrids := grids(t, book)
+	book.Close()
+	total := 0
+	for _, g := range inGrids {
+		total += len(g.cells)
+	}
+	fmt.Fprintf(&rep, "read: %d sheets, %d non-empty cells\n", len(inGrids), total)
+	for _, g := range inGrids {
+		fmt.Fprintf(&rep, "  sheet %s: %d cells, %d formulas\n", g.name, len(g.cells), g.formulas)
+	}
+	for _, tb := range wb.Located() {
+		fmt.Fprintf(&rep, "  table %s %s!%s %s\n", tb.ID, tb.Sheet, tb.Range, tb.Title)
+	}
+
+	// Check.
+	res, err := Check(context.Background(), bytes.NewReader(in), Options{})
+	if err != nil {
+		t.Fatalf("check: %v", err)
+	}
+	writeReport(&rep, res.Report)
+
+	// Fill.
+	var out bytes.Buffer
+	fres, ferr := Fill(context.Background(), bytes.NewReader(in), &out, Options{})
+	limit, limited := knownLimits[name]
+	switch {
+	case ferr != nil && limited:
+		var me *model.Error
+		code := ""
+		if errors.As(ferr, &me) {
+			code = me.Code
+		}
+		fmt.Fprintf(&rep, "fill: FAILS (known limitation: %s): %s %v\n", limit, code, ferr)
+		if !strings.Contains(ferr.Error(), strings.TrimPrefix(limit, "excelize VML: ")) {
+			t.Errorf("fill failed, but not with the known limitation %q: %v", limit, ferr)
+		}
+		finish(t, name, rep.String())
+		return
+	case ferr != nil:
+		t.Errorf("fill: %v", ferr)
+		fmt.Fprintf(&rep, "fill: FAILS: %v\n", ferr)
+		finish(t, name, rep.String())
+		return
+	case limited:
+		t.Errorf("fill succeeds although %s is listed in knownLimits (%s): remove the entry and run -update", name, limit)
+	}
+	if got, want := fmt.Sprint(fres.Report.Summary), fmt.Sprint(res.Report.Summary); got != want {
+		t.Errorf("fill summary %s, check summary %s", got, want)
+	}
+	outData := out.Bytes()
+
+	// Re-read with juesuan's reader: every non-empty input cell is there
+	// with the same value and formula; filled cells hold their values.
+	ob, err := xlsx.OpenBytes(outData, xlsx.Limits{})
+	if err != nil {
+		t.Fatalf("re-read: %v", err)
+	}
+	outGrids := map[string]*sheetCells{}
+	for _, g := range grids(t, ob) {
+		outGrids[g.name] = g
+	}
+	ob.Close()
+	filled := map[string]string{}
+	for _, f := range res.Report.Fills {
+		filled[f.Sheet+"!"+f.Cell] = f.Value
+	}
+	checked, lost := 0, 0
+	for _, g := range inGrids {
+		og := outGrids[g.name]
+		if og == nil {
+			t.Errorf("sheet %s missing in the output", g.name)
+			continue
+		}
+		for addr, c := range g.cells {
+			oc := og.cells[addr]
+			checked++
+			want := c
+			if v, ok := filled[g.name+"!"+addr]; ok && c.Text == "" {
+				want.Text, want.Number = v, true
+			}
+			if !sameCell(want, oc) {
+				lost++
+				if lost <= 10 {
+					t.Errorf("%s!%s: input %+v, output %+v", g.name, addr, want, oc)
+				}
+			}
+		}
+		for k, v := range filled {
+			sh, addr, _ := strings.Cut(k, "!")
+			if sh != g.name {
+				continue
+			}
+			if oc := og.cells[addr]; !sameNumber(oc.Text, v) {
+				t.Errorf("%s filled %s, output holds %q", k, v, oc.Text)
+			}
+		}
+	}
+
+	// Re-read both with excelize, independently of juesuan's reader.
+	xin, xout := openExcelize(t, in), openExcelize(t, outData)
+	xchecked := 0
+	for _, g := range inGrids {
+		for addr, c := range g.cells {
+			if _, ok := filled[g.name+"!"+addr]; ok && c.Text == "" {
+				continue
+			}
+			v1, _ := xin.GetCellValue(g.name, addr, excelize.Options{RawCellValue: true})
+			v2, err := xout.GetCellValue(g.name, addr, excelize.Options{RawCellValue: true})
+			f1, _ := xin.GetCellFormula(g.name, addr)
+			f2, err2 := xout.GetCellFormula(g.name, addr)
+			xchecked++
+			if err != nil || err2 != nil || v1 != v2 || f1 != f2 {
+				t.Errorf("excelize %s!%s: input %q =%q, output %q =%q (%v %v)", g.name, addr, v1, f1, v2, f2, err, err2)
+			}
+		}
+	}
+	// Comments: the user's own text stays where it was; juesuan's notes
+	// are exactly on the cells with findings.
+	userIn := comments(t, xin, inGrids)
+	outC := comments(t, xout, inGrids)
+	for k, txt := range userIn {
+		user := txt
+		if i := strings.Index(user, xlsx.NoteMarker); i >= 0 {
+			user = strings.TrimSpace(user[:i])
+		}
+		if user == "" {
+			continue
+		}
+		if !strings.Contains(outC[k], user) {
+			t.Errorf("comment %s: input %q, output %q", k, user, outC[k])
+		}
+	}
+	noted := map[string]bool{}
+	for _, f := range res.Report.Findings {
+		if f.Sheet != "" && f.Cell != "" {
+			noted[f.Sheet+"!"+f.Cell] = true
+		}
+	}
+	notes := 0
+	for k, txt := range outC {
+		if strings.Contains(txt, xlsx.NoteMarker) {
+			notes++
+			if !noted[k] {
+				t.Errorf("juesuan's note on %s, which has no finding: %q", k, txt)
+			}
+		}
+	}
+	for k := range noted {
+		if !strings.Contains(outC[k], xlsx.NoteMarker) {
+			t.Errorf("finding at %s has no note in the output (comment %q)", k, outC[k])
+		}
+	}
+
+	// Re-check the output: no new errors.
+	res2, err := Check(context.Background(), bytes.NewReader(outData), Options{})
+	if err != nil {
+		t.Fatalf("re-check: %v", err)
+	}
+	before := map[string]bool{}
+	for _, f := range res.Report.Findings {
+		if f.Severity == model.SevError {
+			before[f.Rule+" "+f.Sheet+"!"+f.Cell] = true
+		}
+	}
+	newErrs := 0
+	for _, f := range res2.Report.Findings {
+		if f.Severity == model.SevError && !before[f.Rule+" "+f.Sheet+"!"+f.Cell] {
+			newErrs++
+			t.Errorf("new error after fill: %s %s!%s %s", f.Rule, f.Sheet, f.Cell, f.Message)
+		}
+	}
+	if len(res2.Report.Fills) != 0 {
+		t.Errorf("the filled output still has %d cells to fill, e.g. %+v", len(res2.Report.Fills), res2.Report.Fills[0])
+	}
+	fmt.Fprintf(&rep, "fill: ok\n")
+	fmt.Fprintf(&rep, "re-read: %d input cells kept (juesuan), %d (excelize); %d user comments kept, %d notes on %d finding cells\n",
+		checked-lost, xchecked, countUser(userIn), notes, len(noted))
+	fmt.Fprintf(&rep, "re-check: %s, %d errors (%d new), %d fills left\n", res2.Report.Status, res2.Report.Summary.Errors, newErrs, len(res2.Report.Fills))
+	finish(t, name, rep.String())
+}
+
+func countUser(cs map[string]string) int {
+	n := 0
+	for _, txt := range cs {
+		if i := strings.Index(txt, xlsx.NoteMarker); i != 0 && strings.TrimSpace(txt) != "" {
+			n++
+		}
+	}
+	return n
+}
+
+func writeReport(w *strings.Builder, r model.Report) {
+	fmt.Fprintf(w, "check: %s, %d errors, %d warnings, %d infos, %d fills\n", r.Status, r.Summary.Errors, r.Summary.Warnings, r.Summary.Infos, len(r.Fills))
+	fs := append([]model.Finding(nil), r.Findings...)
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
+		if a.Severity.Rank() != b.Severity.Rank() {
+			return a.Severity.Rank() < b.Severity.Rank()
+		}
+		if a.Rule != b.Rule {
+			return a.Rule < b.Rule
+		}
+		if a.Sheet != b.Sheet {
+			return a.Sheet < b.Sheet
+		}
+		return a.Cell < b.Cell
+	})
+	for _, f := range fs {
+		fmt.Fprintf(w, "finding %s %s %s!%s %s\n", f.Severity, f.Rule, f.Sheet, f.Cell, f.Message)
+	}
+	fl := append([]model.Fill(nil), r.Fills...)
+	sort.SliceStable(fl, func(i, j int) bool {
+		if fl[i].Sheet != fl[j].Sheet {
+			return fl[i].Sheet < fl[j].Sheet
+		}
+		return fl[i].Cell < fl[j].Cell
+	})
+	// The rule a fill is credited to is left out: fill picks one of the
+	// rules that give the cell by map order (it varies between runs).
+	for _, f := range fl {
+		fmt.Fprintf(w, "fill %s!%s = %s\n", f.Sheet, f.Cell, f.Value)
+	}
+}
+
+// finish compares (or with -update writes) the expected file.
+func finish(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join(foreignDir, name+".expected.txt")
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if string(want) != got {
+		t.Errorf("%s differs from the run (run with -update and read the diff):\n%s", path, lineDiff(string(want), got))
+	}
+}
+
+// lineDiff lists the lines only in want (-) or only in got (+).
+func lineDiff(want, got string) string {
+	count := map[string]int{}
+	for _, l := range strings.Split(want, "\n") {
+		count[l]++
+	}
+	for _, l := range strings.Split(got, "\n") {
+		count[l]--
+	}
+	var b strings.Builder
+	for _, l := range strings.Split(want, "\n") {
+		if count[l] > 0 {
+			b.WriteString("- " + l + "\n")
+			count[l]--
+		}
+	}
+	for _, l := range strings.Split(got, "\n") {
+		if count[l] < 0 {
+			b.WriteString("+ " + l + "\n")
+			count[l]++
+		}
+	}
+	return b.String()
+}
+
+type sheetCells struct {
+	name     string
+	cells    map[string]xlsx.Cell
+	formulas int
+}
+
+// grids reads every sheet but juesuan's results sheet.
+func grids(t *testing.T, b *xlsx.Book) []*sheetCells {
+	t.Helper()
+	var out []*sheetCells
+	for _, name := range b.Sheets() {
+		if strings.HasPrefix(name, xlsx.ResultsSheet) {
+			continue
+		}
+		g, err := b.Grid(name)
+		if err != nil {
+			t.Fatalf("grid %s: %v", name, err)
+		}
+		sc := &sheetCells{name: name, cells: map[string]xlsx.Cell{}}
+		for r := 1; r <= g.MaxRow; r++ {
+			for c := 1; c <= g.MaxCol; c++ {
+				cell := g.At(r, c)
+				if cell.Text == "" && !cell.HasFormula {
+					continue
+				}
+				if cell.HasFormula {
+					sc.formulas++
+				}
+				sc.cells[xlsx.Addr(r, c)] = cell
+			}
+		}
+		out = append(out, sc)
+	}
+	return out
+}
+
+// sameCell compares what a user sees and typed: value, formula, kind.
+// Decimals (the number format) may change where a fill gave a General
+// cell a format.
+func sameCell(a, b xlsx.Cell) bool {
+	if a.Number && b.Number {
+		if !sameNumber(a.Text, b.Text) {
+			return false
+		}
+	} else if a.Text != b.Text || a.Number != b.Number {
+		return false
+	}
+	return a.Error == b.Error && a.HasFormula == b.HasFormula && a.Formula == b.Formula
+}
+
+func openExcelize(t *testing.T, data []byte) *excelize.File {
+	t.Helper()
+	f, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatalf("excelize: %v", err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
+}
+
+// comments returns sheet!cell -> text of every comment on the given sheets.
+func comments(t *testing.T, f *excelize.File, sheets []*sheetCells) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for _, g := range sheets {
+		cs, err := f.GetComments(g.name)
+		if err != nil {
+			t.Errorf("excelize comments %s: %v", g.name, err)
+			continue
+		}
+		for _, c := range cs {
+			var s strings.Builder
+			s.WriteString(c.Text)
+			for _, r := range c.Paragraph {
+				s.WriteString(r.Text)
+			}
+			out[g.name+"!"+c.Cell] += s.String()
+		}
+	}
+	return out
+}

@@ -1,0 +1,51 @@
+#!/bin/sh
+# Regenerates the LibreOffice Calc fixtures of testdata/foreign: juesuan's
+# embedded samples (both styles, cases A and C) converted by headless
+# soffice to .ods and to .xls and back to .xlsx, and one annotated
+# workbook (juesuan fill output, with notes) and a workbook with a user's
+# comments (the xml_excel365_comments fixture, which
+# `go test ./audit -run TestForeign -update` generates) opened and re-saved
+# as .xlsx.
+# Run from anywhere; needs soffice (libreoffice-calc-nogui) and go.
+# After regenerating, run `go test ./audit -run Foreign -update` and read
+# the diff of the *.expected.txt files.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+work=$(mktemp -d /tmp/juesuan-lo-XXXXXX)
+trap 'rm -rf "$work"' EXIT
+profile="file://$work/profile"
+
+soffice_to() { # format outdir file
+	soffice -env:UserInstallation="$profile" --headless --norestore \
+		--convert-to "$1" --outdir "$2" "$3" >/dev/null 2>&1
+}
+
+cd "$root"
+for style in mof shanghai; do
+	for c in a c; do
+		name="${style}_${c}"
+		mkdir -p "$work/$name"
+		go run ./cmd/juesuan sample -o "$work/$name/in.xlsx" --style "$style" --case "$c" >/dev/null 2>&1
+		for via in ods xls; do
+			mkdir -p "$work/$name/$via" "$work/$name/$via.back"
+			soffice_to "$via" "$work/$name/$via" "$work/$name/in.xlsx"
+			soffice_to xlsx "$work/$name/$via.back" "$work/$name/$via/in.$via"
+			cp "$work/$name/$via.back/in.xlsx" "$here/lo_${via}_${name}.xlsx"
+		done
+	done
+done
+
+# An annotated workbook (filled cells, marks, notes, 审核结果 sheet) as a
+# user saves it again in LibreOffice before re-uploading.
+mkdir -p "$work/ann" "$work/ann.back"
+go run ./cmd/juesuan fill -o "$work/ann/annotated.xlsx" >/dev/null || true
+soffice_to xlsx "$work/ann.back" "$work/ann/annotated.xlsx"
+cp "$work/ann.back/annotated.xlsx" "$here/lo_resaved_annotated_mof_a.xlsx"
+
+# A user's own comments re-saved by LibreOffice (its VML names the note
+# shapes shape_0, shape_1, ...).
+mkdir -p "$work/user.back"
+cp "$here/xml_excel365_comments.xlsx" "$work/user.xlsx"
+soffice_to xlsx "$work/user.back" "$work/user.xlsx"
+cp "$work/user.back/user.xlsx" "$here/lo_resaved_user_comments.xlsx"
