@@ -1,7 +1,6 @@
 package check
 
 import (
-	"strings"
 	"testing"
 )
 
@@ -46,26 +45,29 @@ func TestLoad(t *testing.T) {
 
 func TestParseErrors(t *testing.T) {
 	tests := []struct {
-		name, src, want string
+		name, src, want string // want: the whole diagnostic
 	}{
-		{"bad severity", "A1 fatal CERTAIN \"x\"\n    T01[本年收入合计] = T01[其他收入]\n", "严重程度"},
-		{"bad class", "A1 error SURE \"x\"\n    T01[本年收入合计] = T01[其他收入]\n", "类别"},
-		{"no message", "A1 error CERTAIN\n    T01[本年收入合计] = T01[其他收入]\n", "说明"},
-		{"no body", "A1 error CERTAIN \"x\"\n", "没有公式"},
-		{"body first", "    T01[本年收入合计] = T01[其他收入]\n", "首行"},
-		{"unknown table", "A1 error CERTAIN \"x\"\n    T10[合计, 合计] = T01[其他收入]\n", "未知的表"},
-		{"no operator", "A1 error CERTAIN \"x\"\n    T01[本年收入合计] + T01[其他收入]\n", "缺少"},
-		{"missing column", "A1 error CERTAIN \"x\"\n    T02[合计] = T01[其他收入]\n", "列"},
-		{"unknown set", "A1 error CERTAIN \"x\"\n    for r in lines(T02): T02[r, 合计] = 0\n", "未知的集合"},
-		{"children of non-var", "A1 error CERTAIN \"x\"\n    T02[201, 合计] = Σ T02[children(201), 合计]\n", "循环变量"},
-		{"var in condition", "A1 error CERTAIN \"x\"\n    for r in rows(T02): T02[r, 合计] = 0 when T02[r, 合计] = 0\n", "循环变量"},
-		{"trailing", "A1 error CERTAIN \"x\"\n    T01[本年收入合计] = T01[其他收入] ]\n", "多余"},
+		{"bad severity", "A1 fatal CERTAIN \"x\"\n    T01[本年收入合计] = T01[其他收入]\n", `t.rules:1:4: A1: 未知严重程度 "fatal"`},
+		{"bad class", "A1 error SURE \"x\"\n    T01[本年收入合计] = T01[其他收入]\n", `t.rules:1:10: A1: 未知类别 "SURE"`},
+		{"no message", "A1 error CERTAIN\n    T01[本年收入合计] = T01[其他收入]\n", `t.rules:1:1: 规则首行应以带引号的中文说明结尾: "A1 error CERTAIN"`},
+		{"no body", "A1 error CERTAIN \"x\"\n", "t.rules:1:1: A1: 没有公式"},
+		{"body first", "    T01[本年收入合计] = T01[其他收入]\n", "t.rules:1:5: 公式行前缺少规则首行"},
+		{"unknown table", "A1 error CERTAIN \"x\"\n    T10[合计, 合计] = T01[其他收入]\n", `t.rules:2:5: A1: 未知的表 "T10"（应为 T01–T09）`},
+		{"no operator", "A1 error CERTAIN \"x\"\n    T01[本年收入合计] + T01[其他收入]\n", "t.rules:2:28: A1: 公式缺少 = 或 <= 或 >="},
+		{"missing column", "A1 error CERTAIN \"x\"\n    T02[合计] = T01[其他收入]\n", "t.rules:2:11: A1: T02[合计] 需要指明列"},
+		{"unknown set", "A1 error CERTAIN \"x\"\n    for r in lines(T02): T02[r, 合计] = 0\n", `t.rules:2:14: A1: 未知的集合 "lines"`},
+		{"children of non-var", "A1 error CERTAIN \"x\"\n    T02[201, 合计] = Σ T02[children(201), 合计]\n", "t.rules:2:35: A1: children(201): 201 不是循环变量"},
+		{"var in condition", "A1 error CERTAIN \"x\"\n    for r in rows(T02): T02[r, 合计] = 0 when T02[r, 合计] = 0\n", "t.rules:2:45: A1: 条件中不能使用循环变量"},
+		{"trailing", "A1 error CERTAIN \"x\"\n    T01[本年收入合计] = T01[其他收入] ]\n", `t.rules:2:29: A1: 多余的内容 "]"`},
+		// Columns count characters; a tab is one; a byte order mark and CRLF are ignored.
+		{"tab, BOM, CRLF", "\ufeffA1 error CERTAIN \"x\"\r\n\tT01[本年收入合计] = T01[其他收入] ]\r\n", `t.rules:2:26: A1: 多余的内容 "]"`},
+		{"lone <", "A1 error CONDITIONAL \"x\"\n    T01[本年收入合计] = T01[其他收入]\n    when T01[其他收入] < 0\n", "t.rules:3:20: A1: 无法识别的符号 '<'"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Parse("t.rules", []byte(tt.src))
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("error %v, want one containing %q", err, tt.want)
+			rs, err := Parse("t.rules", []byte(tt.src))
+			if err == nil || err.Error() != tt.want || rs != nil {
+				t.Errorf("error %v, want %s", err, tt.want)
 			}
 		})
 	}

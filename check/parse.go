@@ -141,7 +141,7 @@ var setFns = map[string]bool{"rows": true, "codes": true, "类": true, "款": tr
 var defaultCol = map[model.TableID]string{model.T01: "决算数", model.T06: "决算数"}
 
 // Diagnostic is one problem of a rule file, at a line and column
-// (characters, from 1).
+// (characters, from 1; a tab is one character).
 type Diagnostic struct {
 	File    string `json:"file"`
 	Line    int    `json:"line"`
@@ -322,6 +322,7 @@ func parseFile(name string, src []byte) ([]*Rule, []srcPos, Diagnostics) {
 	}
 	var rules []*Rule
 	var heads []srcPos
+	partial := map[*Rule]bool{} // a body line did not parse
 	var cur *Rule
 	var curAt srcPos
 	var lines []*logical // logical body lines of cur
@@ -358,6 +359,9 @@ func parseFile(name string, src []byte) ([]*Rule, []srcPos, Diagnostics) {
 		if len(cur.clauses) == 0 && !failed {
 			add(curAt, cur.ID, msgDiagNoBody)
 		}
+		if failed {
+			partial[cur] = true
+		}
 		for _, cl := range cur.clauses {
 			cl.when = append(cl.when, ruleWhen...)
 		}
@@ -366,7 +370,10 @@ func parseFile(name string, src []byte) ([]*Rule, []srcPos, Diagnostics) {
 		heads = append(heads, curAt)
 		cur, lines = nil, nil
 	}
+	// A file saved by Notepad may start with a byte order mark.
+	src = bytes.TrimPrefix(src, []byte("\ufeff"))
 	sc := bufio.NewScanner(bytes.NewReader(src))
+	sc.Buffer(nil, 1<<20)
 	n := 0
 	skip := false // the header of the current declaration did not parse
 	for sc.Scan() {
@@ -413,7 +420,7 @@ func parseFile(name string, src []byte) ([]*Rule, []srcPos, Diagnostics) {
 		add(srcPos{n + 1, 1}, "", fmt.Sprintf(msgDiagRead, err))
 	}
 	for i, r := range rules {
-		ds = append(ds, resolveRule(name, r, heads[i])...)
+		ds = append(ds, resolveRule(name, r, heads[i], partial[r])...)
 	}
 	return rules, heads, ds
 }

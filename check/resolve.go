@@ -214,19 +214,21 @@ func (r *resolver) errf(at srcPos, format string, args ...any) {
 }
 
 // resolveRule checks every clause of a parsed rule.
-func resolveRule(file string, rule *Rule, head srcPos) Diagnostics {
+// partial: some body line did not parse, so the rule-level checks
+// (CONDITIONAL needs when, fill needs an equation) are left out.
+func resolveRule(file string, rule *Rule, head srcPos, partial bool) Diagnostics {
 	r := &resolver{file: file, rule: rule.ID, info: specTables()}
 	equation := false
 	for _, cl := range rule.clauses {
 		r.clause(cl)
-		if rule.Class == ClassConditional && len(cl.when) == 0 {
+		if rule.Class == ClassConditional && len(cl.when) == 0 && !partial {
 			r.errf(cl.at, msgDiagNoCond)
 		}
 		for _, op := range cl.ops {
 			equation = equation || op == "="
 		}
 	}
-	if rule.Fill && !equation && len(rule.clauses) > 0 {
+	if rule.Fill && !equation && len(rule.clauses) > 0 && !partial {
 		r.errf(head, msgDiagFillNoEq)
 	}
 	return r.ds
