@@ -49,8 +49,13 @@ func TestFingerprint(t *testing.T) {
 	mk := func(f Finding) string { f.SetFingerprint(); return f.Fingerprint }
 	base := Finding{Rule: "X12", Table: T05, Sheet: "公开05表", Cell: "D8",
 		Cells: []CellRef{{Sheet: "公开05表", Cell: "D8", Value: "1754.76"}}}
-	if mk(base) != mk(base) {
-		t.Fatal("fingerprint not stable")
+	// Pinned: fingerprints carry users' 审核说明 across uploads; a change
+	// here must be deliberate and noted in the README.
+	if got := mk(base); got != "7720809fb5401859" {
+		t.Fatalf("fingerprint of the X12 example changed: %s", got)
+	}
+	if got := mk(Finding{Rule: "S01", Table: T03, Message: "未找到支出决算表（公开03表）。"}); got != "fead9b40a56a5a2a" {
+		t.Fatalf("fingerprint of a cell-less finding changed: %s", got)
 	}
 	other := base
 	other.Cells = []CellRef{{Sheet: "公开05表", Cell: "D8", Value: "1754.77"}}
