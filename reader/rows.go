@@ -54,14 +54,13 @@ var partStart = map[colRole]int{roleLei: 0, roleKuan: 3, roleXiang: 5}
 // "201 06 01" in the 类 column), which later parts extend. A missing parent
 // part is taken from the previous row (st). name is a non-code text in the
 // 类 column (a label printed across the code columns).
-func (t *tableCtx) splitCode(r int, cols []tcol, st *codeState, maxLen int) (code string, codeCol int, name string, nameCol int, split bool) {
+func (t *tableCtx) splitCode(r int, cols []tcol, st *codeState, maxLen int) (code string, codeCol int, name string, nameCol int) {
 	bad := false
 	for _, tc := range cols {
 		start, ok := partStart[tc.role]
 		if !ok {
 			continue
 		}
-		split = true
 		text := t.text(r, tc.col)
 		if text == "" {
 			continue
@@ -116,13 +115,13 @@ func (t *tableCtx) splitCode(r int, cols []tcol, st *codeState, maxLen int) (cod
 	default:
 		code = ""
 	}
-	return code, codeCol, name, nameCol, split
+	return code, codeCol, name, nameCol
 }
 
 // rowCode finds the code and name of row r among the label columns.
 // maxLen is 7 for function codes, 5 for economic codes.
 func (t *tableCtx) rowCode(r int, cols []tcol, st *codeState, maxLen int) (code string, codeCol int, name string, nameCol int) {
-	code, codeCol, name, nameCol, _ = t.splitCode(r, cols, st, maxLen)
+	code, codeCol, name, nameCol = t.splitCode(r, cols, st, maxLen)
 	if code == "" {
 		codeCol = 0
 	}
