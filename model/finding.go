@@ -73,6 +73,26 @@ type Finding struct {
 	// an annotated workbook by fingerprint.
 	Explanation string `json:"explanation,omitempty"`
 	Explained   bool   `json:"explained,omitempty"`
+	// Narrative locates a finding of the narrative check (package
+	// narrative) in the 决算公开说明; Sheet/Cell then name the table cell the
+	// figure is compared with, if any.
+	Narrative *NarrativeRef `json:"narrative,omitempty"`
+}
+
+// NarrativeRef is where a narrative finding stands in the document:
+// paragraph index (0-based, among non-empty prose paragraphs; -1 inside a
+// table), rune offset and length of the figure within the paragraph (or
+// table cell), a short quote around it, the section, and for figures in a
+// table of the document its 1-based table, row and column.
+type NarrativeRef struct {
+	Paragraph int    `json:"paragraph"`
+	Offset    int    `json:"offset"`
+	Length    int    `json:"length"`
+	Quote     string `json:"quote,omitempty"`
+	Section   string `json:"section,omitempty"`
+	Table     int    `json:"table,omitempty"`
+	Row       int    `json:"row,omitempty"`
+	Col       int    `json:"col,omitempty"`
 }
 
 // SetFingerprint computes the finding's fingerprint from its rule, table,
