@@ -266,6 +266,10 @@ func (b *bindCtx) miss(k model.Key, prior bool) {
 // found is missing, and is recorded.
 func (b *bindCtx) locatedKey(k model.Key, prior bool) bool {
 	ti := b.idx(prior).tables[k.Table]
+	if ti.t.EmptyNote != "" && len(ti.rowCells) == 0 {
+		// A table printed empty with its 无数据 note: every figure is 0.
+		return true
+	}
 	ok := true
 	if k.Row != "" && model.CodeLevel(k.Row) == 0 && ti.rowOf[k.Row] == nil {
 		if _, printed := ti.rowCells[k.Row]; !printed {

@@ -136,3 +136,24 @@ func TestToleranceCountsPrintedOperands(t *testing.T) {
 		t.Errorf("R06.1 302: severity %s tolerance %s, want error 0.045", r061.Severity, r061.Tolerance)
 	}
 }
+
+// TestEmptyTableWithNoteIsZero: an empty 政府性基金 table printed with its
+// 无数据 note and no 合计 row is a table of zeros, not an unlocated one.
+func TestEmptyTableWithNoteIsZero(t *testing.T) {
+	wb := caseC()
+	t7 := model.NewTable(model.T07)
+	t7.Name, t7.Title, t7.Sheet = "政府性基金预算财政拨款收入支出决算表", "政府性基金预算财政拨款收入支出决算表", "基金"
+	t7.EmptyNote = "说明：本单位本年度没有政府性基金预算财政拨款收入和支出，故本表无数据。"
+	wb.Tables[model.T07] = t7
+	c := NewChecker(wb, mustRules(t), Options{})
+	for _, f := range c.Run() {
+		if f.Table == model.T07 || f.Rule == RuleUnchecked {
+			t.Errorf("finding on an empty table with its note: %s %s", f.Rule, f.Message)
+		}
+	}
+	for _, u := range c.Unchecked() {
+		if u.Table == model.T07 {
+			t.Errorf("empty table with its note listed as unchecked: %+v", u)
+		}
+	}
+}

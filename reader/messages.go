@@ -21,9 +21,11 @@ const (
 // All user-facing texts of the reader. Arguments are noted per message.
 const (
 	// table name
-	msgMissingTable = "未找到%s（%s）。"
+	msgMissingTable = "未找到%s%s。"
 	// table name
-	msgMissingOptional = "未找到%s（%s）；若本单位无此类收支，请保留空表并加说明。"
+	msgMissingOptional = "未找到%s%s；若本单位无此类收支，请保留空表并加说明。"
+	// table number (公开03表), only where the workbook prints numbers
+	msgNumberCited = "（%s）"
 	// code or label, first address, second address
 	msgDuplicateRow = "“%s”重复出现：%s 与 %s。"
 	// child code, level name, parent code

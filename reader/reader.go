@@ -70,8 +70,17 @@ func FromBook(b *xlsx.Book, opt Options) (*model.Workbook, error) {
 		if id == model.T07 || id == model.T08 {
 			sev, msg = model.SevWarning, msgMissingOptional
 		}
+		// The table number is cited only in a workbook that prints numbers
+		// (a Shanghai workbook prints none: "公开03表" would mean nothing).
+		num := ""
+		for _, t := range rd.wb.Tables {
+			if t.Number != "" {
+				num = fmt.Sprintf(msgNumberCited, ts.NumberLabel())
+				break
+			}
+		}
 		rd.add(model.Finding{Rule: RuleMissingTable, Severity: sev, Table: id,
-			Message: fmt.Sprintf(msg, ts.Name, ts.NumberLabel())})
+			Message: fmt.Sprintf(msg, ts.Name, num)})
 	}
 	rd.wb.Unit = model.Wan
 	allYuan := true
