@@ -22,6 +22,7 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"github.com/juesuan/juesuan/model"
+	"github.com/juesuan/juesuan/xlsx"
 )
 
 // Limits bound what the inputs may cost. Zero fields take the default.
@@ -194,6 +195,26 @@ func readSized(open func() (io.ReadCloser, error), max, declared int64) ([]byte,
 	return data, nil
 }
 
+// sniff reads the first bytes of an entry: one that cannot be a workbook
+// (neither a zip nor an OLE2 file) gets the reader's own error at once,
+// without its bytes waiting in the pool's window (a bomb of zero-filled
+// "workbooks" would otherwise hold window × MaxFile of zeros).
+func sniff(f *zip.File) error {
+	rc, err := f.Open()
+	if err != nil {
+		return nil // readSized reports it
+	}
+	defer rc.Close()
+	head := make([]byte, 8)
+	n, _ := io.ReadFull(rc, head)
+	head = head[:n]
+	if n == 0 || bytes.HasPrefix(head, []byte("PK")) || bytes.HasPrefix([]byte{0xD0, 0xCF, 0x11, 0xE0}, head[:min(n, 4)]) {
+		return nil
+	}
+	_, err = xlsx.OpenBytes(head, xlsx.Limits{})
+	return err
+}
+
 // archive walks a zip's entries in name order (archives list entries in
 // whatever order they were added; sorting makes runs repeatable).
 func (w *walker) archive(ra io.ReaderAt, size int64, display string, depth int) error {
@@ -246,7 +267,9 @@ func (w *walker) archive(ra io.ReaderAt, size int64, display string, depth int) 
 		default:
 			w.total += size
 			if !w.scan {
-				j.data, j.err = readSized(e.f.Open, w.lim.MaxFile, size)
+				if j.err = sniff(e.f); j.err == nil {
+					j.data, j.err = readSized(e.f.Open, w.lim.MaxFile, size)
+				}
 			}
 		}
 		if err := w.add(j); err != nil {
@@ -290,8 +313,18 @@ func (w *walker) nested(ra io.ReaderAt, f *zip.File, disp string, depth int) err
 		}
 		w.peak = need
 	}
+	// held counts what the run holds; the scan only streams, but keeps
+	// the same count so that it asks Hold for what the run will need.
 	w.held += size
 	defer func() { w.held -= size }()
+	if w.scan {
+		sa := newStreamAt(f.Open, size)
+		defer sa.close()
+		if err := sa.prime(); err != nil {
+			return fail(model.Errorf(model.ECorrupt, err, "内层压缩包“%s”已损坏或大小与目录记载不符。", path.Base(disp)))
+		}
+		return w.archive(sa, size, disp, depth+1)
+	}
 	data, err := readSized(f.Open, w.lim.MaxNested, size)
 	if err != nil {
 		return fail(err)
@@ -349,4 +382,112 @@ func human(n int64) string {
 		return fmt.Sprintf("%d KiB", n>>10)
 	}
 	return fmt.Sprintf("%d 字节", n)
+}
+
+// streamAt is an io.ReaderAt over a compressed nested archive that is never
+// held in memory: the limit scan needs only its directory (at the end) and,
+// for archives nested deeper, the entries it walks. prime inflates the
+// stream once, checking its size and checksum, and keeps the last tailMax
+// bytes, where the directory is; other reads inflate forward from the
+// start (again when an earlier offset is asked for).
+type streamAt struct {
+	open    func() (io.ReadCloser, error)
+	size    int64
+	tail    []byte
+	tailOff int64
+	rc      io.ReadCloser
+	pos     int64
+}
+
+const tailMax = 4 << 20
+
+func newStreamAt(open func() (io.ReadCloser, error), size int64) *streamAt {
+	return &streamAt{open: open, size: size}
+}
+
+// prime reads the whole stream once: an error means the entry is damaged
+// or not the size its directory entry declares.
+func (s *streamAt) prime() error {
+	rc, err := s.open()
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	t := min(s.size, tailMax)
+	ring := make([]byte, t)
+	var n int64
+	buf := make([]byte, 32<<10)
+	for {
+		k, err := rc.Read(buf)
+		for p := buf[:k]; len(p) > 0 && t > 0; {
+			i := n % t
+			c := copy(ring[i:], p)
+			p = p[c:]
+			n += int64(c)
+		}
+		if t == 0 {
+			n += int64(k)
+		}
+		if n > s.size {
+			return fmt.Errorf("entry larger than declared")
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if n != s.size {
+		return fmt.Errorf("entry is %d bytes, declared %d", n, s.size)
+	}
+	i := n % max(t, 1)
+	s.tail = append(ring[i:], ring[:i]...)
+	s.tailOff = s.size - t
+	return nil
+}
+
+func (s *streamAt) ReadAt(p []byte, off int64) (int, error) {
+	if off < 0 {
+		return 0, fmt.Errorf("negative offset")
+	}
+	if off >= s.size {
+		return 0, io.EOF
+	}
+	if off >= s.tailOff && s.tail != nil {
+		n := copy(p, s.tail[off-s.tailOff:])
+		if n < len(p) {
+			return n, io.EOF
+		}
+		return n, nil
+	}
+	if s.rc == nil || off < s.pos {
+		s.close()
+		rc, err := s.open()
+		if err != nil {
+			return 0, err
+		}
+		s.rc, s.pos = rc, 0
+	}
+	if _, err := io.CopyN(io.Discard, s.rc, off-s.pos); err != nil {
+		s.close()
+		return 0, err
+	}
+	s.pos = off
+	n, err := io.ReadFull(s.rc, p)
+	s.pos += int64(n)
+	if err == io.ErrUnexpectedEOF {
+		err = io.EOF
+	}
+	if err != nil {
+		s.close()
+	}
+	return n, err
+}
+
+func (s *streamAt) close() {
+	if s.rc != nil {
+		s.rc.Close()
+		s.rc = nil
+	}
 }
