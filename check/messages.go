@@ -114,4 +114,6 @@ const (
 	msgDiagACell          = "单元格"
 	msgDiagNoCond         = "CONDITIONAL 规则的公式没有 when 条件"
 	msgDiagFillNoEq       = "标 fill 的规则没有等式，不能用于填充"
+	msgDiagNarrNoGuard    = "说明[%s] 需要条件 when stated(%s)（工作簿不一定附决算说明）"
+	msgDiagGuardNoNarr    = "stated(%s) 没有对应的 说明[%s]"
 )

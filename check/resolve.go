@@ -11,6 +11,7 @@ package check
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -197,12 +198,15 @@ type staticVal struct {
 }
 
 type resolver struct {
-	file  string
-	rule  string
-	info  map[model.TableID]*tinfo
-	ds    Diagnostics
-	cl    *clause
-	narrs []string
+	file string
+	rule string
+	info map[model.TableID]*tinfo
+	ds   Diagnostics
+	cl   *clause
+	// per clause: 说明[…] refs of the statement, and stated(…) guards
+	inCond      bool
+	narrRefs    []lit
+	statedGuard []lit
 }
 
 func (r *resolver) errf(at srcPos, format string, args ...any) {
@@ -237,6 +241,7 @@ func resolveRule(file string, rule *Rule, head srcPos, partial bool) Diagnostics
 func (r *resolver) clause(cl *clause) {
 	r.cl = cl
 	cl.narr = nil
+	r.narrRefs, r.statedGuard = nil, nil
 	sc := scope{}
 	var order []*varInfo
 	for _, b := range cl.binds {
@@ -269,7 +274,21 @@ func (r *resolver) clause(cl *clause) {
 		}
 	}
 	for _, c := range cl.when {
+		r.inCond = true
 		r.cond(c)
+		r.inCond = false
+	}
+	// A narrative item is read only when the narrative states it (R06.5:
+	// … = 说明[机关运行经费] when stated(机关运行经费)); the two must agree.
+	for _, n := range r.narrRefs {
+		if !slices.ContainsFunc(r.statedGuard, func(g lit) bool { return g.text == n.text }) {
+			r.errf(n.at, msgDiagNarrNoGuard, n.text, n.text)
+		}
+	}
+	for _, g := range r.statedGuard {
+		if !slices.ContainsFunc(r.narrRefs, func(n lit) bool { return n.text == g.text }) {
+			r.errf(g.at, msgDiagGuardNoNarr, g.text, g.text)
+		}
 	}
 }
 
@@ -313,6 +332,9 @@ func (r *resolver) ref(rf *ref, sc scope) {
 		}
 		if rf.rows == nil {
 			r.narrative(rf.row)
+			if !r.inCond {
+				r.narrRefs = append(r.narrRefs, lit{rf.row, rf.rowAt})
+			}
 		}
 		return
 	}
@@ -853,6 +875,9 @@ func (r *resolver) predArgs(p *pred) {
 				continue
 			}
 			r.narrative(a.word)
+			if r.inCond {
+				r.statedGuard = append(r.statedGuard, lit{a.word, a.at})
+			}
 		}
 	}
 }

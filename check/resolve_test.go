@@ -194,9 +194,15 @@ func TestResolveDiagnostics(t *testing.T) {
 			[]string{"t.rules:3:14: A1: r 不是已绑定的循环变量，T02 也没有名为 r 的行"}},
 		{"continuation line", "    T01[本年收入合计] = T01[其他收入]\n        + T01[经营收人]\n",
 			[]string{"t.rules:3:15: A1: T01 没有行“经营收人”（是否为“经营收入”？）"}},
-		{"narrative with a column", "    T06[公用经费合计] = 说明[机关运行经费, 合计]\n",
+		{"narrative with a column", "    T06[公用经费合计] = 说明[机关运行经费, 合计] when stated(机关运行经费)\n",
 			[]string{"t.rules:2:30: A1: 说明[…] 只能写一个名称"}},
-		{"narrative allowed", "    T06[公用经费合计] = 说明[机关运行经费]\n", nil},
+		{"narrative allowed", "    T06[公用经费合计] = 说明[机关运行经费] when stated(机关运行经费)\n", nil},
+		{"narrative allowed, rule condition", "    T06[公用经费合计] = 说明[机关运行经费]\n    when stated(机关运行经费)\n", nil},
+		{"narrative without its guard", "    T06[公用经费合计] = 说明[机关运行经费]\n",
+			[]string{"t.rules:2:22: A1: 说明[机关运行经费] 需要条件 when stated(机关运行经费)（工作簿不一定附决算说明）"}},
+		{"narrative guard of another item", "    T06[公用经费合计] = 说明[机关运行经费]\n    when stated(机关经费)\n",
+			[]string{"t.rules:2:22: A1: 说明[机关运行经费] 需要条件 when stated(机关运行经费)（工作簿不一定附决算说明）",
+				"t.rules:3:17: A1: stated(机关经费) 没有对应的 说明[机关经费]"}},
 	}
 	preds := []struct {
 		name string
@@ -317,4 +323,47 @@ func TestNarratives(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("narratives %v, want %v", got, want)
 	}
+}
+
+// Mutation test: appending a character to any name in the body of the
+// embedded rules (a table, row, column, set, predicate, variable or
+// number) is always reported, on the mutated line. Nothing a typo can do
+// makes a rule silently check less.
+func TestEveryTypoIsCaught(t *testing.T) {
+	keywords := map[string]bool{"for": true, "in": true, "when": true, "and": true}
+	files := templates.RuleFiles()
+	total := 0
+	for _, name := range templates.RuleFileNames() {
+		lines := strings.Split(string(files[name]), "\n")
+		for i, line := range lines {
+			if !strings.HasPrefix(line, " ") || strings.HasPrefix(strings.TrimSpace(line), "#") {
+				continue
+			}
+			toks, err := lex(line)
+			if err != nil {
+				t.Fatalf("%s:%d: %v", name, i+1, err)
+			}
+			for _, tok := range toks {
+				if tok.kind != "word" || keywords[tok.text] {
+					continue
+				}
+				end := tok.off + len(tok.text)
+				mutated := slices.Clone(lines)
+				mutated[i] = line[:end] + "x" + line[end:]
+				_, err := Parse(name, []byte(strings.Join(mutated, "\n")))
+				total++
+				onLine := false
+				for _, d := range DiagnosticsOf(err) {
+					onLine = onLine || d.Line == i+1
+				}
+				if !onLine {
+					t.Errorf("%s:%d: %q → %q not reported on its line (%v)", name, i+1, tok.text, tok.text+"x", err)
+				}
+			}
+		}
+	}
+	if total < 500 {
+		t.Errorf("only %d mutations", total)
+	}
+	t.Logf("%d mutations, each reported", total)
 }
