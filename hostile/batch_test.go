@@ -13,6 +13,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/gin-gonic/gin"
+
 	"github.com/juesuan/juesuan/api"
 	"github.com/juesuan/juesuan/batch"
 	"github.com/juesuan/juesuan/model"
@@ -28,6 +30,7 @@ const archiveHeapSlack = 96 << 20
 // archive's declared size plus archiveHeapSlack (before issue 15 the bomb
 // took 694 MiB of RSS: the nested archive was read by doubling, twice).
 func TestArchiveCorpus(t *testing.T) {
+	gin.SetMode(gin.TestMode)
 	h := api.New(api.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	for _, c := range ArchiveCorpus() {
 		t.Run(c.Name, func(t *testing.T) {
@@ -97,6 +100,7 @@ func TestArchiveCorpus(t *testing.T) {
 // (before issue 15 both were admitted: 1.78 GiB); a budget smaller than
 // one bomb refuses it with 413, and the check never inflates it.
 func TestNestedBombAdmission(t *testing.T) {
+	gin.SetMode(gin.TestMode)
 	bomb := ArchiveCorpus()[0].Bytes()
 	need := int64(BombEntries*(BombEntrySize+200)) + int64(len(bomb))
 	post := func(h http.Handler) *httptest.ResponseRecorder {

@@ -431,6 +431,38 @@ func Corpus() []Case {
 		}),
 		Want: Want{Rule: "R09.6", NoErrors: true, Absent: []string{"S05"}}})
 
+	// Package parts that two entries claim, and content types that do not
+	// decode (issue 15): excelize would keep one entry, or whatever part of
+	// [Content_Types].xml parsed (6 of 23 entries), and write back a
+	// different package than the one checked.
+	add(Case{Name: "content_types_undefined_entity", Doc: "[Content_Types].xml with an undefined entity in its seventh Override",
+		Bytes: once(func() []byte {
+			p := b.pkg.clone()
+			p.edit("[Content_Types].xml", func(s string) string {
+				i := 0
+				for n := 0; n < 7; n++ {
+					i += strings.Index(s[i:], "<Override ") + 1
+				}
+				return s[:i-1] + `<Override Note="&bogus;" ` + s[i-1+len("<Override "):]
+			})
+			return p.bytes()
+		}),
+		Want: Want{Code: model.ECorrupt}})
+	add(Case{Name: "duplicate_part", Doc: "the first sheet's part twice under the same name, the second copy without its figures",
+		Bytes: once(func() []byte {
+			p := b.pkg.clone()
+			p.parts = append(p.parts, part{first, []byte(strings.ReplaceAll(string(p.get(first)), "<v>", "<v>9"))})
+			return p.bytes()
+		}),
+		Want: Want{Code: model.ECorrupt}})
+	add(Case{Name: "duplicate_part_backslash", Doc: "the first sheet's part again as " + strings.ReplaceAll(first, "/", `\`) + " (excelize reads a backslash as a separator)",
+		Bytes: once(func() []byte {
+			p := b.pkg.clone()
+			p.parts = append(p.parts, part{strings.ReplaceAll(first, "/", `\`), p.get(first)})
+			return p.bytes()
+		}),
+		Want: Want{Code: model.ECorrupt}})
+
 	// Package variants that must read like Case A.
 	add(Case{Name: "xlsm", Doc: "Case A saved as a macro-enabled workbook: macroEnabled content type and a vbaProject.bin part",
 		Bytes: once(func() []byte {

@@ -120,6 +120,9 @@ func OpenBytes(data []byte, lim Limits) (*Book, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkParts(zr, lim); err != nil { // zipcheck.go
+		return nil, err
+	}
 	b := &Book{data: data, lim: lim, grids: map[string]*Grid{}, parts: map[string][]byte{},
 		zfiles: make(map[string]*zip.File, len(zr.File))}
 	for _, zf := range zr.File {
