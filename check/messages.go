@@ -117,3 +117,26 @@ const (
 	msgDiagNarrNoGuard    = "说明[%s] 需要条件 when stated(%s)（工作簿不一定附决算说明）"
 	msgDiagGuardNoNarr    = "stated(%s) 没有对应的 说明[%s]"
 )
+
+// Rule-file syntax errors (parse.go), reported as diagnostics.
+const (
+	msgSynHeaderQuote  = "规则首行应以带引号的中文说明结尾: %q"
+	msgSynHeaderFields = "规则首行应为 编号 严重程度 类别 [fill] \"说明\": %q"
+	msgSynSeverity     = "%s: 未知严重程度 %q"
+	msgSynClass        = "%s: 未知类别 %q"
+	msgSynFlag         = "%s: 未知标记 %q"
+	msgSynSymbol       = "无法识别的符号 %q"
+	msgSynExpect       = "此处应为 %q，实为 %q"
+	msgSynName         = "此处应为名称，实为 %q"
+	msgSynNoOp         = "公式缺少 = 或 <= 或 >="
+	msgSynVarInCond    = "条件中不能使用循环变量"
+	msgSynCondTrailing = "条件中多余的内容 %q"
+	msgSynTrailing     = "多余的内容 %q"
+	msgSynCondNoOp     = "条件缺少比较符"
+	msgSynSumCol       = "%s 需要指明列"
+	msgSynRefCol       = "%s[%s] 需要指明列"
+	msgSynPredArg      = "%s 的参数有误: %q"
+	msgSynSet          = "未知的集合 %q"
+	msgSynSetArg       = "%s 需要参数"
+	msgSynChildren     = "children(%s): %s 不是循环变量"
+)

@@ -468,7 +468,7 @@ func errAt(off int, format string, args ...any) error {
 func parseHeader(t string) (*Rule, error) {
 	q := strings.IndexByte(t, '"')
 	if q < 0 || !strings.HasSuffix(t, `"`) || q == len(t)-1 {
-		return nil, errAt(0, "规则首行应以带引号的中文说明结尾: %q", t)
+		return nil, errAt(0, msgSynHeaderQuote, t)
 	}
 	// fields of t[:q] with their offsets
 	type field struct {
@@ -491,24 +491,24 @@ func parseHeader(t string) (*Rule, error) {
 	}
 	r := &Rule{Message: t[q+1 : len(t)-1]}
 	if len(f) < 3 || len(f) > 4 {
-		return nil, errAt(0, "规则首行应为 编号 严重程度 类别 [fill] \"说明\": %q", t)
+		return nil, errAt(0, msgSynHeaderFields, t)
 	}
 	r.ID = f[0].text
 	switch model.Severity(f[1].text) {
 	case model.SevError, model.SevWarning, model.SevInfo:
 		r.Severity = model.Severity(f[1].text)
 	default:
-		return nil, errAt(f[1].off, "%s: 未知严重程度 %q", r.ID, f[1].text)
+		return nil, errAt(f[1].off, msgSynSeverity, r.ID, f[1].text)
 	}
 	switch f[2].text {
 	case ClassCertain, ClassCertainIneq, ClassConditional, ClassUsual, ClassStructure:
 		r.Class = f[2].text
 	default:
-		return nil, errAt(f[2].off, "%s: 未知类别 %q", r.ID, f[2].text)
+		return nil, errAt(f[2].off, msgSynClass, r.ID, f[2].text)
 	}
 	if len(f) == 4 {
 		if f[3].text != "fill" {
-			return nil, errAt(f[3].off, "%s: 未知标记 %q", r.ID, f[3].text)
+			return nil, errAt(f[3].off, msgSynFlag, r.ID, f[3].text)
 		}
 		r.Fill = true
 	}
@@ -566,7 +566,7 @@ func lex(s string) ([]token, error) {
 				// A lone '<' or '>' (not <=, >=, =>, <=>) would otherwise
 				// yield an empty word forever (found by FuzzParseClause).
 				r, _ := utf8.DecodeRuneInString(s[i:])
-				return nil, errAt(i, "无法识别的符号 %q", r)
+				return nil, errAt(i, msgSynSymbol, r)
 			}
 			out = append(out, token{"word", s[i:j], i})
 			i = j
@@ -614,7 +614,7 @@ func (p *parser) is(text string) bool {
 func (p *parser) here() srcPos { return p.at(p.peek().off) }
 func (p *parser) expect(text string) error {
 	if !p.is(text) {
-		return errAt(p.peek().off, "此处应为 %q，实为 %q", text, p.peek().text)
+		return errAt(p.peek().off, msgSynExpect, text, p.peek().text)
 	}
 	p.pos++
 	return nil
@@ -622,7 +622,7 @@ func (p *parser) expect(text string) error {
 func (p *parser) word() (string, error) {
 	t := p.next()
 	if t.kind != "word" {
-		return "", errAt(t.off, "此处应为名称，实为 %q", t.text)
+		return "", errAt(t.off, msgSynName, t.text)
 	}
 	return t.text, nil
 }
@@ -690,7 +690,7 @@ func parseClauseAt(src string, at func(int) srcPos) (*clause, error) {
 			cl.sums = append(cl.sums, s)
 		}
 		if len(cl.ops) == 0 {
-			return nil, errAt(p.peek().off, "公式缺少 = 或 <= 或 >=")
+			return nil, errAt(p.peek().off, msgSynNoOp)
 		}
 	}
 	if p.is("when") {
@@ -703,14 +703,14 @@ func parseClauseAt(src string, at func(int) srcPos) (*clause, error) {
 			for _, s := range []sumExpr{c.l, c.r} {
 				for _, t := range s {
 					if t.ref != nil && (p.vars[t.ref.row] || p.vars[t.ref.col]) {
-						return nil, &posErr{at: t.ref.at, msg: "条件中不能使用循环变量"}
+						return nil, &posErr{at: t.ref.at, msg: msgSynVarInCond}
 					}
 				}
 			}
 		}
 	}
 	if p.pos != len(p.toks) {
-		return nil, errAt(p.peek().off, "多余的内容 %q", p.peek().text)
+		return nil, errAt(p.peek().off, msgSynTrailing, p.peek().text)
 	}
 	return cl, nil
 }
@@ -727,7 +727,7 @@ func parseCondAt(src string, at func(int) srcPos) ([]cond, error) {
 		return nil, err
 	}
 	if p.pos != len(p.toks) {
-		return nil, errAt(p.peek().off, "条件中多余的内容 %q", p.peek().text)
+		return nil, errAt(p.peek().off, msgSynCondTrailing, p.peek().text)
 	}
 	return cs, nil
 }
@@ -749,7 +749,7 @@ func (p *parser) conds() ([]cond, error) {
 			}
 			op := p.next()
 			if op.kind != "op" {
-				return nil, errAt(op.off, "条件缺少比较符")
+				return nil, errAt(op.off, msgSynCondNoOp)
 			}
 			r, err := p.sum()
 			if err != nil {
@@ -816,7 +816,7 @@ func (p *parser) term() (term, error) {
 			}
 		}
 		if r.col == "" {
-			return term{}, errAt(p.peek().off, "%s 需要指明列", tr.id)
+			return term{}, errAt(p.peek().off, msgSynSumCol, tr.id)
 		}
 		return term{ref: r, at: at}, p.expect("]")
 	}
@@ -877,7 +877,7 @@ func (p *parser) ref() (*ref, error) {
 		}
 	}
 	if r.col == "" && !tr.narrative {
-		return nil, errAt(p.peek().off, "%s[%s] 需要指明列", tr.id, r.row)
+		return nil, errAt(p.peek().off, msgSynRefCol, tr.id, r.row)
 	}
 	return r, p.expect("]")
 }
@@ -911,7 +911,7 @@ func (p *parser) pred() (*pred, error) {
 				a.table = model.TableID(t.text)
 			}
 		default:
-			return nil, errAt(t.off, "%s 的参数有误: %q", pr.name, t.text)
+			return nil, errAt(t.off, msgSynPredArg, pr.name, t.text)
 		}
 		pr.args = append(pr.args, a)
 		if p.is(",") {
@@ -968,12 +968,12 @@ func (p *parser) setAtom(implicit model.TableID) (setAtom, error) {
 		return setAtom{}, err
 	}
 	if !setFns[w] {
-		return setAtom{}, errAt(off, "未知的集合 %q", w)
+		return setAtom{}, errAt(off, msgSynSet, w)
 	}
 	a := setAtom{fn: w, table: implicit, at: at}
 	if !p.is("(") {
 		if implicit == "" || w == "children" {
-			return a, errAt(off, "%s 需要参数", w)
+			return a, errAt(off, msgSynSetArg, w)
 		}
 		return a, nil
 	}
@@ -987,7 +987,7 @@ func (p *parser) setAtom(implicit model.TableID) (setAtom, error) {
 	a.argRaw = arg
 	if w == "children" {
 		if !p.vars[arg] {
-			return a, errAt(off, "children(%s): %s 不是循环变量", arg, arg)
+			return a, errAt(off, msgSynChildren, arg, arg)
 		}
 		a.arg = arg
 	} else {
