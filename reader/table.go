@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"unicode/utf8"
 
 	"github.com/juesuan/juesuan/model"
 	"github.com/juesuan/juesuan/templates"
@@ -431,7 +430,7 @@ func (t *tableCtx) columns() bool {
 		if tc.role == roleUnknown {
 			t.add(model.Finding{Rule: RuleUnknownColumn, Severity: model.SevWarning,
 				Cell:    xlsx.Addr(t.headerRowOf(tc.col), tc.col),
-				Message: fmt.Sprintf(msgUnknownColumn, strings.Join(tc.path, "/"), xlsx.Addr(t.headerRowOf(tc.col), tc.col))})
+				Message: fmt.Sprintf(msgUnknownColumn, clip(strings.Join(tc.path, "/")), xlsx.Addr(t.headerRowOf(tc.col), tc.col))})
 		}
 	}
 	// Required columns.
@@ -568,7 +567,7 @@ func (t *tableCtx) addRow(row *model.Row, addr string) bool {
 	if first, dup := t.seen[row.Key]; dup {
 		t.add(model.Finding{Rule: RuleDuplicateRow, Severity: model.SevError, Cell: addr,
 			Cells:   []model.CellRef{{Sheet: t.g.Sheet, Cell: first, Table: t.ID}, {Sheet: t.g.Sheet, Cell: addr, Table: t.ID}},
-			Message: fmt.Sprintf(msgDuplicateRow, row.Key, first, addr)})
+			Message: fmt.Sprintf(msgDuplicateRow, clip(row.Key), first, addr)})
 		return false
 	}
 	t.seen[row.Key] = addr
@@ -604,7 +603,7 @@ func (t *tableCtx) cell(r, c int, row *model.Row, cs *templates.ColSpec, rowDeri
 		if a.Value.IsNegative() {
 			t.add(model.Finding{Rule: RuleNegative, Severity: model.SevWarning, Cell: addr,
 				Cells:   []model.CellRef{{Sheet: t.g.Sheet, Cell: addr, Value: a.Value.String(), Table: t.ID, Row: row.Key, Col: cs.Key}},
-				Message: fmt.Sprintf(msgNegative, gc.Text, addr)})
+				Message: fmt.Sprintf(msgNegative, clip(gc.Text), addr)})
 		}
 	case amountTooPrecise:
 		mc.Decimals, mc.Invalid = 2, true
@@ -642,7 +641,7 @@ func (t *tableCtx) hasAmount(r int, cols []tcol) bool {
 func (t *tableCtx) unknownRow(r, c int, label string) {
 	addr := xlsx.Addr(r, c)
 	t.add(model.Finding{Rule: RuleUnknownRow, Severity: model.SevWarning, Cell: addr,
-		Message: fmt.Sprintf(msgUnknownRow, label, addr)})
+		Message: fmt.Sprintf(msgUnknownRow, clip(label), addr)})
 }
 
 // finish sets range and style and runs the code checks.
@@ -674,7 +673,7 @@ func (t *tableCtx) finish() {
 			note = "（" + v.Note + "）"
 		}
 		t.add(model.Finding{Rule: RuleTitleVariant, Severity: model.SevWarning, Cell: xlsx.Addr(t.hit.row, t.hit.col),
-			Message: fmt.Sprintf(msgTitleVariant, t.hit.text, note, t.ts.Name)})
+			Message: fmt.Sprintf(msgTitleVariant, clip(t.hit.text), note, t.ts.Name)})
 	}
 	if t.ts.Kind == templates.KindCoded || t.ts.Kind == templates.KindEcon {
 		t.checkCodes()
@@ -722,7 +721,7 @@ func (t *tableCtx) checkCodes() {
 				sev = model.SevWarning
 			}
 			t.add(model.Finding{Rule: RuleCatalog, Severity: sev, Cell: addr,
-				Message: fmt.Sprintf(msgNameMismatch, row.Code, row.Label, entries[0].Name, addr)})
+				Message: fmt.Sprintf(msgNameMismatch, row.Code, clip(row.Label), entries[0].Name, addr)})
 		}
 	}
 }
@@ -750,11 +749,16 @@ func (t *tableCtx) markSubtotals() {
 func (t *tableCtx) isEmptyNote(text string) bool { return t.ts.IsEmptyNote(text) }
 
 // clip shortens cell text quoted in messages (a hostile cell may hold MiBs).
+// clip shortens a text quoted in a message to 40 characters: a cell may
+// hold megabytes, a message must stay readable (and cheap).
 func clip(s string) string {
 	const n = 40
-	if utf8.RuneCountInString(s) <= n {
-		return s
+	i := 0
+	for k := range s {
+		if i == n {
+			return s[:k] + "…"
+		}
+		i++
 	}
-	r := []rune(s)
-	return string(r[:n]) + "…"
+	return s
 }
