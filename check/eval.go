@@ -241,12 +241,25 @@ func (c *Checker) evalEq(eq *Equation) (model.Finding, bool) {
 	switch {
 	case sev == model.SevInfo:
 		f.Message = fmt.Sprintf(msgResidue, eq.Rule.Message, lt, rt, model.FormatAmount(diff.Abs()), model.FormatAmount(tol))
+	case eq.Rule.Class == ClassUsual:
+		// A heuristic is a hint, not an equation: no difference, no tolerance.
+		f.Message = fmt.Sprintf(msgUsualHint, eq.Rule.Message, lt, usualOp(eq.Op), rt)
 	case c.exact:
 		f.Message = fmt.Sprintf(msgFailExact, eq.Rule.Message, lt, failOp(eq.Op), rt, model.FormatAmount(diff))
 	default:
 		f.Message = fmt.Sprintf(msgFail, eq.Rule.Message, lt, failOp(eq.Op), rt, model.FormatAmount(diff), model.FormatAmount(tol))
 	}
 	return f, true
+}
+
+func usualOp(op string) string {
+	switch op {
+	case "<=":
+		return msgUsuallyAtMost
+	case ">=":
+		return msgUsuallyAtLeast
+	}
+	return msgUsuallyEqual
 }
 
 func failOp(op string) string {

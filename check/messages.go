@@ -140,3 +140,22 @@ const (
 	msgSynSetArg       = "%s 需要参数"
 	msgSynChildren     = "children(%s): %s 不是循环变量"
 )
+
+// Report sections (juesuan check).
+const (
+	msgSectionErrors    = "错误"
+	msgSectionWarnings  = "提示"
+	msgSectionResidues  = "尾差"
+	msgResiduesFolded   = "尾差 %d 处，均在允许范围内"
+	msgResiduesHint     = "  （加 --all 逐条列出尾差）"
+	msgSectionUnchecked = "未审核（找不到所需的表、行或栏，相关规则未进行，不按0计）："
+	msgUncheckedRules   = "%s"
+)
+
+// Hints of USUAL rules (no equation, no tolerance).
+const (
+	msgUsualHint      = "%s：%s，%s %s"
+	msgUsuallyEqual   = "通常应为"
+	msgUsuallyAtMost  = "通常应不大于"
+	msgUsuallyAtLeast = "通常应不小于"
+)
