@@ -50,3 +50,36 @@ func errTooLong(par, max int) error {
 func errTooMany(max int) error {
 	return model.Errorf(model.ETooMany, nil, msgTooMany, max)
 }
+
+// User-facing text (Chinese) of the checks.
+const (
+	msgCellMismatch   = "说明%s与%s（%s）不符，相差 %s。"
+	msgCellUsually    = "说明%s与%s（%s）不一致（相差 %s），通常应相等，请核实。"
+	msgCellResidue    = "说明%s与%s（%s）有尾差，在四舍五入允许范围内。"
+	msgNoItem         = "说明%s所述科目 %s 在一般公共预算财政拨款支出决算表中没有。"
+	msgAtMost         = "说明%s：%s不应大于%s（%s）。"
+	msgSame           = "说明%s（%s）与第 %d 段所述“%s”不一致。"
+	msgShare          = "说明%s：%s ÷ %s %s = %s，与所写占比不符。"
+	msgShareResidue   = "说明%s：%s ÷ %s %s = %s，与所写占比有尾差（在四舍五入允许范围内）。"
+	msgNegChange      = "说明%s：“%s”后面是负数，自相矛盾。"
+	msgDirection      = "说明%s：前面说%s %s，后面却说%s，方向矛盾。"
+	msgZeroChange     = "说明%s：增减额为 %s，增减幅度却不为 0。"
+	msgZeroBase       = "说明%s：上年数为 0（本年 %s，增加 %s），增长率无从计算，不宜写作百分比，建议写“上年无此项支出”。"
+	msgRate           = "说明%s：本年 %s、%s %s，上年应为 %s，增减幅度应为 %s。"
+	msgRateResidue    = "说明%s：增减额 %s、上年 %s，增减幅度 %s，有尾差（在四舍五入允许范围内）。"
+	msgLevel          = "说明%s：写了“持平”，增减额却不为 0。"
+	msgZeroBudget     = "说明%s：预算数为 %s，预决算差异率或完成率无从计算。"
+	msgSign           = "说明%s：决算数小于预算数，预决算差异率应为负数（%s）。"
+	msgVar            = "说明%s：按预算数 %s、决算数 %s 计算，%s应为 %s。"
+	msgVarResidue     = "说明%s：按预算数 %s、决算数 %s 计算为 %s，有尾差（在四舍五入允许范围内）。"
+	msgSum            = "说明%s：%s应等于所列各项之和 %s = %s。"
+	msgSumResidue     = "说明%s：%s与所列各项之和 %s = %s 有尾差（在四舍五入允许范围内）。"
+	msgUnbound        = "说明%s未能对应到九张表或说明中的其他数字（未核对）。"
+	msgPlaceholder    = "说明第 %d 段留有占位符“%s”，请填写。"
+	msgNoEmptyNote    = "%s为空表，说明中应写明“本单位本年度无%s收入、支出及结转和结余，%s为空表”。"
+	msgEmptyNotEmpty  = "说明称%s为空表，但工作簿中该表有数。"
+	msgMissingCount   = "说明“三公”经费部分缺少%s。"
+	msgMissingSection = "说明缺少%s的情况说明。"
+	msgMissingItem    = "一般公共预算财政拨款支出决算表中 %s %s（%s 万元）在说明“具体情况”中没有说明。"
+	msgMissingSangong = "说明“三公”经费部分没有说明%s。"
+)

@@ -1,0 +1,3 @@
+package narrative
+
+func (a *Analysis) checkPerformance() {}

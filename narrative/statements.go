@@ -1,0 +1,128 @@
+package narrative
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/juesuan/juesuan/model"
+	"github.com/juesuan/juesuan/templates"
+)
+
+// placeholders left from a template: 【请填写】, XX, ××, X.XX, "202 年".
+var placeholderRe = regexp.MustCompile(`【[^】]{0,20}】|[XＸxｘ×]{2,}|[XＸ]\.[XＸ]{1,2}|20[0-9]\s+年|20[XＸ×]{2}年|（\s*）万元|\(\s*\)万元`)
+
+func (a *Analysis) checkPlaceholders() {
+	for _, p := range a.doc.Paragraphs {
+		ms := placeholderRe.FindAllStringIndex(p.Text, 5)
+		for _, m := range ms {
+			text := p.Text[m[0]:m[1]]
+			start := runeCount(p.Text[:m[0]])
+			end := start + runeCount(text)
+			fd := a.add("N08", model.SevWarning, nil, fmt.Sprintf(msgPlaceholder, p.Index+1, text), "", text, "", "")
+			fd.Narrative = &model.NarrativeRef{Paragraph: p.Index, Offset: start, Length: end - start, Quote: quote(p.Text, start, end)}
+		}
+	}
+}
+
+// tableEmpty reports whether a located table has no nonzero amount.
+func tableEmpty(t *model.Table) bool {
+	for _, c := range t.Cells() {
+		if !c.Value.IsZero() {
+			return false
+		}
+	}
+	return true
+}
+
+// checkStatements: the statements a narrative must make.
+func (a *Analysis) checkStatements() {
+	text := templates.NormalizeText(a.doc.Text())
+	sections := map[string]bool{}
+	for _, p := range a.doc.Paragraphs {
+		if isHeading(p.Text) {
+			if s := a.bs.sectionOf(p.Text); s != "" {
+				sections[s] = true
+			}
+		}
+	}
+	spec := templates.MustLoad()
+	// 七、八: an empty T07/T08 must be said to be empty.
+	for _, id := range []model.TableID{model.T07, model.T08} {
+		ts := spec.Table(id)
+		fund := "政府性基金预算财政拨款"
+		if id == model.T08 {
+			fund = "国有资本经营预算财政拨款"
+		}
+		said := regexp.MustCompile(`(无|没有)[^。]{0,30}` + regexp.QuoteMeta(fund[:len(fund)-len("财政拨款")]) + `[^。]{0,60}(为空表|无数据|空表)`).MatchString(text)
+		if a.wb != nil {
+			if t := a.wb.Table(id); t != nil {
+				empty := tableEmpty(t)
+				if empty && !said {
+					a.add("N09", model.SevWarning, nil, fmt.Sprintf(msgNoEmptyNote, ts.Name, fund, ts.Name), "", "", "", "").Table = id
+				}
+				if !empty && said {
+					a.add("N09", model.SevWarning, nil, fmt.Sprintf(msgEmptyNotEmpty, ts.Name), "", "", "", "").Table = id
+				}
+			}
+		}
+	}
+	// 三公: each item discussed and the physical counts present.
+	if sections["三公"] {
+		has := func(name string) bool { _, ok := a.first[name]; return ok }
+		for _, it := range []struct{ name, what string }{{"出国", "因公出国（境）费"}, {"公务用车", "公务用车购置及运行维护费"}, {"接待", "公务接待费"}} {
+			if !has(it.name) {
+				a.add("N09", model.SevWarning, nil, fmt.Sprintf(msgMissingSangong, it.what), "", "", "", "")
+			}
+		}
+		for _, c := range []struct {
+			names []string
+			what  string
+		}{
+			{[]string{"出国团组", "出国人次"}, "因公出国（境）团组数和人次"},
+			{[]string{"购置车辆", "公务用车保有量"}, "公务用车购置数和保有量"},
+			{[]string{"国内接待批次", "国内接待人次"}, "国内公务接待批次和人次"},
+		} {
+			missing := false
+			for _, n := range c.names {
+				if !has(n) {
+					missing = true
+				}
+			}
+			if missing {
+				a.add("N09", model.SevWarning, nil, fmt.Sprintf(msgMissingCount, c.what), "", "", "", "")
+			}
+		}
+	}
+	// 十: 机关运行经费, 政府采购, 国有资产 sections present.
+	if len(sections) > 3 {
+		for _, s := range []struct{ name, what string }{{"机关运行", "机关运行经费"}, {"采购", "政府采购"}, {"资产", "国有资产占用"}} {
+			if !sections[s.name] && !strings.Contains(text, s.what) {
+				a.add("N09", model.SevWarning, nil, fmt.Sprintf(msgMissingSection, s.what), "", "", "", "")
+			}
+		}
+	}
+	// 五(三): each 项 of T05 with a nonzero 决算数 is explained.
+	if a.wb != nil && sections["一般"] {
+		if t := a.wb.Table(model.T05); t != nil {
+			cited := map[string]bool{}
+			for i := range a.Figures {
+				if f := &a.Figures[i]; f.Cell != nil && f.Cell.Table == model.T05 {
+					cited[f.Cell.Row] = true
+				}
+			}
+			for _, r := range t.Rows {
+				if r.Level != 3 || cited[r.Code] {
+					continue
+				}
+				c := t.Cell(r.Key, "合计")
+				if c == nil || c.Value.IsZero() {
+					continue
+				}
+				fd := a.add("N09", model.SevWarning, nil, fmt.Sprintf(msgMissingItem, r.Code, r.Label, num(c.Value, 2)), "", "", "", "")
+				fd.Table, fd.Sheet, fd.Cell = model.T05, c.Sheet, c.Addr
+				fd.Cells = []model.CellRef{{Sheet: c.Sheet, Cell: c.Addr, Value: c.Raw, Table: model.T05, Row: r.Key, Col: "合计"}}
+			}
+		}
+	}
+}
