@@ -51,3 +51,34 @@ func TestWriteTextAndFingerprints(t *testing.T) {
 		t.Errorf("X12 message lacks difference and tolerance:\n%s", out)
 	}
 }
+
+// TestWriteTextFoldsResidues: errors first, then 提示, then one 尾差 line
+// per table; All lists each 尾差; tables named by title, never T0N.
+func TestWriteTextFoldsResidues(t *testing.T) {
+	wb := caseARead(t)
+	put(wb, model.T06, "人员经费合计", "决算数", "1633.61")
+	rep := model.NewReport(wb, Check(wb, mustRules(t), Options{}), nil)
+	var folded, all bytes.Buffer
+	if err := WriteText(&folded, rep); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteTextOptions(&all, rep, TextOptions{All: true}); err != nil {
+		t.Fatal(err)
+	}
+	out := folded.String()
+	e, w, r := strings.Index(out, "\n错误（"), strings.Index(out, "\n提示（"), strings.Index(out, "\n尾差（")
+	if e < 0 || w < e || r < w {
+		t.Errorf("sections out of order (错误 %d, 提示 %d, 尾差 %d):\n%s", e, w, r, out)
+	}
+	if strings.Contains(out, "[尾差]") || !strings.Contains(out, "【公开01表 收入支出决算总表】尾差 3 处，均在允许范围内") {
+		t.Errorf("尾差 not folded per table:\n%s", out)
+	}
+	if strings.Count(all.String(), "[尾差]") != rep.Summary.Infos {
+		t.Errorf("All lists %d 尾差, want %d", strings.Count(all.String(), "[尾差]"), rep.Summary.Infos)
+	}
+	for _, id := range model.AllTables {
+		if strings.Contains(out, "【"+string(id)) {
+			t.Errorf("table named by its id %s:\n%s", id, out)
+		}
+	}
+}
