@@ -77,3 +77,23 @@ func TestParseErrors(t *testing.T) {
 		t.Fatalf("parse: %v %+v", err, rs)
 	}
 }
+
+// Several rule-level when lines are one condition: Rule.When shows them
+// all (joined by and), and printing it back parses to the same rule.
+func TestRuleWhenLines(t *testing.T) {
+	src := "A1 warning CONDITIONAL \"说明\"\n    T06[公用经费合计] = 说明[机关运行经费]\n    when stated(机关运行经费)\n    when T01[其他收入] = 0\n"
+	rs, err := Parse("t.rules", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := rs[0].When, "stated(机关运行经费) and T01[其他收入] = 0"; got != want {
+		t.Errorf("When %q, want %q", got, want)
+	}
+	if n := len(rs[0].clauses[0].when); n != 2 {
+		t.Errorf("%d conditions, want 2", n)
+	}
+	again, err := Parse("again.rules", []byte(fuzzFormat(rs)))
+	if err != nil || again[0].When != rs[0].When || again[0].Expr != rs[0].Expr {
+		t.Errorf("round trip: %v %+v", err, again)
+	}
+}

@@ -344,7 +344,11 @@ func parseFile(name string, src []byte) ([]*Rule, []srcPos, Diagnostics) {
 					continue
 				}
 				ruleWhen = append(ruleWhen, c...)
-				cur.When = strings.TrimPrefix(l.text, "when ")
+				// Several rule-level when lines all hold: one condition.
+				if cur.When != "" {
+					cur.When += " and "
+				}
+				cur.When += strings.TrimPrefix(l.text, "when ")
 				continue
 			}
 			cl, err := parseClauseAt(l.text, l.pos)
