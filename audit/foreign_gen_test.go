@@ -11,6 +11,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -175,10 +176,14 @@ func escape(s string) string {
 }
 
 // noisy renders v the way Excel stores a computed binary double: 17
-// significant digits, e.g. 180.66 -> 180.66000000000003.
-func noisy(v string, delta float64) string {
+// significant digits, ulps binary steps off (what a sum of decimals in
+// binary gives), e.g. 72.61 one step up -> 72.610000000000014.
+func noisy(v string, ulps int) string {
 	f, _ := strconv.ParseFloat(v, 64)
-	return strconv.FormatFloat(f+delta, 'g', 17, 64)
+	for ; ulps > 0; ulps-- {
+		f = math.Nextafter(f, math.Inf(1))
+	}
+	return strconv.FormatFloat(f, 'g', 17, 64)
 }
 
 func basePkgs(t testing.TB) (blank, full *pkg) {
@@ -208,7 +213,7 @@ var xmlVariants = []struct {
 	{"xml_absolute_targets", "workbook.xml.rels、_rels/.rels 与工作表关系中的目标为绝对路径 /xl/...；公开02表带用户批注", genAbsoluteTargets},
 	{"xml_date1904", "workbookPr date1904=\"1\"（1904 日期系统），公开01表 E2 为日期单元格", genDate1904},
 	{"xml_dxfs", "styles.xml 含 dxfs，公开02表有引用 dxfId 的条件格式", genDxfs},
-	{"xml_excel365_comments", "Excel 365 批注：legacy comments + vmlDrawing + threadedComments + persons，公开02表 B10、C9 各一条用户批注", genExcel365Comments},
+	{"xml_excel365_comments", "Excel 365 批注：legacy comments + vmlDrawing + threadedComments + persons，公开02表 B10、D9 各一条用户批注（D9 上另有审核提示）", genExcel365Comments},
 	{"xml_wps", "WPS 特有内容：工作表根元素额外命名空间与 mc:Ignorable、<row spans x14ac:dyDescent>、<extLst>、cellimages.xml 部件、docProps/custom.xml（KSOProductBuildVer）", genWPS},
 	{"xml_quote_prefix", "以文本存储的数字：公开03表 D8:H33 的金额为共享字符串，样式带 quotePrefix=\"1\"（前导撇号）", genQuotePrefix},
 	{"xml_prefixed", "带前缀的元素名（<x:worksheet xmlns:x=…>，如 .NET Open XML SDK 写出）：公开05表", genPrefixed},
@@ -225,7 +230,7 @@ func genSharedFormulas(t testing.TB, p, full *pkg) {
 		}
 		v := ""
 		if r > 9 {
-			v = "<v>" + noisy(vals[a], 1e-13) + "</v>"
+			v = "<v>" + noisy(vals[a], 1) + "</v>"
 		}
 		s = setCell(t, s, a, "", f+v)
 	}
@@ -364,7 +369,7 @@ func genAbsoluteTargets(t testing.TB, p, _ *pkg) {
 	root := p.get("_rels/.rels")
 	root = regexp.MustCompile(`Target="(xl|docProps)/`).ReplaceAllString(root, `Target="/$1/`)
 	p.set("_rels/.rels", root)
-	addLegacyComments(t, p, 2, true, []userComment{{"B10", "张会计", "科目名称按 2024 年科目表。"}, {"C9", "张会计", "含职业年金。"}})
+	addLegacyComments(t, p, 2, true, []userComment{{"B10", "张会计", "科目名称按 2024 年科目表。"}, {"D9", "张会计", "含职业年金。"}})
 }
 
 func genDate1904(t testing.TB, p, _ *pkg) {
@@ -539,7 +544,7 @@ func guid(cell string) string {
 }
 
 func genExcel365Comments(t testing.TB, p, _ *pkg) {
-	addComments(t, p, 2, false, []userComment{{"B10", "张会计", "科目名称按 2024 年科目表。"}, {"C9", "张会计", "含职业年金。"}}, true)
+	addComments(t, p, 2, false, []userComment{{"B10", "张会计", "科目名称按 2024 年科目表。"}, {"D9", "张会计", "含职业年金。"}}, true)
 }
 
 func genWPS(t testing.TB, p, _ *pkg) {

@@ -10,6 +10,7 @@ package audit
 // committing.
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"errors"
@@ -17,6 +18,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -45,6 +47,19 @@ var knownLimits = map[string]string{
 	"lo_resaved_user_comments": `excelize VML: strconv.Atoi: parsing "shape_0"`,
 }
 
+// knownFindings explain fixtures whose findings show a limitation of a
+// stage outside the file-format layer; the note is written at the top of
+// the expected file, so the fix that changes the findings also shows up
+// there.
+var knownFindings = map[string]string{
+	// reader/table.go furniture() takes every row under the title that is
+	// not 公开0N表, 单位 or 部门 as the first header row; header() then stops
+	// at the first data-like row. A date typed as a date (a number) beside
+	// the table number is such a row, so T01's header is empty and the
+	// table is not found.
+	"xml_date1904": "reader: a date (a number) in E2 beside 公开01表 makes row 2 the header top, so T01 is not located (S01)",
+}
+
 func TestForeign(t *testing.T) {
 	if *update {
 		writeXMLVariants(t, foreignDir)
@@ -62,6 +77,11 @@ func TestForeign(t *testing.T) {
 		seen[name] = true
 		t.Run(name, func(t *testing.T) { foreignCase(t, name, f) })
 	}
+	for name := range knownFindings {
+		if !seen[name] {
+			t.Errorf("knownFindings names %s, which is not a fixture", name)
+		}
+	}
 	for name := range knownLimits {
 		if !seen[name] {
 			t.Errorf("knownLimits names %s, which is not a fixture", name)
@@ -77,6 +97,9 @@ func foreignCase(t *testing.T, name, path string) {
 	}
 	var rep strings.Builder
 	fmt.Fprintf(&rep, "# %s.xlsx: read, check, fill, re-read (go test ./audit -run TestForeign -update rewrites this file)\n", name)
+	if note := knownFindings[name]; note != "" {
+		fmt.Fprintf(&rep, "# known: %s\n", note)
+	}
 
 	// Read.
 	wb, book, err := reader.Read(bytes.NewReader(in), reader.Options{})
@@ -204,10 +227,7 @@ func foreignCase(t *testing.T, name, path string) {
 	userIn := comments(t, xin, inGrids)
 	outC := comments(t, xout, inGrids)
 	for k, txt := range userIn {
-		user := txt
-		if i := strings.Index(user, xlsx.NoteMarker); i >= 0 {
-			user = strings.TrimSpace(user[:i])
-		}
+		user := userText(txt)
 		if user == "" {
 			continue
 		}
@@ -215,25 +235,21 @@ func foreignCase(t *testing.T, name, path string) {
 			t.Errorf("comment %s: input %q, output %q", k, user, outC[k])
 		}
 	}
-	noted := map[string]bool{}
-	for _, f := range res.Report.Findings {
-		if f.Sheet != "" && f.Cell != "" {
-			noted[f.Sheet+"!"+f.Cell] = true
+	notes, noted := checkNotes(t, "fill", res.Report, outC)
+
+	// Every part of the input is still in the package (notes parts may
+	// be renumbered: xlsx/excelizeview.go).
+	var dropped []string
+	outParts := partNames(t, outData)
+	for n := range partNames(t, in) {
+		if !outParts[n] && !renumbered.MatchString(n) {
+			dropped = append(dropped, n)
 		}
 	}
-	notes := 0
-	for k, txt := range outC {
-		if strings.Contains(txt, xlsx.NoteMarker) {
-			notes++
-			if !noted[k] {
-				t.Errorf("juesuan's note on %s, which has no finding: %q", k, txt)
-			}
-		}
-	}
-	for k := range noted {
-		if !strings.Contains(outC[k], xlsx.NoteMarker) {
-			t.Errorf("finding at %s has no note in the output (comment %q)", k, outC[k])
-		}
+	if len(dropped) > 0 {
+		sort.Strings(dropped)
+		t.Errorf("parts dropped by fill: %v", dropped)
+		fmt.Fprintf(&rep, "parts dropped: %s\n", strings.Join(dropped, " "))
 	}
 
 	// Re-check the output: no new errors.
@@ -257,11 +273,81 @@ func foreignCase(t *testing.T, name, path string) {
 	if len(res2.Report.Fills) != 0 {
 		t.Errorf("the filled output still has %d cells to fill, e.g. %+v", len(res2.Report.Fills), res2.Report.Fills[0])
 	}
+
+	// Fill the output again, as a re-upload of the annotated copy: the
+	// earlier notes give way to this run's, the user's comments stay.
+	var out2 bytes.Buffer
+	res3, err := Fill(context.Background(), bytes.NewReader(outData), &out2, Options{})
+	if err != nil {
+		t.Fatalf("second fill: %v", err)
+	}
+	x2 := openExcelize(t, out2.Bytes())
+	out2C := comments(t, x2, inGrids)
+	checkNotes(t, "second fill", res3.Report, out2C)
+	for k, txt := range userIn {
+		if user := userText(txt); user != "" && !strings.Contains(out2C[k], user) {
+			t.Errorf("second fill: comment %s: input %q, output %q", k, user, out2C[k])
+		}
+	}
 	fmt.Fprintf(&rep, "fill: ok\n")
 	fmt.Fprintf(&rep, "re-read: %d input cells kept (juesuan), %d (excelize); %d user comments kept, %d notes on %d finding cells\n",
 		checked-lost, xchecked, countUser(userIn), notes, len(noted))
 	fmt.Fprintf(&rep, "re-check: %s, %d errors (%d new), %d fills left\n", res2.Report.Status, res2.Report.Summary.Errors, newErrs, len(res2.Report.Fills))
 	finish(t, name, rep.String())
+}
+
+var renumbered = regexp.MustCompile(`^xl/(comments/?[^/]*\.xml|drawings/(_rels/)?[^/]*\.vml(\.rels)?)$`)
+
+// partNames lists the zip entries of a package.
+func partNames(t *testing.T, data []byte) map[string]bool {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]bool{}
+	for _, f := range zr.File {
+		out[f.Name] = true
+	}
+	return out
+}
+
+// userText is a comment's text before juesuan's marker.
+func userText(txt string) string {
+	if i := strings.Index(txt, xlsx.NoteMarker); i >= 0 {
+		txt = txt[:i]
+	}
+	return strings.TrimSpace(txt)
+}
+
+// checkNotes checks that juesuan's notes are exactly on the cells with
+// findings, and returns how many there are and the noted cells.
+func checkNotes(t *testing.T, stage string, rep model.Report, cs map[string]string) (int, map[string]bool) {
+	t.Helper()
+	noted := map[string]bool{}
+	for _, f := range rep.Findings {
+		if f.Sheet != "" && f.Cell != "" {
+			noted[f.Sheet+"!"+f.Cell] = true
+		}
+	}
+	notes := 0
+	for k, txt := range cs {
+		if strings.Contains(txt, xlsx.NoteMarker) {
+			notes++
+			if !noted[k] {
+				t.Errorf("%s: juesuan's note on %s, which has no finding: %q", stage, k, txt)
+			}
+			if n := strings.Count(txt, xlsx.NoteMarker); n != 1 {
+				t.Errorf("%s: %d markers in the note on %s: %q", stage, n, k, txt)
+			}
+		}
+	}
+	for k := range noted {
+		if !strings.Contains(cs[k], xlsx.NoteMarker) {
+			t.Errorf("%s: finding at %s has no note in the output (comment %q)", stage, k, cs[k])
+		}
+	}
+	return notes, noted
 }
 
 func countUser(cs map[string]string) int {
