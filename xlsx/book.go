@@ -102,6 +102,11 @@ func (b *Book) Editable() error { return b.edit() }
 // are copied from the upload as they were compressed; changed parts are
 // deflated at BestSpeed.
 func (b *Book) WriteTo(w io.Writer) (int64, error) {
+	// Hook of the direct write path (direct.go): edits committed there
+	// are written without excelize.
+	if n, ok, err := b.WriteDirect(w); ok {
+		return n, err
+	}
 	if err := b.edit(); err != nil {
 		return 0, err
 	}

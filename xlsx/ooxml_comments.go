@@ -1,0 +1,761 @@
+package xlsx
+
+// Legacy comments (notes) written into the package directly: the sheet's
+// comments part (any name, found through the sheet's relationships), the
+// note shapes of its VML drawing (found through <legacyDrawing r:id>),
+// the relationships, the content types and the <legacyDrawing> element.
+// A user's comment keeps its text, runs and author; juesuan's note goes
+// after a separator line (DirectOptions.NoteMarker), and on the next run
+// only the text from the separator on is replaced. VML shapes are matched
+// to cells by their x:Row and x:Column, never by id (Excel writes
+// _x0000_s1025, LibreOffice shape_0 for every shape). Threaded comments
+// and their persons are left as they are.
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+const nsMain = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+type noteRun struct {
+	rPr   []byte // verbatim, nil for a plain <t> or a new run
+	text  string
+	plain bool
+	ours  bool
+}
+
+type commentItem struct {
+	node     int // -1: new
+	row, col int
+	ref      string
+	authorID string
+	textNode int
+	runs     []noteRun
+	extra    []byte // rPh, phoneticPr: kept after the runs
+	changed  bool
+	deleted  bool
+}
+
+type commentsDoc struct {
+	t       *xtree // nil: a new part
+	pfx     string
+	authors []string
+	nAuth   int // authors as read
+	items   []commentItem
+}
+
+func parseComments(raw []byte) (*commentsDoc, error) {
+	t, err := parseTree(raw)
+	if err != nil {
+		return nil, err
+	}
+	doc := &commentsDoc{t: t, pfx: t.nodes[0].pfx()}
+	if a := t.child(0, "authors"); a >= 0 {
+		for _, i := range t.children(a) {
+			doc.authors = append(doc.authors, t.nodes[i].text)
+		}
+	}
+	doc.nAuth = len(doc.authors)
+	cl := t.child(0, "commentList")
+	if cl < 0 {
+		return doc, nil
+	}
+	for _, i := range t.children(cl) {
+		n := &t.nodes[i]
+		if n.local != "comment" {
+			continue
+		}
+		it := commentItem{node: i, ref: attrOr(n, "ref"), authorID: attrOr(n, "authorId"), textNode: t.child(i, "text")}
+		it.row, it.col, _ = parseRef(strings.SplitN(it.ref, ":", 2)[0])
+		if it.textNode >= 0 {
+			for _, j := range t.children(it.textNode) {
+				c := &t.nodes[j]
+				switch c.local {
+				case "t":
+					it.runs = append(it.runs, noteRun{text: c.text, plain: true})
+				case "r":
+					r := noteRun{}
+					if p := t.child(j, "rPr"); p >= 0 {
+						r.rPr = t.span(p)
+					}
+					if tt := t.child(j, "t"); tt >= 0 {
+						r.text = t.nodes[tt].text
+					}
+					it.runs = append(it.runs, r)
+				default:
+					it.extra = append(it.extra, t.span(j)...)
+				}
+			}
+		}
+		doc.items = append(doc.items, it)
+	}
+	return doc, nil
+}
+
+func noteText(rs []noteRun) string {
+	var b strings.Builder
+	for _, r := range rs {
+		b.WriteString(r.text)
+	}
+	return b.String()
+}
+
+// cutOurs drops juesuan's part of a note: everything from the first
+// marker on, then trailing newlines and blank runs. ok is false when the
+// text has no marker.
+func cutOurs(runs []noteRun, markers []string) ([]noteRun, bool) {
+	all := noteText(runs)
+	at := -1
+	for _, m := range markers {
+		if m == "" {
+			continue
+		}
+		if i := strings.Index(all, m); i >= 0 && (at < 0 || i < at) {
+			at = i
+		}
+	}
+	if at < 0 {
+		return runs, false
+	}
+	var out []noteRun
+	pos := 0
+	for _, r := range runs {
+		if pos+len(r.text) <= at {
+			out = append(out, r)
+			pos += len(r.text)
+			continue
+		}
+		r.text = strings.TrimRight(r.text[:at-pos], "\n")
+		if r.text != "" {
+			out = append(out, r)
+		}
+		break
+	}
+	for len(out) > 0 && strings.TrimSpace(out[len(out)-1].text) == "" {
+		out = out[:len(out)-1]
+	}
+	return out, true
+}
+
+func (doc *commentsDoc) textXML(it *commentItem) []byte {
+	p := doc.pfx
+	var w bytes.Buffer
+	w.WriteString("<" + p + "text>")
+	for _, r := range it.runs {
+		t := `<` + p + `t xml:space="preserve">` + escText(r.text) + `</` + p + `t>`
+		switch {
+		case r.plain:
+			w.WriteString(t)
+		case r.ours:
+			w.WriteString(`<` + p + `r><` + p + `rPr><` + p + `sz val="9"/></` + p + `rPr>` + t + `</` + p + `r>`)
+		default:
+			w.WriteString("<" + p + "r>")
+			w.Write(r.rPr)
+			w.WriteString(t + "</" + p + "r>")
+		}
+	}
+	w.Write(it.extra)
+	w.WriteString("</" + p + "text>")
+	return w.Bytes()
+}
+
+func (doc *commentsDoc) live() int {
+	n := 0
+	for i := range doc.items {
+		if !doc.items[i].deleted {
+			n++
+		}
+	}
+	return n
+}
+
+func (doc *commentsDoc) author(name string) string {
+	for i, a := range doc.authors {
+		if a == name {
+			return strconv.Itoa(i)
+		}
+	}
+	doc.authors = append(doc.authors, name)
+	return strconv.Itoa(len(doc.authors) - 1)
+}
+
+func (doc *commentsDoc) render() []byte {
+	p := doc.pfx
+	var newItems bytes.Buffer
+	for i := range doc.items {
+		it := &doc.items[i]
+		if it.node >= 0 || it.deleted {
+			continue
+		}
+		fmt.Fprintf(&newItems, `<%scomment ref="%s" authorId="%s">`, p, it.ref, it.authorID)
+		newItems.Write(doc.textXML(it))
+		newItems.WriteString("</" + p + "comment>")
+	}
+	var newAuthors bytes.Buffer
+	for _, a := range doc.authors[doc.nAuth:] {
+		newAuthors.WriteString("<" + p + "author>" + escText(a) + "</" + p + "author>")
+	}
+	if doc.t == nil {
+		return []byte(xmlDecl + `<comments xmlns="` + nsMain + `"><authors>` + newAuthors.String() +
+			`</authors><commentList>` + newItems.String() + `</commentList></comments>`)
+	}
+	t := doc.t
+	var sp []splice
+	for i := range doc.items {
+		it := &doc.items[i]
+		if it.node < 0 {
+			continue
+		}
+		n := &t.nodes[it.node]
+		switch {
+		case it.deleted:
+			sp = append(sp, splice{n.start, n.end, nil})
+		case it.changed && it.textNode >= 0:
+			tn := &t.nodes[it.textNode]
+			sp = append(sp, splice{tn.start, tn.end, doc.textXML(it)})
+		case it.changed:
+			sp = append(sp, splice{n.close, n.close, doc.textXML(it)})
+		}
+	}
+	// insert puts content at the end of child local of the root, creating
+	// it (before the element named before, or at the end) when missing.
+	insert := func(local string, content []byte, before string) {
+		if len(content) == 0 {
+			return
+		}
+		if i := t.child(0, local); i >= 0 {
+			n := &t.nodes[i]
+			if n.self() {
+				tag := bytes.TrimRight(t.raw[n.start:n.open-2], " \t\r\n")
+				w := append(append([]byte{}, tag...), '>')
+				w = append(w, content...)
+				w = append(w, "</"+n.pfx()+n.local+">"...)
+				sp = append(sp, splice{n.start, n.open, w})
+			} else {
+				sp = append(sp, splice{n.close, n.close, content})
+			}
+			return
+		}
+		w := append([]byte("<"+p+local+">"), content...)
+		w = append(w, "</"+p+local+">"...)
+		at := t.nodes[0].close
+		if j := t.child(0, before); j >= 0 {
+			at = t.nodes[j].start
+		}
+		sp = append(sp, splice{at, at, w})
+	}
+	insert("authors", newAuthors.Bytes(), "commentList")
+	insert("commentList", newItems.Bytes(), "extLst")
+	return applySplices(t.raw, sp)
+}
+
+// VML note shapes, found tolerantly.
+var (
+	vmlShapeStart = regexp.MustCompile(`<([A-Za-z_][\w.\-]*:)?shape[\s/>]`)
+	vmlShapeEnd   = regexp.MustCompile(`</([A-Za-z_][\w.\-]*:)?shape\s*>`)
+	vmlRow        = regexp.MustCompile(`<(?:[A-Za-z_][\w.\-]*:)?Row\s*>\s*(\d+)\s*<`)
+	vmlCol        = regexp.MustCompile(`<(?:[A-Za-z_][\w.\-]*:)?Column\s*>\s*(\d+)\s*<`)
+	vmlNote       = regexp.MustCompile(`ObjectType\s*=\s*["']Note["']`)
+	vmlType202    = regexp.MustCompile(`<(?:[A-Za-z_][\w.\-]*:)?shapetype\b[^>]*\bid\s*=\s*["']_x0000_t202["']`)
+	vmlIDNum      = regexp.MustCompile(`_x0000_s(\d+)`)
+	vmlIdmap      = regexp.MustCompile(`<(?:[A-Za-z_][\w.\-]*:)?idmap\b[^>]*\bdata\s*=\s*["']([\d,\s]+)["']`)
+	xmlnsDecl     = regexp.MustCompile(`xmlns:([A-Za-z_][\w.\-]*)\s*=\s*["']([^"']*)["']`)
+)
+
+const (
+	nsVML      = "urn:schemas-microsoft-com:vml"
+	nsOffice   = "urn:schemas-microsoft-com:office:office"
+	nsExcelVML = "urn:schemas-microsoft-com:office:excel"
+)
+
+type vmlShape struct {
+	start, end int
+	row, col   int // 0-based, -1 when absent
+	note       bool
+}
+
+func vmlShapes(raw []byte) []vmlShape {
+	var out []vmlShape
+	pos := 0
+	for {
+		loc := vmlShapeStart.FindIndex(raw[pos:])
+		if loc == nil {
+			return out
+		}
+		s := pos + loc[0]
+		tagEnd := bytes.IndexByte(raw[s:], '>')
+		if tagEnd < 0 {
+			return out
+		}
+		tagEnd += s + 1
+		e := tagEnd
+		if raw[tagEnd-2] != '/' {
+			m := vmlShapeEnd.FindIndex(raw[tagEnd:])
+			if m == nil {
+				return out
+			}
+			e = tagEnd + m[1]
+		}
+		sh := vmlShape{start: s, end: e, row: -1, col: -1}
+		body := raw[s:e]
+		sh.note = vmlNote.Match(body)
+		if m := vmlRow.FindSubmatch(body); m != nil {
+			sh.row, _ = strconv.Atoi(string(m[1]))
+		}
+		if m := vmlCol.FindSubmatch(body); m != nil {
+			sh.col, _ = strconv.Atoi(string(m[1]))
+		}
+		out = append(out, sh)
+		pos = e
+	}
+}
+
+// vmlPrefixes are the prefixes the drawing's root binds to the VML,
+// Office and Excel namespaces ("" when not bound).
+func vmlPrefixes(raw []byte) (v, o, x string) {
+	end := bytes.Index(raw, []byte("<xml"))
+	if end < 0 {
+		end = 0
+	}
+	if close := bytes.IndexByte(raw[end:], '>'); close >= 0 {
+		for _, m := range xmlnsDecl.FindAllSubmatch(raw[end:end+close], -1) {
+			switch string(m[2]) {
+			case nsVML:
+				v = string(m[1])
+			case nsOffice:
+				o = string(m[1])
+			case nsExcelVML:
+				x = string(m[1])
+			}
+		}
+	}
+	return v, o, x
+}
+
+func vmlNoteShape(id, row, col int, v, o, x string) []byte {
+	decl := ""
+	if v == "" || o == "" || x == "" {
+		v, o, x = "v", "o", "x"
+		decl = ` xmlns:v="` + nsVML + `" xmlns:o="` + nsOffice + `" xmlns:x="` + nsExcelVML + `"`
+	}
+	top := max(row-1, 0)
+	return []byte(fmt.Sprintf(`<%[1]s:shape%[4]s id="_x0000_s%[5]d" type="#_x0000_t202" style="position:absolute;margin-left:80pt;margin-top:2pt;width:240pt;height:105pt;z-index:%[5]d;visibility:hidden" fillcolor="#ffffe1" %[2]s:insetmode="auto">`+
+		`<%[1]s:fill color2="#ffffe1"/><%[1]s:shadow on="t" color="black" obscured="t"/><%[1]s:path %[2]s:connecttype="none"/>`+
+		`<%[1]s:textbox style="mso-direction-alt:auto"><div style="text-align:left"></div></%[1]s:textbox>`+
+		`<%[3]s:ClientData ObjectType="Note"><%[3]s:MoveWithCells/><%[3]s:SizeWithCells/>`+
+		`<%[3]s:Anchor>%[6]d, 15, %[7]d, 2, %[8]d, 15, %[9]d, 16</%[3]s:Anchor><%[3]s:AutoFill>False</%[3]s:AutoFill>`+
+		`<%[3]s:Row>%[10]d</%[3]s:Row><%[3]s:Column>%[11]d</%[3]s:Column></%[3]s:ClientData></%[1]s:shape>`,
+		v, o, x, decl, id, col+1, top, col+4, top+7, row, col))
+}
+
+func vmlShapeType(v, o string) []byte {
+	decl := ""
+	if v == "" || o == "" {
+		v, o = "v", "o"
+		decl = ` xmlns:v="` + nsVML + `" xmlns:o="` + nsOffice + `"`
+	}
+	return []byte(fmt.Sprintf(`<%[1]s:shapetype%[3]s id="_x0000_t202" coordsize="21600,21600" %[2]s:spt="202" path="m,l,21600r21600,l21600,xe">`+
+		`<%[1]s:stroke joinstyle="miter"/><%[1]s:path gradientshapeok="t" %[2]s:connecttype="rect"/></%[1]s:shapetype>`, v, o, decl))
+}
+
+// nextShapeID is a VML shape id above every _x0000_sN in the package's
+// drawings (and at least 1025); block is a new o:idmap block.
+func (d *Direct) nextShapeID() (id, block int, err error) {
+	maxID, maxBlock := 1024, 0
+	seen := map[string]bool{}
+	check := func(name string) error {
+		if seen[name] || !strings.HasSuffix(strings.ToLower(name), ".vml") {
+			return nil
+		}
+		seen[name] = true
+		raw, ok, err := d.cur(name)
+		if err != nil || !ok {
+			return err
+		}
+		for _, m := range vmlIDNum.FindAllSubmatch(raw, -1) {
+			if n, err := strconv.Atoi(string(m[1])); err == nil && n < 1<<30 {
+				maxID = max(maxID, n)
+			}
+		}
+		for _, m := range vmlIdmap.FindAllSubmatch(raw, -1) {
+			for _, f := range strings.Split(string(m[1]), ",") {
+				if n, err := strconv.Atoi(strings.TrimSpace(f)); err == nil && n < 1<<20 {
+					maxBlock = max(maxBlock, n)
+				}
+			}
+		}
+		return nil
+	}
+	for name := range d.b.zfiles {
+		if err := check(name); err != nil {
+			return 0, 0, err
+		}
+	}
+	for name := range d.out {
+		if err := check(name); err != nil {
+			return 0, 0, err
+		}
+	}
+	return maxID + 1, max(maxBlock, maxID/1024) + 1, nil
+}
+
+// sheetTop is the top level of a worksheet: its children and root.
+type sheetTop struct {
+	raw        []byte
+	rootPfx    string
+	relPfx     string // prefix bound to the relationships namespace ("": none)
+	rootClose  int
+	tops       []topEl
+	legacy     int // index into tops, -1
+	legacyRID  string
+	depth      int
+	rootSeen   bool
+	legacyNext bool
+}
+
+type topEl struct {
+	local    string
+	off, end int
+}
+
+func (s *sheetTop) startTag(local []byte, attrs []attr, off, end int) error {
+	s.depth++
+	switch s.depth {
+	case 1:
+		s.rootSeen = true
+		q := s.raw[off+1:]
+		if i := bytes.IndexAny(q, " \t\r\n/>"); i >= 0 {
+			q = q[:i]
+		}
+		if i := bytes.IndexByte(q, ':'); i >= 0 {
+			s.rootPfx = string(q[:i+1])
+		}
+		for _, a := range attrs {
+			text := s.raw[a.off:a.end]
+			if bytes.HasPrefix(text, []byte("xmlns:")) && string(a.value) == nsRel {
+				s.relPfx = string(a.local)
+			}
+		}
+	case 2:
+		s.tops = append(s.tops, topEl{local: string(local), off: off, end: end})
+		if string(local) == "legacyDrawing" {
+			s.legacy = len(s.tops) - 1
+			for _, a := range attrs {
+				if string(a.local) == "id" {
+					s.legacyRID = string(a.value)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func (s *sheetTop) endTag(_ []byte, off, end int) error {
+	switch s.depth {
+	case 1:
+		s.rootClose = off
+	case 2:
+		s.tops[len(s.tops)-1].end = end
+	}
+	s.depth--
+	return nil
+}
+
+func (s *sheetTop) charData([]byte) {}
+
+func scanSheetTop(raw []byte) (*sheetTop, error) {
+	s := &sheetTop{raw: raw, legacy: -1}
+	if scanXML(raw, s) && s.depth == 0 && s.rootSeen {
+		return s, nil
+	}
+	t, err := parseTree(raw)
+	if err != nil {
+		return nil, unsupported("sheet: %v", err)
+	}
+	s = &sheetTop{raw: raw, legacy: -1, rootPfx: t.nodes[0].pfx(), rootClose: t.nodes[0].close}
+	if p, ok := t.nsPrefix(nsRel); ok {
+		s.relPfx = p
+	}
+	for _, i := range t.children(0) {
+		n := &t.nodes[i]
+		s.tops = append(s.tops, topEl{local: n.local, off: n.start, end: n.end})
+		if n.local == "legacyDrawing" {
+			s.legacy = len(s.tops) - 1
+			s.legacyRID = attrOr(n, "id")
+		}
+	}
+	return s, nil
+}
+
+// afterLegacy are the worksheet children that follow legacyDrawing.
+var afterLegacy = map[string]bool{"legacyDrawingHF": true, "drawingHF": true, "picture": true, "oleObjects": true,
+	"controls": true, "webPublishItems": true, "tableParts": true, "extLst": true}
+
+func (s *sheetTop) insertLegacy(rid string) []byte {
+	at := s.rootClose
+	for _, t := range s.tops {
+		if afterLegacy[t.local] {
+			at = t.off
+			break
+		}
+	}
+	var el string
+	if s.relPfx != "" {
+		el = `<` + s.rootPfx + `legacyDrawing ` + s.relPfx + `:id="` + escAttr(rid) + `"/>`
+	} else {
+		el = `<` + s.rootPfx + `legacyDrawing xmlns:r="` + nsRel + `" r:id="` + escAttr(rid) + `"/>`
+	}
+	return applySplices(s.raw, []splice{{at, at, []byte(el)}})
+}
+
+// markers are the separators recognised as juesuan's.
+func (d *Direct) markers() []string {
+	return append([]string{d.opt.NoteMarker}, d.opt.OldMarkers...)
+}
+
+func (d *Direct) finishComments() error {
+	for _, s := range d.b.sheets {
+		if d.own != nil && s.Name == d.own.name {
+			continue
+		}
+		if len(d.notes[s.Name]) == 0 && !d.clearNotes {
+			continue
+		}
+		if err := d.sheetComments(s.Name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (d *Direct) sheetComments(sheet string) error {
+	part, err := d.sheetPart(sheet)
+	if err != nil {
+		return err
+	}
+	notes := d.notes[sheet]
+	if _, ok := d.b.zfiles[relsName(part)]; !ok && len(notes) == 0 {
+		return nil // no comments part to clear
+	}
+	rels, err := d.relsOf(part)
+	if err != nil {
+		return err
+	}
+	crel, hasComments := rels.byType(relTypeComment)
+	if !hasComments && len(notes) == 0 {
+		return nil
+	}
+	var doc *commentsDoc
+	cpart := ""
+	if hasComments {
+		cpart = rels.resolve(crel)
+		raw, ok, err := d.cur(cpart)
+		if err != nil {
+			return err
+		}
+		if ok {
+			if doc, err = parseComments(raw); err != nil {
+				return unsupported("%s: %v", cpart, err)
+			}
+		}
+	}
+	if doc == nil {
+		doc = &commentsDoc{}
+	}
+	markers := d.markers()
+	byCell := map[int64]int{}
+	var gone []int64 // cells whose comment is deleted
+	for i := range doc.items {
+		it := &doc.items[i]
+		if it.row > 0 {
+			byCell[pkey(it.row, it.col)] = i
+		}
+		if !d.clearNotes {
+			continue
+		}
+		if runs, cut := cutOurs(it.runs, markers); cut {
+			it.runs, it.changed = runs, true
+			if len(runs) == 0 {
+				it.deleted = true
+			}
+		}
+	}
+	for _, k := range d.noteOrder[sheet] {
+		text := d.opt.NoteMarker + "\n" + strings.Join(notes[k], "\n")
+		if i, ok := byCell[k]; ok && !doc.items[i].deleted {
+			it := &doc.items[i]
+			if runs, cut := cutOurs(it.runs, markers); cut {
+				it.runs = runs
+			}
+			if len(it.runs) > 0 {
+				text = "\n\n" + text
+			}
+			it.runs = append(it.runs, noteRun{text: text, ours: true})
+			it.changed = true
+			continue
+		}
+		if i, ok := byCell[k]; ok {
+			// juesuan's own earlier note: it is written again in place.
+			it := &doc.items[i]
+			it.deleted, it.changed = false, true
+			it.runs = []noteRun{{text: text, ours: true}}
+			continue
+		}
+		r, c := int(k>>20), int(k&0xfffff)
+		byCell[k] = len(doc.items)
+		doc.items = append(doc.items, commentItem{node: -1, row: r, col: c, ref: Addr(r, c), authorID: doc.author(d.opt.NoteAuthor),
+			textNode: -1, runs: []noteRun{{text: text, ours: true}}, changed: true})
+	}
+	changed := false
+	for i := range doc.items {
+		it := &doc.items[i]
+		if it.deleted && it.node >= 0 {
+			gone = append(gone, pkey(it.row, it.col))
+		}
+		changed = changed || it.changed || it.deleted
+	}
+	if !changed {
+		return nil
+	}
+	live := doc.live()
+	if live > 0 {
+		if cpart == "" {
+			cpart = d.freeName("xl/comments", ".xml")
+			rels.add(relTypeComment, cpart)
+		}
+		d.setPart(cpart, doc.render())
+		d.ct.ensure(cpart, ctComments, false)
+	} else if cpart != "" {
+		d.deletePart(cpart)
+		rels.remove(crel.ID)
+	}
+	return d.sheetVML(sheet, part, rels, doc, gone)
+}
+
+// sheetVML brings the sheet's VML drawing in line with its comments: the
+// shapes of deleted comments go, every comment without a note shape gets
+// one, and a drawing left without shapes is removed with its
+// relationship and the sheet's <legacyDrawing>.
+func (d *Direct) sheetVML(sheet, part string, rels *relsPart, doc *commentsDoc, gone []int64) error {
+	sraw, ok, err := d.cur(part)
+	if err != nil || !ok {
+		return err
+	}
+	top, err := scanSheetTop(sraw)
+	if err != nil {
+		return err
+	}
+	vpart, vrel := "", rel{}
+	if top.legacy >= 0 {
+		if r, ok := rels.byID(top.legacyRID); ok {
+			vrel, vpart = r, rels.resolve(r)
+		}
+	}
+	var vraw []byte
+	if vpart != "" {
+		if vraw, ok, err = d.cur(vpart); err != nil {
+			return err
+		} else if !ok {
+			vpart, vraw = "", nil
+		}
+	}
+	shapes := vmlShapes(vraw)
+	have := map[int64]bool{}
+	for _, s := range shapes {
+		if s.note && s.row >= 0 && s.col >= 0 {
+			have[pkey(s.row+1, s.col+1)] = true
+		}
+	}
+	dead := map[int64]bool{}
+	for _, k := range gone {
+		dead[k] = true
+	}
+	want := map[int64]bool{}
+	var missing []int64
+	for i := range doc.items {
+		it := &doc.items[i]
+		if it.deleted || it.row <= 0 {
+			continue
+		}
+		k := pkey(it.row, it.col)
+		want[k] = true
+		if !have[k] {
+			missing = append(missing, k)
+			have[k] = true
+		}
+	}
+	var sp []splice
+	left := 0
+	for _, s := range shapes {
+		k := pkey(s.row+1, s.col+1)
+		if s.note && dead[k] && !want[k] {
+			sp = append(sp, splice{s.start, s.end, nil})
+			continue
+		}
+		left++
+	}
+	if vpart != "" && left == 0 && len(missing) == 0 {
+		// No shape left: the drawing, its relationships and the sheet's
+		// reference to it go.
+		d.deletePart(vpart)
+		if _, ok := d.b.zfiles[relsName(vpart)]; ok {
+			d.deletePart(relsName(vpart))
+		}
+		rels.remove(vrel.ID)
+		t := top.tops[top.legacy]
+		d.out[part] = applySplices(sraw, []splice{{t.off, t.end, nil}})
+		return nil
+	}
+	if len(missing) == 0 && len(sp) == 0 {
+		return nil
+	}
+	id, block, err := d.nextShapeID()
+	if err != nil {
+		return err
+	}
+	if vpart == "" {
+		id = block*1024 + 1
+		var w bytes.Buffer
+		w.WriteString(`<xml xmlns:v="` + nsVML + `" xmlns:o="` + nsOffice + `" xmlns:x="` + nsExcelVML + `">`)
+		fmt.Fprintf(&w, `<o:shapelayout v:ext="edit"><o:idmap v:ext="edit" data="%d"/></o:shapelayout>`, block)
+		w.Write(vmlShapeType("v", "o"))
+		for i, k := range missing {
+			w.Write(vmlNoteShape(id+i, int(k>>20)-1, int(k&0xfffff)-1, "v", "o", "x"))
+		}
+		w.WriteString(`</xml>`)
+		vpart = d.freeName("xl/drawings/vmlDrawing", ".vml")
+		d.setPart(vpart, w.Bytes())
+		d.ct.ensure(vpart, ctVML, true)
+		rid := rels.add(relTypeVML, vpart)
+		if top.legacy >= 0 {
+			t := top.tops[top.legacy]
+			d.out[part] = applySplices(sraw, []splice{{t.off, t.end, nil}})
+			if top, err = scanSheetTop(d.out[part]); err != nil {
+				return err
+			}
+		}
+		d.out[part] = top.insertLegacy(rid)
+		return nil
+	}
+	v, o, x := vmlPrefixes(vraw)
+	var add []byte
+	if len(missing) > 0 && !vmlType202.Match(vraw) {
+		add = append(add, vmlShapeType(v, o)...)
+	}
+	for i, k := range missing {
+		add = append(add, vmlNoteShape(id+i, int(k>>20)-1, int(k&0xfffff)-1, v, o, x)...)
+	}
+	if len(add) > 0 {
+		at := bytes.LastIndex(vraw, []byte("</"))
+		if at < 0 {
+			return unsupported("%s: no root end tag", vpart)
+		}
+		sp = append(sp, splice{at, at, add})
+	}
+	d.setPart(vpart, applySplices(vraw, sp))
+	return nil
+}
