@@ -116,6 +116,7 @@ const (
 	msgDiagFillNoEq       = "标 fill 的规则没有等式，不能用于填充"
 	msgDiagNarrNoGuard    = "说明[%s] 需要条件 when stated(%s)（工作簿不一定附决算说明）"
 	msgDiagGuardNoNarr    = "stated(%s) 没有对应的 说明[%s]"
+	msgDiagSubsetCatalog  = "%s 的代码是%s代码，%s 的是%s代码，不可能互为子集"
 )
 
 // Rule-file syntax errors (parse.go), reported as diagnostics.

@@ -784,6 +784,14 @@ func (r *resolver) predStmt(cl *clause) {
 	p := cl.pred
 	sig := predSigs[p.name]
 	r.predArgs(p)
+	if p.name == "subset" && len(p.args) == 2 && p.args[0].set != nil && p.args[1].set != nil {
+		// Codes of one catalogue are never in a table of the other.
+		a, b := p.args[0].set.atoms[0], p.args[1].set.atoms[0]
+		ta, tb := r.info[a.table], r.info[b.table]
+		if ta != nil && tb != nil && ta.catalog != "" && tb.catalog != "" && ta.catalog != tb.catalog {
+			r.errf(p.args[1].at, msgDiagSubsetCatalog, a.table, catalogName(ta.catalog), b.table, catalogName(tb.catalog))
+		}
+	}
 	if cl.pred2 == nil {
 		if !sig.stmt {
 			r.errf(p.at, msgDiagPredNotStmt, p.name, sig.usage)

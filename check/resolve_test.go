@@ -213,6 +213,8 @@ func TestResolveDiagnostics(t *testing.T) {
 			[]string{"t.rules:2:5: A1: subset 需要 2 个参数（subset(codes(T05), codes(T03))），实为 1 个"}},
 		{"subset of a table", "    subset(T05, codes(T03))\n",
 			[]string{"t.rules:2:12: A1: subset 的第 1 个参数应为代码集合（如 codes(T05)），实为“T05”"}},
+		{"subset across catalogues", "    subset(codes(T06), codes(T03))\n",
+			[]string{"t.rules:2:24: A1: T06 的代码是经济分类代码，T03 的是支出功能分类代码，不可能互为子集"}},
 		{"subset of columns", "    subset(cols(T05), codes(T03))\n",
 			[]string{"t.rules:2:12: A1: subset 的第 1 个参数应为代码集合（如 codes(T05)），实为“集合”"}},
 		{"zerocol missing its column", "    zerocol(T04) <=> empty(T07)\n",
