@@ -216,6 +216,8 @@ var xmlVariants = []struct {
 	{"xml_excel365_comments", "Excel 365 批注：legacy comments + vmlDrawing + threadedComments + persons，公开02表 B10、D9 各一条用户批注（D9 上另有审核提示）", genExcel365Comments},
 	{"xml_wps", "WPS 特有内容：工作表根元素额外命名空间与 mc:Ignorable、<row spans x14ac:dyDescent>、<extLst>、cellimages.xml 部件、docProps/custom.xml（KSOProductBuildVer）", genWPS},
 	{"xml_quote_prefix", "以文本存储的数字：公开03表 D8:H33 的金额为共享字符串，样式带 quotePrefix=\"1\"（前导撇号）", genQuotePrefix},
+	{"xml_bom_crlf", "每个 XML 部件以 UTF-8 BOM 开头、CRLF 换行，工作表缩进排版（如 .NET System.Xml 写出）", genBomCRLF},
+	{"xml_sparse_cells", "只写有值的单元格（无样式空白格，空行省略，如 SheetJS 等写出）：补填须插入新的 <c> 和 <row>", genSparse},
 	{"xml_prefixed", "带前缀的元素名（<x:worksheet xmlns:x=…>，如 .NET Open XML SDK 写出）：公开05表", genPrefixed},
 }
 
@@ -628,6 +630,30 @@ func genPrefixed(t testing.TB, p, _ *pkg) {
 	})
 	s = mustReplace(t, s, `<x:worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"`, `<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"`)
 	p.set(sheetPart(5), s)
+}
+
+func genBomCRLF(t testing.TB, p, _ *pkg) {
+	indent := regexp.MustCompile(`(<row |</row>|<c |<c>|</sheetData>|<f>|<f |<v>|<is>|<mergeCell )`)
+	for _, n := range p.names {
+		if !strings.HasSuffix(n, ".xml") && !strings.HasSuffix(n, ".rels") {
+			continue
+		}
+		s := strings.ReplaceAll(p.get(n), "\r\n", "\n")
+		if strings.HasPrefix(n, "xl/worksheets/") {
+			s = indent.ReplaceAllString(s, "\n  $1")
+		}
+		s = strings.Replace(s, "?>", "?>\n", 1)
+		p.set(n, "\ufeff"+strings.ReplaceAll(s, "\n", "\r\n"))
+	}
+}
+
+func genSparse(t testing.TB, p, _ *pkg) {
+	empty := regexp.MustCompile(`<c r="[A-Z]+[0-9]+"[^>]*?(?:/>|></c>)`)
+	emptyRow := regexp.MustCompile(`<row [^>]*>\s*</row>|<row [^>]*/>`)
+	for n := 1; n <= 9; n++ {
+		s := empty.ReplaceAllString(p.get(sheetPart(n)), "")
+		p.set(sheetPart(n), emptyRow.ReplaceAllString(s, ""))
+	}
 }
 
 // writeXMLVariants regenerates the xml_* fixtures.
