@@ -8,10 +8,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 
 	"github.com/juesuan/juesuan/audit"
 	"github.com/juesuan/juesuan/check"
 	"github.com/juesuan/juesuan/model"
+	"github.com/juesuan/juesuan/narrative"
 	"github.com/juesuan/juesuan/templates"
 )
 
@@ -26,8 +29,9 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	priorPath := fs.String("prior", "", "上年决算工作簿（审核年初结转和结余并报告同比变化）")
 	exact := fs.Bool("exact", false, "精确比较，不允许尾差")
 	parts := fs.Int("parts", 1, "工作簿是 N 个单位汇总而成时填 N：每个数都含 N 次四舍五入，容差按 N 倍计算")
+	narrativePath := fs.String("narrative", "", "决算公开说明（.docx、.txt 或 PDF）：核对说明中的数字与九张表，结果并入同一报告")
 	fs.Usage = func() {
-		fmt.Fprint(stderr, joinLines("用法: juesuan check [--json] [--prior 上年文件] [--exact] [文件]",
+		fmt.Fprint(stderr, joinLines("用法: juesuan check [--json] [--prior 上年文件] [--exact] [--narrative 说明.docx] [文件]",
 			"不指定文件时审核内置示例（昌吉州应急管理局 2024 年决算）。",
 			"退出码：0 无错误；1 有错误；2 文件无法读取或用法错误。"))
 		fs.PrintDefaults()
@@ -74,6 +78,17 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		return exitInput
 	}
 	rep := res.Report
+	if *narrativePath != "" {
+		doc, err := readNarrative(*narrativePath)
+		if err != nil {
+			fmt.Fprintf(stderr, "juesuan: 说明文件 %s：%s\n", *narrativePath, model.ErrorMessage(err))
+			return exitInput
+		}
+		// One report: status, counts and exit code cover both.
+		merged := model.NewReport(res.Workbook, append(rep.Findings, narrative.Check(doc, res.Workbook)...), rep.Fills)
+		merged.Unchecked = rep.Unchecked
+		rep = merged
+	}
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
@@ -88,4 +103,14 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		return exitFindings
 	}
 	return exitOK
+}
+
+// readNarrative reads a 决算公开说明 within the narrative reader's limits.
+func readNarrative(path string) (*narrative.Document, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, model.Errorf(model.ENotFound, err, "无法打开文件 %s。", path)
+	}
+	defer f.Close()
+	return narrative.Read(f, filepath.Base(path), narrative.Limits{})
 }
