@@ -11,11 +11,14 @@ package api
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"github.com/juesuan/juesuan/metrics"
 	"io"
 	"log/slog"
 	"math"
 	"net/http"
+	"net/url"
+	"regexp"
 	"runtime"
 	"runtime/debug"
 	"strings"
@@ -31,8 +34,12 @@ import (
 	"github.com/juesuan/juesuan/templates"
 )
 
-// XLSXType is the media type of .xlsx workbooks.
-const XLSXType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+// XLSXType is the media type of .xlsx workbooks; XLSMType of macro-enabled
+// .xlsm workbooks.
+const (
+	XLSXType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	XLSMType = "application/vnd.ms-excel.sheet.macroEnabled.12"
+)
 
 // Summary headers of POST /api/v1/fill, read by the macros.
 const (
@@ -170,7 +177,7 @@ func newServer(cfg Config) (*server, *gin.Engine) {
 	s := &server{
 		cfg:      cfg,
 		limit:    newLimiter(cfg.MaxConcurrent, cfg.MaxQueue, cfg.QueueTimeout, cfg.MemoryBudget),
-		validate: validator.New(validator.WithRequiredStructEnabled()),
+		validate: newValidator(),
 		gen:      map[string][]byte{},
 	}
 	s.index = indexPage(cfg.MaxUpload)
@@ -181,7 +188,10 @@ func newServer(cfg Config) (*server, *gin.Engine) {
 	e.RedirectTrailingSlash = false
 	e.RedirectFixedPath = false
 	e.MaxMultipartMemory = 0 // uploads are parsed by hand, never to disk
-	e.Use(s.requestID, metrics.Middleware(), s.logRequests, s.recover, s.cors)
+	// Route on the path as sent: /api%2fv1%2fcheck is not /api/v1/check.
+	e.UseRawPath = true
+	e.UnescapePathValues = false
+	e.Use(s.requestID, metrics.Middleware(), s.logRequests, s.recover, s.cors, s.sameSite)
 	e.NoRoute(func(c *gin.Context) {
 		s.problem(c, http.StatusNotFound, model.ENotFound, "请求的地址不存在："+c.Request.URL.Path, nil)
 	})
@@ -189,22 +199,28 @@ func newServer(cfg Config) (*server, *gin.Engine) {
 		s.problem(c, http.StatusMethodNotAllowed, model.EInvalid, "该地址不支持 "+c.Request.Method+" 请求。", nil)
 	})
 
-	e.GET("/", s.page)
-	e.GET("/index.html", s.page)
-	e.GET("/app.js", s.static("app.js", "text/javascript; charset=utf-8"))
-	e.GET("/style.css", s.static("style.css", "text/css; charset=utf-8"))
-	e.GET("/openapi.json", s.openapi)
-	e.GET("/healthz", s.healthz)
-	e.GET("/readyz", s.readyz)
-	e.GET("/metrics", metrics.Handler())
+	// Every GET route answers HEAD as well: the same status and headers,
+	// no body (net/http drops it).
+	get := func(r gin.IRoutes, path string, h gin.HandlerFunc) {
+		r.GET(path, h)
+		r.HEAD(path, h)
+	}
+	get(e, "/", s.page)
+	get(e, "/index.html", s.page)
+	get(e, "/app.js", s.static("app.js", "text/javascript; charset=utf-8"))
+	get(e, "/style.css", s.static("style.css", "text/css; charset=utf-8"))
+	get(e, "/openapi.json", s.openapi)
+	get(e, "/healthz", s.healthz)
+	get(e, "/readyz", s.readyz)
+	get(e, "/metrics", metrics.Handler())
 
 	v1 := e.Group("/api/v1")
 	v1.POST("/check", s.guardBody(cfg.BodyTimeout), s.rejectOversize, s.timeout, s.checkHandler)
 	v1.POST("/fill", s.guardBody(cfg.BodyTimeout), s.rejectOversize, s.timeout, s.fillHandler)
 	v1.POST("/batch", s.guardBody(cfg.BatchTimeout), s.rejectOversize, s.batchTimeout, s.batchHandler)
-	v1.GET("/rules", s.rulesHandler)
-	v1.GET("/template.xlsx", s.templateHandler)
-	v1.GET("/sample.xlsx", s.sampleHandler)
+	get(v1, "/rules", s.rulesHandler)
+	get(v1, "/template.xlsx", s.templateHandler)
+	get(v1, "/sample.xlsx", s.sampleHandler)
 	return s, e
 }
 
@@ -414,4 +430,52 @@ func (s *server) cors(c *gin.Context) {
 		return
 	}
 	c.Next()
+}
+
+// partsPattern is the OpenAPI pattern of the parts parameter.
+var partsPattern = regexp.MustCompile(`^[1-9][0-9]{0,3}$`)
+
+func newValidator() *validator.Validate {
+	v := validator.New(validator.WithRequiredStructEnabled())
+	if err := v.RegisterValidation("parts", func(fl validator.FieldLevel) bool {
+		return partsPattern.MatchString(fl.Field().String())
+	}); err != nil {
+		panic(err) // a constant tag
+	}
+	return v
+}
+
+// sameSite refuses state-changing requests a browser sends on behalf of
+// another site (a cross-site form posting a workbook to /fill). Browsers
+// mark every POST with Origin and, lately, Sec-Fetch-Site; macros and curl
+// send neither and are not affected. Allowed: no Origin; the page's own
+// origin (Origin's host is the request's Host, or Sec-Fetch-Site says
+// same-origin); an origin configured with --cors.
+func (s *server) sameSite(c *gin.Context) {
+	if c.Request.Method != http.MethodPost {
+		c.Next()
+		return
+	}
+	origin := c.GetHeader("Origin")
+	site := c.GetHeader("Sec-Fetch-Site")
+	switch {
+	case site == "same-origin" || site == "none":
+	case origin == "" && site == "":
+	case origin != "" && s.allowedOrigin(origin) != "":
+	case origin != "" && origin != "null" && site == "" && sameHost(origin, c.Request.Host):
+	default:
+		from := origin
+		if from == "" {
+			from = site
+		}
+		s.problem(c, http.StatusForbidden, CodeCrossSite, fmt.Sprintf(msgCrossSite, from), nil)
+		return
+	}
+	c.Next()
+}
+
+// sameHost reports whether origin (scheme://host[:port]) names host.
+func sameHost(origin, host string) bool {
+	u, err := url.Parse(origin)
+	return err == nil && u.Host != "" && strings.EqualFold(u.Host, host)
 }

@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"mime"
 	"net/http"
 	"net/http/httptest"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 )
 
 // oaDoc is the part of an OpenAPI 3.0 document the contract test reads.
@@ -157,6 +159,10 @@ func TestOpenAPIRoutes(t *testing.T) {
 		}
 	}
 	for k := range served {
+		// HEAD is GET without the body (RFC 9110 §9.3.2): documented with it.
+		if m, p, _ := strings.Cut(k, " "); m == http.MethodHead && documented["GET "+p] {
+			continue
+		}
 		if !documented[k] {
 			undocumented = append(undocumented, k)
 		}
@@ -180,6 +186,17 @@ func TestOpenAPIResponses(t *testing.T) {
 	fx := fixtures(t)
 	h, _ := newTestServer(t, Config{MaxUpload: int64(len(fx.sample)) + 64<<10})
 	small, _ := newTestServer(t, Config{MaxUpload: 1 << 10})
+	slow, _ := newTestServer(t, Config{BodyGrace: 50 * time.Millisecond})
+	crossSite := func(r *http.Request) *http.Request {
+		r.Header.Set("Origin", "https://evil.example.com")
+		r.Header.Set("Sec-Fetch-Site", "cross-site")
+		return r
+	}
+	trickle := func(path, ctype string, body []byte) *http.Request {
+		r := httptest.NewRequest(http.MethodPost, path, &slowReader{data: body, gap: 20 * time.Millisecond})
+		r.Header.Set("Content-Type", ctype)
+		return r
+	}
 	raw := func(method, path, ctype string, body []byte) *http.Request {
 		r := httptest.NewRequest(method, path, bytes.NewReader(body))
 		if ctype != "" {
@@ -231,6 +248,14 @@ func TestOpenAPIResponses(t *testing.T) {
 		{h, raw("POST", "/api/v1/batch?report_only=true", ZipType, zipOf(t, map[string][]byte{"a.xlsx": fx.sample})), 200},
 		{h, raw("POST", "/api/v1/batch", ZipType, []byte("not a zip")), 400},
 		{h, raw("GET", "/no/such/page", "", nil), 404},
+		{h, raw("POST", "/api/v1/check?parts=00", XLSXType, fx.sample), 400},
+		{h, crossSite(raw("POST", "/api/v1/check", XLSXType, fx.sample)), 403},
+		{h, crossSite(raw("POST", "/api/v1/fill", XLSXType, fx.sample)), 403},
+		{h, crossSite(raw("POST", "/api/v1/batch", ZipType, fx.sample)), 403},
+		{slow, trickle("/api/v1/check", XLSXType, fx.sample), 408},
+		{slow, trickle("/api/v1/fill", XLSXType, fx.sample), 408},
+		{slow, trickle("/api/v1/batch", ZipType, fx.sample), 408},
+		{h, raw("POST", "/api/v1/fill", XLSXType, hostileCase(t, "xlsm")), 200},
 	}
 	seen := map[string]bool{}
 	for _, tc := range cases {
@@ -264,6 +289,11 @@ func TestOpenAPIResponses(t *testing.T) {
 			continue
 		}
 		content, ok := resp.Content[mt]
+		for k, v := range resp.Content { // media types compare case-insensitively
+			if !ok && strings.EqualFold(k, mt) {
+				content, ok = v, true
+			}
+		}
 		if !ok {
 			t.Errorf("%s: media type %s not documented for %d", name, mt, rec.Code)
 			continue
@@ -296,4 +326,23 @@ func TestOpenAPIResponses(t *testing.T) {
 			}
 		}
 	}
+}
+
+// slowReader yields one byte every gap.
+type slowReader struct {
+	data []byte
+	gap  time.Duration
+}
+
+func (r *slowReader) Read(p []byte) (int, error) {
+	if len(r.data) == 0 {
+		return 0, io.EOF
+	}
+	if len(p) == 0 {
+		return 0, nil
+	}
+	time.Sleep(r.gap)
+	p[0] = r.data[0]
+	r.data = r.data[1:]
+	return 1, nil
 }

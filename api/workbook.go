@@ -33,7 +33,7 @@ type workQuery struct {
 	Overwrite string `validate:"omitempty,boolean" label:"overwrite"`
 	Name      string `validate:"omitempty,max=255" label:"name"`
 	// Parts: the workbook sums this many separately rounded units.
-	Parts string `validate:"omitempty,number,ne=0,max=4" label:"parts"`
+	Parts string `validate:"omitempty,parts" label:"parts"`
 }
 
 func (q *workQuery) set(key, val string) {
@@ -354,8 +354,13 @@ func (s *server) fillHandler(c *gin.Context) {
 		c.JSON(http.StatusOK, res.Report)
 		return
 	}
-	c.Header("Content-Disposition", contentDisposition(resultName(u.fileName)))
-	c.Data(http.StatusOK, XLSXType, out.Bytes())
+	// A macro-enabled workbook stays one: named .xlsm, served as such.
+	name, ctype := resultName(u.fileName), XLSXType
+	if xlsx.MacroEnabled(out.Bytes()) {
+		name, ctype = strings.TrimSuffix(name, ".xlsx")+".xlsm", XLSMType
+	}
+	c.Header("Content-Disposition", contentDisposition(name))
+	c.Data(http.StatusOK, ctype, out.Bytes())
 }
 
 // uploadLimit is the body limit for a media type: multipart carries up to
@@ -403,7 +408,9 @@ func resultName(sent string) string {
 	sent = strings.ReplaceAll(sent, `\`, "/")
 	base := path.Base(sent)
 	base = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || strings.ContainsRune(`"/:*?<>|`, r) {
+		// Controls and format characters (bidi overrides such as U+202E,
+		// zero-width marks) would disguise the name or its extension.
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || strings.ContainsRune(`"/:*?<>|`, r) {
 			return -1
 		}
 		return r

@@ -237,13 +237,16 @@ func (c *collector) name(unit, base string) string {
 func safeStem(s string) string {
 	s = strings.Map(func(r rune) rune {
 		switch {
-		case r < 0x20 || r == 0x7f:
-			return -1
+		case r < 0x20 || r == 0x7f || unicode.IsControl(r) || unicode.Is(unicode.Cf, r):
+			return -1 // controls, bidi overrides, zero-width marks
 		case strings.ContainsRune(`/\:*?"<>|`, r):
 			return '_'
 		}
 		return r
 	}, strings.TrimSpace(s))
+	// A leading @ or - would make the name a formula in a spreadsheet or
+	// an option to a command line tool.
+	s = strings.TrimLeft(strings.Trim(s, ". "), "@-+= ")
 	s = strings.Trim(s, ". ")
 	if rs := []rune(s); len(rs) > 80 {
 		s = string(rs[:80])

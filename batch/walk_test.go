@@ -120,3 +120,23 @@ func TestNestedArchiveRefusedBeforeInflating(t *testing.T) {
 		t.Errorf("lying nested size: %v, want corrupt", err)
 	}
 }
+
+// TestOutputNamesSafe: output names never start with @ or - (a formula in
+// a spreadsheet, an option on a command line) and keep no bidi override
+// or zero-width character from the unit's name or the file's.
+func TestOutputNamesSafe(t *testing.T) {
+	for _, tc := range []struct{ unit, base, want string }{
+		{"@SUM(1)", "a.xlsx", "SUM(1).审核.xlsx"},
+		{"-rf", "a.xlsx", "rf.审核.xlsx"},
+		{"=cmd", "a.xlsx", "cmd.审核.xlsx"},
+		{"", "--help.xlsx", "help.审核.xlsx"},
+		{"单位\u202Exslx.exe", "a.xlsx", "单位xslx.exe.审核.xlsx"},
+		{"单\u200b位", "a.xlsm", "单位.审核.xlsm"},
+		{"@-", "@.xlsx", "工作簿.审核.xlsx"},
+	} {
+		c := &collector{names: map[string]bool{}}
+		if got := c.name(tc.unit, tc.base); got != tc.want {
+			t.Errorf("name(%q, %q) = %q, want %q", tc.unit, tc.base, got, tc.want)
+		}
+	}
+}
