@@ -26,6 +26,15 @@ type Options struct {
 	// Overwrite replaces a non-blank derived cell whose value disagrees with
 	// its equation beyond the §5.0 tolerance; the Fill records the old value.
 	Overwrite bool
+	// Exact and Parts are check's options of the same name: the tolerance
+	// the filled values must meet is the one check will apply (0 in exact
+	// mode, and in 元 workbooks of whole cents; ×Parts for consolidations).
+	Exact bool
+	Parts int
+	// Rules are bound again on the filled values for the repair phase, so
+	// that CONDITIONAL rules constrain the fill exactly when check will
+	// evaluate them; nil means check's embedded rule set.
+	Rules []*check.Rule
 }
 
 // cell states during solving.
@@ -50,6 +59,7 @@ type equation struct {
 	terms   []eqTerm
 	nLeft   int
 	unknown int // operands not yet settled
+	src     int // index in the given equations
 }
 
 type solver struct {
@@ -70,6 +80,17 @@ type solver struct {
 	queue candHeap
 	seq   int
 	fills []model.Fill
+	// def is the equation each written cell was computed from (its 运算公式).
+	def map[*model.Cell]*equation
+	// exact and parts give the §5.0 tolerance check will apply.
+	exact bool
+	parts decimal.Decimal
+	// findings are the fill's own (F01: a derived cell left blank because
+	// no value satisfies every identity it is in).
+	findings []model.Finding
+	moved    map[*model.Cell]moved // cells the repair moved off their straight value
+	dropped  map[int]bool          // fills undone (conflicts), by index
+	names    labeler
 }
 
 // Fill writes every computable blank derived cell of wb (and the blank input
@@ -86,12 +107,39 @@ type solver struct {
 // is set; then it is replaced when it differs from its best equation beyond
 // the §5.0 tolerance, and the Fill records the old value.
 func Fill(wb *model.Workbook, eqs []check.Equation, opt Options) []model.Fill {
-	return run(wb, eqs, opt).fills
+	fills, _ := Run(wb, eqs, opt)
+	return fills
+}
+
+// Run is Fill that also returns the fill's findings: one F01 warning per
+// identity no choice of the filled values could satisfy within its §5.0
+// tolerance (the cells it would have filled are left blank, and the
+// warning names the printed cells that conflict).
+//
+// Filling is a solve, not a sweep: the sweep below gives every derived
+// cell its straightforward value (the exact sum of its items, or the
+// figure another table prints), then a repair phase (repair.go) treats the
+// written cells as unknowns on the cent grid and moves them by whole cents,
+// within the slack of every identity they are in, until every identity
+// check will evaluate holds within its tolerance.
+func Run(wb *model.Workbook, eqs []check.Equation, opt Options) ([]model.Fill, []model.Finding) {
+	s := run(wb, eqs, opt)
+	return s.fills, s.findings
 }
 
 func run(wb *model.Workbook, eqs []check.Equation, opt Options) *solver {
+	s := newSolver(wb, eqs, opt)
+	s.repair(eqs)
+	return s
+}
+
+// newSolver runs the sweep: every computable blank derived cell gets its
+// straightforward value.
+func newSolver(wb *model.Workbook, eqs []check.Equation, opt Options) *solver {
 	s := &solver{wb: wb, opt: opt, state: map[*model.Cell]int{}, weight: map[*model.Cell]int{},
-		eqsOf: map[*model.Cell][]*equation{}, cross: map[*model.Cell]bool{}}
+		eqsOf: map[*model.Cell][]*equation{}, cross: map[*model.Cell]bool{}, def: map[*model.Cell]*equation{},
+		moved: map[*model.Cell]moved{}, dropped: map[int]bool{}, names: labeler{wb: wb},
+		exact: opt.Exact || check.AutoExact(wb), parts: decimal.NewFromInt(int64(max(opt.Parts, 1)))}
 	for _, t := range wb.Located() {
 		for _, c := range t.Cells() {
 			switch {
@@ -111,7 +159,7 @@ func run(wb *model.Workbook, eqs []check.Equation, opt Options) *solver {
 			}
 		}
 	}
-	for _, e := range eqs {
+	for ei, e := range eqs {
 		// Fill rules compute; every other CERTAIN "=" rule constrains the
 		// choice between candidates (R01.5, R04.7).
 		// A single Left with no Right is a total of rows the table does not
@@ -127,7 +175,7 @@ func run(wb *model.Workbook, eqs []check.Equation, opt Options) *solver {
 		if hasInvalid(wb, e) {
 			continue
 		}
-		q := &equation{rule: e.Rule.ID, fill: e.Rule.Fill, certain: e.Rule.Class == check.ClassCertain, nLeft: len(e.Left)}
+		q := &equation{rule: e.Rule.ID, fill: e.Rule.Fill, certain: e.Rule.Class == check.ClassCertain, nLeft: len(e.Left), src: ei}
 		for side, ts := range [2][]check.Term{e.Left, e.Right} {
 			for _, t := range ts {
 				c := wb.Cell(t.Key)
@@ -182,6 +230,7 @@ func signOf(t check.Term) int {
 
 // candidate is one way to compute a cell: equation q solved for it.
 type candidate struct {
+	class  int // rank of the way it computes (see solver.class)
 	weight int
 	terms  int // operands used: fewer is more direct
 	seq    int // equation order breaks ties: a table's own rules come first
@@ -193,6 +242,9 @@ type candHeap []candidate
 
 func (h candHeap) Len() int { return len(h) }
 func (h candHeap) Less(i, j int) bool {
+	if h[i].class != h[j].class {
+		return h[i].class < h[j].class
+	}
 	if h[i].weight != h[j].weight {
 		return h[i].weight < h[j].weight
 	}
@@ -239,7 +291,10 @@ func (s *solver) solve(q *equation, u *model.Cell) (v decimal.Decimal, w int, bl
 		if t.cell == nil {
 			continue
 		}
-		x := t.cell.Value.Mul(decimal.NewFromInt(int64(t.sign)))
+		x := t.cell.Value
+		if t.sign < 0 {
+			x = x.Neg()
+		}
 		if t.left {
 			v = v.Sub(x) // move to the right-hand side
 		} else {
@@ -269,7 +324,24 @@ func (s *solver) push(q *equation) {
 	}
 	_, w, _, _ := s.solve(q, u)
 	s.seq++
-	heap.Push(&s.queue, candidate{weight: w, terms: len(q.terms) - 1, seq: s.seq, q: q, cell: u})
+	heap.Push(&s.queue, candidate{class: s.class(q, u), weight: w, terms: len(q.terms) - 1, seq: s.seq, q: q, cell: u})
+}
+
+// class ranks the ways of computing u (spec: a subtotal whose items are
+// all printed is their exact sum; a figure printed in another table beats
+// one computed from written cells): 0 when u is q's total and no other
+// operand was written by the fill, 1 when q gives u from printed figures
+// only (a pull), 2 when it uses written cells.
+func (s *solver) class(q *equation, u *model.Cell) int {
+	for _, t := range q.terms {
+		if t.cell != nil && t.cell != u && t.cell.Filled() {
+			return 2
+		}
+	}
+	if q.nLeft == 1 && q.terms[0].cell == u {
+		return 0
+	}
+	return 1
 }
 
 // drain settles cells in order of increasing weight (a Dijkstra order:
@@ -313,6 +385,8 @@ func (s *solver) settle(best candidate) {
 		blank  bool
 		places int32
 		rule   string
+		q      *equation
+		class  int
 		broken int
 	}
 	var opts []option
@@ -322,7 +396,7 @@ func (s *solver) settle(best candidate) {
 		if dec > 2 {
 			places = int32(dec)
 		}
-		opts = append(opts, option{v: v.Round(places), w: w, blank: blank, places: places, rule: q.rule})
+		opts = append(opts, option{v: v.Round(places), w: w, blank: blank, places: places, rule: q.rule, q: q, class: s.class(q, cell)})
 	}
 	add(best.q)
 	for _, q := range s.eqsOf[cell] {
@@ -337,21 +411,22 @@ func (s *solver) settle(best candidate) {
 	pick := 0
 	for i := range opts {
 		opts[i].broken = s.broken(cell, opts[i].v, closing)
+		// A better-ranked way is never traded for fewer broken identities:
+		// the repair phase reconciles those within their tolerance.
+		if opts[i].class > opts[0].class {
+			continue
+		}
 		if opts[i].broken < opts[pick].broken {
 			pick = i
 		}
 	}
 	o := opts[pick]
-	d := 2
-	if o.places == 0 && cell.Decimals == 0 && !cell.Blank {
-		d = 0
-	}
 	switch s.state[cell] {
 	case stUnknown:
 		if s.cross[cell] {
 			// An input is filled only when the equations agree on it, and
 			// never with a rounding residue: blank already means 0.
-			if o.v.Abs().LessThanOrEqual(Tolerance(o.w, d)) || o.broken > 0 {
+			if o.v.Abs().LessThanOrEqual(s.tolerance(o.q, cell)) || o.broken > 0 {
 				s.known(cell, 0)
 				return
 			}
@@ -362,6 +437,7 @@ func (s *solver) settle(best candidate) {
 		}
 		cell.Value, cell.Blank, cell.Decimals, cell.FilledBy = o.v, false, int(o.places), o.rule
 		cell.Raw = o.v.StringFixed(o.places)
+		s.def[cell] = o.q
 		s.fills = append(s.fills, s.record(cell, ""))
 		s.known(cell, o.w)
 	case stPending:
@@ -377,6 +453,7 @@ func (s *solver) settle(best candidate) {
 		}
 		cell.Value, cell.Decimals, cell.FilledBy = o.v, int(o.places), o.rule
 		cell.Raw = o.v.StringFixed(o.places) // the user's formula stays; the value becomes its cached result
+		s.def[cell] = o.q
 		s.fills = append(s.fills, s.record(cell, old))
 		s.known(cell, o.w)
 	}
@@ -394,22 +471,60 @@ func (s *solver) closing(cell *model.Cell) []*equation {
 }
 
 // broken counts the equations of qs that value v for cell would violate
-// beyond check's tolerance (½·10⁻² per printed operand).
+// beyond check's tolerance.
 func (s *solver) broken(cell *model.Cell, v decimal.Decimal, qs []*equation) int {
 	n := 0
 	for _, q := range qs {
 		want, _, _, _ := s.solve(q, cell)
-		present := 0
-		for _, t := range q.terms {
-			if t.cell != nil {
-				present++
-			}
-		}
-		if v.Sub(want).Abs().GreaterThan(decimal.New(5, -3).Mul(decimal.NewFromInt(int64(present)))) {
+		if v.Sub(want).Abs().GreaterThan(s.tolerance(q, cell)) {
 			n++
 		}
 	}
 	return n
+}
+
+// tolerance is the §5.0 bound check will apply to q once cell is written:
+// model.Tolerance over its operands with cell counted as printed, scaled by
+// Parts; 0 in exact mode.
+func (s *solver) tolerance(q *equation, cell *model.Cell) decimal.Decimal {
+	if s.exact {
+		return decimal.Zero
+	}
+	// model.Tolerance counts ½·10⁻ᵈ per printed operand; with every
+	// operand to the cent that is ToleranceOf(printed, 2), computed
+	// without building the list.
+	n, cents := 0, true
+	for _, t := range q.terms {
+		c := t.cell
+		if c == cell && c != nil && c.Blank {
+			n++ // it will be printed
+			continue
+		}
+		if c.Printed() {
+			n++
+			cents = cents && c.Decimals <= 2
+		}
+	}
+	var tol decimal.Decimal
+	if cents {
+		tol = model.ToleranceOf(n, 2)
+	} else {
+		cells := make([]*model.Cell, 0, len(q.terms))
+		for _, t := range q.terms {
+			c := t.cell
+			if c != nil && c == cell && c.Blank {
+				printed := *c
+				printed.Blank = false
+				c = &printed
+			}
+			cells = append(cells, c)
+		}
+		tol = model.Tolerance(cells...)
+	}
+	if s.parts.GreaterThan(one) {
+		tol = tol.Mul(s.parts)
+	}
+	return tol
 }
 
 // crossFillable reports whether a blank input cell may be filled from
@@ -452,10 +567,4 @@ func (s *solver) record(c *model.Cell, old string) model.Fill {
 		Sheet: c.Sheet, Cell: c.Addr, Value: c.Value.StringFixed(int32(c.Decimals)),
 		Rule: c.FilledBy, Table: c.Table, Row: c.Row, Col: c.Col, Old: old,
 	}
-}
-
-// Tolerance is the §5.0 bound for an identity of n terms between values
-// printed with d decimals: ½·10⁻ᵈ·(n+1).
-func Tolerance(n, d int) decimal.Decimal {
-	return decimal.New(5, int32(-d-1)).Mul(decimal.NewFromInt(int64(n + 1)))
 }

@@ -72,7 +72,7 @@ func compare(t *testing.T, s *solver, want, got *model.Workbook) {
 				}
 				continue
 			}
-			tol := Tolerance(max(s.weight[g], 1), 2)
+			tol := model.ToleranceOf(max(s.weight[g], 1)+1, 2)
 			if d := g.Value.Sub(w.Value).Abs(); d.GreaterThan(tol) {
 				t.Errorf("%s!%s %v: filled %s by %s, want %s (tolerance %s)", w.Sheet, w.Addr, w.Key, g.Value, g.FilledBy, w.Value, tol)
 			}
@@ -244,18 +244,6 @@ func TestCrossFillNeedsAgreement(t *testing.T) {
 	t04.Value = decimal.RequireFromString("4000.00")
 	if fs := Fill(wb, check.Bind(rs, wb), Options{}); len(fs) != 0 || !t01.Blank {
 		t.Fatalf("conflicting cross-fill = %+v", fs)
-	}
-}
-
-func TestTolerance(t *testing.T) {
-	cases := []struct {
-		n, d int
-		want string
-	}{{1, 2, "0.01"}, {2, 2, "0.015"}, {3, 2, "0.02"}, {1, 0, "1"}}
-	for _, c := range cases {
-		if got := Tolerance(c.n, c.d); !got.Equal(decimal.RequireFromString(c.want)) {
-			t.Errorf("Tolerance(%d,%d) = %s, want %s", c.n, c.d, got, c.want)
-		}
 	}
 }
 

@@ -1,0 +1,267 @@
+package fill
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/juesuan/juesuan/check"
+	"github.com/juesuan/juesuan/model"
+	"github.com/juesuan/juesuan/templates"
+	"github.com/shopspring/decimal"
+)
+
+// moved records a written cell the repair moved off its straightforward
+// value, and the rule whose identity required it.
+type moved struct {
+	base   decimal.Decimal
+	reason string
+}
+
+// labeler names cells for notes and messages: 公开06表 人员经费合计,
+// 公开05表 201 基本支出, 公开05表 合计行 基本支出.
+type labeler struct {
+	wb     *model.Workbook
+	num    map[model.TableID]string
+	single map[model.TableID]bool
+}
+
+func (l *labeler) label(c *model.Cell) string {
+	if l.num == nil {
+		l.num, l.single = map[model.TableID]string{}, map[model.TableID]bool{}
+	}
+	num, ok := l.num[c.Table]
+	t := l.wb.Table(c.Table)
+	if !ok {
+		num = string(c.Table)
+		if t != nil && t.Number != "" {
+			num = t.Number
+		} else if sp, err := templates.Load(); err == nil {
+			if ts := sp.Table(c.Table); ts != nil {
+				num = ts.NumberLabel()
+			}
+		}
+		l.num[c.Table] = num
+		l.single[c.Table] = t == nil || singleColumn(t)
+	}
+	row := c.Row
+	if row == "合计" {
+		row = msgRowTotal
+	}
+	if l.single[c.Table] || c.Col == "" {
+		return num + " " + row
+	}
+	return num + " " + row + " " + c.Col
+}
+
+// singleColumn reports whether every amount of t is in one column key
+// (T01, T06): the column adds nothing to a cell's name.
+func singleColumn(t *model.Table) bool {
+	col := ""
+	for _, c := range t.Cells() {
+		if col == "" {
+			col = c.Col
+		} else if c.Col != col {
+			return false
+		}
+	}
+	return true
+}
+
+func ref(l *labeler, c *model.Cell) model.CellRef {
+	v := ""
+	if !c.Blank {
+		v = c.Value.String()
+	}
+	return model.CellRef{Sheet: c.Sheet, Cell: c.Addr, Value: v, Table: c.Table, Row: c.Row, Col: c.Col, Label: l.label(c)}
+}
+
+// operandText lists up to three operands with their values, then the count.
+func operandText(l *labeler, cells []*model.Cell) string {
+	var parts []string
+	for i, c := range cells {
+		if i == 3 {
+			break
+		}
+		parts = append(parts, l.label(c)+" "+model.FormatAmount(c.Value))
+	}
+	s := strings.Join(parts, msgOperandSep)
+	if len(cells) > 3 {
+		s += fmt.Sprintf(msgMoreOperands, len(cells))
+	}
+	return s
+}
+
+// describe records on every fill its operands, how it was derived and the
+// value another identity gives when that differs.
+func (p *repairer) describe() {
+	s := p.s
+	for _, v := range p.vars {
+		if v.gone {
+			continue
+		}
+		f := &s.fills[v.fill]
+		c := v.cell
+		q := s.def[c]
+		if q == nil {
+			continue
+		}
+		places := int32(max(c.Decimals, 2))
+		var ops []*model.Cell
+		for _, t := range q.terms {
+			if t.cell != nil && t.cell != c {
+				ops = append(ops, t.cell)
+				f.Operands = append(f.Operands, ref(&s.names, t.cell))
+			}
+		}
+		straight, _, _, _ := s.solve(q, c)
+		straight = straight.Round(places)
+		value := model.FormatAmount(c.Value.Round(places))
+		switch {
+		case len(ops) == 0:
+			f.Note = fmt.Sprintf(msgNoteNothing, q.rule, value)
+		case straight.Equal(c.Value):
+			f.Note = fmt.Sprintf(msgNote, q.rule, operandText(&s.names, ops), value)
+		default:
+			f.Note = fmt.Sprintf(msgNoteAdjusted, q.rule, operandText(&s.names, ops), model.FormatAmount(straight), value,
+				model.FormatAmount(c.Value.Sub(straight).Abs()), model.FormatAmount(s.tolerance(q, c)))
+			if m, ok := s.moved[c]; ok && m.reason != "" && m.reason != q.rule {
+				f.Note += fmt.Sprintf(msgNoteFor, m.reason)
+			}
+		}
+		// Another identity that gives the cell directly, when its value
+		// differs (within tolerance: the difference is a rounding residue).
+		var alts []string
+		seen := []decimal.Decimal{c.Value, straight}
+		for _, cr := range v.cons {
+			k := p.cons[cr.idx]
+			if k.op != "=" || abs64(cr.coef) != 1 || k.src == q.src {
+				continue
+			}
+			// coef·x + rest = r  =>  x = value − r/coef (coef is ±1)
+			alt := addTimes(c.Value, k.r, -cr.coef).Round(places)
+			if slices.ContainsFunc(seen, alt.Equal) {
+				continue
+			}
+			seen = append(seen, alt)
+			alts = append(alts, fmt.Sprintf(msgAlternative, k.eq.Rule.ID, model.FormatAmount(alt)))
+			if len(alts) == 2 {
+				break
+			}
+		}
+		f.Alternative = strings.Join(alts, msgAltSep)
+	}
+}
+
+// conflict is the F01 warning for constraint c, whose written cells blank
+// are left blank.
+func (s *solver) conflict(c *rcon, blank []*rvar) model.Finding {
+	e := c.eq
+	isBlank := map[*model.Cell]bool{}
+	var names []string
+	for _, v := range blank {
+		isBlank[v.cell] = true
+		names = append(names, s.names.label(v.cell))
+	}
+	f := model.Finding{Rule: ruleConflict, Severity: model.SevWarning}
+	first := blank[0].cell
+	f.Table, f.Sheet, f.Cell = first.Table, first.Sheet, first.Addr
+	var typed []string
+	var sums [2]decimal.Decimal
+	var texts [2][]string
+	for side, ts := range [2][]check.Term{e.Left, e.Right} {
+		for _, t := range ts {
+			cell := s.wb.Cell(t.Key)
+			if cell == nil {
+				continue
+			}
+			r := ref(&s.names, cell)
+			if isBlank[cell] {
+				r.Value = "" // left blank
+			}
+			f.Cells = append(f.Cells, r)
+			v := cell.Value
+			if t.Sign < 0 {
+				v = v.Neg()
+			}
+			sums[side] = sums[side].Add(v)
+			if cell.Value.IsZero() && len(ts) > 3 {
+				continue
+			}
+			txt := s.names.label(cell) + " " + model.FormatAmount(cell.Value)
+			if isBlank[cell] {
+				txt = s.names.label(cell) + fmt.Sprintf(msgWouldBe, model.FormatAmount(cell.Value))
+			} else if !cell.Filled() && !cell.Blank {
+				typed = append(typed, s.names.label(cell))
+			}
+			if t.Sign < 0 {
+				txt = "− " + txt
+			} else if len(texts[side]) > 0 {
+				txt = "+ " + txt
+			}
+			texts[side] = append(texts[side], txt)
+		}
+	}
+	diff := sums[0].Sub(sums[1])
+	typedText := msgNoTyped
+	if len(typed) > 0 {
+		typedText = strings.Join(typed, msgOperandSep)
+	}
+	// And the printed cells the left-blank values were computed from.
+	var src []*model.Cell
+	seen := map[*model.Cell]bool{}
+	for _, v := range blank {
+		s.sources(v.cell, seen, &src)
+	}
+	if len(src) > 0 {
+		names := make([]string, 0, 6)
+		for i, c := range src {
+			if i == 6 {
+				names = append(names, fmt.Sprintf(msgMoreCells, len(src)))
+				break
+			}
+			names = append(names, s.names.label(c))
+		}
+		typedText += fmt.Sprintf(msgSources, strings.Join(names, msgOperandSep))
+	}
+	f.Message = fmt.Sprintf(msgConflict, strings.Join(names, msgOperandSep), e.Rule.ID, e.Rule.Message,
+		strings.Join(texts[0], " "), opText(e.Op), strings.Join(texts[1], " "),
+		model.FormatAmount(diff), model.FormatAmount(c.tol), typedText)
+	f.Actual, f.Expected, f.Difference, f.Tolerance = sums[0].String(), sums[1].String(), diff.String(), c.tol.String()
+	f.SetFingerprint()
+	return f
+}
+
+// sources collects the printed cells c's value was computed from, through
+// the written cells in between (bounded: a long chain names its first
+// cells only).
+func (s *solver) sources(c *model.Cell, seen map[*model.Cell]bool, out *[]*model.Cell) {
+	q := s.def[c]
+	if q == nil || len(seen) > 256 {
+		return
+	}
+	seen[c] = true
+	for _, t := range q.terms {
+		if t.cell == nil || t.cell == c || seen[t.cell] {
+			continue
+		}
+		if t.cell.Filled() {
+			s.sources(t.cell, seen, out)
+			continue
+		}
+		seen[t.cell] = true
+		if !t.cell.Blank {
+			*out = append(*out, t.cell)
+		}
+	}
+}
+
+func opText(op string) string {
+	switch op {
+	case "<=":
+		return msgOpLe
+	case ">=":
+		return msgOpGe
+	}
+	return msgOpEq
+}
