@@ -83,3 +83,18 @@ const (
 	msgMissingItem    = "一般公共预算财政拨款支出决算表中 %s %s（%s 万元）在说明“具体情况”中没有说明。"
 	msgMissingSangong = "说明“三公”经费部分没有说明%s。"
 )
+
+// User-facing text (Chinese) of the 绩效自评表 checks.
+const (
+	msgPerfSum          = "绩效自评表%s：%s应等于各项资金之和 %s = %s。"
+	msgPerfSumResidue   = "绩效自评表%s：%s与各项资金之和 %s = %s 有尾差（在四舍五入允许范围内）。"
+	msgPerfRate         = "绩效自评表%s：执行率应为全年执行数 %s ÷ 全年预算数 %s = %s。"
+	msgPerfScore        = "绩效自评表%s：得分通常为分值 %s × 执行率 %s = %s（不超过分值），请核实。"
+	msgPerfWhole        = "说明%s与单位整体支出绩效自评表合计行（%s）不一致。"
+	msgPerfCount        = "说明%s，但所附项目支出绩效自评表为 %d 个。"
+	msgPerfTotal        = "说明%s与所附 %d 个项目支出绩效自评表之和 %s 不符。"
+	msgPerfTotalResidue = "说明%s与所附 %d 个项目支出绩效自评表之和 %s 有尾差（在四舍五入允许范围内）。"
+	msgPerfDone         = "绩效自评表%s：完成率按业绩值 %s ÷ 目标值 %s 为 %s（评分规则各地不同，仅供参考）。"
+	msgPerfTotalScore   = "绩效自评表%s：总分应为各指标得分之和 %s 加预算执行得分 %s = %s，请核实。"
+	msgPerfProse        = "项目“%s”的实际完成情况写“%s”，而指标“%s”的业绩值为“%s”，请核实。"
+)
