@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/juesuan/juesuan/hostile"
 )
 
 // oaDoc is the part of an OpenAPI 3.0 document the contract test reads.
@@ -187,6 +189,7 @@ func TestOpenAPIResponses(t *testing.T) {
 	h, _ := newTestServer(t, Config{MaxUpload: int64(len(fx.sample)) + 64<<10})
 	small, _ := newTestServer(t, Config{MaxUpload: 1 << 10})
 	slow, _ := newTestServer(t, Config{BodyGrace: 50 * time.Millisecond})
+	def, _ := newTestServer(t, Config{})
 	crossSite := func(r *http.Request) *http.Request {
 		r.Header.Set("Origin", "https://evil.example.com")
 		r.Header.Set("Sec-Fetch-Site", "cross-site")
@@ -256,6 +259,7 @@ func TestOpenAPIResponses(t *testing.T) {
 		{slow, trickle("/api/v1/fill", XLSXType, fx.sample), 408},
 		{slow, trickle("/api/v1/batch", ZipType, fx.sample), 408},
 		{h, raw("POST", "/api/v1/fill", XLSXType, hostileCase(t, "xlsm")), 200},
+		{def, raw("POST", "/api/v1/fill", XLSXType, hostile.ManyStyles(66000)), 422},
 	}
 	seen := map[string]bool{}
 	for _, tc := range cases {

@@ -65,7 +65,7 @@ func statusOf(code string) int {
 		return http.StatusBadRequest
 	case model.ETooLarge, model.ETooMany:
 		return http.StatusRequestEntityTooLarge
-	case model.ENoTables:
+	case model.ENoTables, CodeTooManyStyles:
 		return http.StatusUnprocessableEntity
 	case model.EUnavailable, model.ETimeout:
 		return http.StatusServiceUnavailable

@@ -342,6 +342,11 @@ func (s *server) fillHandler(c *gin.Context) {
 	defer done()
 	var out bytes.Buffer
 	res, ok := s.run(c, func(ctx context.Context) (*audit.Result, error) {
+		// Beyond this many cell styles no mark can be added: say so
+		// rather than let the writer fail as if the file were damaged.
+		if n := xlsx.CellStyles(u.file); n > xlsx.MaxCellStyles {
+			return nil, model.Errorf(CodeTooManyStyles, nil, msgTooManyStyles, n)
+		}
 		out.Grow(len(u.file) + len(u.file)/4)
 		return s.cfg.fill(ctx, bytes.NewReader(u.file), &out, s.options(u))
 	})

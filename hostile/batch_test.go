@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 
@@ -142,5 +143,55 @@ func TestNestedBombAdmission(t *testing.T) {
 	if err := batch.CheckZip(context.Background(), bytes.NewReader(bomb), int64(len(bomb)),
 		batch.Limits{MaxNested: 64 << 20}); model.ErrorCode(err) != model.ETooLarge {
 		t.Errorf("CheckZip with MaxNested 64 MiB: %v, want too_large", err)
+	}
+}
+
+// TestManyStyles: a workbook with more cell styles than a mark can be added
+// to is read and checked as usual, and its fill is refused with 422
+// too_many_styles and a Chinese message naming the count (it was 400
+// corrupt, as if the file were damaged), within the corpus bounds.
+func TestManyStyles(t *testing.T) {
+	gin.SetMode(gin.TestMode)
+	h := api.New(api.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	for _, tc := range []struct {
+		n      int
+		fill   int
+		code   string
+		detail string
+	}{
+		{66000, 422, api.CodeTooManyStyles, "66"},
+		{64500, 422, api.CodeTooManyStyles, "64"},
+		{1000, 200, "", ""},
+	} {
+		data := ManyStyles(tc.n)
+		for _, route := range []string{"/api/v1/check", "/api/v1/fill", "/api/v1/fill?format=json"} {
+			want, code := tc.fill, tc.code
+			if route == "/api/v1/check" {
+				want, code = 200, ""
+			}
+			var rec *httptest.ResponseRecorder
+			_, d, peak := measured(t, func() outcome {
+				req := httptest.NewRequest(http.MethodPost, route, bytes.NewReader(data))
+				req.Header.Set("Content-Type", api.XLSXType)
+				rec = httptest.NewRecorder()
+				h.ServeHTTP(rec, req)
+				return outcome{}
+			})
+			t.Logf("%d styles %-26s %d  %6.1f ms  heap +%5.1f MiB", tc.n, route, rec.Code, float64(d.Microseconds())/1000, float64(peak)/(1<<20))
+			if peak > MaxHeap {
+				t.Errorf("%d styles %s: heap +%.1f MiB", tc.n, route, float64(peak)/(1<<20))
+			}
+			if rec.Code != want {
+				t.Errorf("%d styles %s: status %d, want %d: %.200s", tc.n, route, rec.Code, want, rec.Body.String())
+				continue
+			}
+			if code != "" {
+				var p api.Problem
+				if err := json.Unmarshal(rec.Body.Bytes(), &p); err != nil || p.Code != code || !hasHan(p.Detail) ||
+					!strings.Contains(p.Detail, tc.detail) {
+					t.Errorf("%d styles %s: problem %+v, want %s naming the count", tc.n, route, p, code)
+				}
+			}
+		}
 	}
 }

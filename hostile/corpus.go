@@ -463,6 +463,10 @@ func Corpus() []Case {
 		}),
 		Want: Want{Code: model.ECorrupt}})
 
+	// Styles beyond what a mark can be added to (issue 15): reading and
+	// checking work; filling is refused with its own code (api: 422
+	// too_many_styles), see ManyStyles.
+
 	// Package variants that must read like Case A.
 	add(Case{Name: "xlsm", Doc: "Case A saved as a macro-enabled workbook: macroEnabled content type and a vbaProject.bin part",
 		Bytes: once(func() []byte {
@@ -593,5 +597,30 @@ func Part(name string) []byte { return bytes.Clone(theBase().pkg.get(name)) }
 func WithPart(name string, data []byte) []byte {
 	p := theBase().pkg.clone()
 	p.set(name, data)
+	return p.bytes()
+}
+
+// ManyStyles is Case A with n extra cell formats (cellXfs records) in its
+// styles part: beyond about 64,000 no style can be added for a mark.
+func ManyStyles(n int) []byte {
+	p := theBase().pkg.clone()
+	p.edit("xl/styles.xml", func(s string) string {
+		i := strings.Index(s, "<cellXfs")
+		j := strings.Index(s, "</cellXfs>")
+		if i < 0 || j < 0 {
+			panic("hostile: no cellXfs in styles.xml")
+		}
+		var b strings.Builder
+		b.WriteString(s[:j])
+		for k := 0; k < n; k++ {
+			fmt.Fprintf(&b, `<xf numFmtId="%d" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>`, k%50)
+		}
+		b.WriteString(s[j:])
+		out := b.String()
+		// The count attribute, when present, follows the records.
+		return regexp.MustCompile(`<cellXfs count="\d+"`).ReplaceAllStringFunc(out, func(string) string {
+			return fmt.Sprintf(`<cellXfs count="%d"`, strings.Count(out[i:], "<xf ")-strings.Count(out[strings.Index(out, "</cellXfs>"):], "<xf "))
+		})
+	})
 	return p.bytes()
 }

@@ -117,3 +117,54 @@ func MacroEnabled(data []byte) bool {
 	}
 	return false
 }
+
+// MaxCellStyles is the number of cell formats (cellXfs records) beyond
+// which a workbook cannot be annotated: excelize refuses to add a style
+// past 65,430 and a fill adds one per marked original style, so this
+// leaves room for the marks.
+const MaxCellStyles = 64000
+
+// CellStyles counts the cell formats of a workbook's styles part without
+// opening the workbook; 0 when there is no styles part or it cannot be read
+// (the pipeline reports that).
+func CellStyles(data []byte) int {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return 0
+	}
+	lim := DefaultLimits()
+	for _, zf := range zr.File {
+		if partKey(zf.Name) != "xl/styles.xml" || zf.UncompressedSize64 > uint64(lim.UnzipXMLSize) {
+			continue
+		}
+		rc, err := zf.Open()
+		if err != nil {
+			return 0
+		}
+		defer rc.Close()
+		d := xml.NewDecoder(io.LimitReader(rc, lim.UnzipXMLSize))
+		depth, in, n := 0, 0, 0
+		for {
+			tok, err := d.RawToken()
+			if err != nil {
+				return n
+			}
+			switch t := tok.(type) {
+			case xml.StartElement:
+				depth++
+				switch {
+				case in == 0 && t.Name.Local == "cellXfs":
+					in = depth
+				case in > 0 && depth == in+1 && t.Name.Local == "xf":
+					n++
+				}
+			case xml.EndElement:
+				if depth == in {
+					return n
+				}
+				depth--
+			}
+		}
+	}
+	return 0
+}
