@@ -117,6 +117,7 @@ const (
 	msgDiagNarrNoGuard    = "说明[%s] 需要条件 when stated(%s)（工作簿不一定附决算说明）"
 	msgDiagGuardNoNarr    = "stated(%s) 没有对应的 说明[%s]"
 	msgDiagSubsetCatalog  = "%s 的代码是%s代码，%s 的是%s代码，不可能互为子集"
+	msgDiagNarrUnknown    = "决算说明中没有“%s”这一项（说明的项目见 narrative/bindings.txt 的名称）"
 )
 
 // Rule-file syntax errors (parse.go), reported as diagnostics.

@@ -53,7 +53,7 @@ type clause struct {
 	when  []cond
 
 	at   srcPos
-	narr []string // 决算说明 items read (resolve)
+	narr []NarrativeRef // 决算说明 items read (resolve)
 }
 
 type binder struct {

@@ -321,9 +321,17 @@ func TestLoadFilesDuplicate(t *testing.T) {
 // Narrative items are allowed and listed.
 func TestNarratives(t *testing.T) {
 	got := Narratives(mustRules(t))
-	want := []NarrativeRef{{Rule: "R06.5", Key: "机关运行经费"}}
+	want := []NarrativeRef{
+		{Rule: "R06.5", Key: "机关运行经费", File: "intra.rules", Line: 128, Col: 22},
+		{Rule: "R06.5", Key: "机关运行经费", File: "intra.rules", Line: 129, Col: 17},
+	}
 	if !slices.Equal(got, want) {
 		t.Errorf("narratives %v, want %v", got, want)
+	}
+	ds := CheckNarratives(mustRules(t), func(k string) bool { return k == "公用经费" })
+	if got, want := ds.Error(), "intra.rules:128:22: R06.5: 决算说明中没有“机关运行经费”这一项（说明的项目见 narrative/bindings.txt 的名称）\n"+
+		"intra.rules:129:17: R06.5: 决算说明中没有“机关运行经费”这一项（说明的项目见 narrative/bindings.txt 的名称）"; got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}
 }
 

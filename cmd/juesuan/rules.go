@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/juesuan/juesuan/check"
+	"github.com/juesuan/juesuan/narrative"
 )
 
 func init() {
@@ -58,6 +59,18 @@ func runRules(args []string, stdout, stderr io.Writer) int {
 		}
 		rules, err = check.ParseSet(files, src)
 	}
+	if err == nil {
+		// 说明[…] and stated(…) name the narrative's figures: the names of
+		// narrative/bindings.txt.
+		known, kerr := narrativeNames()
+		if kerr != nil {
+			fmt.Fprintf(stderr, "juesuan: 决算说明的对应表无法加载: %v\n", kerr)
+			return exitInput
+		}
+		if ds := check.CheckNarratives(rules, known); len(ds) > 0 {
+			err = ds
+		}
+	}
 	if err != nil {
 		if ds := check.DiagnosticsOf(err); len(ds) > 0 {
 			for _, d := range ds {
@@ -93,11 +106,33 @@ func runRules(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "检查通过：%s 中的表、行、列、集合、谓词和循环变量均与九张表的定义一致。\n", strings.Join(files, "、"))
 		if ns := check.Narratives(rules); len(ns) > 0 {
 			var items []string
+			seen := map[string]bool{}
 			for _, n := range ns {
-				items = append(items, n.Rule+" 说明["+n.Key+"]")
+				if item := n.Rule + " 说明[" + n.Key + "]"; !seen[item] {
+					seen[item] = true
+					items = append(items, item)
+				}
 			}
-			fmt.Fprintf(stdout, "引用决算说明的项目（工作簿不含决算说明，目前不审核）：%s\n", strings.Join(items, "、"))
+			fmt.Fprintf(stdout, "引用决算说明的项目（审核公式不读取决算说明，这些公式目前不审核；说明由 check --narrative 另行核对）：%s\n", strings.Join(items, "、"))
 		}
 	}
 	return exitOK
+}
+
+// narrativeNames reports whether the narrative has a figure of a name: the
+// names of narrative/bindings.txt (those without a {类}/{款}/{项} part)
+// and of its sums.
+func narrativeNames() (func(string) bool, error) {
+	b, err := narrative.LoadBindings()
+	if err != nil {
+		return nil, err
+	}
+	names := map[string]bool{}
+	for _, x := range b.Binds {
+		names[x.Name] = true
+	}
+	for _, x := range b.Sums {
+		names[x.Total] = true
+	}
+	return func(k string) bool { return names[k] }, nil
 }

@@ -25,6 +25,7 @@ func TestRulesFile(t *testing.T) {
 		"A2 error STRUCTURE \"子集\"\n    subset(codes(T05))\n")
 	dup := write("dup.rules", "A1 warning USUAL \"重复\"\n    T01[本年收入合计] >= 0\n")
 	intra := write("intra.rules", string(templates.RuleFiles()["intra.rules"]))
+	narr := write("narr.rules", "N1 warning CONDITIONAL \"说明\"\n    T06[公用经费合计] = 说明[机关经费] when stated(机关经费)\n")
 	tests := []struct {
 		name           string
 		args           []string
@@ -44,6 +45,8 @@ func TestRulesFile(t *testing.T) {
 		{"diagnostics json", []string{"rules", "--json", "--file", bad}, exitInput, nil, []string{bad + ":2:35:"}, true},
 		{"two files, one rule twice", []string{"rules", "--file", good, "--file", dup}, exitInput, nil,
 			[]string{dup + ":1:1: 规则 A1 重复定义（首次定义于 " + good + ":1）"}, true},
+		{"narrative item the narrative lacks", []string{"rules", "--file", narr}, exitInput, nil,
+			[]string{narr + ":2:22: N1: 决算说明中没有“机关经费”这一项", narr + ":2:40: N1: 决算说明中没有“机关经费”这一项"}, true},
 		{"missing file", []string{"rules", "--file", filepath.Join(dir, "none.rules")}, exitInput, nil, []string{"无法读取公式文件"}, true},
 		{"positional argument", []string{"rules", good}, exitInput, nil, []string{"用法"}, true},
 		{"embedded", []string{"rules"}, exitOK, []string{"共 72 条审核公式。"}, nil, false},
