@@ -85,12 +85,12 @@ func Annotate(b *xlsx.Book, wb *model.Workbook, rep model.Report) error {
 			pos[t] = len(changes)
 			changes = append(changes, ch)
 		}
-		// A plain fill is explained by its colour and its 审核结果 row; a
-		// note on each of hundreds of filled cells would bury the notes that
-		// matter. A replaced value (--overwrite) gets one: the old value
-		// would otherwise be invisible in the sheet.
+		// A filled cell's note says how it was derived (fl.Note: rule,
+		// operands, the other path's value when it differs); a replaced
+		// value (--overwrite) gets one too: the old value would otherwise
+		// be invisible in the sheet.
 		note := ""
-		if fl.Old != "" {
+		if fl.Old != "" || fl.Note != "" {
 			note = fillNote(fl)
 		}
 		mark(t, xlsx.MarkFilled, note)
@@ -243,10 +243,17 @@ func tableName(wb *model.Workbook, id model.TableID) string {
 }
 
 func fillNote(fl model.Fill) string {
+	s := fmt.Sprintf("补填 %s：%s", fl.Rule, fl.Value)
 	if fl.Old != "" {
-		return fmt.Sprintf("补填 %s：原值 %s 已替换为 %s", fl.Rule, fl.Old, fl.Value)
+		s = fmt.Sprintf("补填 %s：原值 %s 已替换为 %s", fl.Rule, fl.Old, fl.Value)
 	}
-	return fmt.Sprintf("补填 %s：%s", fl.Rule, fl.Value)
+	if fl.Note != "" {
+		s += "\n" + fl.Note
+	}
+	if fl.Alternative != "" {
+		s += "\n另：" + fl.Alternative
+	}
+	return s
 }
 
 func findingNote(f model.Finding) string {

@@ -135,7 +135,7 @@ func plan(wb *model.Workbook, rep model.Report) (annotationPlan, error) {
 			p.changes = append(p.changes, ch)
 		}
 		note := ""
-		if fl.Old != "" {
+		if fl.Old != "" || fl.Note != "" {
 			note = fillNote(fl)
 		}
 		mark(t, xlsx.MarkFilled, note)
