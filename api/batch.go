@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"runtime/debug"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -65,6 +66,14 @@ func (s *server) batchHandler(c *gin.Context) {
 		}
 		return nil
 	}
+	// A request that inflated large nested archives hands that memory back
+	// to the system before its reservation is released: the runtime would
+	// otherwise keep it, and the next admitted request add its own.
+	defer func() {
+		if res.size()-body > 32<<20 {
+			debug.FreeOSMemory()
+		}
+	}()
 	if err := batch.CheckZip(ctx, bytes.NewReader(data), int64(len(data)), lim); err != nil {
 		if errors.Is(err, errMemoryFull) || errors.Is(err, errMemoryTooBig) {
 			s.busy(c, err)

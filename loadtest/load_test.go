@@ -78,16 +78,26 @@ const (
 type kind int
 
 const (
-	good     kind = iota // Case A, annotated xlsx back
-	goodJSON             // Case A, ?format=json
-	broken               // a truncated zip: 400 corrupt
-	notXLSX              // plain text: 415 not_xlsx
-	bomb                 // the 100 MiB zip bomb: 413 too_large
-	oversize             // MaxUpload+1 bytes: 413 too_large
+	good       kind = iota // Case A, annotated xlsx back
+	goodJSON               // Case A, ?format=json
+	broken                 // a truncated zip: 400 corrupt
+	notXLSX                // plain text: 415 not_xlsx
+	bomb                   // the 100 MiB zip bomb: 413 too_large
+	oversize               // MaxUpload+1 bytes: 413 too_large
+	slowBody               // Case A sent one byte every slowGap: 408 slow_body
+	nestedBomb             // POST /api/v1/batch with the 227 KiB nested zip bomb: 200 (or 429 while the memory budget is taken)
 	nKinds
 )
 
-var kindNames = [...]string{"good", "good_json", "broken", "not_xlsx", "bomb", "oversize"}
+var kindNames = [...]string{"good", "good_json", "broken", "not_xlsx", "bomb", "oversize", "slow_body", "nested_bomb"}
+
+// slowGap is how often a slow-body client sends one byte; slowSlack is how
+// long past BodyGrace its 408 may take (the rate check plus a loaded
+// machine's late timers).
+const (
+	slowGap   = 100 * time.Millisecond
+	slowSlack = 3 * time.Second
+)
 
 // mix is the request schedule: 50 % good (xlsx and JSON), 30 % broken of
 // three sorts, 10 % oversized, 10 % good again; request i has kind
@@ -109,10 +119,12 @@ var wantStatus = map[kind]int{
 	good: http.StatusOK, goodJSON: http.StatusOK,
 	broken: http.StatusBadRequest, notXLSX: http.StatusUnsupportedMediaType,
 	bomb: http.StatusRequestEntityTooLarge, oversize: http.StatusRequestEntityTooLarge,
+	slowBody: http.StatusRequestTimeout, nestedBomb: http.StatusOK,
 }
 
 var wantCode = map[kind]string{
 	broken: model.ECorrupt, notXLSX: model.ENotXLSX, bomb: model.ETooLarge, oversize: model.ETooLarge,
+	slowBody: api.CodeSlowBody,
 }
 
 // procStatus reads a field of /proc/self/status in bytes (VmRSS, VmHWM).
@@ -242,6 +254,8 @@ type scenario struct {
 	maxRSS   uint64 // bound of VmHWM during the run
 	// maxGrowth, when set, bounds VmHWM over the RSS at the start.
 	maxGrowth uint64
+	// maxGoodP99, when set, bounds the p99 latency of good uploads served.
+	maxGoodP99 time.Duration
 }
 
 // stats are a run's figures.
@@ -256,6 +270,7 @@ type stats struct {
 	peakRSS        uint64
 	health         []time.Duration
 	healthFailures int
+	slowLat        []time.Duration // slow bodies cut with 408
 }
 
 func TestLoad(t *testing.T) {
@@ -278,6 +293,75 @@ func TestLoadOversizeBurst(t *testing.T) {
 	})
 }
 
+// TestLoadHostile runs good uploads alongside attackers (issue 15): a
+// third of the requests trickle their body one byte every 100 ms, and one
+// in ten posts the 227 KiB nested zip bomb (a 228 MiB stored zip of
+// zero-filled entries) to /api/v1/batch. Bodies are read before a work
+// slot is taken and must keep 16 KiB/s after a 1 s grace: the slow ones get
+// 408 within 4 s and hold no slot. The bombs are weighed against a
+// 320 MiB memory budget before they are inflated, so at most one is in
+// memory and the others get 429. Good uploads wait up to 2 s for a slot;
+// they must be served (at least minGood, p99 under 4 s) and the process
+// stays under maxRSS.
+func TestLoadHostile(t *testing.T) {
+	runLoad(t, scenario{
+		name: "hostile",
+		cfg: api.Config{MaxQueue: maxQueue, QueueTimeout: 2 * time.Second, RequestTimeout: 30 * time.Second,
+			BodyGrace: time.Second, MemoryBudget: 320 << 20},
+		mix:      []kind{good, slowBody, goodJSON, slowBody, good, nestedBomb, good, slowBody, goodJSON, good},
+		duration: loadDuration, requests: maxRequests, minGood: minGood, maxRSS: maxRSS, maxGoodP99: 4 * time.Second,
+	})
+}
+
+// trickle sends Case A's headers to addr and then one byte every slowGap
+// until the server answers; the answer is read like any other.
+func trickle(ctx context.Context, addr string, body []byte) (*http.Response, []byte, error) {
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer conn.Close()
+	_ = conn.SetDeadline(time.Now().Add(30 * time.Second))
+	if _, err := fmt.Fprintf(conn, "POST /api/v1/check HTTP/1.1\r\nHost: %s\r\nContent-Type: %s\r\nContent-Length: %d\r\nX-Juesuan-Client: loadtest-slow\r\n\r\n",
+		addr, api.XLSXType, len(body)); err != nil {
+		return nil, nil, err
+	}
+	type answer struct {
+		resp *http.Response
+		body []byte
+		err  error
+	}
+	got := make(chan answer, 1)
+	go func() {
+		resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+		if err != nil {
+			got <- answer{err: err}
+			return
+		}
+		b, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		got <- answer{resp, b, err}
+	}()
+	tick := time.NewTicker(slowGap)
+	defer tick.Stop()
+	for i := 0; ; {
+		select {
+		case a := <-got:
+			return a.resp, a.body, a.err
+		case <-tick.C:
+			if i < len(body) {
+				if _, err := conn.Write(body[i : i+1]); err == nil {
+					i++
+				}
+			}
+		case <-ctx.Done():
+			// The run is over: wait for the answer the guard owes us.
+			a := <-got
+			return a.resp, a.body, a.err
+		}
+	}
+}
+
 func runLoad(t *testing.T, sc scenario) stats {
 	gin.SetMode(gin.ReleaseMode)
 	ref := caseAReport(t)
@@ -287,7 +371,11 @@ func runLoad(t *testing.T, sc scenario) stats {
 		broken:   corpusBytes(t, "truncated_zip"),
 		notXLSX:  corpusBytes(t, "not_a_zip"),
 		bomb:     corpusBytes(t, "zip_bomb"),
+		slowBody: hostile.Good(),
 		oversize: bytes.Repeat([]byte("PK\x03\x04 oversized upload "), maxUpload/8)[:maxUpload+1<<10],
+	}
+	if slices.Contains(sc.mix, nestedBomb) {
+		bodies[nestedBomb] = hostile.ArchiveCorpus()[0].Bytes()
 	}
 	if len(bodies[oversize]) <= maxUpload {
 		t.Fatal("oversized body is not over the limit")
@@ -381,24 +469,33 @@ func runLoad(t *testing.T, sc scenario) stats {
 				}
 				k := sc.mix[i%int64(len(sc.mix))]
 				url := srv.URL + "/api/v1/fill"
-				if k == goodJSON {
+				ctype := api.XLSXType
+				switch k {
+				case goodJSON:
 					url += "?format=json"
+				case nestedBomb:
+					url, ctype = srv.URL+"/api/v1/batch?report_only=true", api.ZipType
 				}
 				req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(bodies[k]))
 				if err != nil {
 					panic(err)
 				}
-				req.Header.Set("Content-Type", api.XLSXType)
+				req.Header.Set("Content-Type", ctype)
 				req.Header.Set("X-Juesuan-Client", "loadtest")
 				r := result{kind: k}
 				t0 := time.Now()
-				resp, err := client.Do(req)
+				var resp *http.Response
 				var body []byte
-				if err == nil {
+				if k == slowBody {
+					resp, body, err = trickle(ctx, strings.TrimPrefix(srv.URL, "http://"), bodies[k])
+				} else if resp, err = client.Do(req); err == nil {
 					body, err = io.ReadAll(resp.Body)
 					resp.Body.Close()
 				}
 				r.latency = time.Since(t0)
+				if k == slowBody && err == nil && r.latency > sc.cfg.BodyGrace+slowSlack {
+					r.bad = fmt.Sprintf("slow body answered after %v, bound %v", r.latency, sc.cfg.BodyGrace+slowSlack)
+				}
 				if err != nil {
 					r.err = err
 					if k != oversize || !isResetByPeer(err) {
@@ -406,7 +503,9 @@ func runLoad(t *testing.T, sc scenario) stats {
 					}
 				} else {
 					r.status = resp.StatusCode
-					r.bad = judge(k, resp, body, ref, &r)
+					if bad := judge(k, resp, body, ref, &r); bad != "" {
+						r.bad = bad
+					}
 				}
 				mu.Lock()
 				results = append(results, r)
@@ -467,6 +566,9 @@ func runLoad(t *testing.T, sc scenario) stats {
 				st.goodLat = append(st.goodLat, r.latency)
 				st.good++
 			}
+			if r.kind == slowBody {
+				st.slowLat = append(st.slowLat, r.latency)
+			}
 		}
 	}
 	st.n = len(results)
@@ -480,6 +582,10 @@ func runLoad(t *testing.T, sc scenario) stats {
 		if perKind[k] > 0 {
 			t.Logf("  %-9s sent %4d, answered as expected %4d, by status %v", kindNames[k], perKind[k], perKindOK[k], kindStatus[k])
 		}
+	}
+	if len(st.slowLat) > 0 {
+		t.Logf("slow bodies cut with 408: %d, p50 %v, max %v", len(st.slowLat), percentile(st.slowLat, .5).Round(time.Millisecond),
+			percentile(st.slowLat, 1).Round(time.Millisecond))
 	}
 	t.Logf("RSS: start %d MiB, peak sampled %d MiB, VmHWM %d MiB (bound %d MiB)", st.rssStart>>20, st.peakRSS>>20, st.hwm>>20, sc.maxRSS>>20)
 	t.Logf("/healthz: %d polls, p50 %v, max %v, failures %d", len(st.health), percentile(st.health, .5).Round(time.Millisecond),
@@ -507,6 +613,9 @@ func runLoad(t *testing.T, sc scenario) stats {
 	}
 	if st.good < sc.minGood {
 		t.Errorf("only %d good uploads got a report, want at least %d", st.good, sc.minGood)
+	}
+	if p := percentile(st.goodLat, .99); sc.maxGoodP99 > 0 && p > sc.maxGoodP99 {
+		t.Errorf("good uploads p99 %v, bound %v", p, sc.maxGoodP99)
 	}
 	if st.hwm > sc.maxRSS {
 		t.Errorf("VmHWM %d MiB beyond the bound %d MiB", st.hwm>>20, sc.maxRSS>>20)
@@ -553,6 +662,11 @@ func judge(k kind, resp *http.Response, body []byte, ref model.Report, r *result
 		return fmt.Sprintf("status %d, want %d (%s)", st, wantStatus[k], r.problem)
 	case k == good || k == goodJSON:
 		return checkGood(k, resp, body, ref)
+	case k == nestedBomb:
+		if _, err := zip.NewReader(bytes.NewReader(body), int64(len(body))); err != nil {
+			return "batch answer is not a zip: " + err.Error()
+		}
+		return ""
 	case r.problem != wantCode[k]:
 		return fmt.Sprintf("code %q, want %q", r.problem, wantCode[k])
 	}
