@@ -2,6 +2,7 @@ package narrative
 
 import (
 	"bytes"
+	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 
@@ -111,6 +112,11 @@ func readText(data []byte, name string, lim Limits) (*Document, error) {
 				return nil, err
 			}
 			inTable, blanks = false, 0
+			// Word's "save as text" leaves bookmarks as [bookmark: _GoBack]:
+			// not part of the text.
+			if strings.Contains(line, "[bookmark:") {
+				line = bookmarkRe.ReplaceAllString(line, "")
+			}
 			if err := b.paragraph(line); err != nil {
 				return nil, err
 			}
