@@ -38,11 +38,11 @@ func without(t *model.Table, row, col string) *model.Table {
 func TestNotCheckedIsNotWrong(t *testing.T) {
 	rules := mustRules(t)
 	for _, tc := range []struct {
-		name      string
-		mutate    func(wb *model.Workbook)
-		what      model.Unchecked // the entry expected in Unchecked
-		mustList  []string        // rules that must be listed for it
-		findings  int             // U01 findings expected
+		name     string
+		mutate   func(wb *model.Workbook)
+		what     model.Unchecked // the entry expected in Unchecked
+		mustList []string        // rules that must be listed for it
+		findings int             // U01 findings expected
 	}{
 		{"missing T03", func(wb *model.Workbook) { delete(wb.Tables, model.T03) },
 			model.Unchecked{Table: model.T03}, []string{"X7", "X8", "X13", "X21", "R03.1", "R03.2"}, 0},
@@ -52,7 +52,9 @@ func TestNotCheckedIsNotWrong(t *testing.T) {
 			model.Unchecked{Table: model.T03, Row: "合计"}, []string{"X7", "R03.2"}, 1},
 		{"T03 基本支出 column not found", func(wb *model.Workbook) { wb.Tables[model.T03] = without(wb.Tables[model.T03], "", "基本支出") },
 			model.Unchecked{Table: model.T03, Col: "基本支出"}, []string{"R03.1"}, 1},
-		{"T06 人员经费合计 not found", func(wb *model.Workbook) { wb.Tables[model.T06] = without(wb.Tables[model.T06], "人员经费合计", "") },
+		{"T06 人员经费合计 not found", func(wb *model.Workbook) {
+			wb.Tables[model.T06] = without(wb.Tables[model.T06], "人员经费合计", "")
+		},
 			model.Unchecked{Table: model.T06, Row: "人员经费合计"}, []string{"R06.2", "X12"}, 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
