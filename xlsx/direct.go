@@ -58,6 +58,8 @@ type Direct struct {
 	marks      []markRec // cells marked, in order (the results sheet's record)
 	marked     map[string]int
 
+	shapeNext, blockNext int // VML shape ids and idmap blocks (nextShapeIDs)
+
 	own     *ownResultsSheet // juesuan's sheet from an earlier run, nil if none
 	ownDone bool
 	results *resultsReq

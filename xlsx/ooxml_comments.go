@@ -343,13 +343,14 @@ func vmlNoteShape(id, row, col int, v, o, x string) []byte {
 		decl = ` xmlns:v="` + nsVML + `" xmlns:o="` + nsOffice + `" xmlns:x="` + nsExcelVML + `"`
 	}
 	top := max(row-1, 0)
-	return []byte(fmt.Sprintf(`<%[1]s:shape%[4]s id="_x0000_s%[5]d" type="#_x0000_t202" style="position:absolute;margin-left:80pt;margin-top:2pt;width:240pt;height:105pt;z-index:%[5]d;visibility:hidden" fillcolor="#ffffe1" %[2]s:insetmode="auto">`+
-		`<%[1]s:fill color2="#ffffe1"/><%[1]s:shadow on="t" color="black" obscured="t"/><%[1]s:path %[2]s:connecttype="none"/>`+
-		`<%[1]s:textbox style="mso-direction-alt:auto"><div style="text-align:left"></div></%[1]s:textbox>`+
-		`<%[3]s:ClientData ObjectType="Note"><%[3]s:MoveWithCells/><%[3]s:SizeWithCells/>`+
-		`<%[3]s:Anchor>%[6]d, 15, %[7]d, 2, %[8]d, 15, %[9]d, 16</%[3]s:Anchor><%[3]s:AutoFill>False</%[3]s:AutoFill>`+
-		`<%[3]s:Row>%[10]d</%[3]s:Row><%[3]s:Column>%[11]d</%[3]s:Column></%[3]s:ClientData></%[1]s:shape>`,
-		v, o, x, decl, id, col+1, top, col+4, top+7, row, col))
+	n := strconv.Itoa
+	ids := n(id)
+	return []byte(`<` + v + `:shape` + decl + ` id="_x0000_s` + ids + `" type="#_x0000_t202" style="position:absolute;margin-left:80pt;margin-top:2pt;width:240pt;height:105pt;z-index:` + ids + `;visibility:hidden" fillcolor="#ffffe1" ` + o + `:insetmode="auto">` +
+		`<` + v + `:fill color2="#ffffe1"/><` + v + `:shadow on="t" color="black" obscured="t"/><` + v + `:path ` + o + `:connecttype="none"/>` +
+		`<` + v + `:textbox style="mso-direction-alt:auto"><div style="text-align:left"></div></` + v + `:textbox>` +
+		`<` + x + `:ClientData ObjectType="Note"><` + x + `:MoveWithCells/><` + x + `:SizeWithCells/>` +
+		`<` + x + `:Anchor>` + n(col+1) + `, 15, ` + n(top) + `, 2, ` + n(col+4) + `, 15, ` + n(top+7) + `, 16</` + x + `:Anchor><` + x + `:AutoFill>False</` + x + `:AutoFill>` +
+		`<` + x + `:Row>` + n(row) + `</` + x + `:Row><` + x + `:Column>` + n(col) + `</` + x + `:Column></` + x + `:ClientData></` + v + `:shape>`)
 }
 
 func vmlShapeType(v, o string) []byte {
@@ -362,45 +363,48 @@ func vmlShapeType(v, o string) []byte {
 		`<%[1]s:stroke joinstyle="miter"/><%[1]s:path gradientshapeok="t" %[2]s:connecttype="rect"/></%[1]s:shapetype>`, v, o, decl))
 }
 
-// nextShapeID is a VML shape id above every _x0000_sN in the package's
-// drawings (and at least 1025); block is a new o:idmap block.
-func (d *Direct) nextShapeID() (id, block int, err error) {
-	maxID, maxBlock := 1024, 0
-	seen := map[string]bool{}
-	check := func(name string) error {
-		if seen[name] || !strings.HasSuffix(strings.ToLower(name), ".vml") {
-			return nil
-		}
-		seen[name] = true
-		raw, ok, err := d.cur(name)
-		if err != nil || !ok {
-			return err
-		}
-		for _, m := range vmlIDNum.FindAllSubmatch(raw, -1) {
-			if n, err := strconv.Atoi(string(m[1])); err == nil && n < 1<<30 {
-				maxID = max(maxID, n)
+// nextShapeIDs reserves n VML shape ids above every _x0000_sN in the
+// upload's drawings (and at least 1025); block is an o:idmap block no
+// drawing uses (for a new drawing, whose ids then start in that block).
+// The upload's drawings are read once.
+func (d *Direct) nextShapeIDs(n int, newDrawing bool) (id, block int, err error) {
+	if d.shapeNext == 0 {
+		maxID, maxBlock := 1024, 0
+		for name := range d.b.zfiles {
+			if !strings.HasSuffix(strings.ToLower(name), ".vml") {
+				continue
 			}
-		}
-		for _, m := range vmlIdmap.FindAllSubmatch(raw, -1) {
-			for _, f := range strings.Split(string(m[1]), ",") {
-				if n, err := strconv.Atoi(strings.TrimSpace(f)); err == nil && n < 1<<20 {
-					maxBlock = max(maxBlock, n)
+			raw, ok, err := d.b.part(name)
+			if err != nil {
+				return 0, 0, err
+			}
+			if !ok {
+				continue
+			}
+			for _, m := range vmlIDNum.FindAllSubmatch(raw, -1) {
+				if n, err := strconv.Atoi(string(m[1])); err == nil && n < 1<<30 {
+					maxID = max(maxID, n)
+				}
+			}
+			for _, m := range vmlIdmap.FindAllSubmatch(raw, -1) {
+				for _, f := range strings.Split(string(m[1]), ",") {
+					if n, err := strconv.Atoi(strings.TrimSpace(f)); err == nil && n < 1<<20 {
+						maxBlock = max(maxBlock, n)
+					}
 				}
 			}
 		}
-		return nil
+		d.shapeNext = maxID + 1
+		d.blockNext = max(maxBlock, maxID/1024) + 1
 	}
-	for name := range d.b.zfiles {
-		if err := check(name); err != nil {
-			return 0, 0, err
-		}
+	if newDrawing {
+		block = max(d.blockNext, (d.shapeNext-1)/1024+1)
+		d.blockNext = block + 1 + n/1024
+		d.shapeNext = max(d.shapeNext, block*1024+1)
 	}
-	for name := range d.out {
-		if err := check(name); err != nil {
-			return 0, 0, err
-		}
-	}
-	return maxID + 1, max(maxBlock, maxID/1024) + 1, nil
+	id = d.shapeNext
+	d.shapeNext += n
+	return id, block, nil
 }
 
 // sheetTop is the top level of a worksheet: its children and root.
@@ -713,12 +717,11 @@ func (d *Direct) sheetVML(sheet, part string, rels *relsPart, doc *commentsDoc, 
 	if len(missing) == 0 && len(sp) == 0 {
 		return nil
 	}
-	id, block, err := d.nextShapeID()
+	id, block, err := d.nextShapeIDs(len(missing), vpart == "")
 	if err != nil {
 		return err
 	}
 	if vpart == "" {
-		id = block*1024 + 1
 		var w bytes.Buffer
 		w.WriteString(`<xml xmlns:v="` + nsVML + `" xmlns:o="` + nsOffice + `" xmlns:x="` + nsExcelVML + `">`)
 		fmt.Fprintf(&w, `<o:shapelayout v:ext="edit"><o:idmap v:ext="edit" data="%d"/></o:shapelayout>`, block)

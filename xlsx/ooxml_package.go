@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // ErrDirectUnsupported is returned by the direct path for a workbook it
@@ -249,8 +250,30 @@ func init() {
 	}
 }
 
+// plainXMLText reports whether s needs no escaping: valid UTF-8 without
+// markup characters, control characters or (in attributes) quotes and
+// whitespace other than spaces.
+func plainXMLText(s string, attr bool) bool {
+	for _, r := range s {
+		switch {
+		case r == '&' || r == '<' || r == '>' || r == '\r':
+			return false
+		case attr && (r == '"' || r == '\n' || r == '\t'):
+			return false
+		case r < 0x20 && r != '\n' && r != '\t':
+			return false
+		case r == utf8.RuneError || r == 0xFFFE || r == 0xFFFF:
+			return false
+		}
+	}
+	return true
+}
+
 // escAttr escapes an attribute value.
 func escAttr(s string) string {
+	if plainXMLText(s, true) {
+		return s
+	}
 	var b strings.Builder
 	for _, r := range s {
 		switch r {
@@ -279,6 +302,9 @@ func escAttr(s string) string {
 
 // escText escapes element text (newlines kept as they are).
 func escText(s string) string {
+	if plainXMLText(s, false) {
+		return s
+	}
 	var b strings.Builder
 	for _, r := range s {
 		switch r {
