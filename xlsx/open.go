@@ -225,7 +225,9 @@ type xmlWorkbook struct {
 	Sheets []struct {
 		Name  string `xml:"name,attr"`
 		State string `xml:"state,attr"`
-		RID   string `xml:"http://schemas.openxmlformats.org/officeDocument/2006/relationships id,attr"`
+		// r:id, in the transitional relationships namespace or in Strict
+		// OOXML's (http://purl.oclc.org/ooxml/officeDocument/relationships).
+		RID string `xml:"id,attr"`
 	} `xml:"sheets>sheet"`
 }
 
