@@ -16,8 +16,14 @@ package xlsx
 //     the drawing number as 0 and wrote the notes into an orphan
 //     xl/comments0.xml, after deleting the user's note it replaced.
 //
-// excelizeView renames the comments and VML parts and rewrites absolute
-// targets as relative ones, in a copy of the upload that only excelize
+//   - Strict OOXML (Excel's "Strict Open XML 电子表格": namespaces under
+//     http://purl.oclc.org/ooxml/) is converted on reading only the parts
+//     excelize parses; the parts it copies, and the sheets juesuan patches
+//     in place, would keep the Strict namespaces in a package excelize
+//     declares transitional.
+//
+// excelizeView renames the comments and VML parts, rewrites absolute
+// targets as relative ones and Strict namespaces as transitional ones, in a copy of the upload that only excelize
 // sees; the reader works on the upload as it is. Workbooks that need
 // neither (everything juesuan and Excel write) are handed over unchanged.
 
@@ -197,7 +203,15 @@ func (b *Book) excelizeView() ([]byte, error) {
 			consistent = false
 		}
 	}
-	if consistent && !absolute {
+	strict := false
+	for _, name := range []string{b.wbPath, "[Content_Types].xml", "_rels/.rels"} {
+		if raw, ok, err := b.part(name); err != nil {
+			return nil, err
+		} else if ok && bytes.Contains(raw, []byte(strictPrefix)) {
+			strict = true
+		}
+	}
+	if consistent && !absolute && !strict {
 		return b.data, nil
 	}
 
@@ -299,10 +313,54 @@ func (b *Book) excelizeView() ([]byte, error) {
 			})
 		}
 	}
+	if strict {
+		for name := range b.zfiles {
+			if !strings.HasSuffix(name, ".xml") && !strings.HasSuffix(name, ".rels") && !strings.HasSuffix(name, ".vml") {
+				continue
+			}
+			raw, ok := changed[name]
+			if !ok {
+				var err error
+				if raw, _, err = b.part(name); err != nil {
+					return nil, err
+				}
+			}
+			if bytes.Contains(raw, []byte(strictPrefix)) {
+				changed[name] = transitional(raw)
+			}
+		}
+	}
 	if len(changed) == 0 && len(rename) == 0 {
 		return b.data, nil
 	}
 	return b.rewriteZip(rename, changed)
+}
+
+// strictPrefix starts every Strict OOXML namespace.
+const strictPrefix = "http://purl.oclc.org/ooxml/"
+
+// strictNamespaces maps Strict OOXML namespaces (and, by prefix, the
+// relationship types under them) to their transitional forms (ECMA-376
+// Part 1 and ISO/IEC 29500-1 §A).
+var strictNamespaces = strings.NewReplacer(
+	` conformance="strict"`, "",
+	"http://purl.oclc.org/ooxml/officeDocument/relationships/extendedProperties", "http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties",
+	"http://purl.oclc.org/ooxml/officeDocument/relationships/customProperties", "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties",
+	"http://purl.oclc.org/ooxml/spreadsheetml/main", "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+	"http://purl.oclc.org/ooxml/officeDocument/relationships", "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+	"http://purl.oclc.org/ooxml/drawingml/main", "http://schemas.openxmlformats.org/drawingml/2006/main",
+	"http://purl.oclc.org/ooxml/drawingml/spreadsheetDrawing", "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing",
+	"http://purl.oclc.org/ooxml/drawingml/chart", "http://schemas.openxmlformats.org/drawingml/2006/chart",
+	"http://purl.oclc.org/ooxml/officeDocument/extendedProperties", "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties",
+	"http://purl.oclc.org/ooxml/officeDocument/customProperties", "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties",
+	"http://purl.oclc.org/ooxml/officeDocument/docPropsVTypes", "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes",
+	"http://purl.oclc.org/ooxml/officeDocument/math", "http://schemas.openxmlformats.org/officeDocument/2006/math",
+	"http://purl.oclc.org/ooxml/officeDocument/sharedTypes", "http://schemas.openxmlformats.org/officeDocument/2006/sharedTypes",
+)
+
+// transitional rewrites a part's Strict namespaces.
+func transitional(raw []byte) []byte {
+	return []byte(strictNamespaces.Replace(string(raw)))
 }
 
 // rewriteZip copies the upload with parts renamed and replaced; the other

@@ -169,3 +169,63 @@ func TestRelativeTarget(t *testing.T) {
 		}
 	}
 }
+
+// A Strict OOXML workbook is read (its r:id attributes are in Strict's
+// relationships namespace) and excelize is given it in transitional form,
+// every part of it, so that an annotated copy is not half Strict.
+func TestExcelizeViewStrict(t *testing.T) {
+	in := repack(t, notesBook(t), nil,
+		"http://schemas.openxmlformats.org/spreadsheetml/2006/main", "http://purl.oclc.org/ooxml/spreadsheetml/main",
+		"http://schemas.openxmlformats.org/officeDocument/2006/relationships", "http://purl.oclc.org/ooxml/officeDocument/relationships",
+		"<workbook ", `<workbook conformance="strict" `)
+	b, err := OpenBytes(in, Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if got := strings.Join(b.Sheets(), ","); got != "Sheet1,S2,S3" {
+		t.Fatalf("sheets %q", got)
+	}
+	g, err := b.Grid("S3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.Text(1, 1) != "1" {
+		t.Errorf("S3!A1 = %q, want 1", g.Text(1, 1))
+	}
+	view, err := b.excelizeView()
+	if err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(view), int64(len(view)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, _ := io.ReadAll(rc)
+		rc.Close()
+		if bytes.Contains(data, []byte("purl.oclc.org")) || bytes.Contains(data, []byte(`conformance="strict"`)) {
+			t.Errorf("%s is still Strict in the view", f.Name)
+		}
+	}
+	if err := b.AddNote("S2", "B2", "", "说明"); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if _, err := b.WriteTo(&out); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(out.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	cs, err := f.GetComments("S2")
+	if err != nil || len(cs) != 2 {
+		t.Errorf("S2 comments %+v, %v; want the user's and juesuan's", cs, err)
+	}
+}
