@@ -218,6 +218,7 @@ var xmlVariants = []struct {
 	{"xml_quote_prefix", "以文本存储的数字：公开03表 D8:H33 的金额为共享字符串，样式带 quotePrefix=\"1\"（前导撇号）", genQuotePrefix},
 	{"xml_bom_crlf", "每个 XML 部件以 UTF-8 BOM 开头、CRLF 换行，工作表缩进排版（如 .NET System.Xml 写出）", genBomCRLF},
 	{"xml_sparse_cells", "只写有值的单元格（无样式空白格，空行省略，如 SheetJS 等写出）：补填须插入新的 <c> 和 <row>", genSparse},
+	{"xml_strict", "Strict OOXML（Excel“Strict Open XML 电子表格”）：purl.oclc.org 命名空间与关系类型，workbook conformance=\"strict\"", genStrict},
 	{"xml_prefixed", "带前缀的元素名（<x:worksheet xmlns:x=…>，如 .NET Open XML SDK 写出）：公开05表", genPrefixed},
 }
 
@@ -654,6 +655,23 @@ func genSparse(t testing.TB, p, _ *pkg) {
 		s := empty.ReplaceAllString(p.get(sheetPart(n)), "")
 		p.set(sheetPart(n), emptyRow.ReplaceAllString(s, ""))
 	}
+}
+
+func genStrict(t testing.TB, p, _ *pkg) {
+	r := strings.NewReplacer(
+		"http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties", "http://purl.oclc.org/ooxml/officeDocument/relationships/extendedProperties",
+		"http://schemas.openxmlformats.org/spreadsheetml/2006/main", "http://purl.oclc.org/ooxml/spreadsheetml/main",
+		"http://schemas.openxmlformats.org/officeDocument/2006/relationships", "http://purl.oclc.org/ooxml/officeDocument/relationships",
+		"http://schemas.openxmlformats.org/drawingml/2006/main", "http://purl.oclc.org/ooxml/drawingml/main",
+		"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties", "http://purl.oclc.org/ooxml/officeDocument/extendedProperties",
+		"http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes", "http://purl.oclc.org/ooxml/officeDocument/docPropsVTypes",
+	)
+	for _, n := range p.names {
+		if strings.HasSuffix(n, ".xml") || strings.HasSuffix(n, ".rels") {
+			p.set(n, r.Replace(p.get(n)))
+		}
+	}
+	p.set("xl/workbook.xml", mustReplace(t, p.get("xl/workbook.xml"), "<workbook ", `<workbook conformance="strict" `))
 }
 
 // writeXMLVariants regenerates the xml_* fixtures.
