@@ -135,7 +135,12 @@ func cutOurs(runs []noteRun, markers []string) ([]noteRun, bool) {
 		}
 		break
 	}
-	for len(out) > 0 && strings.TrimSpace(out[len(out)-1].text) == "" {
+	for len(out) > 0 {
+		last := &out[len(out)-1]
+		last.text = strings.TrimRight(last.text, "\n")
+		if strings.TrimSpace(last.text) != "" {
+			break
+		}
 		out = out[:len(out)-1]
 	}
 	return out, true
