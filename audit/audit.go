@@ -167,17 +167,20 @@ func run(ctx context.Context, r io.Reader, opt Options) (*xlsx.Book, *Result, er
 		pbook.Close()
 		// The prior year's totals may be blank too: fill them so the
 		// cross-year rules compare computed values.
-		fill.Fill(pwb, check.Bind(rs, pwb), fill.Options{})
+		fill.Fill(pwb, check.Bind(rs, pwb), fill.Options{Rules: rs})
 		prior = pwb
 	}
 	if err := stage(ctx, "补填"); err != nil {
 		return nil, nil, err
 	}
-	fills := fill.Fill(wb, check.Bind(rs, wb), fill.Options{Overwrite: opt.Overwrite})
+	// The fill meets the tolerance check will apply (exact, parts); its
+	// F01 warnings name identities no filled value could satisfy.
+	fills, fillFindings := fill.Run(wb, check.Bind(rs, wb), fill.Options{Overwrite: opt.Overwrite, Exact: opt.Exact, Parts: opt.Parts, Rules: rs})
 	if err := stage(ctx, "审核"); err != nil {
 		return nil, nil, err
 	}
 	findings := append([]model.Finding(nil), wb.Findings...)
+	findings = append(findings, fillFindings...)
 	checker := check.NewChecker(wb, rs, check.Options{Exact: opt.Exact, Prior: prior, Parts: opt.Parts})
 	findings = append(findings, checker.Run()...)
 	for i := range findings {
