@@ -195,39 +195,45 @@ func readSized(open func() (io.ReadCloser, error), max, declared int64) ([]byte,
 	return data, nil
 }
 
-// sniff reads the first bytes of an entry: one that cannot be a workbook
-// (neither a zip nor an OLE2 file) gets the reader's own error at once,
-// without its bytes waiting in the pool's window (a bomb of zero-filled
-// "workbooks" would otherwise hold window × MaxFile of zeros).
-func sniff(f *zip.File) error {
+// readEntry reads an archive entry, opened once (a nested archive may be
+// read as a stream, front to back). An entry that cannot be a workbook
+// (neither a zip nor an OLE2 file, by its first bytes) gets the reader's
+// own error at once, without its bytes waiting in the pool's window (a
+// bomb of zero-filled "workbooks" would otherwise hold window × MaxFile
+// of zeros).
+func readEntry(f *zip.File, max, declared int64) ([]byte, error) {
 	rc, err := f.Open()
 	if err != nil {
-		return nil // readSized reports it
+		return nil, model.Errorf(model.ECorrupt, err, "无法读取文件。")
 	}
 	defer rc.Close()
 	head := make([]byte, 8)
-	n, _ := io.ReadFull(rc, head)
+	n, err := io.ReadFull(rc, head)
 	head = head[:n]
-	if n == 0 || bytes.HasPrefix(head, []byte("PK")) || bytes.HasPrefix([]byte{0xD0, 0xCF, 0x11, 0xE0}, head[:min(n, 4)]) {
-		return nil
+	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+		return nil, model.Errorf(model.ECorrupt, err, "读取文件失败（文件或压缩包已损坏）。")
 	}
-	_, err = xlsx.OpenBytes(head, xlsx.Limits{})
-	return err
+	if n > 0 && !bytes.HasPrefix(head, []byte("PK")) && !bytes.HasPrefix([]byte{0xD0, 0xCF, 0x11, 0xE0}, head[:min(n, 4)]) {
+		_, err := xlsx.OpenBytes(head, xlsx.Limits{})
+		return nil, err
+	}
+	return readSized(func() (io.ReadCloser, error) {
+		return io.NopCloser(io.MultiReader(bytes.NewReader(head), rc)), nil
+	}, max, declared)
 }
 
-// archive walks a zip's entries in name order (archives list entries in
-// whatever order they were added; sorting makes runs repeatable).
-func (w *walker) archive(ra io.ReaderAt, size int64, display string, depth int) error {
-	zr, err := zip.NewReader(ra, size)
-	if err != nil {
-		return w.add(&job{name: display, base: path.Base(display), err: model.Errorf(model.ECorrupt, err, "压缩包已损坏或不是 zip 格式。")})
-	}
-	type entry struct {
-		f    *zip.File
-		name string
-	}
-	var es []entry
-	for _, f := range zr.File {
+// walkEntry is an archive entry the walk takes, with its cleaned name.
+type walkEntry struct {
+	f    *zip.File
+	name string
+	idx  int // position in the directory
+}
+
+// walkOrder is the entries the walk takes, in the order it takes them:
+// files only, litter skipped, by name.
+func walkOrder(zr *zip.Reader) []walkEntry {
+	var es []walkEntry
+	for i, f := range zr.File {
 		name, ok := CleanName(f.Name)
 		if !ok || strings.HasSuffix(f.Name, "/") || f.FileInfo().IsDir() {
 			continue
@@ -239,11 +245,21 @@ func (w *walker) archive(ra io.ReaderAt, size int64, display string, depth int) 
 			}
 		}
 		if !skipped {
-			es = append(es, entry{f, name})
+			es = append(es, walkEntry{f, name, i})
 		}
 	}
 	sort.SliceStable(es, func(i, j int) bool { return es[i].name < es[j].name })
-	for _, e := range es {
+	return es
+}
+
+// archive walks a zip's entries in name order (archives list entries in
+// whatever order they were added; sorting makes runs repeatable).
+func (w *walker) archive(ra io.ReaderAt, size int64, display string, depth int) error {
+	zr, err := zip.NewReader(ra, size)
+	if err != nil {
+		return w.add(&job{name: display, base: path.Base(display), err: model.Errorf(model.ECorrupt, err, "压缩包已损坏或不是 zip 格式。")})
+	}
+	for _, e := range walkOrder(zr) {
 		disp := e.name
 		if display != "" {
 			disp = display + "/" + e.name
@@ -267,9 +283,7 @@ func (w *walker) archive(ra io.ReaderAt, size int64, display string, depth int) 
 		default:
 			w.total += size
 			if !w.scan {
-				if j.err = sniff(e.f); j.err == nil {
-					j.data, j.err = readSized(e.f.Open, w.lim.MaxFile, size)
-				}
+				j.data, j.err = readEntry(e.f, w.lim.MaxFile, size)
 			}
 		}
 		if err := w.add(j); err != nil {
@@ -305,6 +319,20 @@ func (w *walker) nested(ra io.ReaderAt, f *zip.File, disp string, depth int) err
 			return w.archive(io.NewSectionReader(ra, off, size), size, disp, depth+1)
 		}
 	}
+	// A compressed nested archive is first inflated as a stream (nothing
+	// kept but its last bytes, where the directory is), which checks its
+	// size and checksum. The scan walks it so. The run does too when the
+	// archive can be read front to back (its entries, taken by name, lie
+	// in increasing offsets, and none is an archive); else it inflates it
+	// into memory once, after Hold has granted the declared size.
+	sa := newStreamAt(f.Open, size)
+	defer sa.close()
+	if err := sa.prime(); err != nil {
+		return fail(model.Errorf(model.ECorrupt, err, "内层压缩包“%s”已损坏或大小与目录记载不符。", path.Base(disp)))
+	}
+	if sa.streamable() {
+		return w.archive(sa, size, disp, depth+1)
+	}
 	if need := w.held + size; need > w.peak {
 		if w.lim.Hold != nil {
 			if err := w.lim.Hold(need); err != nil {
@@ -313,18 +341,14 @@ func (w *walker) nested(ra io.ReaderAt, f *zip.File, disp string, depth int) err
 		}
 		w.peak = need
 	}
-	// held counts what the run holds; the scan only streams, but keeps
-	// the same count so that it asks Hold for what the run will need.
+	// held counts what the run holds; the scan keeps the same count so
+	// that it asks Hold for what the run will need.
 	w.held += size
 	defer func() { w.held -= size }()
 	if w.scan {
-		sa := newStreamAt(f.Open, size)
-		defer sa.close()
-		if err := sa.prime(); err != nil {
-			return fail(model.Errorf(model.ECorrupt, err, "内层压缩包“%s”已损坏或大小与目录记载不符。", path.Base(disp)))
-		}
 		return w.archive(sa, size, disp, depth+1)
 	}
+	sa.close()
 	data, err := readSized(f.Open, w.lim.MaxNested, size)
 	if err != nil {
 		return fail(err)
@@ -490,4 +514,62 @@ func (s *streamAt) close() {
 		s.rc.Close()
 		s.rc = nil
 	}
+}
+
+// streamable reports whether the walk can read the primed archive front
+// to back: no entry it takes is an archive, and their local headers, in
+// the walk's order, lie at increasing offsets. The offsets come from the
+// central directory in the tail; anything unusual (zip64, a directory not
+// in the tail) answers false.
+func (s *streamAt) streamable() bool {
+	zr, err := zip.NewReader(s, s.size)
+	if err != nil {
+		return false
+	}
+	offs, ok := s.headerOffsets(len(zr.File))
+	if !ok {
+		return false
+	}
+	last := int64(-1)
+	for _, e := range walkOrder(zr) {
+		if isZip(e.name) || offs[e.idx] <= last {
+			return false
+		}
+		last = offs[e.idx]
+	}
+	return true
+}
+
+// headerOffsets reads the local header offsets of the n central directory
+// records, in directory order, from the tail.
+func (s *streamAt) headerOffsets(n int) ([]int64, bool) {
+	t := s.tail
+	i := bytes.LastIndex(t, []byte("PK\x05\x06"))
+	if i < 0 || len(t)-i < 22 {
+		return nil, false
+	}
+	le32 := func(b []byte) int64 { return int64(b[0]) | int64(b[1])<<8 | int64(b[2])<<16 | int64(b[3])<<24 }
+	le16 := func(b []byte) int { return int(b[0]) | int(b[1])<<8 }
+	cdSize, cdOff := le32(t[i+12:]), le32(t[i+16:])
+	if cdOff == 0xFFFFFFFF || cdSize == 0xFFFFFFFF || cdOff < s.tailOff || cdOff+cdSize > s.size {
+		return nil, false
+	}
+	cd := t[cdOff-s.tailOff : cdOff-s.tailOff+cdSize]
+	offs := make([]int64, 0, n)
+	for len(cd) >= 46 && len(offs) < n {
+		if !bytes.HasPrefix(cd, []byte("PK\x01\x02")) {
+			return nil, false
+		}
+		off := le32(cd[42:])
+		if off == 0xFFFFFFFF {
+			return nil, false
+		}
+		offs = append(offs, off)
+		l := 46 + le16(cd[28:]) + le16(cd[30:]) + le16(cd[32:])
+		if l > len(cd) {
+			return nil, false
+		}
+		cd = cd[l:]
+	}
+	return offs, len(offs) == n
 }

@@ -30,9 +30,10 @@ func storedZipOf(t testing.TB, es ...entry) []byte {
 }
 
 // TestNestedArchivesHold: a stored nested archive is walked in place and
-// costs nothing; compressed ones are weighed by their declared sizes (a
-// chain: the outer nested archive and the one inside it are held at once)
-// before they are inflated. The scan asks for exactly what the run then
+// costs nothing; so is a compressed one whose entries, by name, lie front
+// to back (streamed). Others are weighed by their declared sizes (a chain:
+// the outer nested archive and the one inside it are held at once) before
+// they are inflated into memory. The scan asks for exactly what the run then
 // holds, and both walks see the same files. (An archive stored inside a
 // compressed one is read in place from the inflated copy: no extra bytes.)
 func TestNestedArchivesHold(t *testing.T) {
@@ -41,6 +42,9 @@ func TestNestedArchivesHold(t *testing.T) {
 	c := book(t, true, "", false, templates.Options{})
 	deep := zipOf(t, entry{"c.xlsx", c})
 	mid := zipOf(t, entry{"b.xlsx", b}, entry{"deep.zip", deep})
+	unordered := zipOf(t, entry{"b.xlsx", b}, entry{"a.xlsx", a})
+	deep2 := zipOf(t, entry{"z.xlsx", c}, entry{"c.xlsx", c})
+	mid2 := zipOf(t, entry{"deep.zip", deep2}, entry{"b.xlsx", b})
 	cases := []struct {
 		name string
 		in   []byte
@@ -48,7 +52,10 @@ func TestNestedArchivesHold(t *testing.T) {
 		read int
 	}{
 		{"stored nested", storedZipOf(t, entry{"s/in.zip", storedZipOf(t, entry{"a.xlsx", a}, entry{"b.xlsx", b})}), 0, 2},
-		{"compressed chain", zipOf(t, entry{"a.xlsx", a}, entry{"mid.zip", mid}), int64(len(mid) + len(deep)), 3},
+		{"compressed, in order: streamed", zipOf(t, entry{"n.zip", zipOf(t, entry{"a.xlsx", a}, entry{"b.xlsx", b})}), 0, 2},
+		{"compressed, out of order: held", zipOf(t, entry{"n.zip", unordered}), int64(len(unordered)), 2},
+		{"compressed chain", zipOf(t, entry{"a.xlsx", a}, entry{"mid.zip", mid}), int64(len(mid)), 3},
+		{"compressed chain, both held", zipOf(t, entry{"mid.zip", mid2}), int64(len(mid2) + len(deep2)), 3},
 		{"stored in compressed", zipOf(t, entry{"mid.zip", storedZipOf(t, entry{"deep.zip", deep}, entry{"b.xlsx", b})}),
 			int64(len(storedZipOf(t, entry{"deep.zip", deep}, entry{"b.xlsx", b}))), 2},
 	}
@@ -91,7 +98,7 @@ func TestNestedArchivesHold(t *testing.T) {
 // its directory entry.
 func TestNestedArchiveRefusedBeforeInflating(t *testing.T) {
 	a := book(t, false, "", false, templates.Options{})
-	nested := zipOf(t, entry{"a.xlsx", a})
+	nested := zipOf(t, entry{"b.xlsx", a}, entry{"a.xlsx", a}) // out of order: held
 	in := zipOf(t, entry{"n.zip", nested})
 	lim := ZipLimits()
 	refuse := io.ErrShortBuffer

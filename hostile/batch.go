@@ -43,22 +43,28 @@ type ArchiveCase struct {
 func ArchiveCorpus() []ArchiveCase {
 	return []ArchiveCase{
 		{Name: "nested zip bomb", Doc: "a 227 KiB zip holding, deflated, a 228 MiB stored zip of 12 zero-filled 19 MiB " +
-			"\"workbooks\": each entry is within the per-file limit and the nested archive within MaxNested, so it is " +
-			"walked (its size weighed against the memory budget before it is inflated, once, into an exact buffer) " +
-			"and every entry is reported not_xlsx",
-			Bytes: once(func() []byte { return NestedBomb(BombEntries, BombEntrySize, 0) }), Status: 200,
+			"\"workbooks\": each entry is within the per-file limit and the nested archive within MaxNested; its entries " +
+			"lie front to back, so it is streamed (never held), each entry refused from its first bytes: every entry " +
+			"is reported not_xlsx",
+			Bytes: once(func() []byte { return NestedBomb(BombEntries, BombEntrySize, 0, false) }), Status: 200,
+			Unreadable: BombEntries, UnreadableCode: "not_xlsx"},
+		{Name: "nested zip bomb, out of order", Doc: "the same bomb with its entries stored in reverse name order: it " +
+			"cannot be streamed in the walk's order, so its declared size is weighed against the memory budget before " +
+			"it is inflated, once, into an exact buffer; every entry is reported not_xlsx",
+			Bytes: once(func() []byte { return NestedBomb(BombEntries, BombEntrySize, 0, true) }), Status: 200,
 			Unreadable: BombEntries, UnreadableCode: "not_xlsx", Inflated: BombEntries * (BombEntrySize + 200)},
-		{Name: "nested zip bomb, lying directory", Doc: "the same bomb whose outer directory declares the nested " +
+		{Name: "nested zip bomb, lying directory", Doc: "the bomb whose outer directory declares the nested " +
 			"archive as 4 KiB: inflation stops at the declared size and the archive is corrupt",
-			Bytes: once(func() []byte { return NestedBomb(BombEntries, BombEntrySize, 4<<10) }), Status: 400, Code: "corrupt"},
+			Bytes: once(func() []byte { return NestedBomb(BombEntries, BombEntrySize, 4<<10, false) }), Status: 400, Code: "corrupt"},
 	}
 }
 
 // NestedBomb builds an outer zip holding inner.zip (deflated), a stored zip
 // of n zero-filled entries of size bytes named 单位NN.xlsx. declared, when
-// non-zero, replaces inner.zip's uncompressed size in the outer headers.
-// Nothing of the inner archive is held in memory while it is built.
-func NestedBomb(n int, size int64, declared uint64) []byte {
+// non-zero, replaces inner.zip's uncompressed size in the outer headers;
+// reversed stores the entries in reverse name order. Nothing of the inner
+// archive is held in memory while it is built.
+func NestedBomb(n int, size int64, declared uint64, reversed bool) []byte {
 	var comp bytes.Buffer
 	fw, err := flate.NewWriter(&comp, flate.BestCompression)
 	must(err)
@@ -66,7 +72,11 @@ func NestedBomb(n int, size int64, declared uint64) []byte {
 	crc := crc32.NewIEEE()
 	inner := zip.NewWriter(io.MultiWriter(cw, crc))
 	zeros := make([]byte, 1<<20)
-	for i := 1; i <= n; i++ {
+	for k := 1; k <= n; k++ {
+		i := k
+		if reversed {
+			i = n + 1 - k
+		}
 		w, err := inner.CreateHeader(&zip.FileHeader{Name: fmt.Sprintf("单位%02d.xlsx", i), Method: zip.Store})
 		must(err)
 		for left := size; left > 0; left -= int64(len(zeros)) {
