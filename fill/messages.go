@@ -15,7 +15,7 @@ const (
 
 	// F01: no value satisfies every identity.
 	msgConflict  = "%s 未补填：%s（%s）按已填列的数据无法在允许尾差内成立：%s %s %s，差额 %s，允许尾差 %s。请核对已填列的 %s"
-	msgWouldBe   = "（按明细计算为 %s）"
+	msgWouldBe   = "（计算得 %s，未填）"
 	msgNoTyped   = "相关单元格"
 	msgSources   = "，以及据以计算的 %s"
 	msgMoreCells = "等共%d处"

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/juesuan/juesuan/check"
 	"github.com/juesuan/juesuan/model"
@@ -400,4 +401,73 @@ func TestFillPerturbedCreatesNoErrors(t *testing.T) {
 	}
 	t.Logf("%d perturbed workbooks: %d cells moved off their straight sums by the repair, %d F01 conflicts, %d errors created by fill",
 		iterations, moved, conflicts, errs)
+}
+
+// bigT05 is a T05 of classes×10 款×10 项 printed 项 rows, every 类 and 款
+// blank; each 类 合计 is printed 0.03 off its items (repairable through
+// the 款 slack) and the 合计行 基本支出 printed far off (a conflict).
+func bigT05(classes int, rng *rand.Rand) *model.Workbook {
+	f := newFixture()
+	f.table(model.T05, "合计", "基本支出", "项目支出")
+	total := decimal.Zero
+	type row struct{ key, a, b string }
+	var rows []row
+	for c := 0; c < classes; c++ {
+		cls := fmt.Sprintf("%03d", 201+c)
+		sum := decimal.Zero
+		var items []row
+		for k := 1; k <= 10; k++ {
+			kuan := fmt.Sprintf("%s%02d", cls, k)
+			items = append(items, row{kuan, "", ""})
+			for x := 1; x <= 10; x++ {
+				v := decimal.New(rng.Int63n(100000), -2)
+				sum = sum.Add(v)
+				items = append(items, row{fmt.Sprintf("%s%02d", kuan, x), v.StringFixed(2), "0.00"})
+			}
+		}
+		total = total.Add(sum)
+		rows = append(rows, row{cls, sum.Add(decimal.New(3, -2)).StringFixed(2), ""})
+		rows = append(rows, items...)
+	}
+	f.add(model.T05, "合计", "", "", total.Add(decimal.NewFromInt(5)).StringFixed(2), "")
+	for _, r := range rows {
+		switch {
+		case r.a == "":
+			f.add(model.T05, r.key, "", "", "", "")
+		case r.b == "":
+			f.add(model.T05, r.key, "", r.a, "", "") // 类: 合计 printed
+		default:
+			f.add(model.T05, r.key, "", r.a, r.a, r.b)
+		}
+	}
+	return f.wb
+}
+
+// The repair stays roughly linear on large and hostile tables.
+func TestRepairScales(t *testing.T) {
+	rs := rules(t)
+	var per [2]float64
+	for i, classes := range []int{4, 40} {
+		wb := bigT05(classes, rand.New(rand.NewSource(1)))
+		eqs := check.Bind(rs, wb)
+		before := errorKeys(t, wb)
+		start := time.Now()
+		fills, own := Run(wb, eqs, Options{Rules: rs})
+		el := time.Since(start)
+		cells := 0
+		for _, tb := range wb.Located() {
+			cells += len(tb.Cells())
+		}
+		per[i] = float64(el.Microseconds()) / float64(cells)
+		t.Logf("%d cells: %d fills, %d F01, %v (%.1f µs/cell)", cells, len(fills), len(own), el, per[i])
+		for _, f := range created(t, wb, before, fills, own) {
+			t.Errorf("created by fill: %s %s", f.Rule, f.Message)
+		}
+		if el > 5*time.Second {
+			t.Errorf("fill of %d cells took %v", cells, el)
+		}
+	}
+	if per[1] > 8*per[0]+50 {
+		t.Errorf("cost per cell grows from %.1f to %.1f µs", per[0], per[1])
+	}
 }
