@@ -19,6 +19,7 @@ type Analysis struct {
 	wb       *model.Workbook
 	bs       *Bindings
 	first    map[string]int // name → index of its first figure
+	names    []string       // the names of first, sorted (for prefix sums)
 }
 
 // Check checks a narrative against a workbook (nil: the narrative's own
@@ -36,6 +37,10 @@ func Analyze(doc *Document, wb *model.Workbook) *Analysis {
 	}
 	a := &Analysis{doc: doc, wb: wb, bs: bs, first: map[string]int{}}
 	a.Figures = Extract(doc, bs)
+	if len(a.Figures) > maxFigures {
+		a.Figures = a.Figures[:maxFigures]
+		a.add("N12", model.SevInfo, nil, fmt.Sprintf(msgTooManyFigures, maxFigures), "", "", "", "")
+	}
 	for i, f := range a.Figures {
 		if f.Name != "" {
 			if _, ok := a.first[f.Name]; !ok {
@@ -85,6 +90,10 @@ func narrPos(f model.Finding) int {
 	return n.Paragraph<<12 + n.Offset
 }
 
+// maxFigures bounds the work on one document: a real narrative states a
+// few hundred figures.
+const maxFigures = 10000
+
 // ---- helpers ----
 
 func (a *Analysis) ref(f *Figure) *model.NarrativeRef {
@@ -94,16 +103,31 @@ func (a *Analysis) ref(f *Figure) *model.NarrativeRef {
 
 // quote returns at most 20 runes around [start, end).
 func quote(text string, start, end int) string {
-	rs := []rune(text)
 	from := max(0, start-(20-(end-start))/2)
 	if end-start >= 20 {
 		from = start
 	}
-	to := min(len(rs), from+20)
-	if to-from < 20 {
-		from = max(0, to-20)
+	// walk the runes only as far as the quote (paragraphs may be long)
+	var rs []rune
+	i := 0
+	for _, r := range text {
+		if i >= from+20 {
+			break
+		}
+		if i >= max(0, from-20) {
+			rs = append(rs, r)
+		}
+		i++
 	}
-	return string(rs[from:to])
+	base := max(0, from-20)
+	lo, hi := from-base, min(len(rs), from-base+20)
+	if hi-lo < 20 {
+		lo = max(0, hi-20)
+	}
+	if lo > hi {
+		return ""
+	}
+	return string(rs[lo:hi])
 }
 
 func (a *Analysis) add(rule string, sev model.Severity, f *Figure, msg string, expected, actual, diff, tol string) *model.Finding {
@@ -522,15 +546,16 @@ func (a *Analysis) checkChanges() {
 		}
 	}
 	// 与上年持平 beside a nonzero change.
+	level := map[int]bool{}
 	for _, p := range a.doc.Paragraphs {
-		if !strings.Contains(p.Text, "持平") {
-			continue
+		if strings.Contains(p.Text, "持平") {
+			level[p.Index] = true
 		}
-		for i := range a.Figures {
-			f := &a.Figures[i]
-			if f.Para == p.Index && (f.Role == "增加" || f.Role == "减少") && !f.Value.IsZero() {
-				a.add("N06", model.SevWarning, f, fmt.Sprintf(msgLevel, a.where(f)), "", f.Raw, "", "")
-			}
+	}
+	for i := range a.Figures {
+		f := &a.Figures[i]
+		if level[f.Para] && (f.Role == "增加" || f.Role == "减少") && !f.Value.IsZero() {
+			a.add("N06", model.SevWarning, f, fmt.Sprintf(msgLevel, a.where(f)), "", f.Raw, "", "")
 		}
 	}
 }
@@ -545,7 +570,7 @@ func (a *Analysis) checkBudgets() {
 		}
 		// budget and final: the last ones of the sentence before it
 		budget, final := -1, -1
-		for j := i - 1; j >= 0 && a.Figures[j].Sentence == f.Sentence; j-- {
+		for j := i - 1; j >= max(0, i-64) && a.Figures[j].Sentence == f.Sentence; j-- {
 			g := &a.Figures[j]
 			if g.Unit != "万元" {
 				continue
@@ -607,10 +632,8 @@ func (a *Analysis) checkSums() {
 		if strings.Contains(s.Total, "{") {
 			// 类:{类} = Σ 项:{类}/*: one sum per 类 named in the narrative
 			tp, _, _ := strings.Cut(s.Total, "{")
-			for name, i := range a.first {
-				if !strings.HasPrefix(name, tp) {
-					continue
-				}
+			for _, i := range a.withPrefix(tp) {
+				name := a.Figures[i].Name
 				arg := strings.TrimPrefix(name, tp)
 				prefix := strings.ReplaceAll(s.Prefix, "{类}", arg)
 				a.sumCheck(s, i, a.withPrefix(prefix))
@@ -639,11 +662,15 @@ func (a *Analysis) checkSums() {
 }
 
 func (a *Analysis) withPrefix(prefix string) []int {
-	var out []int
-	for name, i := range a.first {
-		if strings.HasPrefix(name, prefix) {
-			out = append(out, i)
+	if a.names == nil {
+		for n := range a.first {
+			a.names = append(a.names, n)
 		}
+		sort.Strings(a.names)
+	}
+	var out []int
+	for k := sort.SearchStrings(a.names, prefix); k < len(a.names) && strings.HasPrefix(a.names[k], prefix); k++ {
+		out = append(out, a.first[a.names[k]])
 	}
 	sort.Ints(out)
 	return out
@@ -654,7 +681,7 @@ func (a *Analysis) sumCheck(s *Sum, ti int, parts []int) {
 		return
 	}
 	// Cite the total where the parts are listed, when it is stated there.
-	for j := range a.Figures {
+	for j := parts[0]; j >= max(0, parts[0]-64); j-- {
 		if g := &a.Figures[j]; g.Name == a.Figures[ti].Name && g.Para == a.Figures[parts[0]].Para {
 			ti = j
 			break
@@ -691,6 +718,12 @@ func (a *Analysis) sumCheck(s *Sum, ti int, parts []int) {
 // ---- N12 unbound figures ----
 
 func (a *Analysis) checkUnbound() {
+	unbound := 0
+	defer func() {
+		if unbound > 200 {
+			a.add("N12", model.SevInfo, nil, fmt.Sprintf(msgMoreUnbound, unbound-200), "", "", "", "")
+		}
+	}()
 	for i := range a.Figures {
 		f := &a.Figures[i]
 		if f.Bound() {
@@ -703,7 +736,10 @@ func (a *Analysis) checkUnbound() {
 		if f.Section == "" || f.Section == "名词" || f.Section == "其他" {
 			continue
 		}
-		a.add("N12", model.SevInfo, f, fmt.Sprintf(msgUnbound, a.where(f)), "", f.Raw, "", "")
+		unbound++
+		if unbound <= 200 {
+			a.add("N12", model.SevInfo, f, fmt.Sprintf(msgUnbound, a.where(f)), "", f.Raw, "", "")
+		}
 	}
 }
 

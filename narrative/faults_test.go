@@ -49,6 +49,8 @@ func TestPlantedFaults(t *testing.T) {
 		{"三公 budget variance", 77, 50, "0.00%", "5.00%", "N04", "", false},
 		{"contradiction 增加 with a minus", 50, 58, "3.16", "-3.16", "N06", "", false},
 		{"机关运行经费 above 公用经费", 80, 45, "121.25", "131.25", "N10", "公开06表", false},
+		{"share without its % sign", 32, 36, "98.91%", "98.91", "N13", "", true},
+		{"car count without purchase fee", 75, 99, "0辆", "2辆", "N14", "", true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -239,4 +241,43 @@ func codeOf(err error) string {
 		return me.Code
 	}
 	return "not a model.Error"
+}
+
+// TestRequiredStatements: removing the 空表 statement of T07, or the 三公
+// counts, from a copy of the seed is reported.
+func TestRequiredStatements(t *testing.T) {
+	doc := seedDoc(t)
+	drop := func(pred func(string) bool) *Document {
+		cp := *doc
+		cp.Paragraphs = nil
+		for _, p := range doc.Paragraphs {
+			if !pred(p.Text) {
+				p.Index = len(cp.Paragraphs)
+				cp.Paragraphs = append(cp.Paragraphs, p)
+			}
+		}
+		return &cp
+	}
+	cases := []struct {
+		name string
+		doc  *Document
+		want string
+	}{
+		{"T07 statement", drop(func(s string) bool { return strings.Contains(s, "政府性基金") && strings.Contains(s, "空表") }), "政府性基金预算财政拨款收入支出决算表为空表"},
+		{"三公 counts", drop(func(s string) bool { return strings.Contains(s, "团组") }), "团组数和人次"},
+		{"政府采购", drop(func(s string) bool { return strings.Contains(s, "政府采购") }), "政府采购"},
+		{"项 not explained", drop(func(s string) bool { return strings.Contains(s, "(项):") && strings.Contains(s, "安全监管(项)") }), "2240106"},
+	}
+	for _, c := range cases {
+		fs := Check(c.doc, caseA(t))
+		ok := false
+		for _, f := range fs {
+			if f.Rule == "N09" && f.Severity == model.SevWarning && strings.Contains(f.Message, c.want) {
+				ok = true
+			}
+		}
+		if !ok {
+			t.Errorf("%s: no N09 warning naming %q:\n%s", c.name, c.want, findingGolden(fs))
+		}
+	}
 }

@@ -75,6 +75,8 @@ const (
 	msgSum            = "说明%s：%s应等于所列各项之和 %s = %s。"
 	msgSumResidue     = "说明%s：%s与所列各项之和 %s = %s 有尾差（在四舍五入允许范围内）。"
 	msgUnbound        = "说明%s未能对应到九张表或说明中的其他数字（未核对）。"
+	msgMoreUnbound    = "另有 %d 个数字未能对应（未核对）。"
+	msgTooManyFigures = "说明中的数字过多，只核对了前 %d 个。"
 	msgPlaceholder    = "说明第 %d 段留有占位符“%s”，请填写。"
 	msgNoEmptyNote    = "%s为空表，说明中应写明“本单位本年度无%s收入、支出及结转和结余，%s为空表”。"
 	msgEmptyNotEmpty  = "说明称%s为空表，但工作簿中该表有数。"
@@ -82,6 +84,8 @@ const (
 	msgMissingSection = "说明缺少%s的情况说明。"
 	msgMissingItem    = "一般公共预算财政拨款支出决算表中 %s %s（%s 万元）在说明“具体情况”中没有说明。"
 	msgMissingSangong = "说明“三公”经费部分没有说明%s。"
+	msgNoPercent      = "说明第 %d 段的占比“%s”后缺少“%%”。"
+	msgCarPurchase    = "说明%s与公务用车购置费 %s 不相称（购置数与购置费应同为 0 或同不为 0）。"
 )
 
 // User-facing text (Chinese) of the 绩效自评表 checks.

@@ -41,6 +41,7 @@ type pdfDoc struct {
 	budget  int64
 	decoded map[*pdfStream][]byte
 	err     error
+	ops     int // content operators run, over all pages and forms
 }
 
 var objHeadRe = regexp.MustCompile(`(\d{1,10})\s+(\d{1,5})\s+obj\b`)
@@ -640,6 +641,7 @@ func (d *pdfDoc) font(o any) *pdfFont {
 func parseCMap(data []byte, lim Limits) map[int]string {
 	m := map[int]string{}
 	p := &pdfParser{d: &pdfDoc{lim: lim}, b: data}
+	work := 0 // codes expanded from ranges, bounded
 	var stack []any
 	for n := 0; p.i < len(p.b) && n < 1<<22; n++ {
 		start := p.i
@@ -682,7 +684,8 @@ func parseCMap(data []byte, lim Limits) map[int]string {
 					if len(base) == 0 {
 						continue
 					}
-					for c := a; c <= b && len(m) < 1<<20; c++ {
+					for c := a; c <= b && len(m) < 1<<20 && work < 1<<21; c++ {
+						work++
 						r := append([]rune(nil), base...)
 						r[len(r)-1] += rune(c - a)
 						m[c] = string(r)
@@ -806,6 +809,10 @@ func (st *textState) show(t string) {
 	st.cur.WriteString(t)
 }
 
+// maxPDFOps bounds the content operators run for one document (forms
+// drawn from forms could otherwise multiply the work).
+const maxPDFOps = 20_000_000
+
 // run interprets a content stream.
 func (d *pdfDoc) run(data []byte, res map[string]any, st *textState, depth int) error {
 	if depth > 8 {
@@ -841,6 +848,10 @@ func (d *pdfDoc) run(data []byte, res map[string]any, st *textState, depth int) 
 				ops = ops[:0]
 			}
 			continue
+		}
+		d.ops++
+		if d.ops > maxPDFOps {
+			return model.Errorf(model.ETooLarge, nil, "PDF 页面内容过于复杂（超过 %d 个操作），已拒绝。", maxPDFOps)
 		}
 		switch kw {
 		case "BI":

@@ -12,8 +12,17 @@ import (
 // placeholders left from a template: 【请填写】, XX, ××, X.XX, "202 年".
 var placeholderRe = regexp.MustCompile(`【[^】]{0,20}】|[XＸxｘ×]{2,}|[XＸ]\.[XＸ]{1,2}|20[0-9]\s+年|20[XＸ×]{2}年|（\s*）万元|\(\s*\)万元`)
 
+// a share written without its % sign: "占98.91，" (the unit is missing).
+var shareNoPctRe = regexp.MustCompile(`占[^，。；,;%％\d]{0,20}?([0-9０-９]+[.．][0-9０-９]{1,2})(?:[，。；,;）)]|$)`)
+
 func (a *Analysis) checkPlaceholders() {
 	for _, p := range a.doc.Paragraphs {
+		for _, m := range shareNoPctRe.FindAllStringSubmatchIndex(p.Text, 20) {
+			start := runeCount(p.Text[:m[2]])
+			end := start + runeCount(p.Text[m[2]:m[3]])
+			fd := a.add("N13", model.SevWarning, nil, fmt.Sprintf(msgNoPercent, p.Index+1, p.Text[m[2]:m[3]]), "", p.Text[m[2]:m[3]], "", "")
+			fd.Narrative = &model.NarrativeRef{Paragraph: p.Index, Offset: start, Length: end - start, Quote: quote(p.Text, start, end)}
+		}
 		ms := placeholderRe.FindAllStringIndex(p.Text, 5)
 		for _, m := range ms {
 			text := p.Text[m[0]:m[1]]
@@ -91,6 +100,16 @@ func (a *Analysis) checkStatements() {
 			}
 			if missing {
 				a.add("N09", model.SevWarning, nil, fmt.Sprintf(msgMissingCount, c.what), "", "", "", "")
+			}
+		}
+	}
+	// 公务用车购置数 against 购置费: a car bought costs something, and money
+	// spent on purchase buys a car.
+	if i, ok := a.first["购置车辆"]; ok {
+		if j, ok := a.first["购置"]; ok {
+			n, fee := &a.Figures[i], &a.Figures[j]
+			if n.Value.IsZero() != fee.Value.IsZero() {
+				a.add("N14", model.SevWarning, n, fmt.Sprintf(msgCarPurchase, a.where(n), fee.Raw), "", n.Raw, "", "")
 			}
 		}
 	}
