@@ -132,9 +132,9 @@ func BenchmarkReadCheckSeed(b *testing.B) {
 // TestHostileCheck: documents built to make the checks slow stay bounded.
 func TestHostileCheck(t *testing.T) {
 	inputs := map[string]string{
-		"one long sentence":   "一、收入支出决算总体情况说明\n" + strings.Repeat("年初预算数1.00万元，决算数2.00万元，预决算差异率100.00%，", 2000) + "\n",
-		"many figures":        "五、一般公共预算财政拨款支出决算情况说明\n" + strings.Repeat("社会保障和就业支出(类)1.00万元,占1.00%。比上年增加0.10万元，增长11.11%，与上年持平。\n", 15000),
-		"many classes":        "五、一般公共预算财政拨款支出决算情况说明\n" + func() string {
+		"one long sentence": "一、收入支出决算总体情况说明\n" + strings.Repeat("年初预算数1.00万元，决算数2.00万元，预决算差异率100.00%，", 2000) + "\n",
+		"many figures":      "五、一般公共预算财政拨款支出决算情况说明\n" + strings.Repeat("社会保障和就业支出(类)1.00万元,占1.00%。比上年增加0.10万元，增长11.11%，与上年持平。\n", 15000),
+		"many classes": "五、一般公共预算财政拨款支出决算情况说明\n" + func() string {
 			var b strings.Builder
 			for i := 0; i < 5000; i++ {
 				b.WriteString("类" + itoa(i) + "(类)1.00万元。类" + itoa(i) + "(类)款(款)项(项):支出决算数为1.00万元。\n")
