@@ -308,9 +308,11 @@ func (a *Analysis) checkCells() {
 		}
 		v := c.Value
 		half := model.Tolerance(c)
-		if a.wb.Unit == model.Yuan && f.Unit == "万元" {
-			v = v.Div(decimal.NewFromInt(10000))
-			half = half.Div(decimal.NewFromInt(10000))
+		switch wan := decimal.NewFromInt(10000); {
+		case a.wb.Unit == model.Yuan && f.Unit == "万元":
+			v, half = v.Div(wan), half.Div(wan)
+		case a.wb.Unit != model.Yuan && f.Unit == "元":
+			v, half = v.Mul(wan), half.Mul(wan)
 		}
 		tol := model.HalfUnit(f.Decimals).Add(half)
 		diff := f.Value.Sub(v)
@@ -572,7 +574,7 @@ func (a *Analysis) checkBudgets() {
 		budget, final := -1, -1
 		for j := i - 1; j >= max(0, i-64) && a.Figures[j].Sentence == f.Sentence; j-- {
 			g := &a.Figures[j]
-			if g.Unit != "万元" {
+			if !isAmount(g.Unit) {
 				continue
 			}
 			isBudget := g.Role == "年初预算" || g.Role == "全年预算" || strings.HasPrefix(g.Name, "预算:")

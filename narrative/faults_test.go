@@ -281,3 +281,31 @@ func TestRequiredStatements(t *testing.T) {
 		}
 	}
 }
+
+// TestNarrativeInYuan: a narrative that states amounts in 元 binds and
+// agrees the same way (one paragraph rewritten in 元).
+func TestNarrativeInYuan(t *testing.T) {
+	doc := seedDoc(t)
+	d := plant(t, doc, 32, 4, "4,113.55万元", "41,135,500.00元")
+	fs := Check(d, caseA(t))
+	for _, f := range fs {
+		if f.Severity == model.SevError {
+			t.Fatalf("error: %s", f.Message)
+		}
+	}
+	an := Analyze(d, caseA(t))
+	for _, f := range an.Figures {
+		if f.Para == 32 && f.Start == 4 && (f.Cell == nil || f.Verdict != "一致") {
+			t.Fatalf("元 figure: cell %v verdict %s", f.Cell, f.Verdict)
+		}
+	}
+	// and a wrong one is caught
+	d = plant(t, doc, 32, 4, "4,113.55万元", "41,235,500.00元")
+	found := false
+	for _, f := range Check(d, caseA(t)) {
+		found = found || f.Rule == "N01" && f.Severity == model.SevError && f.Narrative.Paragraph == 32
+	}
+	if !found {
+		t.Fatal("a wrong amount in 元 is not caught")
+	}
+}

@@ -274,7 +274,7 @@ func bindFigures(figs []Figure, bs *Bindings) {
 				lastBudget = i
 			} else {
 				lastNamed = i
-				if _, ok := sectionMain[f.Section]; !ok && f.Unit == "万元" {
+				if _, ok := sectionMain[f.Section]; !ok && isAmount(f.Unit) {
 					sectionMain[f.Section] = i
 				}
 			}
@@ -299,7 +299,7 @@ func bindFigures(figs []Figure, bs *Bindings) {
 				f.Denom = figs[lastNamed].Denom
 			}
 		case "增加", "减少":
-			if subject < 0 && hasMain && f.Unit == "万元" {
+			if subject < 0 && hasMain && isAmount(f.Unit) {
 				subject = main
 			}
 			f.Subject = subject
@@ -352,7 +352,7 @@ func (b *Bindings) match(section, label, unit string) (*Binding, map[string]stri
 	}
 	for pass := 0; pass < 2; pass++ {
 		for _, bd := range b.Binds {
-			if bd.Unit != unit || (pass == 0 && bd.Section != section) || (pass == 1 && bd.Section != "*") {
+			if !sameUnit(bd.Unit, unit) || (pass == 0 && bd.Section != section) || (pass == 1 && bd.Section != "*") {
 				continue
 			}
 			m := bd.re.FindStringSubmatch(label)
@@ -370,7 +370,7 @@ func (b *Bindings) role(label, unit string) (string, map[string]string) {
 		return "", nil
 	}
 	for _, r := range b.Roles {
-		if r.Unit != unit {
+		if !sameUnit(r.Unit, unit) {
 			continue
 		}
 		m := r.re.FindStringSubmatch(label)
@@ -400,3 +400,11 @@ func (b *Bindings) nameFor(words, section string) string {
 	}
 	return ""
 }
+
+// sameUnit: a binding in 万元 stands for any amount (a narrative in 元
+// binds the same way; values are converted when compared).
+func sameUnit(binding, figure string) bool {
+	return binding == figure || binding == "万元" && figure == "元"
+}
+
+func isAmount(unit string) bool { return unit == "万元" || unit == "元" }
