@@ -9,6 +9,7 @@ package audit
 import (
 	"archive/zip"
 	"bytes"
+	"encoding/base64"
 	"encoding/xml"
 	"fmt"
 	"math"
@@ -219,6 +220,7 @@ var xmlVariants = []struct {
 	{"xml_bom_crlf", "每个 XML 部件以 UTF-8 BOM 开头、CRLF 换行，工作表缩进排版（如 .NET System.Xml 写出）", genBomCRLF},
 	{"xml_sparse_cells", "只写有值的单元格（无样式空白格，空行省略，如 SheetJS 等写出）：补填须插入新的 <c> 和 <row>", genSparse},
 	{"xml_strict", "Strict OOXML（Excel“Strict Open XML 电子表格”）：purl.oclc.org 命名空间与关系类型，workbook conformance=\"strict\"", genStrict},
+	{"xml_excel_extras", "Excel 工作簿常见附件：首位“目录”表（内部超链接）、隐藏的“辅助”表、公开01表工作表保护与图片（drawing + media）、公开02表数据验证与 ignoredErrors、打印区域（definedName，localSheetId 随目录表后移）", genExcelExtras},
 	{"xml_prefixed", "带前缀的元素名（<x:worksheet xmlns:x=…>，如 .NET Open XML SDK 写出）：公开05表", genPrefixed},
 }
 
@@ -672,6 +674,68 @@ func genStrict(t testing.TB, p, _ *pkg) {
 		}
 	}
 	p.set("xl/workbook.xml", mustReplace(t, p.get("xl/workbook.xml"), "<workbook ", `<workbook conformance="strict" `))
+}
+
+const onePixelPNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC"
+
+func genExcelExtras(t testing.TB, p, _ *pkg) {
+	const ns = `xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"`
+	inline := func(ref, text string) string {
+		return `<c r="` + ref + `" t="inlineStr"><is><t>` + escape(text) + `</t></is></c>`
+	}
+	// 目录: one row per table, each a link to its sheet.
+	var toc strings.Builder
+	toc.WriteString(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\n")
+	toc.WriteString(`<worksheet ` + ns + `><dimension ref="A1:A10"/><sheetData><row r="1">` + inline("A1", "目录") + `</row>`)
+	var links strings.Builder
+	for n := 1; n <= 9; n++ {
+		ref := "A" + strconv.Itoa(n+1)
+		name := fmt.Sprintf("公开%02d表", n)
+		toc.WriteString(`<row r="` + strconv.Itoa(n+1) + `">` + inline(ref, name) + `</row>`)
+		links.WriteString(`<hyperlink ref="` + ref + `" location="'` + name + `'!A1" display="` + name + `"/>`)
+	}
+	toc.WriteString(`</sheetData><hyperlinks>` + links.String() + `</hyperlinks><pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>`)
+	p.set("xl/worksheets/sheet10.xml", toc.String())
+	p.set("xl/worksheets/sheet11.xml", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>`+"\n"+
+		`<worksheet `+ns+`><sheetData><row r="1">`+inline("A1", "上年数")+`<c r="B1"><v>4021.37</v></c></row></sheetData></worksheet>`)
+	wb := p.get("xl/workbook.xml")
+	wb = regexp.MustCompile(`localSheetId="([0-9]+)"`).ReplaceAllStringFunc(wb, func(m string) string {
+		n, _ := strconv.Atoi(regexp.MustCompile(`[0-9]+`).FindString(m))
+		return fmt.Sprintf(`localSheetId="%d"`, n+1)
+	})
+	wb = mustReplace(t, wb, `<sheets>`, `<sheets><sheet name="目录" sheetId="10" r:id="rId50"></sheet>`)
+	wb = mustReplace(t, wb, `</sheets>`, `<sheet name="辅助" sheetId="11" state="hidden" r:id="rId51"></sheet></sheets>`)
+	wb = mustReplace(t, wb, `</definedNames>`, `<definedName name="_xlnm.Print_Area" localSheetId="1">&#39;公开01表&#39;!$A$1:$F$37</definedName></definedNames>`)
+	p.set("xl/workbook.xml", wb)
+	wr := p.get("xl/_rels/workbook.xml.rels")
+	wr = mustReplace(t, wr, `</Relationships>`, `<Relationship Id="rId50" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet10.xml"/><Relationship Id="rId51" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet11.xml"/></Relationships>`)
+	p.set("xl/_rels/workbook.xml.rels", wr)
+
+	s1 := p.get(sheetPart(1))
+	s1 = mustReplace(t, s1, `</sheetData>`, `</sheetData><sheetProtection algorithmName="SHA-512" hashValue="c2FtcGxlLWhhc2gtdmFsdWUtZm9yLXRlc3RzLW9ubHk=" saltValue="c2FsdHNhbHQ=" spinCount="100000" sheet="1" objects="1" scenarios="1" formatCells="0"/>`)
+	s1 = mustReplace(t, s1, `</worksheet>`, `<drawing r:id="rId1"/></worksheet>`)
+	p.set(sheetPart(1), s1)
+	p.set("xl/worksheets/_rels/sheet1.xml.rels", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>`+"\n"+
+		`<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/drawing" Target="../drawings/drawing1.xml"/></Relationships>`)
+	p.set("xl/drawings/drawing1.xml", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>`+"\n"+
+		`<xdr:wsDr xmlns:xdr="http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><xdr:twoCellAnchor editAs="oneCell"><xdr:from><xdr:col>6</xdr:col><xdr:colOff>0</xdr:colOff><xdr:row>0</xdr:row><xdr:rowOff>0</xdr:rowOff></xdr:from><xdr:to><xdr:col>7</xdr:col><xdr:colOff>0</xdr:colOff><xdr:row>3</xdr:row><xdr:rowOff>0</xdr:rowOff></xdr:to><xdr:pic><xdr:nvPicPr><xdr:cNvPr id="2" name="单位公章"/><xdr:cNvPicPr><a:picLocks noChangeAspect="1"/></xdr:cNvPicPr></xdr:nvPicPr><xdr:blipFill><a:blip xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" r:embed="rId1"/><a:stretch><a:fillRect/></a:stretch></xdr:blipFill><xdr:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="914400" cy="914400"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></xdr:spPr></xdr:pic><xdr:clientData/></xdr:twoCellAnchor></xdr:wsDr>`)
+	p.set("xl/drawings/_rels/drawing1.xml.rels", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>`+"\n"+
+		`<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="../media/image1.png"/></Relationships>`)
+	png, err := base64.StdEncoding.DecodeString(onePixelPNG)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.set("xl/media/image1.png", string(png))
+
+	s2 := p.get(sheetPart(2))
+	s2 = mustReplace(t, s2, `</mergeCells>`, `</mergeCells><dataValidations count="1"><dataValidation type="decimal" operator="greaterThanOrEqual" allowBlank="1" showErrorMessage="1" errorTitle="金额" error="金额不能为负数" sqref="D8:I33"><formula1>0</formula1></dataValidation></dataValidations>`)
+	s2 = mustReplace(t, s2, `</worksheet>`, `<ignoredErrors><ignoredError sqref="A8:A33" numberStoredAsText="1"/></ignoredErrors></worksheet>`)
+	p.set(sheetPart(2), s2)
+
+	ct := p.get("[Content_Types].xml")
+	ct = mustReplace(t, ct, `<Default Extension="xml"`, `<Default Extension="png" ContentType="image/png"/><Default Extension="xml"`)
+	ct = mustReplace(t, ct, `</Types>`, `<Override PartName="/xl/worksheets/sheet10.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/worksheets/sheet11.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/drawings/drawing1.xml" ContentType="application/vnd.openxmlformats-officedocument.drawing+xml"/></Types>`)
+	p.set("[Content_Types].xml", ct)
 }
 
 // writeXMLVariants regenerates the xml_* fixtures.

@@ -237,6 +237,24 @@ func foreignCase(t *testing.T, name, path string) {
 	}
 	notes, noted := checkNotes(t, "fill", res.Report, outC)
 
+	// Everything else is as it was: merges, column widths, defined names,
+	// sheet visibility, every cell's value, formula and style, but for the
+	// filled and marked cells and juesuan's results sheet.
+	for _, d := range unexpectedDiffs(t, in, outData, res.Report) {
+		t.Errorf("output differs: %s %s: %q -> %q", d.Where, d.What, d.Old, d.New)
+	}
+
+	// The sheets' other contents survive: protection, validation, links,
+	// drawings, conditional formats, page setup.
+	fin, fout := sheetFeatures(t, in), sheetFeatures(t, outData)
+	for sh, m := range fin {
+		for el, n := range m {
+			if fout[sh][el] != n {
+				t.Errorf("%s: %d <%s> in the input, %d in the output", sh, n, el, fout[sh][el])
+			}
+		}
+	}
+
 	// Every part of the input is still in the package (notes parts may
 	// be renumbered: xlsx/excelizeview.go).
 	var dropped []string
@@ -305,6 +323,132 @@ func foreignCase(t *testing.T, name, path string) {
 }
 
 var renumbered = regexp.MustCompile(`^xl/(comments/?[^/]*\.xml|drawings/(_rels/)?[^/]*\.vml(\.rels)?)$`)
+
+// unexpectedDiffs compares snapshots of the input and the output and
+// returns the differences that annotating may not make.
+func unexpectedDiffs(t *testing.T, in, out []byte, rep model.Report) []xlsx.SnapDiff {
+	t.Helper()
+	before, err := xlsx.TakeSnapshot(bytes.NewReader(in))
+	if err != nil {
+		t.Fatalf("snapshot of the input: %v", err)
+	}
+	after, err := xlsx.TakeSnapshot(bytes.NewReader(out))
+	if err != nil {
+		t.Fatalf("snapshot of the output: %v", err)
+	}
+	filled, marked := map[string]string{}, map[string]bool{}
+	for _, f := range rep.Fills {
+		filled[f.Sheet+"!"+f.Cell] = f.Value
+		marked[f.Sheet+"!"+f.Cell] = true
+	}
+	for _, f := range rep.Findings {
+		marked[f.Sheet+"!"+f.Cell] = true
+	}
+	results := func(where string) bool {
+		return strings.HasPrefix(where, xlsx.ResultsSheet+"!") || where == xlsx.ResultsSheet
+	}
+	var bad []xlsx.SnapDiff
+	for _, d := range before.Diff(after) {
+		switch {
+		case d.Where == "workbook" && d.What == "sheets":
+			if d.New != d.Old+","+xlsx.ResultsSheet {
+				bad = append(bad, d)
+			}
+		case results(d.Where):
+		case d.What == "value":
+			if v, ok := filled[d.Where]; !ok || d.Old != "" || !sameNumber(d.New, v) {
+				bad = append(bad, d)
+			}
+		case d.What == "xf": // a filled General cell takes a number format
+			if _, ok := filled[d.Where]; !ok {
+				bad = append(bad, d)
+			}
+		case d.What == "style" || d.What == "fill":
+			// This run's marks, or an earlier run's removed (an annotated
+			// copy uploaded again).
+			if !marked[d.Where] && !markFill(before.Cells[d.Where].Fill) {
+				bad = append(bad, d)
+			}
+		case d.What == "comment":
+			if !marked[d.Where] && !strings.Contains(d.Old, xlsx.NoteMarker) {
+				bad = append(bad, d)
+			}
+		default:
+			bad = append(bad, d)
+		}
+	}
+	return bad
+}
+
+// featureElems are the sheet elements counted by sheetFeatures.
+var featureElems = regexp.MustCompile(`<(?:[A-Za-z_][\w.-]*:)?(sheetProtection|protectedRange|dataValidation|hyperlink|drawing|legacyDrawingHF|conditionalFormatting|cfRule|autoFilter|pageSetup|headerFooter|rowBreaks|colBreaks|ignoredError|tablePart|pane|mergeCell)[\s/>]`)
+
+// sheetFeatures counts featureElems in each sheet part, by sheet name,
+// juesuan's results sheet left out.
+func sheetFeatures(t *testing.T, data []byte) map[string]map[string]int {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts := map[string][]byte{}
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		_, err = b.ReadFrom(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		parts[f.Name] = b.Bytes()
+	}
+	targets := map[string]string{}
+	for _, m := range regexp.MustCompile(`<Relationship [^>]*>`).FindAll(parts["xl/_rels/workbook.xml.rels"], -1) {
+		id := regexp.MustCompile(`Id="([^"]*)"`).FindSubmatch(m)
+		tg := regexp.MustCompile(`Target="([^"]*)"`).FindSubmatch(m)
+		if id != nil && tg != nil {
+			targets[string(id[1])] = resolvePart("xl", string(tg[1]))
+		}
+	}
+	out := map[string]map[string]int{}
+	for _, m := range regexp.MustCompile(`<(?:\w+:)?sheet [^>]*>`).FindAll(parts["xl/workbook.xml"], -1) {
+		name := regexp.MustCompile(`name="([^"]*)"`).FindSubmatch(m)
+		id := regexp.MustCompile(`:id="([^"]*)"`).FindSubmatch(m)
+		if name == nil || id == nil {
+			continue
+		}
+		sh := unescape(string(name[1]))
+		if strings.HasPrefix(sh, xlsx.ResultsSheet) {
+			continue
+		}
+		c := map[string]int{}
+		for _, e := range featureElems.FindAllSubmatch(parts[targets[string(id[1])]], -1) {
+			c[string(e[1])]++
+		}
+		out[sh] = c
+	}
+	return out
+}
+
+func resolvePart(dir, target string) string {
+	if strings.HasPrefix(target, "/") {
+		return strings.TrimPrefix(target, "/")
+	}
+	return strings.TrimPrefix(filepath.ToSlash(filepath.Join(dir, target)), "/")
+}
+
+// markFill reports whether a described fill carries a mark colour.
+func markFill(fill string) bool {
+	for _, k := range []string{xlsx.MarkError, xlsx.MarkWarning, xlsx.MarkFilled, xlsx.MarkInfo} {
+		if strings.Contains(strings.ToUpper(fill), xlsx.MarkColor(k)) {
+			return true
+		}
+	}
+	return false
+}
 
 // strictParts lists the parts of a package that use Strict OOXML
 // namespaces when its workbook part does not (or the reverse).
