@@ -42,6 +42,8 @@ type Options struct {
 	// Progress, when set, is called after each file is committed (from
 	// one goroutine, in input order).
 	Progress func(Progress)
+	// Shard keeps only the inputs of one shard (RunDir; see shard.go).
+	Shard Shard
 }
 
 // Progress is the state after one more file.
@@ -83,6 +85,11 @@ type engine struct {
 	priors *priorIndex
 	found  atomic.Int64 // files the walker has emitted
 	walked atomic.Bool  // the walk has finished
+	// roots name the inputs relative to their command-line root, for
+	// Options.Shard; nil: the display name itself.
+	roots *rooter
+	walkN int  // files walked, of every shard (walker goroutine only)
+	seqs  seqs // kept job -> position in the walk
 }
 
 func (o *Options) jobs() int {
@@ -110,12 +117,24 @@ func (e *engine) run(ctx context.Context, walk func(*walker) error, commit func(
 		defer close(jobs)
 		w := &walker{ctx: ctx, lim: e.opt.Limits.withDefaults(), skip: map[string]bool{}}
 		w.emit = func(j *job) error {
+			seq := e.walkN
+			e.walkN++
+			if e.opt.Shard.Count > 1 {
+				rel := j.name
+				if e.roots != nil {
+					rel = e.roots.rel(j.name)
+				}
+				if !e.opt.Shard.Has(rel) {
+					return nil // another shard's file
+				}
+			}
 			select {
 			case tokens <- struct{}{}:
 			case <-ctx.Done():
 				return ctx.Err()
 			}
 			j.idx = int(e.found.Add(1) - 1)
+			e.seqs.put(j.idx, seq)
 			select {
 			case jobs <- j:
 				return nil

@@ -27,7 +27,7 @@ func RunDir(ctx context.Context, paths []string, outDir string, opt Options) (*S
 	if err != nil {
 		return nil, model.Errorf(model.EInvalid, err, "输出文件夹无效：%s", outDir)
 	}
-	eng := &engine{opt: opt}
+	eng := &engine{opt: opt, roots: newRooter(paths)}
 	if opt.PriorDir != "" {
 		if eng.priors, err = newPriorIndex(opt.PriorDir, opt.jobs(), opt.Audit.Limits); err != nil {
 			return nil, model.Errorf(model.ENotFound, err, "无法读取上年文件夹 %s。", opt.PriorDir)

@@ -40,6 +40,20 @@ type Record struct {
 	DuplicateOf string        `json:"duplicate_of,omitempty"` // an earlier file of the same unit
 	Report      *model.Report `json:"report,omitempty"`
 	Error       *RecordError  `json:"error,omitempty"`
+	// Seq is the file's position in the walk of all inputs (also of a
+	// sharded run: the merge orders by it); Shard is "i/N" in a sharded run.
+	Seq   int    `json:"seq"`
+	Shard string `json:"shard,omitempty"`
+	// Figures are the summary's amounts (万元), for a merge of shards.
+	Figures *Figures `json:"figures,omitempty"`
+}
+
+// Figures are the amounts 汇总.xlsx shows per unit, in 万元 ("" when the
+// table lacks the cell).
+type Figures struct {
+	Income  string `json:"income_total,omitempty"`  // T01 收入总计
+	Expense string `json:"expense_total,omitempty"` // T01 支出总计
+	Sangong string `json:"sangong_total,omitempty"` // T09 决算数 合计
 }
 
 // RecordError is a file that could not be checked.
@@ -121,28 +135,58 @@ func statusText(s string) string {
 }
 
 func (c *collector) commit(o *outcome) error {
-	r := &row{file: o.name, prior: o.prior}
-	rec := Record{File: o.name, Prior: o.prior}
-	c.stats.Files++
+	rec := Record{File: o.name, Prior: o.prior, Seq: o.idx, Shard: c.opt.Shard.String()}
+	if c.eng != nil {
+		rec.Seq = c.eng.seqs.take(o.idx)
+	}
 	if o.err != nil {
-		r.status, r.code, r.message = "error", model.ErrorCode(o.err), model.ErrorMessage(o.err)
-		rec.Error = &RecordError{Code: r.code, Message: r.message}
+		rec.Error = &RecordError{Code: model.ErrorCode(o.err), Message: model.ErrorMessage(o.err)}
+	} else {
+		wb := o.res.Workbook
+		rec.Unit, rec.Report = strings.TrimSpace(wb.UnitName), &o.res.Report
+		rec.Figures = &Figures{
+			Income:  amount(wb, model.Key{Table: model.T01, Row: "收入总计", Col: "决算数"}),
+			Expense: amount(wb, model.Key{Table: model.T01, Row: "支出总计", Col: "决算数"}),
+			Sangong: amount(wb, model.Key{Table: model.T09, Row: "三公经费", Col: "决算数/合计"}),
+		}
+		if o.annotated != nil && c.put != nil {
+			rec.Output = c.name(rec.Unit, o.base)
+			if err := c.put(rec.Output, o.annotated); err != nil {
+				return err
+			}
+		}
+	}
+	return c.record(&rec)
+}
+
+// record adds one file's record: its summary row, error details, the
+// counts and its results.ndjson line. A run calls it from commit, a merge
+// of shards with the shards' records; duplicate units are found here, so
+// a merge finds them across shards.
+func (c *collector) record(rec *Record) error {
+	r := &row{file: rec.File, prior: rec.Prior, output: rec.Output}
+	c.stats.Files++
+	if rec.Error != nil || rec.Report == nil {
+		if rec.Error == nil {
+			rec.Error = &RecordError{Code: model.EInternal, Message: "结果记录缺少审核报告。"}
+		}
+		r.status, r.code, r.message = "error", rec.Error.Code, rec.Error.Message
 		c.stats.Unreadable++
 	} else {
-		wb, rep := o.res.Workbook, &o.res.Report
-		r.unit, r.status, r.sum = strings.TrimSpace(wb.UnitName), rep.Status, rep.Summary
-		rec.Unit, rec.Report = r.unit, rep
+		rep := rec.Report
+		r.unit, r.status, r.sum = rec.Unit, rep.Status, rep.Summary
+		rec.DuplicateOf = ""
 		if k := unitKey(r.unit); k != "" {
 			if first, ok := c.units[k]; ok {
 				r.dupOf = first
 			} else {
-				c.units[k] = o.name
+				c.units[k] = rec.File
 			}
 		}
 		rec.DuplicateOf = r.dupOf
-		r.income = amount(wb, model.Key{Table: model.T01, Row: "收入总计", Col: "决算数"})
-		r.expense = amount(wb, model.Key{Table: model.T01, Row: "支出总计", Col: "决算数"})
-		r.sangong = amount(wb, model.Key{Table: model.T09, Row: "三公经费", Col: "决算数/合计"})
+		if f := rec.Figures; f != nil {
+			r.income, r.expense, r.sangong = f.Income, f.Expense, f.Sangong
+		}
 		for _, f := range rep.Findings {
 			if f.Severity == model.SevInfo {
 				continue
@@ -152,13 +196,6 @@ func (c *collector) commit(o *outcome) error {
 			}
 			r.rules[f.Rule]++
 			c.rules[f.Rule] = true
-		}
-		if o.annotated != nil && c.put != nil {
-			r.output = c.name(r.unit, o.base)
-			rec.Output = r.output
-			if err := c.put(r.output, o.annotated); err != nil {
-				return err
-			}
 		}
 		for _, f := range rep.Findings {
 			if f.Severity != model.SevError {
@@ -190,11 +227,12 @@ func (c *collector) commit(o *outcome) error {
 		return model.Errorf(model.EInternal, err, "写出 %s 失败。", ResultsName)
 	}
 	if c.opt.Progress != nil {
-		c.opt.Progress(Progress{
-			Done: c.stats.Files, Total: int(c.eng.found.Load()), TotalFinal: c.eng.walked.Load(),
-			File: o.name, Status: statusText(r.status), Failing: c.stats.Failing, Unreadable: c.stats.Unreadable,
-			Elapsed: time.Since(c.start),
-		})
+		p := Progress{Done: c.stats.Files, Total: c.stats.Files, File: rec.File, Status: statusText(r.status),
+			Failing: c.stats.Failing, Unreadable: c.stats.Unreadable, Elapsed: time.Since(c.start)}
+		if c.eng != nil {
+			p.Total, p.TotalFinal = int(c.eng.found.Load()), c.eng.walked.Load()
+		}
+		c.opt.Progress(p)
 	}
 	return nil
 }
