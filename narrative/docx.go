@@ -26,13 +26,15 @@ func readDOCX(data []byte, name string, lim Limits) (*Document, error) {
 	if len(zr.File) > lim.MaxEntries {
 		return nil, model.Errorf(model.ETooMany, nil, msgTooManyParts, lim.MaxEntries)
 	}
-	var docPart, numPart *zip.File
+	var docPart, numPart, stylePart *zip.File
 	for _, f := range zr.File {
 		switch f.Name {
 		case "word/document.xml":
 			docPart = f
 		case "word/numbering.xml":
 			numPart = f
+		case "word/styles.xml":
+			stylePart = f
 		case "EncryptionInfo", "EncryptedPackage":
 			return nil, model.Errorf(model.EEncrypted, nil, msgEncrypted)
 		}
@@ -49,6 +51,15 @@ func readDOCX(data []byte, name string, lim Limits) (*Document, error) {
 		}
 		num, err = parseNumbering(raw, lim)
 		if err != nil {
+			return nil, err
+		}
+	}
+	if num != nil && stylePart != nil {
+		raw, err := readPart(stylePart, lim, &budget)
+		if err != nil {
+			return nil, err
+		}
+		if num.styles, err = parseStyles(raw, lim); err != nil {
 			return nil, err
 		}
 	}
@@ -157,6 +168,80 @@ type numbering struct {
 	abstract  map[string]map[int]*numLevel
 	overrides map[string]map[int]int // numId → level → start override
 	counters  map[string][]int       // abstractNumId → counters per level
+	styles    map[string]styleNum    // paragraph style → its numbering
+}
+
+// styleNum is the numbering a paragraph style carries (headings numbered
+// by their style: 标题 1 → “一、”).
+type styleNum struct {
+	numID, basedOn string
+	ilvl           int
+	has            bool
+}
+
+func parseStyles(data []byte, lim Limits) (map[string]styleNum, error) {
+	out := map[string]styleNum{}
+	x := newDecoder(data, lim.MaxDepth)
+	id := ""
+	var cur styleNum
+	inNum := false
+	for {
+		t, err := x.token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, xmlErr(err)
+		}
+		switch e := t.(type) {
+		case xml.StartElement:
+			switch e.Name.Local {
+			case "style":
+				id, cur = attr(e, "styleId"), styleNum{}
+			case "basedOn":
+				cur.basedOn = attr(e, "val")
+			case "numPr":
+				inNum, cur.has = true, true
+			case "numId":
+				if inNum {
+					cur.numID = attr(e, "val")
+				}
+			case "ilvl":
+				if inNum {
+					cur.ilvl, _ = strconv.Atoi(attr(e, "val"))
+				}
+			}
+		case xml.EndElement:
+			switch e.Name.Local {
+			case "numPr":
+				inNum = false
+			case "style":
+				if id != "" && len(out) < 10000 {
+					out[id] = cur
+				}
+				id = ""
+			}
+		}
+	}
+	return out, nil
+}
+
+// styleNumbering follows a style's basedOn chain to its numbering.
+func (n *numbering) styleNumbering(style string) (string, int) {
+	if n == nil {
+		return "", 0
+	}
+	for k := 0; k < 16 && style != ""; k++ {
+		s, ok := n.styles[style]
+		if !ok {
+			return "", 0
+		}
+		if s.has {
+			return s.numID, s.ilvl
+		}
+		style = s.basedOn
+	}
+	return "", 0
 }
 
 type numLevel struct {
@@ -398,11 +483,18 @@ func parseDocument(data []byte, num *numbering, b *builder, lim Limits) error {
 		numID    string
 		ilvl     int
 		hasNum   bool
+		style    string
 		size     int
 	)
 	flushPara := func() error {
 		text := para.String()
 		para.Reset()
+		if !hasNum && style != "" {
+			if id, l := num.styleNumbering(style); id != "" {
+				hasNum, numID, ilvl = true, id, l
+			}
+		}
+		style = ""
 		if hasNum && numID != "" && numID != "0" {
 			if l := num.label(numID, ilvl); l != "" && trimSpace(text) != "" {
 				text = l + text
@@ -441,6 +533,8 @@ func parseDocument(data []byte, num *numbering, b *builder, lim Limits) error {
 				inPara++
 			case "numPr":
 				hasNum = true
+			case "pStyle":
+				style = attr(e, "val")
 			case "ilvl":
 				if hasNum {
 					ilvl, _ = strconv.Atoi(attr(e, "val"))

@@ -136,7 +136,7 @@ func docxFrom(t testing.TB, doc *Document, extra func(body *strings.Builder)) []
 	return zipDocx(t, body.String(), "")
 }
 
-func zipDocx(t testing.TB, body, numbering string) []byte {
+func zipDocx(t testing.TB, body, numbering string, parts ...string) []byte {
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
 	files := []struct{ name, data string }{
@@ -146,6 +146,9 @@ func zipDocx(t testing.TB, body, numbering string) []byte {
 	}
 	if numbering != "" {
 		files = append(files, struct{ name, data string }{"word/numbering.xml", `<?xml version="1.0" encoding="UTF-8"?><w:numbering xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">` + numbering + `</w:numbering>`})
+	}
+	for i := 0; i+1 < len(parts); i += 2 {
+		files = append(files, struct{ name, data string }{parts[i], parts[i+1]})
 	}
 	for _, f := range files {
 		w, err := zw.Create(f.name)
@@ -209,15 +212,18 @@ func TestDOCXFeatures(t *testing.T) {
 		`<w:p><w:pPr><w:numPr><w:ilvl w:val="1"/><w:numId w:val="5"/></w:numPr></w:pPr><w:r><w:t>政府采购情况</w:t></w:r></w:p>` +
 		`<w:p><w:pPr><w:numPr><w:ilvl w:val="1"/><w:numId w:val="5"/></w:numPr></w:pPr><w:r><w:t>国有资产占用情况</w:t></w:r></w:p>` +
 		`<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="5"/></w:numPr></w:pPr><w:r><w:t>收入决算情况说明</w:t></w:r></w:p>` +
-		`<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="6"/></w:numPr></w:pPr><w:r><w:t>甲项</w:t></w:r></w:p>`
+		`<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="6"/></w:numPr></w:pPr><w:r><w:t>甲项</w:t></w:r></w:p>` +
+		`<w:p><w:pPr><w:pStyle w:val="H2"/></w:pPr><w:r><w:t>支出决算情况说明</w:t></w:r></w:p>` +
+		`<w:p><w:pPr><w:pStyle w:val="H2"/><w:numPr><w:numId w:val="0"/></w:numPr></w:pPr><w:r><w:t>不编号</w:t></w:r></w:p>`
 	numbering := `<w:abstractNum w:abstractNumId="0"><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl><w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%2）"/></w:lvl></w:abstractNum>` +
 		`<w:abstractNum w:abstractNumId="1"><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="ideographTraditional"/><w:lvlText w:val="%1."/></w:lvl></w:abstractNum>` +
 		`<w:num w:numId="5"><w:abstractNumId w:val="0"/></w:num><w:num w:numId="6"><w:abstractNumId w:val="1"/></w:num>`
-	doc, err := ReadBytes(zipDocx(t, body, numbering), "x.docx", Limits{})
+	styles := `<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:style w:type="paragraph" w:styleId="H1"><w:pPr><w:numPr><w:numId w:val="5"/></w:numPr></w:pPr></w:style><w:style w:type="paragraph" w:styleId="H2"><w:basedOn w:val="H1"/></w:style></w:styles>`
+	doc, err := ReadBytes(zipDocx(t, body, numbering, "word/styles.xml", styles), "x.docx", Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"收入总计4,126.63万元", "页", "一、收入支出决算总体情况说明", "（一）机关运行经费", "（二）政府采购情况", "（三）国有资产占用情况", "二、收入决算情况说明", "甲.甲项"}
+	want := []string{"收入总计4,126.63万元", "页", "一、收入支出决算总体情况说明", "（一）机关运行经费", "（二）政府采购情况", "（三）国有资产占用情况", "二、收入决算情况说明", "甲.甲项", "三、支出决算情况说明", "不编号"}
 	var got []string
 	for _, p := range doc.Paragraphs {
 		got = append(got, p.Text)
