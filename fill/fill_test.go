@@ -3,6 +3,7 @@ package fill
 import (
 	"io"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/juesuan/juesuan/check"
@@ -11,13 +12,19 @@ import (
 	"github.com/shopspring/decimal"
 )
 
+var (
+	testRulesOnce sync.Once
+	rulesList []*check.Rule
+	rulesErr  error
+)
+
 func rules(t testing.TB) []*check.Rule {
 	t.Helper()
-	rs, err := check.Load()
-	if err != nil {
-		t.Fatal(err)
+	testRulesOnce.Do(func() { rulesList, rulesErr = check.Load() })
+	if rulesErr != nil {
+		t.Fatal(rulesErr)
 	}
-	return rs
+	return rulesList
 }
 
 type sample struct {
