@@ -167,8 +167,8 @@ func (s *shardSource) next() error {
 // would: records in walk order (a k-way merge on seq: each shard's file is
 // already in that order, so memory stays one record per shard), duplicate
 // units found across shards, annotated copies linked in the shards'
-// folders. A file listed twice, or records of different shard counts, is
-// an error; Stats.Files counts the merged records.
+// folders. A file listed twice, records of different shard counts, or
+// fewer results files than shards, is an error; Stats.Files counts the merged records.
 func Merge(ctx context.Context, results []string, outDir string, opt Options) (*Stats, error) {
 	if len(results) == 0 {
 		return nil, model.Errorf(model.EInvalid, nil, msgNoShards)
@@ -262,6 +262,9 @@ func Merge(ctx context.Context, results []string, outDir string, opt Options) (*
 			return nil, err
 		}
 	}
+	if count > len(srcs) {
+		return nil, model.Errorf(model.EInvalid, nil, msgShardMissing, len(srcs), count)
+	}
 	if err := col.finish(); err != nil {
 		return nil, err
 	}
@@ -282,10 +285,11 @@ func Merge(ctx context.Context, results []string, outDir string, opt Options) (*
 
 // User-facing text of sharding and merging.
 const (
-	msgBadShard    = "分片 %q 无效：应写成 i/N（0 ≤ i < N），例如 0/4。"
-	msgBadRecord   = "%s 第 %d 行不是有效的结果记录。"
-	msgNoShards    = "没有指定要合并的 results.ndjson。"
-	msgShardTwice  = "%s 与 %s 是同一个结果文件。"
-	msgFileTwice   = "文件 %s 的结果同时出现在 %s 和 %s 中：同一分片重复提交，或两次运行的分片数不同。"
-	msgShardCounts = "%s 中的记录属于分片 %s，与其他结果文件的分片数 %d 不一致。"
+	msgBadShard     = "分片 %q 无效：应写成 i/N（0 ≤ i < N），例如 0/4。"
+	msgBadRecord    = "%s 第 %d 行不是有效的结果记录。"
+	msgNoShards     = "没有指定要合并的 results.ndjson。"
+	msgShardTwice   = "%s 与 %s 是同一个结果文件。"
+	msgFileTwice    = "文件 %s 的结果同时出现在 %s 和 %s 中：同一分片重复提交，或两次运行的分片数不同。"
+	msgShardCounts  = "%s 中的记录属于分片 %s，与其他结果文件的分片数 %d 不一致。"
+	msgShardMissing = "只给出了 %d 个结果文件，而分片数为 %d：请列出每个分片的 results.ndjson（没有文件的分片也有一个空的 results.ndjson）。"
 )

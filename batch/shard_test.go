@@ -237,6 +237,7 @@ func TestMergeRefuses(t *testing.T) {
 		{"same file twice", []string{filepath.Join(out, ResultsName), out}},
 		{"shard counts differ", []string{filepath.Join(out, ResultsName), filepath.Join(other, ResultsName)}},
 		{"not json", []string{bad}},
+		{"a shard missing", []string{filepath.Join(out, ResultsName)}},
 		{"missing", []string{filepath.Join(dir, "无.ndjson")}},
 	}
 	for _, tc := range tests {
