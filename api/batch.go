@@ -74,6 +74,14 @@ func (s *server) batchHandler(c *gin.Context) {
 			debug.FreeOSMemory()
 		}
 	}()
+	// The limit scan inflates nested archives as streams: CPU work, done
+	// under the slot like the rest.
+	release, err := s.limit.acquire(ctx)
+	if err != nil {
+		s.busy(c, err)
+		return
+	}
+	defer release()
 	if err := batch.CheckZip(ctx, bytes.NewReader(data), int64(len(data)), lim); err != nil {
 		if errors.Is(err, errMemoryFull) || errors.Is(err, errMemoryTooBig) {
 			s.busy(c, err)
@@ -82,12 +90,6 @@ func (s *server) batchHandler(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	release, err := s.limit.acquire(ctx)
-	if err != nil {
-		s.busy(c, err)
-		return
-	}
-	defer release()
 	// The streamed answer may outlast the server's write timeout, which is
 	// sized for one workbook.
 	_ = conn(c).SetWriteDeadline(time.Now().Add(s.cfg.BatchTimeout + time.Minute))
@@ -175,7 +177,7 @@ func (s *server) readZip(c *gin.Context) ([]byte, bool) {
 	}
 	var buf bytes.Buffer
 	if n := c.Request.ContentLength; n > 0 && n <= limit+64<<10 {
-		buf.Grow(int(n))
+		buf.Grow(int(n) + bytes.MinRead) // ReadFrom wants MinRead free, else it doubles
 	}
 	if _, err := buf.ReadFrom(io.LimitReader(src, limit+1)); err != nil {
 		s.fail(c, readErr(err))

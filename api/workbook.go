@@ -98,7 +98,7 @@ func (s *server) readUpload(c *gin.Context) *upload {
 		// rejectOversize) instead of growing it by doubling.
 		var buf bytes.Buffer
 		if n := c.Request.ContentLength; n > 0 && n <= limit {
-			buf.Grow(int(n) + 1)
+			buf.Grow(int(n) + bytes.MinRead) // ReadFrom wants MinRead free, else it doubles
 		}
 		_, err := buf.ReadFrom(c.Request.Body)
 		data := buf.Bytes()

@@ -40,6 +40,12 @@ type Limits struct {
 	MaxDepth int
 	// MaxNested bounds one nested archive held in memory; 0 = 256 MiB.
 	MaxNested int64
+	// MaxRatio bounds how much a compressed nested archive may inflate
+	// (declared size over compressed size, beyond its first MiB); 0 = 100.
+	// An archive of workbooks barely compresses (an .xlsx is a zip
+	// already); a ratio of hundreds is a zip bomb, refused from its
+	// directory entry before a byte is inflated.
+	MaxRatio int64
 	// Hold, when set, is asked before a compressed nested archive is
 	// inflated into memory, with the bytes of nested archives the walk
 	// will then hold at once (each archive's size from its directory
@@ -58,6 +64,9 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.MaxNested <= 0 {
 		l.MaxNested = 256 << 20
+	}
+	if l.MaxRatio <= 0 {
+		l.MaxRatio = 100
 	}
 	return l
 }
@@ -312,6 +321,15 @@ func (w *walker) nested(ra io.ReaderAt, f *zip.File, disp string, depth int) err
 	}
 	if w.lim.MaxTotal > 0 && w.total+size > w.lim.MaxTotal {
 		return model.Errorf(model.ETooLarge, nil, "压缩包解压后总大小超过上限（%s）。", human(w.lim.MaxTotal))
+	}
+	ratio := w.lim.MaxRatio
+	if ratio <= 0 {
+		ratio = 100
+	}
+	if f.Method != zip.Store && size > 1<<20 &&
+		(size-(1<<20))/ratio > int64(min(f.CompressedSize64, 1<<62)) {
+		return fail(model.Errorf(model.ETooLarge, nil, "内层压缩包“%s”解压后（%s）是压缩后（%s）的 %d 倍以上，疑似压缩炸弹，未处理。",
+			path.Base(disp), human(size), human(int64(f.CompressedSize64)), ratio))
 	}
 	w.total += size
 	if f.Method == zip.Store && f.CompressedSize64 == f.UncompressedSize64 {

@@ -8,9 +8,11 @@ import (
 	"archive/zip"
 	"bytes"
 	"compress/flate"
+	"encoding/binary"
 	"fmt"
 	"hash/crc32"
 	"io"
+	"math/rand/v2"
 )
 
 // BombEntries and BombEntrySize shape the nested bomb: a stored inner zip
@@ -43,19 +45,19 @@ type ArchiveCase struct {
 func ArchiveCorpus() []ArchiveCase {
 	return []ArchiveCase{
 		{Name: "nested zip bomb", Doc: "a 227 KiB zip holding, deflated, a 228 MiB stored zip of 12 zero-filled 19 MiB " +
-			"\"workbooks\": each entry is within the per-file limit and the nested archive within MaxNested; its entries " +
-			"lie front to back, so it is streamed (never held), each entry refused from its first bytes: every entry " +
-			"is reported not_xlsx",
-			Bytes: once(func() []byte { return NestedBomb(BombEntries, BombEntrySize, 0, false) }), Status: 200,
-			Unreadable: BombEntries, UnreadableCode: "not_xlsx"},
-		{Name: "nested zip bomb, out of order", Doc: "the same bomb with its entries stored in reverse name order: it " +
-			"cannot be streamed in the walk's order, so its declared size is weighed against the memory budget before " +
-			"it is inflated, once, into an exact buffer; every entry is reported not_xlsx",
-			Bytes: once(func() []byte { return NestedBomb(BombEntries, BombEntrySize, 0, true) }), Status: 200,
-			Unreadable: BombEntries, UnreadableCode: "not_xlsx", Inflated: BombEntries * (BombEntrySize + 200)},
+			"\"workbooks\": each entry is within the per-file limit and the nested archive within MaxNested, but it " +
+			"inflates about 1000-fold; refused from its directory entry (batch.Limits.MaxRatio, 100) before a byte is inflated",
+			Bytes: once(func() []byte { return NestedBomb(BombEntries, BombEntrySize, 0, false) }), Status: 413, Code: "too_large"},
+		{Name: "nested zip bomb, out of order", Doc: "the same bomb with its entries in reverse name order: refused the same way",
+			Bytes: once(func() []byte { return NestedBomb(BombEntries, BombEntrySize, 0, true) }), Status: 413, Code: "too_large"},
 		{Name: "nested zip bomb, lying directory", Doc: "the bomb whose outer directory declares the nested " +
 			"archive as 4 KiB: inflation stops at the declared size and the archive is corrupt",
 			Bytes: once(func() []byte { return NestedBomb(BombEntries, BombEntrySize, 4<<10, false) }), Status: 400, Code: "corrupt"},
+		{Name: "nested archive out of order", Doc: "a compressed nested archive of two 12 MiB incompressible non-workbooks " +
+			"stored in reverse name order: it cannot be streamed in the walk's order, so its declared size is weighed " +
+			"against the memory budget before it is inflated, once, into an exact buffer; both entries are not_xlsx",
+			Bytes: once(func() []byte { return NestedNoise(2, 12<<20) }), Status: 200,
+			Unreadable: 2, UnreadableCode: "not_xlsx", Inflated: 2*(12<<20) + 1<<10},
 	}
 }
 
@@ -109,4 +111,33 @@ func (c *countWriter) Write(p []byte) (int, error) {
 	n, err := c.w.Write(p)
 	c.n += int64(n)
 	return n, err
+}
+
+// NestedNoise builds an outer zip holding noise.zip (deflated), a zip of n
+// entries of size pseudo-random bytes (incompressible, starting with "X":
+// not a workbook) stored in reverse name order.
+func NestedNoise(n int, size int) []byte {
+	rng := rand.New(rand.NewPCG(15, 15))
+	var inner bytes.Buffer
+	zw := zip.NewWriter(&inner)
+	for i := n; i >= 1; i-- {
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: fmt.Sprintf("附件%02d.xlsx", i), Method: zip.Store})
+		must(err)
+		b := make([]byte, size)
+		for j := 0; j+8 <= len(b); j += 8 {
+			binary.LittleEndian.PutUint64(b[j:], rng.Uint64())
+		}
+		b[0] = 'X'
+		_, err = w.Write(b)
+		must(err)
+	}
+	must(zw.Close())
+	var buf bytes.Buffer
+	outer := zip.NewWriter(&buf)
+	w, err := outer.CreateHeader(&zip.FileHeader{Name: "noise.zip", Method: zip.Deflate})
+	must(err)
+	_, err = w.Write(inner.Bytes())
+	must(err)
+	must(outer.Close())
+	return buf.Bytes()
 }
