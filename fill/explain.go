@@ -135,7 +135,10 @@ func (p *repairer) describe() {
 		seen := []decimal.Decimal{c.Value, straight}
 		for _, cr := range v.cons {
 			k := p.cons[cr.idx]
-			if k.op != "=" || abs64(cr.coef) != 1 || k.src == q.src {
+			// Only another way of computing the cell itself: as the total
+			// of other items, or equal to one other cell (a solved item of
+			// a long sum would only restate the sum's residue).
+			if k.op != "=" || abs64(cr.coef) != 1 || k.src == q.src || k.total != c && k.size != 2 {
 				continue
 			}
 			// coef·x + rest = r  =>  x = value − r/coef (coef is ±1)

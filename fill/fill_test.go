@@ -14,8 +14,8 @@ import (
 
 var (
 	testRulesOnce sync.Once
-	rulesList []*check.Rule
-	rulesErr  error
+	rulesList     []*check.Rule
+	rulesErr      error
 )
 
 func rules(t testing.TB) []*check.Rule {

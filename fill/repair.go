@@ -78,7 +78,9 @@ type rcon struct {
 	stuck bool
 	// excused: it has a cell left blank by a conflict (F01 explains it).
 	excused bool
-	src     int // index in the given equations, -1 when bound again
+	src     int         // index in the given equations, -1 when bound again
+	total   *model.Cell // the single Left operand (a sum's total), if any
+	size    int         // operands
 }
 
 type repairer struct {
@@ -269,6 +271,10 @@ func (s *solver) system(eqs []check.Equation, rebind bool) *repairer {
 			}
 			return c.vars[a].idx < c.vars[b].idx
 		})
+		c.size = len(cells)
+		if len(e.Left) == 1 {
+			c.total = cells[0]
+		}
 		if !s.exact {
 			c.tol = model.Tolerance(cells...)
 			if s.parts.GreaterThan(one) {
