@@ -36,6 +36,7 @@ func runBatch(args []string, stdout, stderr io.Writer) int {
 	priorDir := fs.String("prior-dir", "", "上年决算工作簿所在文件夹（按文件名或单位名称匹配）")
 	exact := fs.Bool("exact", false, "精确比较，不允许尾差")
 	overwrite := fs.Bool("overwrite", false, "改写与计算结果不符的非空合计单元格")
+	exitZero := fs.Bool("exit-zero", false, "有单位存在错误或有文件无法读取时也以 0 退出（Kubernetes Job 中审核出的错误不是任务失败）；2 不变")
 	shard := fs.String("shard", "", "只处理第 i 个分片（共 N 个，i 从 0 起）：i/N；各分片的结果用 juesuan batch merge 合并")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, joinLines(
@@ -99,7 +100,7 @@ func runBatch(args []string, stdout, stderr io.Writer) int {
 	switch {
 	case st.Read == 0 && opt.Shard.Count <= 1:
 		return exitInput
-	case st.Failing > 0 || st.Unreadable > 0:
+	case (st.Failing > 0 || st.Unreadable > 0) && !*exitZero:
 		return exitFindings
 	}
 	return exitOK
@@ -110,6 +111,7 @@ func runBatchMerge(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("batch merge", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	out := fs.String("o", "汇总结果", "输出文件夹（汇总.xlsx 和合并后的 results.ndjson）")
+	exitZero := fs.Bool("exit-zero", false, "有单位存在错误或有文件无法读取时也以 0 退出；2 不变")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, joinLines(
 			"用法: juesuan batch merge -o 输出文件夹 分片1/results.ndjson 分片2/results.ndjson …",
@@ -140,7 +142,7 @@ func runBatchMerge(args []string, stdout, stderr io.Writer) int {
 	switch {
 	case st.Read == 0:
 		return exitInput
-	case st.Failing > 0 || st.Unreadable > 0:
+	case (st.Failing > 0 || st.Unreadable > 0) && !*exitZero:
 		return exitFindings
 	}
 	return exitOK
