@@ -774,3 +774,81 @@ func BenchmarkAnnotate(b *testing.B) {
 		})
 	}
 }
+
+// Workbooks written by other programs (testdata/foreign): the direct path
+// annotates them (or hands them to the excelize path before changing
+// anything), every user comment is kept with its author and text, the
+// threaded comments and persons parts are byte-identical, and the output
+// opens in LibreOffice.
+func TestDirectForeignWorkbooks(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join("..", "testdata", "foreign", "*.xlsx"))
+	if len(files) == 0 {
+		t.Skip("no testdata/foreign fixtures")
+	}
+	py := ""
+	for _, f := range files {
+		name := filepath.Base(f)
+		t.Run(name, func(t *testing.T) {
+			in, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := audit.Check(context.Background(), bytes.NewReader(in), audit.Options{})
+			if err != nil {
+				t.Skipf("not readable: %v", err)
+			}
+			b, err := xlsx.OpenBytes(in, xlsx.Limits{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer b.Close()
+			rep := res.Report
+			sheets := b.Sheets()
+			rep.Findings = append(rep.Findings, userFinding(sheets[min(1, len(sheets)-1)], "C6"))
+			if err := annotate.AnnotateDirect(b, res.Workbook, rep); err != nil {
+				t.Fatal(err)
+			}
+			var out bytes.Buffer
+			_, isDirect, err := b.WriteDirect(&out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !isDirect {
+				t.Logf("%s: excelize path (direct path unsupported)", name)
+				return
+			}
+			ip, op := zipParts(t, in), zipParts(t, out.Bytes())
+			for p, data := range ip {
+				if strings.Contains(strings.ToLower(p), "threadedcomment") || strings.Contains(strings.ToLower(p), "person") {
+					if !bytes.Equal(data, op[p]) {
+						t.Errorf("%s changed", p)
+					}
+				}
+			}
+			if py == "" {
+				py = python(t)
+			}
+			_, before := openpyxlComments(t, in)
+			_, after := openpyxlComments(t, out.Bytes())
+			for k, c := range before {
+				got, ok := after[k]
+				// juesuan's own earlier part is replaced; the user's stays.
+				user, _, ours := strings.Cut(c.Text, xlsx.NoteMarker)
+				user = strings.TrimRight(user, "\n")
+				switch {
+				case !ok && ours && user == "":
+				case !ok:
+					t.Errorf("%s: comment %+v lost", k, c)
+				case got.Author != c.Author && !ours:
+					t.Errorf("%s: author %q, want %q", k, got.Author, c.Author)
+				case !strings.HasPrefix(got.Text, user):
+					t.Errorf("%s: text %q does not keep the user's %q", k, got.Text, user)
+				}
+			}
+			// LibreOffice for the workbooks with comments (it is slow).
+			if len(before) > 0 || strings.Contains(name, "wps") {
+				libreOfficeOpens(t, out.Bytes())
+			}
+		})
+	}
+}

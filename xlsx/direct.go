@@ -12,6 +12,7 @@ package xlsx
 
 import (
 	"archive/zip"
+	"bytes"
 	"fmt"
 	"io"
 	"runtime"
@@ -85,6 +86,13 @@ func (b *Book) Direct(opt DirectOptions) (*Direct, error) {
 	}
 	if d.ct, err = parseContentTypes(raw); err != nil {
 		return nil, unsupported("content types: %v", err)
+	}
+	// Strict OOXML names its namespaces differently; the parts the
+	// direct path adds are transitional.
+	if wb, ok, err := b.part(b.wbPath); err != nil {
+		return nil, err
+	} else if !ok || bytes.Contains(wb, []byte("purl.oclc.org/ooxml")) {
+		return nil, unsupported("strict OOXML")
 	}
 	return d, nil
 }
