@@ -57,6 +57,23 @@ var unitList = []struct{ text, unit string }{
 	{"人", "人"}, {"个", "个"}, {"辆", "辆"}, {"次", "次"}, {"家", "家"},
 }
 
+var unitRunes = func() [][]rune {
+	out := make([][]rune, len(unitList))
+	for i, u := range unitList {
+		out[i] = []rune(u.text)
+	}
+	return out
+}()
+
+func runesEqual(a, b []rune) bool {
+	for i := range b {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
 // normLabel normalises label text for matching.
 func normLabel(s string) string {
 	s = bookmarkRe.ReplaceAllString(s, "")
@@ -149,9 +166,9 @@ func scanFigures(text string, para int, sentence *int, section string) []Figure 
 			k++
 		}
 		unit, ulen := "", 0
-		for _, u := range unitList {
-			ur := []rune(u.text)
-			if k+len(ur) <= len(rs) && string(rs[k:k+len(ur)]) == u.text {
+		for ui, u := range unitList {
+			ur := unitRunes[ui]
+			if k+len(ur) <= len(rs) && runesEqual(rs[k:k+len(ur)], ur) {
 				unit, ulen = u.unit, len(ur)
 				break
 			}

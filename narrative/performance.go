@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/juesuan/juesuan/model"
 	"github.com/juesuan/juesuan/templates"
@@ -18,6 +19,7 @@ import (
 type perfCell struct {
 	table, row, col int // 0-based position in the document
 	text            string
+	norm            string // templates.NormalizeText(text), computed once
 }
 
 type perfTable struct {
@@ -35,6 +37,10 @@ var (
 // ("4,126.63", "99.04%", "=15次", ">=12次", "90.00分").
 func cellNumber(s string) (decimal.Decimal, int, string, bool) {
 	s = strings.TrimSpace(s)
+	// most cells are words: only a digit or a comparison sign starts a number
+	if r, _ := utf8.DecodeRuneInString(s); !(isDigit(r) || strings.ContainsRune("=<>-−≥≤＝", r)) {
+		return decimal.Zero, 0, "", false
+	}
 	m := perfNumRe.FindStringSubmatch(s)
 	if m == nil {
 		return decimal.Zero, 0, "", false
@@ -100,7 +106,7 @@ func (a *Analysis) perfTables() []*perfTable {
 		for ri, r := range t.Rows {
 			row := make([]perfCell, len(r))
 			for ci, c := range r {
-				row[ci] = perfCell{table: ti, row: ri, col: ci, text: c}
+				row[ci] = perfCell{table: ti, row: ri, col: ci, text: c, norm: templates.NormalizeText(c)}
 			}
 			cur.rows = append(cur.rows, row)
 			if len(r) >= 2 && templates.NormalizeText(r[0]) == "项目名称" && cur.name == "" {
@@ -131,7 +137,7 @@ func fundColumns(rows [][]perfCell) (int, map[string]int) {
 	for ri, r := range rows {
 		cols := map[string]int{}
 		for ci, c := range r {
-			switch t := templates.NormalizeText(c.text); {
+			switch t := c.norm; {
 			case t == "年初预算数":
 				cols["年初"] = ci
 			case t == "全年预算数":
@@ -157,7 +163,7 @@ func fundColumns(rows [][]perfCell) (int, map[string]int) {
 
 func rowLabel(r []perfCell) (string, int) {
 	for ci, c := range r {
-		if t := strings.TrimPrefix(templates.NormalizeText(c.text), "其中:"); t != "" {
+		if t := strings.TrimPrefix(c.norm, "其中:"); t != "" {
 			return t, ci
 		}
 	}
@@ -345,7 +351,7 @@ func (a *Analysis) checkIndicators(pt *perfTable) {
 	cols := map[string]int{}
 	for ri, r := range pt.rows {
 		for ci, c := range r {
-			switch templates.NormalizeText(c.text) {
+			switch c.norm {
 			case "三级指标":
 				cols["名称"] = ci
 				hr = ri
@@ -394,7 +400,7 @@ func (a *Analysis) checkIndicators(pt *perfTable) {
 			break
 		}
 		nameC := at(r, cols["名称"])
-		name := templates.NormalizeText(nameC.text)
+		name := nameC.norm
 		if name == "" || name == "三级指标" {
 			continue
 		}
@@ -440,7 +446,7 @@ func (a *Analysis) checkIndicators(pt *perfTable) {
 	actual := -1
 	for ri, row := range pt.rows {
 		for ci, c := range row {
-			if templates.NormalizeText(c.text) == "实际完成情况" {
+			if c.norm == "实际完成情况" {
 				actual = ci
 				continue
 			}

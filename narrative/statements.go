@@ -34,6 +34,12 @@ func (a *Analysis) checkPlaceholders() {
 	}
 }
 
+// the statement that T07/T08 is empty ("本单位本年度无…为空表").
+var emptySaidRe = map[model.TableID]*regexp.Regexp{
+	model.T07: regexp.MustCompile(`(无|没有)[^。]{0,30}政府性基金预算[^。]{0,60}(为空表|无数据|空表)`),
+	model.T08: regexp.MustCompile(`(无|没有)[^。]{0,30}国有资本经营预算[^。]{0,60}(为空表|无数据|空表)`),
+}
+
 // tableEmpty reports whether a located table has no nonzero amount.
 func tableEmpty(t *model.Table) bool {
 	for _, c := range t.Cells() {
@@ -63,7 +69,7 @@ func (a *Analysis) checkStatements() {
 		if id == model.T08 {
 			fund = "国有资本经营预算财政拨款"
 		}
-		said := regexp.MustCompile(`(无|没有)[^。]{0,30}` + regexp.QuoteMeta(fund[:len(fund)-len("财政拨款")]) + `[^。]{0,60}(为空表|无数据|空表)`).MatchString(text)
+		said := emptySaidRe[id].MatchString(text)
 		if a.wb != nil {
 			if t := a.wb.Table(id); t != nil {
 				empty := tableEmpty(t)
