@@ -75,7 +75,10 @@ func TestForeign(t *testing.T) {
 	for _, f := range files {
 		name := strings.TrimSuffix(filepath.Base(f), ".xlsx")
 		seen[name] = true
-		t.Run(name, func(t *testing.T) { foreignCase(t, name, f) })
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			foreignCase(t, name, f)
+		})
 	}
 	for name := range knownFindings {
 		if !seen[name] {
