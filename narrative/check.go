@@ -769,3 +769,15 @@ var sangongWords = map[string]string{
 	"三公": "“三公”经费", "出国": "因公出国（境）费", "公务用车": "公务用车购置及运行维护费",
 	"购置": "公务用车购置费", "运行": "公务用车运行维护费", "接待": "公务接待费",
 }
+
+// Unbound returns the figures no binding or role could place: listed, never
+// guessed.
+func (a *Analysis) Unbound() []Figure {
+	var out []Figure
+	for _, f := range a.Figures {
+		if !f.Bound() {
+			out = append(out, f)
+		}
+	}
+	return out
+}
