@@ -221,6 +221,7 @@ var xmlVariants = []struct {
 	{"xml_sparse_cells", "只写有值的单元格（无样式空白格，空行省略，如 SheetJS 等写出）：补填须插入新的 <c> 和 <row>", genSparse},
 	{"xml_strict", "Strict OOXML（Excel“Strict Open XML 电子表格”）：purl.oclc.org 命名空间与关系类型，workbook conformance=\"strict\"", genStrict},
 	{"xml_excel_extras", "Excel 工作簿常见附件：首位“目录”表（内部超链接）、隐藏的“辅助”表、公开01表工作表保护与图片（drawing + media）、公开02表数据验证与 ignoredErrors、打印区域（definedName，localSheetId 随目录表后移）", genExcelExtras},
+	{"xml_sheet_names", "工作表名含空格、括号、&、撇号与尖括号（公开01表 (收支总表)、收入&支出'02、Sheet<3>），打印标题的定义名称随之引用", genSheetNames},
 	{"xml_prefixed", "带前缀的元素名（<x:worksheet xmlns:x=…>，如 .NET Open XML SDK 写出）：公开05表", genPrefixed},
 }
 
@@ -736,6 +737,16 @@ func genExcelExtras(t testing.TB, p, _ *pkg) {
 	ct = mustReplace(t, ct, `<Default Extension="xml"`, `<Default Extension="png" ContentType="image/png"/><Default Extension="xml"`)
 	ct = mustReplace(t, ct, `</Types>`, `<Override PartName="/xl/worksheets/sheet10.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/worksheets/sheet11.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/drawings/drawing1.xml" ContentType="application/vnd.openxmlformats-officedocument.drawing+xml"/></Types>`)
 	p.set("[Content_Types].xml", ct)
+}
+
+func genSheetNames(t testing.TB, p, _ *pkg) {
+	wb := p.get("xl/workbook.xml")
+	for _, r := range [][2]string{{"公开01表", "公开01表 (收支总表)"}, {"公开02表", "收入&支出'02"}, {"公开03表", "Sheet<3>"}} {
+		wb = mustReplace(t, wb, `<sheet name="`+r[0]+`"`, `<sheet name="`+escape(r[1])+`"`)
+		quoted := "'" + strings.ReplaceAll(r[1], "'", "''") + "'"
+		wb = mustReplace(t, wb, `&#39;`+r[0]+`&#39;!`, escape(quoted)+"!")
+	}
+	p.set("xl/workbook.xml", wb)
 }
 
 // writeXMLVariants regenerates the xml_* fixtures.
