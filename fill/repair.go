@@ -153,7 +153,8 @@ func (s *solver) constraints(eqs []check.Equation, rebind bool) ([]check.Equatio
 	var out []check.Equation
 	var src []int
 	keep := func(e check.Equation, i int, fromRebind bool) {
-		if e.Rule == nil || len(e.Left)+len(e.Right) == 0 || hasPrior(e) || hasInvalid(s.wb, e) {
+		// (An unreadable operand is skipped when the system is built.)
+		if e.Rule == nil || len(e.Left)+len(e.Right) == 0 || hasPrior(e) {
 			return
 		}
 		switch e.Op {
@@ -225,6 +226,7 @@ func (s *solver) system(eqs []check.Equation, rebind bool) *repairer {
 		c := &rcon{eq: e, op: e.Op, src: src[i]}
 		coef = coef[:0]
 		cells = cells[:0]
+		invalid := false
 		for side, ts := range [2][]check.Term{e.Left, e.Right} {
 			for _, t := range ts {
 				cell := s.wb.Cell(t.Key)
@@ -232,6 +234,7 @@ func (s *solver) system(eqs []check.Equation, rebind bool) *repairer {
 				if cell == nil {
 					continue
 				}
+				invalid = invalid || cell.Invalid
 				sg := int64(signOf(t))
 				if side == 1 {
 					sg = -sg
@@ -255,6 +258,9 @@ func (s *solver) system(eqs []check.Equation, rebind bool) *repairer {
 					c.konst = c.konst.Sub(cell.Value)
 				}
 			}
+		}
+		if invalid {
+			continue // an unreadable amount: check does not evaluate it
 		}
 		for _, vr := range coef {
 			if vr.coef != 0 {
