@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -729,6 +730,9 @@ func TestDirectReannotateStable(t *testing.T) {
 	in := sampleXLSX(t, model.StyleMOF)
 	res := checked(t, in)
 	first := directRep(t, in, res.Workbook, res.Report, false)
+	if again := directRep(t, in, res.Workbook, res.Report, false); !bytes.Equal(first, again) {
+		t.Error("two runs on the same input give different files")
+	}
 	second := directRep(t, first, res.Workbook, res.Report, false)
 	p1, p2 := zipParts(t, first), zipParts(t, second)
 	x1, x2 := parseXML(t, p1["xl/styles.xml"]), parseXML(t, p2["xl/styles.xml"])
@@ -850,5 +854,67 @@ func TestDirectForeignWorkbooks(t *testing.T) {
 				libreOfficeOpens(t, out.Bytes())
 			}
 		})
+	}
+}
+
+var update = flag.Bool("update", false, "rewrite testdata/annotate/*.golden")
+
+// The parts the direct path changes, adds and removes, per input, as a
+// readable golden (go test ./annotate -run DirectPartsGolden -update).
+func TestDirectPartsGolden(t *testing.T) {
+	var w strings.Builder
+	for _, c := range []struct {
+		name string
+		in   func() []byte
+	}{
+		{"sample/mof", func() []byte { return sampleXLSX(t, model.StyleMOF) }},
+		{"sample/shanghai", func() []byte { return sampleXLSX(t, model.StyleShanghai) }},
+		{"openpyxl_user_comment", func() []byte { return fixture(t, "testdata/annotate/openpyxl_user_comment.xlsx") }},
+		{"lo_user_comment", func() []byte { return fixture(t, "testdata/annotate/lo_user_comment.xlsx") }},
+	} {
+		in := c.in()
+		annotated, _ := direct(t, in, false)
+		again, _ := direct(t, annotated, false)
+		clean, _ := direct(t, in, true)
+		cleanAgain, _ := direct(t, annotated, true)
+		for _, run := range []struct {
+			what     string
+			from, to []byte
+		}{{"annotate", in, annotated}, {"re-annotate", annotated, again}, {"clean copy", in, clean}, {"clean copy of the annotated", annotated, cleanAgain}} {
+			fmt.Fprintf(&w, "%s, %s:\n", c.name, run.what)
+			a, b := zipParts(t, run.from), zipParts(t, run.to)
+			var lines []string
+			for p, data := range a {
+				switch nd, ok := b[p]; {
+				case !ok:
+					lines = append(lines, "  - "+p)
+				case !bytes.Equal(data, nd):
+					lines = append(lines, "  ~ "+p)
+				}
+			}
+			for p := range b {
+				if _, ok := a[p]; !ok {
+					lines = append(lines, "  + "+p)
+				}
+			}
+			sort.Strings(lines)
+			if len(lines) == 0 {
+				lines = []string{"  (identical)"}
+			}
+			w.WriteString(strings.Join(lines, "\n") + "\n")
+		}
+	}
+	golden := filepath.Join("..", "testdata", "annotate", "direct_parts.golden")
+	if *update {
+		if err := os.WriteFile(golden, []byte(w.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run with -update)", err)
+	}
+	if string(want) != w.String() {
+		t.Errorf("changed parts differ from %s (run with -update and read the diff):\n%s", golden, w.String())
 	}
 }
