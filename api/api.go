@@ -5,7 +5,9 @@
 // application/problem+json with a stable code and a Chinese detail.
 //
 // Nothing is written to disk: uploads are read into memory (bounded by
-// Config.MaxUpload and the concurrency limit) and results are streamed back.
+// Config.MaxUpload and Config.MemoryBudget, each body read in full, at a
+// minimum rate, before its request asks for one of the MaxConcurrent work
+// slots) and results are streamed back.
 package api
 
 import (

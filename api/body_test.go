@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -35,15 +36,25 @@ func slowUpload(t *testing.T, addr, path, ctype string, n int, gap time.Duration
 	go func() {
 		defer close(answered)
 		_ = conn.SetReadDeadline(time.Now().Add(30 * time.Second))
-		resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+		br := bufio.NewReader(conn)
+		resp, err := http.ReadResponse(br, nil)
 		if err != nil {
 			return
 		}
-		defer resp.Body.Close()
 		status = resp.StatusCode
 		var p Problem
 		_ = json.NewDecoder(resp.Body).Decode(&p)
+		resp.Body.Close()
 		code = p.Code
+		if status == http.StatusRequestTimeout {
+			// The server closes the connection after a 408.
+			_ = conn.SetReadDeadline(time.Now().Add(2 * time.Second))
+			// EOF, or a reset when the client's unsent bytes are refused.
+			var ne net.Error
+			if _, err := br.ReadByte(); err == nil || errors.As(err, &ne) && ne.Timeout() {
+				code += " (connection left open)"
+			}
+		}
 	}()
 	tick := time.NewTicker(gap)
 	defer tick.Stop()
@@ -68,7 +79,7 @@ func slowUpload(t *testing.T, addr, path, ctype string, n int, gap time.Duration
 // TestSlowBodiesHoldNoSlot: ten clients trickling their bodies (one byte
 // every 50 ms) must not keep good uploads out. Bodies are read before a
 // work slot is taken and must keep a minimum rate: the slow ones get 408
-// slow_body within grace + 1 s and their connections are closed, while
+// slow_body within grace + 3 s and their connections are closed, while
 // every good upload sent meanwhile is served.
 func TestSlowBodiesHoldNoSlot(t *testing.T) {
 	fx := fixtures(t)
@@ -118,8 +129,8 @@ func TestSlowBodiesHoldNoSlot(t *testing.T) {
 		if r.status != http.StatusRequestTimeout || r.code != CodeSlowBody {
 			t.Errorf("slow body: status %d code %q after %v, want 408 %s", r.status, r.code, r.took, CodeSlowBody)
 		}
-		if r.took > grace+1500*time.Millisecond {
-			t.Errorf("slow body answered after %v, bound %v", r.took, grace+1500*time.Millisecond)
+		if bound := grace + 3*time.Second; r.took > bound { // room for a loaded machine's late timers
+			t.Errorf("slow body answered after %v, bound %v", r.took, bound)
 		}
 	}
 	if good != 6 {
