@@ -629,6 +629,16 @@ func (a *Analysis) checkBudgets() {
 
 // ---- N05 listed parts vs stated total ----
 
+// sumItem is one part of a listed sum: a figure, or the table cell of a
+// part the narrative leaves out.
+type sumItem struct {
+	idx      int // figure index, -1 for a table cell
+	value    decimal.Decimal
+	decimals int
+	unit     string
+	text     string
+}
+
 func (a *Analysis) checkSums() {
 	for _, s := range a.bs.Sums {
 		if strings.Contains(s.Total, "{") {
@@ -638,7 +648,7 @@ func (a *Analysis) checkSums() {
 				name := a.Figures[i].Name
 				arg := strings.TrimPrefix(name, tp)
 				prefix := strings.ReplaceAll(s.Prefix, "{类}", arg)
-				a.sumCheck(s, i, a.withPrefix(prefix))
+				a.sumCheck(i, a.items(a.withPrefix(prefix)), false)
 			}
 			continue
 		}
@@ -646,21 +656,39 @@ func (a *Analysis) checkSums() {
 		if !ok {
 			continue
 		}
-		var parts []int
 		if s.Prefix != "" {
-			parts = a.withPrefix(s.Prefix)
-		} else {
-			for _, p := range s.Parts {
-				j, ok := a.first[p]
-				if !ok {
-					parts = nil
-					break
-				}
-				parts = append(parts, j)
-			}
+			a.sumCheck(ti, a.items(a.withPrefix(s.Prefix)), false)
+			continue
 		}
-		a.sumCheck(s, ti, parts)
+		// Parts the narrative leaves out ("其中" lists some) are taken from
+		// their table cells; without them only "the parts exceed the
+		// total" can be said.
+		var items []sumItem
+		partial := false
+		for _, p := range s.Parts {
+			if j, ok := a.first[p]; ok {
+				items = append(items, a.items([]int{j})...)
+				continue
+			}
+			if bd := a.bs.byName(p); bd != nil && bd.Cell != nil && a.wb != nil {
+				if c, v, ok := a.cellValue(bd, nil); ok {
+					items = append(items, sumItem{idx: -1, value: v, decimals: max(c.Decimals, 2), unit: "万元", text: display(p) + "（表中 " + num(v, max(c.Decimals, 2)) + "）"})
+					continue
+				}
+			}
+			partial = true
+		}
+		a.sumCheck(ti, items, partial)
 	}
+}
+
+func (a *Analysis) items(idx []int) []sumItem {
+	out := make([]sumItem, 0, len(idx))
+	for _, j := range idx {
+		f := &a.Figures[j]
+		out = append(out, sumItem{idx: j, value: f.Value, decimals: f.Decimals, unit: f.Unit, text: f.Raw})
+	}
+	return out
 }
 
 func (a *Analysis) withPrefix(prefix string) []int {
@@ -678,40 +706,49 @@ func (a *Analysis) withPrefix(prefix string) []int {
 	return out
 }
 
-func (a *Analysis) sumCheck(s *Sum, ti int, parts []int) {
+func (a *Analysis) sumCheck(ti int, parts []sumItem, partial bool) {
 	if len(parts) == 0 {
 		return
 	}
 	// Cite the total where the parts are listed, when it is stated there.
-	for j := parts[0]; j >= max(0, parts[0]-64); j-- {
-		if g := &a.Figures[j]; g.Name == a.Figures[ti].Name && g.Para == a.Figures[parts[0]].Para {
-			ti = j
-			break
+	for _, p := range parts {
+		if p.idx < 0 {
+			continue
 		}
+		for j := p.idx; j >= max(0, p.idx-64); j-- {
+			if g := &a.Figures[j]; g.Name == a.Figures[ti].Name && g.Para == a.Figures[p.idx].Para {
+				ti = j
+				break
+			}
+		}
+		break
 	}
 	t := &a.Figures[ti]
 	sum := decimal.Zero
 	tol := model.HalfUnit(t.Decimals)
-	var items []string
-	for _, j := range parts {
-		p := &a.Figures[j]
-		if p.Unit != t.Unit {
+	var texts []string
+	for _, p := range parts {
+		if p.unit != t.Unit {
 			return
 		}
-		sum = sum.Add(p.Value)
-		tol = tol.Add(model.HalfUnit(p.Decimals))
-		items = append(items, p.Raw)
+		sum = sum.Add(p.value)
+		tol = tol.Add(model.HalfUnit(p.decimals))
+		texts = append(texts, p.text)
 	}
 	if t.Unit != "万元" && t.Unit != "元" {
 		tol = decimal.Zero
 	}
 	diff := t.Value.Sub(sum)
 	dec := t.Decimals
-	text := strings.Join(items, " + ")
+	text := strings.Join(texts, " + ")
 	switch {
+	case partial && diff.GreaterThanOrEqual(tol.Neg()):
+		// the parts left out may make up the difference
 	case diff.IsZero():
 	case diff.Abs().LessThanOrEqual(tol):
 		a.add("N05", model.SevInfo, t, fmt.Sprintf(msgSumResidue, a.where(t), display(t.Name), text, num(sum, dec)), num(sum, dec), num(t.Value, dec), num(diff, dec), num(tol, 3))
+	case partial:
+		a.add("N05", model.SevError, t, fmt.Sprintf(msgSumExceeds, a.where(t), text, num(sum, dec), display(t.Name)), "≥ "+num(sum, dec), num(t.Value, dec), num(diff, dec), num(tol, 3))
 	default:
 		a.add("N05", model.SevError, t, fmt.Sprintf(msgSum, a.where(t), display(t.Name), text, num(sum, dec)), num(sum, dec), num(t.Value, dec), num(diff, dec), num(tol, 3))
 	}
