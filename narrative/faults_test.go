@@ -315,3 +315,25 @@ func TestNarrativeInYuan(t *testing.T) {
 		t.Fatal("a wrong amount in 元 is not caught")
 	}
 }
+
+// TestOtherUnit: a narrative checked against another unit's workbook is
+// told so.
+func TestOtherUnit(t *testing.T) {
+	wb := *caseA(t)
+	if wb.UnitName == "" {
+		t.Skip("the sample prints no unit name")
+	}
+	wb.UnitName = "某某县财政局"
+	found := false
+	for _, f := range Check(seedDoc(t), &wb) {
+		found = found || f.Rule == "N15"
+	}
+	if !found {
+		t.Fatal("no N15")
+	}
+	for _, f := range Check(seedDoc(t), caseA(t)) {
+		if f.Rule == "N15" {
+			t.Fatalf("N15 on its own unit: %s", f.Message)
+		}
+	}
+}

@@ -74,6 +74,7 @@ const (
 	msgVarResidue     = "说明%s：按预算数 %s、决算数 %s 计算为 %s，有尾差（在四舍五入允许范围内）。"
 	msgSum            = "说明%s：%s应等于所列各项之和 %s = %s。"
 	msgSumExceeds     = "说明%s：所列各项 %s = %s 已超过%s。"
+	msgOtherUnit      = "说明的开头部分没有出现工作簿的单位名称“%s”，请确认说明与九张表是同一单位、同一年度的。"
 	msgSumResidue     = "说明%s：%s与所列各项之和 %s = %s 有尾差（在四舍五入允许范围内）。"
 	msgUnbound        = "说明%s未能对应到九张表或说明中的其他数字（未核对）。"
 	msgMoreUnbound    = "另有 %d 个数字未能对应（未核对）。"

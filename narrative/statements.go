@@ -62,6 +62,17 @@ func (a *Analysis) checkStatements() {
 		}
 	}
 	spec := templates.MustLoad()
+	// the narrative and the workbook are of one unit
+	if a.wb != nil && a.wb.UnitName != "" {
+		name := templates.NormalizeText(a.wb.UnitName)
+		head := ""
+		for _, p := range a.doc.Paragraphs[:min(len(a.doc.Paragraphs), 40)] {
+			head += templates.NormalizeText(p.Text)
+		}
+		if name != "" && !strings.Contains(head, name) {
+			a.add("N15", model.SevWarning, nil, fmt.Sprintf(msgOtherUnit, a.wb.UnitName), a.wb.UnitName, "", "", "")
+		}
+	}
 	// 七、八: an empty T07/T08 must be said to be empty.
 	for _, id := range []model.TableID{model.T07, model.T08} {
 		ts := spec.Table(id)
