@@ -416,11 +416,13 @@ func builtinDecimals(id int) int {
 }
 
 // formatDecimals counts the 0/# placeholders after the decimal point of
-// the positive section of a number format, skipping quoted text.
+// the first section of a number format that has digit placeholders (the
+// positive one, unless a conditional or literal section comes first, as
+// in [=0]"-";#,##0.00), skipping quoted text, escaped characters, the
+// character after _ or *, and bracketed colours, conditions and locales
+// ([Red], [>=100], [$¥-804], [DBNum2]). General, alone or with a locale,
+// prints as many decimals as the value has: -1.
 func formatDecimals(code string) int {
-	if code == "" || strings.EqualFold(code, "general") {
-		return -1
-	}
 	inQuote, afterDot, n, digits := false, false, 0, false
 	for i := 0; i < len(code); i++ {
 		ch := code[i]
@@ -428,10 +430,21 @@ func formatDecimals(code string) int {
 		case ch == '"':
 			inQuote = !inQuote
 		case inQuote:
-		case ch == '\\':
+		case ch == '\\' || ch == '_' || ch == '*':
 			i++
+		case ch == '[':
+			if j := strings.IndexByte(code[i:], ']'); j >= 0 {
+				i += j
+			}
 		case ch == ';':
-			i = len(code)
+			if digits {
+				return n
+			}
+			afterDot, n = false, 0
+		case ch == 'G' || ch == 'g':
+			if len(code)-i >= 7 && strings.EqualFold(code[i:i+7], "general") {
+				return -1
+			}
 		case ch == '.':
 			afterDot = true
 		case ch == '0' || ch == '#' || ch == '?':

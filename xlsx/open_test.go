@@ -190,6 +190,13 @@ func TestFormatDecimals(t *testing.T) {
 	}{
 		{"General", -1}, {"0", 0}, {"0.00", 2}, {"#,##0.00", 2}, {"#,##0.000_);(#,##0.000)", 3},
 		{`"¥"#,##0.00`, 2}, {`0.0"万元"`, 1}, {"@", -1}, {"0%", 0},
+		// What Excel, WPS and LibreOffice write for amounts in Chinese
+		// locales: brackets, fill and padding characters, sections.
+		{`_ * #,##0.00_ ;_ * \-#,##0.00_ ;_ * "-"??_ ;_ @_ `, 2},
+		{`#,##0.00;[红色]-#,##0.00`, 2}, {`#,##0.00_);[Red]\(#,##0.00\)`, 2},
+		{`[$¥-804]#,##0.00`, 2}, {`[$-804]0.0`, 1}, {`[DBNum2][$-804]General`, -1}, {`[$-409]General`, -1},
+		{`[=0]"-";#,##0.00`, 2}, {`;;;`, -1}, {`**0.00`, 2}, {`_0#,##0`, 0},
+		{`[>=100000000]0.00,,"亿";[>=10000]0.00,"万";0.00`, 2}, {`[h]:mm:ss`, -1}, {`yyyy"年"m"月"d"日"`, -1},
 	}
 	for _, tt := range tests {
 		if got := formatDecimals(tt.code); got != tt.want {
