@@ -150,8 +150,8 @@ func (s *solver) constraints(eqs []check.Equation, rebind bool) ([]check.Equatio
 		}
 		rebind = rs != nil
 	}
-	var out []check.Equation
-	var src []int
+	out := make([]check.Equation, 0, len(eqs))
+	src := make([]int, 0, len(eqs))
 	keep := func(e check.Equation, i int, fromRebind bool) {
 		// (An unreadable operand is skipped when the system is built.)
 		if e.Rule == nil || len(e.Left)+len(e.Right) == 0 || hasPrior(e) {
@@ -218,6 +218,7 @@ func (s *solver) system(eqs []check.Equation, rebind bool) *repairer {
 		v.cost = s.costOf(v.cell, varOf)
 	}
 	all, src := s.constraints(eqs, rebind)
+	p.cons = make([]*rcon, 0, len(all))
 	size := 0
 	var coef []vref
 	var cells []*model.Cell
