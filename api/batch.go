@@ -74,8 +74,14 @@ func (s *server) batchHandler(c *gin.Context) {
 			debug.FreeOSMemory()
 		}
 	}()
-	// The limit scan inflates nested archives as streams: CPU work, done
-	// under the slot like the rest.
+	// What the directory alone tells (sizes, nesting, a bomb's inflation
+	// ratio) is refused before a slot is taken; the full limit scan
+	// inflates nested archives as streams: CPU work, done under the slot
+	// like the rest.
+	if err := batch.CheckDirectory(ctx, bytes.NewReader(data), int64(len(data)), lim); err != nil {
+		s.fail(c, err)
+		return
+	}
 	release, err := s.limit.acquire(ctx)
 	if err != nil {
 		s.busy(c, err)

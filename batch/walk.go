@@ -88,6 +88,7 @@ type walker struct {
 	skip  map[string]bool // absolute paths never read (the output folder)
 	emit  func(*job) error
 	scan  bool // count only: no data read except nested archives
+	dir   bool // with scan: the outer directory only, no nested archive opened
 	files int
 	total int64
 	held  int64 // bytes of inflated nested archives in memory now
@@ -332,6 +333,9 @@ func (w *walker) nested(ra io.ReaderAt, f *zip.File, disp string, depth int) err
 			path.Base(disp), human(size), human(int64(f.CompressedSize64)), ratio))
 	}
 	w.total += size
+	if w.dir {
+		return nil
+	}
 	if f.Method == zip.Store && f.CompressedSize64 == f.UncompressedSize64 {
 		if off, err := f.DataOffset(); err == nil {
 			return w.archive(io.NewSectionReader(ra, off, size), size, disp, depth+1)
@@ -424,6 +428,20 @@ func human(n int64) string {
 		return fmt.Sprintf("%d KiB", n>>10)
 	}
 	return fmt.Sprintf("%d 字节", n)
+}
+
+// CheckDirectory is the part of the limit scan that reads nothing but the
+// archive's own directory: entry count and sizes, and each nested
+// archive's declared size, depth and inflation ratio; no nested archive is
+// opened. It is cheap enough to run before a request takes a work slot,
+// so a zip bomb is refused without one. Errors are those of CheckZip.
+func CheckDirectory(ctx context.Context, in io.ReaderAt, size int64, lim Limits) error {
+	lim = lim.withZipDefaults()
+	if _, err := zip.NewReader(in, size); err != nil {
+		return model.Errorf(model.ECorrupt, err, "上传的不是 zip 压缩包，或压缩包已损坏。")
+	}
+	w := &walker{ctx: ctx, lim: lim, scan: true, dir: true, emit: func(*job) error { return nil }}
+	return w.archive(in, size, "", 1)
 }
 
 // streamAt is an io.ReaderAt over a compressed nested archive that is never

@@ -147,3 +147,31 @@ func TestOutputNamesSafe(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckDirectory: a nested archive inflating more than MaxRatio-fold is
+// refused from the outer directory alone (before a work slot, before a
+// byte is inflated); an honest nested archive passes and is left to the
+// full scan.
+func TestCheckDirectory(t *testing.T) {
+	bomb := zipOf(t, entry{"n.zip", storedZipOf(t, entry{"a.xlsx", make([]byte, 8<<20)})})
+	honest := zipOf(t, entry{"n.zip", zipOf(t, entry{"a.xlsx", book(t, false, "", false, templates.Options{})})})
+	for _, tc := range []struct {
+		name string
+		in   []byte
+		code string
+	}{
+		{"bomb", bomb, model.ETooLarge},
+		{"honest", honest, ""},
+		{"not a zip", []byte("PK\x03\x04 no"), model.ECorrupt},
+	} {
+		err := CheckDirectory(context.Background(), bytes.NewReader(tc.in), int64(len(tc.in)), ZipLimits())
+		if model.ErrorCode(err) != tc.code {
+			t.Errorf("%s: %v, want %q", tc.name, err, tc.code)
+		}
+		if tc.code == model.ETooLarge {
+			if err := CheckZip(context.Background(), bytes.NewReader(tc.in), int64(len(tc.in)), ZipLimits()); model.ErrorCode(err) != tc.code {
+				t.Errorf("%s: CheckZip %v", tc.name, err)
+			}
+		}
+	}
+}
