@@ -73,6 +73,16 @@ func cellNumber(s string) (decimal.Decimal, int, string, bool) {
 	return v, d, u, true
 }
 
+func perfKind(title string) string {
+	switch {
+	case strings.Contains(title, "整体支出绩效自评表"):
+		return "整体"
+	case strings.Contains(title, "项目支出绩效自评表"):
+		return "项目"
+	}
+	return ""
+}
+
 func (a *Analysis) perfTables() []*perfTable {
 	var out []*perfTable
 	var cur *perfTable
@@ -87,12 +97,27 @@ func (a *Analysis) perfTables() []*perfTable {
 				}
 			}
 		}
-		var kind string
-		switch {
-		case strings.Contains(title, "整体支出绩效自评表"):
-			kind = "整体"
-		case strings.Contains(title, "项目支出绩效自评表"):
-			kind = "项目"
+		// The title is the table's first row (as saved to text) or the
+		// paragraph just before it (as Word lays it out, when short);
+		// failing both, a 项目名称 / 单位名称 row near the top says what the
+		// table is.
+		kind := perfKind(title)
+		if kind == "" && t.After >= 0 && t.After < len(a.doc.Paragraphs) && (ti == 0 || a.doc.Tables[ti-1].After != t.After) {
+			if p := a.doc.Paragraphs[t.After].Text; runeCount(p) <= 40 {
+				kind = perfKind(templates.NormalizeText(p))
+			}
+		}
+		if kind == "" {
+			for _, r := range t.Rows[:min(len(t.Rows), 4)] {
+				if len(r) > 0 {
+					switch templates.NormalizeText(r[0]) {
+					case "项目名称":
+						kind = "项目"
+					case "单位名称":
+						kind = "整体"
+					}
+				}
+			}
 		}
 		if kind != "" {
 			cur = &perfTable{kind: kind, first: perfCell{table: ti, text: t.Rows[0][0]}}

@@ -82,3 +82,52 @@ func TestPerformanceFaults(t *testing.T) {
 		t.Errorf("N22 not reported:\n%s", findingGolden(fs))
 	}
 }
+
+// TestPerformanceTitlesAsParagraphs: as Word lays them out, the titles are
+// paragraphs above the tables (and a page-split table is one table).
+func TestPerformanceTitlesAsParagraphs(t *testing.T) {
+	seed := seedDoc(t)
+	b := newBuilder("x.docx", FormatDOCX, DefaultLimits())
+	ti := 0
+	emit := func(after int) {
+		for ; ti < len(seed.Tables) && seed.Tables[ti].After == after; ti++ {
+			rows := seed.Tables[ti].Rows
+			if len(rows) > 0 && len(rows[0]) == 1 && perfKind(rows[0][0]) != "" {
+				b.paragraph(rows[0][0])
+				rows = rows[1:]
+			} else if len(b.doc.Tables) > 0 {
+				// a continuation: the same table in Word
+				last := &b.doc.Tables[len(b.doc.Tables)-1]
+				last.Rows = append(last.Rows, rows...)
+				continue
+			}
+			for _, r := range rows {
+				b.row(r)
+			}
+			b.endTable()
+		}
+	}
+	emit(-1)
+	for _, p := range seed.Paragraphs {
+		b.paragraph(p.Text)
+		emit(p.Index)
+	}
+	doc := b.done()
+	an := Analyze(doc, nil)
+	kinds := map[string]int{}
+	for _, pt := range an.perfTables() {
+		kinds[pt.kind]++
+	}
+	if kinds["整体"] != 1 || kinds["项目"] != 17 {
+		t.Fatalf("tables: %v", kinds)
+	}
+	n := 0
+	for _, f := range an.Findings {
+		if f.Rule == "N26" {
+			n++
+		}
+	}
+	if n != 2 {
+		t.Fatalf("%d N26 warnings, want the seed's 2", n)
+	}
+}
