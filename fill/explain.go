@@ -73,7 +73,11 @@ func ref(l *labeler, c *model.Cell) model.CellRef {
 	if !c.Blank {
 		v = c.Value.String()
 	}
-	return model.CellRef{Sheet: c.Sheet, Cell: c.Addr, Value: v, Table: c.Table, Row: c.Row, Col: c.Col, Label: l.label(c)}
+	r := model.CellRef{Sheet: c.Sheet, Cell: c.Addr, Value: v, Table: c.Table, Row: c.Row, Col: c.Col}
+	if l != nil {
+		r.Label = l.label(c)
+	}
+	return r
 }
 
 // operandText lists up to three operands with their values, then the count.
@@ -111,7 +115,10 @@ func (p *repairer) describe() {
 		for _, t := range q.terms {
 			if t.cell != nil && t.cell != c {
 				ops = append(ops, t.cell)
-				f.Operands = append(f.Operands, ref(&s.names, t.cell))
+				// Located by sheet, cell, table, row and column; the
+				// readable names are in the note (a label on each of
+				// hundreds of operands would multiply the report's size).
+				f.Operands = append(f.Operands, ref(nil, t.cell))
 			}
 		}
 		straight, _, _, _ := s.solve(q, c)
