@@ -22,13 +22,22 @@ func Data(wb *model.Workbook, res *Result) *templates.Data {
 		Names:      map[string]string{},
 		EmptyNotes: map[model.TableID]string{},
 	}
-	for _, t := range wb.Located() {
-		rows := map[string]map[string]string{}
-		for _, r := range t.Rows {
-			if r.Code != "" && r.Label != "" && d.Names[r.Code] == "" {
-				d.Names[r.Code] = r.Label
+	// 科目名称 from the coded tables first: T01 and T04 print a 类 with
+	// its ordinal (九、卫生健康支出).
+	for pass := range 2 {
+		for _, t := range wb.Located() {
+			if (t.ID == model.T01 || t.ID == model.T04) != (pass == 1) {
+				continue
+			}
+			for _, r := range t.Rows {
+				if r.Code != "" && r.Label != "" && d.Names[r.Code] == "" {
+					d.Names[r.Code] = r.Label
+				}
 			}
 		}
+	}
+	for _, t := range wb.Located() {
+		rows := map[string]map[string]string{}
 		for _, c := range t.Cells() {
 			v, ok := res.Values[model.Key{Table: t.ID, Row: c.Row, Col: c.Col}]
 			if !ok {
@@ -62,11 +71,20 @@ func style(wb *model.Workbook) model.Style {
 }
 
 // WriteOptions lays the 万元 workbook out like the input: its style, its
-// 三公 column order and an older 支出-only 公开08表.
+// 三公 column order, its 公开06表 column groups and an older 支出-only
+// 公开08表.
 func WriteOptions(wb *model.Workbook) templates.Options {
 	opt := templates.Options{Style: style(wb)}
 	if t := wb.Table(model.T09); t != nil && (t.Variant == "blocks" || t.Variant == "interleaved") {
 		opt.T09Order = t.Variant
+	}
+	if t := wb.Table(model.T06); t != nil {
+		switch t.Variant {
+		case "groups-2":
+			opt.T06Groups = 2
+		case "groups-3":
+			opt.T06Groups = 3
+		}
 	}
 	if t := wb.Table(model.T08); t != nil && t.Variant == "expenditure-only" {
 		opt.T08ExpenditureOnly = true

@@ -171,3 +171,36 @@ func TestRoundDeterministic(t *testing.T) {
 		}
 	}
 }
+
+// The 万元 workbook is laid out like the 元 one.
+func TestRoundKeepsLayout(t *testing.T) {
+	for _, opt := range []templates.Options{
+		{Style: model.StyleMOF, T06Groups: 3, T09Order: "interleaved"},
+		{Style: model.StyleShanghai, T06Groups: 2, T09Order: "blocks"},
+	} {
+		var in, out bytes.Buffer
+		src, err := templates.Write(&in, genWorkbook(11), opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := File(context.Background(), bytes.NewReader(in.Bytes()), &out, Options{}); err != nil {
+			t.Fatal(err)
+		}
+		res, err := audit.Check(context.Background(), &out, audit.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		wb := res.Workbook
+		// (The Shanghai style prints no 部门 line: no name to keep.)
+		if wb.Unit != model.Wan || (opt.Style == model.StyleMOF && wb.UnitName != src.UnitName) {
+			t.Errorf("%+v: unit %s, name %q", opt, wb.Unit, wb.UnitName)
+		}
+		for _, id := range []model.TableID{model.T01, model.T06, model.T09} {
+			if got, want := wb.Table(id), src.Table(id); got == nil || got.Style != opt.Style {
+				t.Errorf("%+v: %s style %v", opt, id, got)
+			} else if want != nil && want.Variant != "" && got.Variant != want.Variant {
+				t.Errorf("%+v: %s variant %q, want %q", opt, id, got.Variant, want.Variant)
+			}
+		}
+	}
+}
