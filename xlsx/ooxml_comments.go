@@ -147,8 +147,13 @@ func cutOurs(runs []noteRun, markers []string) ([]noteRun, bool) {
 }
 
 func (doc *commentsDoc) textXML(it *commentItem) []byte {
-	p := doc.pfx
 	var w bytes.Buffer
+	doc.writeText(&w, it)
+	return w.Bytes()
+}
+
+func (doc *commentsDoc) writeText(w *bytes.Buffer, it *commentItem) {
+	p := doc.pfx
 	w.WriteString("<" + p + "text>")
 	for _, r := range it.runs {
 		t := `<` + p + `t xml:space="preserve">` + escText(r.text) + `</` + p + `t>`
@@ -165,7 +170,6 @@ func (doc *commentsDoc) textXML(it *commentItem) []byte {
 	}
 	w.Write(it.extra)
 	w.WriteString("</" + p + "text>")
-	return w.Bytes()
 }
 
 func (doc *commentsDoc) live() int {
@@ -191,13 +195,20 @@ func (doc *commentsDoc) author(name string) string {
 func (doc *commentsDoc) render() []byte {
 	p := doc.pfx
 	var newItems bytes.Buffer
+	size := 0
+	for i := range doc.items {
+		if it := &doc.items[i]; it.node < 0 && !it.deleted {
+			size += 128 + len(noteText(it.runs))
+		}
+	}
+	newItems.Grow(size)
 	for i := range doc.items {
 		it := &doc.items[i]
 		if it.node >= 0 || it.deleted {
 			continue
 		}
-		fmt.Fprintf(&newItems, `<%scomment ref="%s" authorId="%s">`, p, it.ref, it.authorID)
-		newItems.Write(doc.textXML(it))
+		newItems.WriteString(`<` + p + `comment ref="` + it.ref + `" authorId="` + it.authorID + `">`)
+		doc.writeText(&newItems, it)
 		newItems.WriteString("</" + p + "comment>")
 	}
 	var newAuthors bytes.Buffer
@@ -728,6 +739,7 @@ func (d *Direct) sheetVML(sheet, part string, rels *relsPart, doc *commentsDoc, 
 	}
 	if vpart == "" {
 		var w bytes.Buffer
+		w.Grow(1024 + 1100*len(missing))
 		w.WriteString(`<xml xmlns:v="` + nsVML + `" xmlns:o="` + nsOffice + `" xmlns:x="` + nsExcelVML + `">`)
 		fmt.Fprintf(&w, `<o:shapelayout v:ext="edit"><o:idmap v:ext="edit" data="%d"/></o:shapelayout>`, block)
 		w.Write(vmlShapeType("v", "o"))
@@ -750,7 +762,7 @@ func (d *Direct) sheetVML(sheet, part string, rels *relsPart, doc *commentsDoc, 
 		return nil
 	}
 	v, o, x := vmlPrefixes(vraw)
-	var add []byte
+	add := make([]byte, 0, 1100*len(missing))
 	if len(missing) > 0 && !vmlType202.Match(vraw) {
 		add = append(add, vmlShapeType(v, o)...)
 	}

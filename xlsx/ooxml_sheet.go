@@ -185,21 +185,39 @@ type sheetWriter struct {
 	row int
 }
 
-func (s *sheetWriter) startRow(r int) { s.row = r; fmt.Fprintf(&s.w, `<row r="%d">`, r) }
-func (s *sheetWriter) endRow()        { s.w.WriteString(`</row>`) }
+func (s *sheetWriter) startRow(r int) {
+	s.row = r
+	s.w.WriteString(`<row r="` + strconv.Itoa(r) + `">`)
+}
+
+func (s *sheetWriter) endRow() { s.w.WriteString(`</row>`) }
+
+func (s *sheetWriter) open(col, style int) {
+	s.w.WriteString(`<c r="`)
+	s.w.WriteString(ColName(col))
+	s.w.WriteString(strconv.Itoa(s.row))
+	s.w.WriteString(`" s="`)
+	s.w.WriteString(strconv.Itoa(style))
+	s.w.WriteByte('"')
+}
 
 func (s *sheetWriter) text(col int, v string, style int) {
 	if v == "" {
 		if style != 0 {
-			fmt.Fprintf(&s.w, `<c r="%s" s="%d"/>`, Addr(s.row, col), style)
+			s.open(col, style)
+			s.w.WriteString(`/>`)
 		}
 		return
 	}
-	fmt.Fprintf(&s.w, `<c r="%s" s="%d" t="inlineStr"><is><t xml:space="preserve">%s</t></is></c>`, Addr(s.row, col), style, escText(v))
+	s.open(col, style)
+	s.w.WriteString(` t="inlineStr"><is><t xml:space="preserve">`)
+	s.w.WriteString(escText(v))
+	s.w.WriteString(`</t></is></c>`)
 }
 
 func (s *sheetWriter) number(col int, v string, style int) {
-	fmt.Fprintf(&s.w, `<c r="%s" s="%d"><v>%s</v></c>`, Addr(s.row, col), style, v)
+	s.open(col, style)
+	s.w.WriteString(`><v>` + v + `</v></c>`)
 }
 
 // value writes v as a number when it is one, else as text.
@@ -223,6 +241,7 @@ func (d *Direct) resultsXML(name string, req *resultsReq) ([]byte, int, error) {
 	lastData := resultsHeaderRow + len(req.rows)
 	var sw sheetWriter
 	w := &sw.w
+	w.Grow(4096 + 1200*n)
 	w.WriteString(xmlDecl)
 	w.WriteString(`<worksheet xmlns="` + nsMain + `" xmlns:r="` + nsRel + `">`)
 	w.WriteString(`<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>`)
