@@ -194,9 +194,11 @@ func (a *Analysis) resolve(bd *Binding, groups map[string]string) (model.Key, bo
 
 func classCode(name string) string {
 	spec := templates.MustLoad()
-	for i := range spec.Classes {
-		if spec.Classes[i].Matches(name) {
-			return spec.Classes[i].Code
+	for _, n := range []string{name, name + "支出"} {
+		for i := range spec.Classes {
+			if spec.Classes[i].Matches(n) {
+				return spec.Classes[i].Code
+			}
 		}
 	}
 	return ""

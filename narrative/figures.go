@@ -112,7 +112,11 @@ func scanFigures(text string, para int, sentence *int, section string) []Figure 
 		r := rs[i]
 		if r == '。' || r == '!' || r == '？' || r == '！' {
 			*sentence++
-			labelStart = i + 1
+			// "X(类)Y(款)Z(项)。年初预算为…": a sentence that only names a
+			// 项 carries over into the next one as its label.
+			if !(len(out) == 0 || out[len(out)-1].End <= labelStart) || !namesItem(rs[labelStart:i]) {
+				labelStart = i + 1
+			}
 			continue
 		}
 		if !isDigit(r) {
@@ -196,6 +200,16 @@ func scanFigures(text string, para int, sentence *int, section string) []Figure 
 	}
 	*sentence++
 	return out
+}
+
+// namesItem reports whether a run of text ends with "(项)" / "（项）" and is
+// short (a 项 named as a sentence of its own).
+func namesItem(rs []rune) bool {
+	if len(rs) < 4 || len(rs) > 80 {
+		return false
+	}
+	t := string(rs[len(rs)-3:])
+	return t == "(项)" || t == "（项）"
 }
 
 func threeDigits(rs []rune, j int) bool {
@@ -331,9 +345,14 @@ func bindFigures(figs []Figure, bs *Bindings) {
 		case "决算数":
 			// The 决算数 beside a budget: of the item the budget names, or
 			// of the section's figure.
-			if lastBudget >= 0 && strings.HasPrefix(figs[lastBudget].Name, "预算:") {
-				f.Name = strings.TrimPrefix(figs[lastBudget].Name, "预算:")
+			if b := &figs[lastBudget]; lastBudget >= 0 && strings.HasPrefix(b.Name, "预算:") {
+				f.Name = strings.TrimPrefix(b.Name, "预算:")
 				f.Binding = bs.byName(f.Name)
+				if b.Binding != nil && strings.Contains(b.Binding.Name, "{") {
+					// 预算:项:{类}/{款}/{项} → 项:{类}/{款}/{项}
+					f.Binding = bs.byName(strings.TrimPrefix(b.Binding.Name, "预算:"))
+					f.Groups = b.Groups
+				}
 				f.Role = ""
 			} else if hasMain {
 				f.Subject = main

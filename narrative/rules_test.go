@@ -80,3 +80,42 @@ func TestFindingShape(t *testing.T) {
 		}
 	}
 }
+
+// TestItemAgainstBudget: the MOF template's way of writing a 项 — named in a
+// sentence of its own, then 年初预算, 支出决算 and 完成年初预算的 % — binds
+// the 决算 to its T05 row and checks the %.
+func TestItemAgainstBudget(t *testing.T) {
+	head := "五、一般公共预算财政拨款支出决算情况说明\n（三）一般公共预算财政拨款支出决算具体情况\n"
+	cases := []struct {
+		text, want string
+	}{
+		{"1.卫生健康支出（类）行政事业单位医疗（款）行政单位医疗（项）。年初预算为40.00万元，支出决算为40.08万元，完成年初预算的100.20%。", ""},
+		{"1.卫生健康支出（类）行政事业单位医疗（款）行政单位医疗（项）。年初预算为40.00万元，支出决算为40.18万元，完成年初预算的100.45%。", "N01 error"},
+		{"1.卫生健康支出（类）行政事业单位医疗（款）行政单位医疗（项）。年初预算为40.00万元，支出决算为40.08万元，完成年初预算的101.20%。", "N04 error"},
+		{"卫生健康（类）支出72.61万元，占1.78%。", ""},
+	}
+	for _, c := range cases {
+		doc, err := ReadBytes([]byte(head+c.text), "a.txt", Limits{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		an := Analyze(doc, caseA(t))
+		got := findingGolden(an.Findings)
+		bound := false
+		for _, f := range an.Figures {
+			bound = bound || f.Cell != nil && f.Cell.Table == "T05"
+		}
+		if !bound {
+			t.Errorf("%s: nothing bound to T05", c.text)
+		}
+		if c.want == "" {
+			for _, f := range an.Findings {
+				if f.Severity != "info" && f.Rule != "N09" && f.Rule != "N15" {
+					t.Errorf("%s: %s", c.text, f.Message)
+				}
+			}
+		} else if !strings.Contains(got, c.want+" ") {
+			t.Errorf("%s: want %s, got\n%s", c.text, c.want, got)
+		}
+	}
+}
