@@ -163,7 +163,14 @@ func (s *server) readMultipart(c *gin.Context, u *upload) bool {
 		name := p.FormName()
 		switch name {
 		case "file", "prior":
-			data, err := io.ReadAll(io.LimitReader(p, s.cfg.MaxUpload+1))
+			// Size the buffer from what the request declared is left (the
+			// memory reserved for it) rather than grow it by doubling.
+			var buf bytes.Buffer
+			if n := c.Request.ContentLength - int64(len(u.file)+len(u.prior)); n > 0 {
+				buf.Grow(int(min(n, s.cfg.MaxUpload+1)) + bytes.MinRead)
+			}
+			_, err := buf.ReadFrom(io.LimitReader(p, s.cfg.MaxUpload+1))
+			data := buf.Bytes()
 			if err != nil {
 				s.fail(c, readErr(err))
 				return false
