@@ -918,3 +918,48 @@ func TestDirectPartsGolden(t *testing.T) {
 		t.Errorf("changed parts differ from %s (run with -update and read the diff):\n%s", golden, w.String())
 	}
 }
+
+// A workbook annotated by the excelize path (Annotate), then by the
+// direct path: the earlier notes and results sheet are juesuan's and are
+// replaced; the users' comments stay.
+func TestDirectAfterExcelizePath(t *testing.T) {
+	in := fixture(t, "testdata/annotate/openpyxl_user_comment.xlsx")
+	sheets, before := openpyxlComments(t, in)
+	res := checked(t, in)
+	rep := res.Report
+	rep.Findings = append(rep.Findings, userFinding(sheets[1], "C6"))
+	b, err := xlsx.OpenBytes(in, xlsx.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := annotate.Annotate(b, res.Workbook, rep); err != nil {
+		t.Fatal(err)
+	}
+	var old bytes.Buffer
+	if _, err := b.WriteTo(&old); err != nil {
+		t.Fatal(err)
+	}
+	b.Close()
+	out := directRep(t, old.Bytes(), res.Workbook, rep, false)
+	names, after := openpyxlComments(t, out)
+	for k, c := range before {
+		if got := after[k]; got.Author != c.Author || !strings.HasPrefix(got.Text, c.Text) || strings.Count(got.Text, xlsx.NoteMarker) > 1 {
+			t.Errorf("%s: %+v, want the user's %+v and one note", k, got, c)
+		}
+	}
+	for k, c := range after {
+		if strings.Count(c.Text, xlsx.NoteMarker) > 1 {
+			t.Errorf("%s: %d notes", k, strings.Count(c.Text, xlsx.NoteMarker))
+		}
+	}
+	n := 0
+	for _, s := range names {
+		if strings.HasPrefix(s, xlsx.ResultsSheet) {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d results sheets: %v", n, names)
+	}
+	libreOfficeOpens(t, out)
+}
