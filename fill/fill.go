@@ -3,13 +3,19 @@
 // T09 合计/小计, cross-table pulls) from the same bound equations check
 // evaluates: a sum rule is also a fill formula (运算公式).
 //
-// The order is a dependency graph, not a fixed sequence: a cell is computed
-// once every other operand of one of its equations is known. Known means
-// typed (non-blank), already filled, or a row the table does not print
-// (counts as 0). Cells are settled cheapest first (fewest rounded values
-// aggregated), so rounding residues of real tables (spec §5.0) do not pile
-// up into totals that disagree with the published ones. Typed cells are
-// never changed unless Options.Overwrite.
+// Filling is a solve in two phases. The sweep (this file) gives every
+// computable cell its straightforward value, in dependency order: a cell is
+// computed once every other operand of one of its equations is known
+// (typed, already filled, or a row the table does not print: 0). Among the
+// ways to compute a cell it prefers the exact sum of printed items, then a
+// figure printed in another table, then the way aggregating the fewest
+// rounded values. The repair (repair.go) then treats the written cells as
+// unknowns on the cent grid and moves them by whole cents until every
+// identity check will evaluate holds within its §5.0 tolerance
+// (model.Tolerance, the function check uses); what no assignment can
+// satisfy is left blank with an F01 warning. Every fill records its
+// operands and how it was derived (explain.go). Typed cells are never
+// changed unless Options.Overwrite.
 package fill
 
 import (

@@ -31,8 +31,12 @@ import (
 // sum is). Every applied chain lowers the total excess, so the search ends;
 // it is also bounded by a budget linear in cells and constraints, so a
 // hostile workbook cannot make it slow. Constraints still broken at the end
-// are conflicts among printed cells: their written cells are left blank
-// and an F01 warning says why.
+// are conflicts among printed cells: the worst one's written cells are left
+// blank with an F01 warning, the identities they complete are excused, and
+// the rest is solved again from the straight values (at most maxPasses
+// rounds). CONDITIONAL rules are taken as bound before filling unless one
+// of them cannot be satisfied; then they are bound again on the filled
+// values (their condition may no longer hold) and the solve restarts.
 
 const (
 	pinnedCost = 1000
