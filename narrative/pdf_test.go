@@ -33,7 +33,7 @@ func makePDF(t testing.TB, paras []string, width int, image bool) []byte {
 			first = false
 		}
 	}
-	for _, l := range lines {
+	for _, l := range append(lines, "- 0123456789") {
 		for _, r := range l {
 			if _, ok := codes[r]; !ok {
 				codes[r] = len(codes) + 1
@@ -108,6 +108,12 @@ func makePDF(t testing.TB, paras []string, width int, image bool) []byte {
 				c.WriteString("> Tj\n")
 			}
 			c.WriteString("ET\n")
+			// a centred page number in the footer
+			fmt.Fprintf(&c, "BT /F1 10 Tf 1 0 0 1 290 30 Tm <")
+			for _, r := range fmt.Sprintf("- %d -", p+1) {
+				fmt.Fprintf(&c, "%04X", codes[r])
+			}
+			c.WriteString("> Tj ET\n")
 		}
 		content := add(stream("", []byte(c.String()), true))
 		page := add(fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents %d 0 R /Resources << /Font << /F1 %d 0 R >> /XObject << /Im0 %d 0 R >> >> >>", content, font, img))

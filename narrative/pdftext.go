@@ -800,7 +800,7 @@ func (st *textState) show(t string) {
 	if t == "" {
 		return
 	}
-	if st.has && math.Abs(st.ty-st.y) > 1 {
+	if st.has && math.Abs(st.ty-st.y) > 3 {
 		st.flush()
 	}
 	if !st.has {
@@ -942,6 +942,9 @@ func (d *pdfDoc) run(data []byte, res map[string]any, st *textState, depth int) 
 
 // ---- lines to paragraphs ----
 
+// page numbers in headers and footers: "- 3 -", "第 3 页", "3/12".
+var pdfPageNumber = regexp.MustCompile(`^[-—–－\s]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*/\s*(?:共\s*)?\d{1,4}\s*页?)?[-—–－\s]*$`)
+
 var pdfParaStart = regexp.MustCompile(`^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d{1,2}[.、．][^\d])`)
 
 func joinLines(lines []pdfLine, b *builder) error {
@@ -959,8 +962,10 @@ func joinLines(lines []pdfLine, b *builder) error {
 		}
 		l, m := 0, math.Inf(1)
 		for k := start; k < i; k++ {
-			l = max(l, utf8.RuneCountInString(strings.TrimSpace(lines[k].text)))
-			m = math.Min(m, lines[k].x)
+			if t := strings.TrimSpace(lines[k].text); t != "" && !pdfPageNumber.MatchString(t) {
+				l = max(l, utf8.RuneCountInString(t))
+				m = math.Min(m, lines[k].x)
+			}
 		}
 		ind := false
 		for k := start; k < i; k++ {
@@ -984,7 +989,7 @@ func joinLines(lines []pdfLine, b *builder) error {
 			continue
 		}
 		t := strings.TrimSpace(l.text)
-		if t == "" {
+		if t == "" || pdfPageNumber.MatchString(t) {
 			continue
 		}
 		// Without first-line indents, a heading number starts a paragraph.
