@@ -102,3 +102,30 @@ func TestFingerprintCellless(t *testing.T) {
 		seen[f.Fingerprint] = true
 	}
 }
+
+// An explanation typed into the 审核结果 sheet of an annotated copy, which
+// the user then re-saved in LibreOffice, is found again by fingerprint
+// (testdata/foreign/make_libreoffice.sh types it with openpyxl).
+func TestFingerprintCarriesExplanationThroughLibreOffice(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(foreignDir, "lo_resaved_explained_mof_a.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Check(context.Background(), bytes.NewReader(data), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const want = "安全监管项目含基本支出 3.62 万元，系人员借调，已在决算说明中解释。"
+	var got []string
+	for _, f := range res.Report.Findings {
+		if f.Explanation != "" {
+			got = append(got, f.Rule+" "+f.Sheet+"!"+f.Cell+" "+f.Fingerprint+" "+f.Explanation)
+		}
+	}
+	if len(got) != 1 || got[0] != "R05.3 公开05表!D28 8df2c1294998ca8c "+want {
+		t.Errorf("explained findings %q, want R05.3 公开05表!D28 with %q", got, want)
+	}
+	if res.Report.Summary.Explained != 1 {
+		t.Errorf("summary explained %d, want 1", res.Report.Summary.Explained)
+	}
+}

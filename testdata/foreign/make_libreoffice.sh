@@ -49,3 +49,28 @@ mkdir -p "$work/user.back"
 cp "$here/xml_excel365_comments.xlsx" "$work/user.xlsx"
 soffice_to xlsx "$work/user.back" "$work/user.xlsx"
 cp "$work/user.back/user.xlsx" "$here/lo_resaved_user_comments.xlsx"
+
+# An explanation typed into the 审核结果 sheet (with openpyxl, as any
+# program could), then the workbook re-saved by LibreOffice: the next
+# upload must find it by fingerprint (audit/fingerprint_test.go).
+mkdir -p "$work/expl.back"
+/usr/bin/python3 - "$work/ann/annotated.xlsx" "$work/explained.xlsx" <<'PY'
+import sys
+import openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+ws = wb["审核结果"]
+hdr = None
+for row in ws.iter_rows():
+    vals = [c.value for c in row]
+    if "指纹" in vals and "审核说明" in vals:
+        hdr = {v: i for i, v in enumerate(vals)}
+        continue
+    if hdr and vals[hdr["规则"]] == "R05.3":
+        row[hdr["审核说明"]].value = "安全监管项目含基本支出 3.62 万元，系人员借调，已在决算说明中解释。"
+        break
+else:
+    sys.exit("no R05.3 row in 审核结果")
+wb.save(sys.argv[2])
+PY
+soffice_to xlsx "$work/expl.back" "$work/explained.xlsx"
+cp "$work/expl.back/explained.xlsx" "$here/lo_resaved_explained_mof_a.xlsx"
