@@ -820,3 +820,23 @@ func (a *Analysis) Unbound() []Figure {
 	}
 	return out
 }
+
+// Summary says in one line (Chinese) what was read and bound.
+func (a *Analysis) Summary() string {
+	named, cells, agree, unbound := 0, 0, 0, 0
+	for _, f := range a.Figures {
+		switch {
+		case !f.Bound():
+			unbound++
+		case f.Name != "":
+			named++
+			if f.Cell != nil {
+				cells++
+				if f.Verdict == "一致" || f.Verdict == "尾差" {
+					agree++
+				}
+			}
+		}
+	}
+	return fmt.Sprintf(msgSummary, len(a.doc.Paragraphs), len(a.doc.Tables), len(a.Figures), cells, agree, len(a.Figures)-named-unbound, unbound)
+}

@@ -75,6 +75,7 @@ const (
 	msgSum            = "说明%s：%s应等于所列各项之和 %s = %s。"
 	msgSumExceeds     = "说明%s：所列各项 %s = %s 已超过%s。"
 	msgOtherUnit      = "说明的开头部分没有出现工作簿的单位名称“%s”，请确认说明与九张表是同一单位、同一年度的。"
+	msgSummary        = "决算公开说明：%d 段、%d 个表格，数字 %d 个；与九张表核对 %d 个（一致或尾差 %d 个），占比、增减等 %d 个，未能对应 %d 个。"
 	msgSumResidue     = "说明%s：%s与所列各项之和 %s = %s 有尾差（在四舍五入允许范围内）。"
 	msgUnbound        = "说明%s未能对应到九张表或说明中的其他数字（未核对）。"
 	msgMoreUnbound    = "另有 %d 个数字未能对应（未核对）。"

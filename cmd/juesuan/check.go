@@ -78,6 +78,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		return exitInput
 	}
 	rep := res.Report
+	var story *narrative.Analysis
 	if *narrativePath != "" {
 		doc, err := readNarrative(*narrativePath)
 		if err != nil {
@@ -85,7 +86,8 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 			return exitInput
 		}
 		// One report: status, counts and exit code cover both.
-		merged := model.NewReport(res.Workbook, append(rep.Findings, narrative.Check(doc, res.Workbook)...), rep.Fills)
+		story = narrative.Analyze(doc, res.Workbook)
+		merged := model.NewReport(res.Workbook, append(rep.Findings, story.Findings...), rep.Fills)
 		merged.Unchecked = rep.Unchecked
 		rep = merged
 	}
@@ -98,6 +100,8 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		}
 	} else if err := check.WriteText(stdout, rep); err != nil {
 		return exitInput
+	} else if story != nil {
+		fmt.Fprintln(stdout, "\n"+story.Summary())
 	}
 	if rep.Summary.Errors > 0 {
 		return exitFindings
