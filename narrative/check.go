@@ -264,12 +264,9 @@ func (a *Analysis) checkCells() {
 		if f.Name == "" {
 			continue
 		}
-		bd := a.bs.byName(f.Name)
-		if f.Binding != nil && f.Binding.Name != "" && f.Binding.Name != f.Name && !strings.Contains(f.Binding.Name, "{") {
-			bd = f.Binding
-		}
+		bd := f.Binding
 		if bd == nil {
-			bd = f.Binding
+			bd = a.bs.byName(f.Name)
 		}
 		if bd == nil || bd.Cell == nil {
 			f.Verdict = "无单元格"
