@@ -219,7 +219,7 @@ func (a *Analysis) itemCode(groups map[string]string) string {
 		if r.Level != 3 || (class != "" && !strings.HasPrefix(r.Code, class)) {
 			continue
 		}
-		if templates.NormalizeLabel(r.Label) == want {
+		if l := templates.NormalizeLabel(r.Label); l == want || strings.TrimSuffix(l, "支出") == strings.TrimSuffix(want, "支出") {
 			cands = append(cands, r.Code)
 		}
 	}
