@@ -236,6 +236,16 @@ func isHeading(text string) bool {
 	return headingRe.MatchString(strings.TrimSpace(text)) && utf8.RuneCountInString(text) <= 40 && !strings.ContainsAny(text, "。；;")
 }
 
+// plainHeading: a heading printed without a number ("收入决算情况说明" in
+// bold): short, no sentence punctuation, no figure, naming a section.
+func (b *Bindings) plainHeading(text string) bool {
+	t := strings.TrimSpace(text)
+	if utf8.RuneCountInString(t) > 30 || strings.ContainsAny(t, "。，；：,;:") || strings.ContainsAny(t, "0123456789") {
+		return false
+	}
+	return b.sectionOf(t) != ""
+}
+
 // sectionOf returns the section a heading opens ("" when none matches).
 func (b *Bindings) sectionOf(heading string) string {
 	h := templates.NormalizeText(heading)
@@ -254,7 +264,7 @@ func Extract(doc *Document, bs *Bindings) []Figure {
 	top := ""
 	sentence := 0
 	for _, p := range doc.Paragraphs {
-		if isHeading(p.Text) {
+		if isHeading(p.Text) || bs.plainHeading(p.Text) {
 			s := bs.sectionOf(p.Text)
 			if strings.HasPrefix(strings.TrimSpace(p.Text), "第") {
 				top, section = s, s

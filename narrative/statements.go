@@ -55,7 +55,7 @@ func (a *Analysis) checkStatements() {
 	text := templates.NormalizeText(a.doc.Text())
 	sections := map[string]bool{}
 	for _, p := range a.doc.Paragraphs {
-		if isHeading(p.Text) {
+		if isHeading(p.Text) || a.bs.plainHeading(p.Text) {
 			if s := a.bs.sectionOf(p.Text); s != "" {
 				sections[s] = true
 			}
