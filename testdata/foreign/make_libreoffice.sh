@@ -74,3 +74,10 @@ wb.save(sys.argv[2])
 PY
 soffice_to xlsx "$work/expl.back" "$work/explained.xlsx"
 cp "$work/expl.back/explained.xlsx" "$here/lo_resaved_explained_mof_a.xlsx"
+
+# Case A with its derived cells blank (the xml_no_dimension fixture) saved
+# by LibreOffice: the fills are written into LibreOffice's sheet XML.
+mkdir -p "$work/blank.back"
+cp "$here/xml_no_dimension.xlsx" "$work/blank.xlsx"
+soffice_to xlsx "$work/blank.back" "$work/blank.xlsx"
+cp "$work/blank.back/blank.xlsx" "$here/lo_resaved_blank_derived_mof_a.xlsx"
