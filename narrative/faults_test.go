@@ -214,6 +214,8 @@ func TestDOCXFeatures(t *testing.T) {
 		`<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="5"/></w:numPr></w:pPr><w:r><w:t>收入决算情况说明</w:t></w:r></w:p>` +
 		`<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="6"/></w:numPr></w:pPr><w:r><w:t>甲项</w:t></w:r></w:p>` +
 		`<w:p><w:pPr><w:pStyle w:val="H2"/></w:pPr><w:r><w:t>支出决算情况说明</w:t></w:r></w:p>` +
+		`<w:sdt><w:sdtContent><w:p><w:bookmarkStart w:id="0" w:name="_GoBack"/><w:proofErr w:type="spellStart"/><w:hyperlink r:id="x"><w:r><w:t>本年支出</w:t></w:r></w:hyperlink><w:smartTag><w:r><w:t>4,087.10</w:t></w:r></w:smartTag><w:r><w:t>万</w:t></w:r><w:r><w:t>元</w:t></w:r><w:bookmarkEnd w:id="0"/><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>REF x</w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>。</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p></w:sdtContent></w:sdt>` +
+		`<mc:AlternateContent><mc:Choice Requires="wps"><w:p><w:r><w:t>文本框</w:t></w:r></w:p></mc:Choice><mc:Fallback><w:p><w:r><w:t>文本框</w:t></w:r></w:p></mc:Fallback></mc:AlternateContent>` +
 		`<w:p><w:pPr><w:pStyle w:val="H2"/><w:numPr><w:numId w:val="0"/></w:numPr></w:pPr><w:r><w:t>不编号</w:t></w:r></w:p>`
 	numbering := `<w:abstractNum w:abstractNumId="0"><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl><w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%2）"/></w:lvl></w:abstractNum>` +
 		`<w:abstractNum w:abstractNumId="1"><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="ideographTraditional"/><w:lvlText w:val="%1."/></w:lvl></w:abstractNum>` +
@@ -223,7 +225,7 @@ func TestDOCXFeatures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"收入总计4,126.63万元", "页", "一、收入支出决算总体情况说明", "（一）机关运行经费", "（二）政府采购情况", "（三）国有资产占用情况", "二、收入决算情况说明", "甲.甲项", "三、支出决算情况说明", "不编号"}
+	want := []string{"收入总计4,126.63万元", "页", "一、收入支出决算总体情况说明", "（一）机关运行经费", "（二）政府采购情况", "（三）国有资产占用情况", "二、收入决算情况说明", "甲.甲项", "三、支出决算情况说明", "本年支出4,087.10万元。", "文本框", "不编号"}
 	var got []string
 	for _, p := range doc.Paragraphs {
 		got = append(got, p.Text)
