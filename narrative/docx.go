@@ -484,6 +484,7 @@ func parseDocument(data []byte, num *numbering, b *builder, lim Limits) error {
 		ilvl     int
 		hasNum   bool
 		style    string
+		hidden   bool // the current run is hidden text (w:vanish)
 		size     int
 	)
 	flushPara := func() error {
@@ -535,6 +536,11 @@ func parseDocument(data []byte, num *numbering, b *builder, lim Limits) error {
 				hasNum = true
 			case "pStyle":
 				style = attr(e, "val")
+			case "r":
+				hidden = false
+			case "vanish":
+				v := attr(e, "val")
+				hidden = v != "0" && v != "false" && v != "off"
 			case "ilvl":
 				if hasNum {
 					ilvl, _ = strconv.Atoi(attr(e, "val"))
@@ -575,6 +581,8 @@ func parseDocument(data []byte, num *numbering, b *builder, lim Limits) error {
 			}
 		case xml.EndElement:
 			switch e.Name.Local {
+			case "r":
+				hidden = false
 			case "p":
 				inPara--
 				if inPara == 0 {
@@ -603,7 +611,7 @@ func parseDocument(data []byte, num *numbering, b *builder, lim Limits) error {
 				}
 			}
 		case xml.CharData:
-			if inPara > 0 && x.inText() {
+			if inPara > 0 && !hidden && x.inText() {
 				size += len(e)
 				if size > 4*lim.MaxParagraphRunes {
 					return errTooLong(len(b.doc.Paragraphs)+1, lim.MaxParagraphRunes)
