@@ -490,6 +490,37 @@ func Corpus() []Case {
 		}),
 		Want: Want{Same: true}})
 
+	// Megabyte texts (issue 15): a tiny upload whose one text compresses to
+	// nothing must cost no more than a short one. The reader matches only a
+	// bounded prefix of any cell and quotes at most 40 characters.
+	huge := strings.Repeat("昌", 5<<20) // 15 MiB of UTF-8
+	add(Case{Name: "huge_unit_name_sst", Doc: "the 部门 line's shared string holds a 15 MiB unit name",
+		Bytes: once(func() []byte {
+			return b.pkg.clone().edit("xl/sharedStrings.xml", func(s string) string {
+				return strings.Replace(s, "<t>部门：", "<t>部门："+huge, 1)
+			}).bytes()
+		}),
+		Want: Want{Same: true}, Big: true})
+	add(Case{Name: "huge_text_three_sheets", Doc: "a 15 MiB inline text in a row of its own (A900) under the table of three sheets (45 MiB unzipped, under the 64 MiB limit)",
+		Bytes: once(func() []byte {
+			p := b.pkg.clone()
+			for _, sh := range b.sheets[:3] {
+				p.edit(b.parts[sh], func(s string) string {
+					return strings.Replace(s, "</sheetData>", `<row r="900"><c r="A900" t="inlineStr"><is><t>`+huge+`</t></is></c></row></sheetData>`, 1)
+				})
+			}
+			return p.bytes()
+		}),
+		Want: Want{Same: true}, Big: true})
+	add(Case{Name: "huge_formula", Doc: "a 15 MiB formula text with a cached value in an amount cell Case A leaves at 0.00",
+		Bytes: once(func() []byte {
+			sheet, addr := b.cell(model.T01, valRow, valCol)
+			return b.pkg.clone().edit(b.parts[sheet], func(s string) string {
+				return setCell(s, addr, "", "<f>"+strings.Repeat("0+", 7<<20)+"0</f><v>0</v>")
+			}).bytes()
+		}),
+		Want: Want{Same: true}, Big: true})
+
 	// Hostile amounts, written into an amount cell Case A leaves at 0.00.
 	for _, v := range []struct {
 		name, doc string

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -26,6 +27,20 @@ import (
 // (the 100 MiB bomb with a lying header, read until the zip reader notices)
 // is well under a second; the bound leaves room for a loaded CI machine.
 const caseTimeout = 20 * time.Second
+
+// caseCPU bounds the CPU time of one entry point on one file (issue 15: no
+// upload under the limits may take seconds of CPU). CPU time, not wall
+// time, so a loaded machine does not make it flaky.
+const caseCPU = 2 * time.Second
+
+// cpuTime is the process's user + system CPU time so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
 
 // outcome is what an entry point made of a file.
 type outcome struct {
@@ -240,7 +255,11 @@ func TestCorpus(t *testing.T) {
 				f    func([]byte) outcome
 				base outcome
 			}{{"reader", readerOutcome, rdBase}, {"audit", auditOutcome, auBase}} {
+				cpu0 := cpuTime()
 				o, d, peak := measured(t, func() outcome { return st.f(data) })
+				if cpu := cpuTime() - cpu0; cpu > caseCPU {
+					t.Errorf("%s: %.2f s of CPU, bound %.0f s", st.name, cpu.Seconds(), caseCPU.Seconds())
+				}
 				got := o.code
 				if got == "" {
 					got = fmt.Sprintf("read: %d findings, %d fills", len(o.findings), len(o.fills))

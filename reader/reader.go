@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/juesuan/juesuan/catalog"
 	"github.com/juesuan/juesuan/model"
@@ -113,6 +114,16 @@ func (rd *reader) normText(s string) string {
 	if n, ok := rd.norm[s]; ok {
 		return n
 	}
+	// Titles, labels, headers and the unit line are short: only a bounded
+	// prefix of a cell is matched, so a megabyte cell costs no more than a
+	// short one (the cell itself is never changed).
+	if len(s) > maxMatchedText {
+		cut := maxMatchedText
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut]
+	}
 	n := templates.NormalizeText(s)
 	if rd.norm == nil {
 		rd.norm = make(map[string]string, 256)
@@ -122,6 +133,9 @@ func (rd *reader) normText(s string) string {
 	}
 	return n
 }
+
+// maxMatchedText is how many bytes of a cell's text the reader matches.
+const maxMatchedText = 1024
 
 // memoKey caches label matches: the spec matchers normalise the label on
 // every call, and the same labels recur in every row scan.
