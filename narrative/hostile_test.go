@@ -75,7 +75,7 @@ func TestHostile(t *testing.T) {
 			if got := codeOf(err); got != c.code {
 				t.Fatalf("code %s, want %s (%v)", got, c.code, err)
 			}
-			if d := time.Since(start); d > 3*time.Second {
+			if d := time.Since(start); d > 5*time.Second && !raceEnabled {
 				t.Errorf("took %v", d)
 			}
 			var me *model.Error
@@ -151,7 +151,9 @@ func TestHostileCheck(t *testing.T) {
 				t.Fatal(err)
 			}
 			Check(doc, caseA(t))
-			if d := time.Since(start); d > 3*time.Second {
+			// ~1 s on a loaded 2-core machine; the bound is against
+			// quadratic work, not a benchmark
+			if d := time.Since(start); d > 10*time.Second && !raceEnabled {
 				t.Errorf("took %v", d)
 			}
 		})

@@ -1,0 +1,5 @@
+//go:build race
+
+package narrative
+
+const raceEnabled = true
