@@ -5,9 +5,9 @@ import (
 	"time"
 )
 
-// FuzzRead: any input is read or refused with a coded error, and checked
+// FuzzNarrativeRead: any input is read or refused with a coded error, and checked
 // without panicking, quickly.
-func FuzzRead(f *testing.F) {
+func FuzzNarrativeRead(f *testing.F) {
 	f.Add([]byte("收入总计4,126.63万元，其中：本年收入合计4,113.55万元。"), "a.txt")
 	f.Add(zipDocx(f, "<w:p><w:r><w:t>占98.91%</w:t></w:r></w:p>", ""), "a.docx")
 	f.Add(makePDF(f, []string{"一、收入支出决算总体情况说明", "2024年度收入总计4,126.63万元，增加10.00万元，增长1.00%。"}, 30, false), "a.pdf")
