@@ -2,6 +2,7 @@ package reader
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -111,6 +112,10 @@ func (rd *reader) table(g *xlsx.Grid, h titleHit, end int) *located {
 	return t.located
 }
 
+// dateRe matches a date as the furniture prints it: an Excel serial number
+// (a date cell read as its number) or a written date.
+var dateRe = regexp.MustCompile(`^(\d{5}(\.\d+)?|\d{4}\s*[年/.-]\s*\d{1,2}\s*[月/.-]\s*\d{1,2}\s*日?)$`)
+
 // furniture reads the page furniture around the title: 公开0N表, unit and
 // 部门 lines. The header starts at the first other row below the title.
 func (t *tableCtx) furniture() {
@@ -118,7 +123,7 @@ func (t *tableCtx) furniture() {
 	t.Unit = model.Wan
 	t.headTop = 0
 	for r := max(1, h.row-2); r <= min(t.end, h.row+4); r++ {
-		furn, any := true, false
+		furn, any, hits, neutral := true, false, 0, 0
 		for c := 1; c <= g.MaxCol; c++ {
 			text := g.Text(r, c)
 			if text == "" || (r == h.row && c == h.col) {
@@ -126,6 +131,12 @@ func (t *tableCtx) furniture() {
 			}
 			any = true
 			n := t.rd.normText(text)
+			// A date beside the unit line (a serial number or 2024年12月31日)
+			// is furniture when the row has other furniture.
+			if dateRe.MatchString(n) {
+				neutral++
+				continue
+			}
 			hit := false
 			if m := numberRe.FindString(n); m != "" && t.Number == "" && len(n) <= len(m)+6 {
 				t.Number, hit = m, true
@@ -139,9 +150,14 @@ func (t *tableCtx) furniture() {
 				}
 				hit = true
 			}
-			if !hit && r > h.row {
+			if hit {
+				hits++
+			} else if r > h.row {
 				furn = false
 			}
+		}
+		if neutral > 0 && hits == 0 {
+			furn = false // a row of numbers only is no furniture
 		}
 		if r > h.row && t.headTop == 0 && any && !furn {
 			t.headTop = r
