@@ -88,7 +88,7 @@ const (
 	msgMissingItem    = "一般公共预算财政拨款支出决算表中 %s %s（%s 万元）在说明“具体情况”中没有说明。"
 	msgMissingSangong = "说明“三公”经费部分没有说明%s。"
 	msgNoPercent      = "说明第 %d 段的占比“%s”后缺少“%%”。"
-	msgCarPurchase    = "说明%s与公务用车购置费 %s 不相称（购置数与购置费应同为 0 或同不为 0）。"
+	msgCarPurchase    = "说明%s与%s %s 不相称（数量与金额应同为 0 或同不为 0）。"
 )
 
 // User-facing text (Chinese) of the 绩效自评表 checks.

@@ -120,14 +120,22 @@ func (a *Analysis) checkStatements() {
 			}
 		}
 	}
-	// 公务用车购置数 against 购置费: a car bought costs something, and money
-	// spent on purchase buys a car.
-	if i, ok := a.first["购置车辆"]; ok {
-		if j, ok := a.first["购置"]; ok {
-			n, fee := &a.Figures[i], &a.Figures[j]
-			if n.Value.IsZero() != fee.Value.IsZero() {
-				a.add("N14", model.SevWarning, n, fmt.Sprintf(msgCarPurchase, a.where(n), fee.Raw), "", n.Raw, "", "")
+	// counts against their amounts: a car bought, a delegation sent, a
+	// reception held costs something, and money spent on them buys one.
+	for _, c := range []struct{ count, amount string }{{"购置车辆", "购置"}, {"出国团组", "出国"}, {"出国人次", "出国"}, {"国内接待批次", "接待"}} {
+		i, ok1 := a.first[c.count]
+		j, ok2 := a.first[c.amount]
+		if !ok1 || !ok2 {
+			continue
+		}
+		n, fee := &a.Figures[i], &a.Figures[j]
+		if c.amount == "接待" {
+			if _, foreign := a.first["外事接待批次"]; foreign {
+				continue // 公务接待费 covers 外事接待 too
 			}
+		}
+		if n.Value.IsZero() != fee.Value.IsZero() {
+			a.add("N14", model.SevWarning, n, fmt.Sprintf(msgCarPurchase, a.where(n), display(c.amount), fee.Raw), "", n.Raw, "", "")
 		}
 	}
 	// 十: 机关运行经费, 政府采购, 国有资产 sections present.
