@@ -40,6 +40,9 @@ var emptySaidRe = map[model.TableID]*regexp.Regexp{
 	model.T08: regexp.MustCompile(`(无|没有)[^。]{0,30}国有资本经营预算[^。]{0,60}(为空表|无数据|空表)`),
 }
 
+// "本单位无“三公”经费支出": nothing to discuss item by item.
+var sangongNoneRe = regexp.MustCompile(`(无|没有|未发生)[^。]{0,20}"三公"经费`)
+
 // tableEmpty reports whether a located table has no nonzero amount.
 func tableEmpty(t *model.Table) bool {
 	for _, c := range t.Cells() {
@@ -94,7 +97,13 @@ func (a *Analysis) checkStatements() {
 		}
 	}
 	// 三公: each item discussed and the physical counts present.
-	if sections["三公"] {
+	none := sangongNoneRe.MatchString(text)
+	if a.wb != nil {
+		if t := a.wb.Table(model.T09); t != nil && tableEmpty(t) {
+			none = true
+		}
+	}
+	if sections["三公"] && !none {
 		has := func(name string) bool { _, ok := a.first[name]; return ok }
 		for _, it := range []struct{ name, what string }{{"出国", "因公出国（境）费"}, {"公务用车", "公务用车购置及运行维护费"}, {"接待", "公务接待费"}} {
 			if !has(it.name) {
