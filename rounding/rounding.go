@@ -285,6 +285,17 @@ func (b *builder) relation(eq check.Equation, res *Result) {
 		}
 		return
 	}
+	// Exact zeros print 0 and never move: they do not take part (so a
+	// 合计 over one non-zero 类 is that 类's figure).
+	nz := terms[:0:0]
+	for _, t := range terms {
+		if !b.exact[t.fig].IsZero() {
+			nz = append(nz, t)
+		}
+	}
+	if len(nz) > 0 {
+		terms = nz
+	}
 	total := -1
 	if len(eq.Left) == 1 && eq.Op == "=" {
 		if i, ok := b.index[eq.Left[0].Key]; ok {
