@@ -774,6 +774,11 @@ func (a *Analysis) checkUnbound() {
 		if f.Section == "" || f.Section == "名词" || f.Section == "其他" {
 			continue
 		}
+		// A PDF's 绩效自评表 come out as lines of cells: their numbers are
+		// not the narrative's sentences.
+		if a.doc.Format == FormatPDF && f.Section == "绩效" && f.Para > a.paraOf("评价项目数") {
+			continue
+		}
 		unbound++
 		if unbound <= 200 {
 			a.add("N12", model.SevInfo, f, fmt.Sprintf(msgUnbound, a.where(f)), "", f.Raw, "", "")
@@ -836,4 +841,12 @@ func (a *Analysis) Summary() string {
 		}
 	}
 	return fmt.Sprintf(msgSummary, len(a.doc.Paragraphs), len(a.doc.Tables), len(a.Figures), cells, agree, len(a.Figures)-named-unbound, unbound)
+}
+
+// paraOf is the paragraph of a name's first figure (-1 when absent).
+func (a *Analysis) paraOf(name string) int {
+	if i, ok := a.first[name]; ok {
+		return a.Figures[i].Para
+	}
+	return -1
 }
