@@ -251,10 +251,14 @@ func (f *fixture) add(id model.TableID, key, side string, vals ...string) {
 // x12 is the Shanghai unit of issue 10: T05 prints 合计 基本支出 basic,
 // T06 prints only its 款; the 款 of 301 sum to 2,152.27 and those of 302
 // to 184.67, 0.03 more than basic together.
-func x12(basic string) *model.Workbook {
+func x12(basic string) *model.Workbook { return x12With(basic, basic) }
+
+// x12With prints total as the 合计行 基本支出 ("" leaves it to the fill,
+// as in the issue) and item as the one 项 row.
+func x12With(total, basic string) *model.Workbook {
 	f := newFixture()
 	f.table(model.T05, "合计", "基本支出", "项目支出")
-	f.add(model.T05, "合计", "", "", basic, "")
+	f.add(model.T05, "合计", "", "", total, "")
 	f.add(model.T05, "201", "", "", "", "")
 	f.add(model.T05, "20101", "", "", "", "")
 	f.add(model.T05, "2010101", "", basic, basic, "0.00")
@@ -272,7 +276,11 @@ func x12(basic string) *model.Workbook {
 }
 
 func TestFillX12Residues(t *testing.T) {
-	wb := x12("2336.91")
+	t.Run("T05 printed", func(t *testing.T) { testX12(t, x12("2336.91")) })
+	t.Run("all three filled", func(t *testing.T) { testX12(t, x12With("", "2336.91")) })
+}
+
+func testX12(t *testing.T, wb *model.Workbook) {
 	before := errorKeys(t, wb)
 	fills, own := fillRun(t, wb)
 	if len(own) != 0 {
@@ -469,5 +477,26 @@ func TestRepairScales(t *testing.T) {
 	}
 	if per[1] > 8*per[0]+50 {
 		t.Errorf("cost per cell grows from %.1f to %.1f µs", per[0], per[1])
+	}
+}
+
+// Under Overwrite a replaced total that cannot satisfy every identity gets
+// its typed value back (and F01 says why), rather than a new wrong one.
+func TestOverwriteConflictRestoresTypedValue(t *testing.T) {
+	wb := x12("2330.00")
+	p := wb.Table(model.T06).Cell("人员经费合计", "决算数")
+	p.Value, p.Blank, p.Raw = decimal.RequireFromString("2000.00"), false, "2000.00"
+	rs := rules(t)
+	fills, own := Run(wb, check.Bind(rs, wb), Options{Overwrite: true, Rules: rs})
+	if p.Blank || p.Filled() || p.Value.String() != "2000" || p.Raw != "2000.00" {
+		t.Errorf("人员经费合计 = %s (raw %q, blank %v, filled by %q), want the typed 2000.00 back", p.Value, p.Raw, p.Blank, p.FilledBy)
+	}
+	for _, f := range fills {
+		if f.Cell == p.Addr && f.Sheet == p.Sheet {
+			t.Errorf("restored cell listed as filled: %+v", f)
+		}
+	}
+	if len(own) == 0 || own[0].Rule != ruleConflict {
+		t.Errorf("findings = %+v, want F01", own)
 	}
 }
