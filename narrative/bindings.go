@@ -49,8 +49,11 @@ type Binding struct {
 	Cell    *CellSpec
 	Rel     Relation
 	Denom   string // name of the denominator of a following 占%
-	Line    int
-	re      *regexp.Regexp
+	// After, when set, is the name the previous figure of the same
+	// sentence must have ("全年预算数" right after 预算绩效评价项目N个).
+	After string
+	Line  int
+	re    *regexp.Regexp
 }
 
 // CellSpec is a table cell address of a binding: T05[{项}, 合计].
@@ -176,14 +179,14 @@ func ParseBindings(doc []byte, spec *templates.Spec) (*Bindings, error) {
 			b.Sections = append(b.Sections, Section{Name: f[0], re: re, Line: ln})
 		case "bind":
 			f := splitBar(rest)
-			for len(f) < 7 {
+			for len(f) < 8 {
 				f = append(f, "")
 			}
-			if len(f) > 7 || f[0] == "" || f[1] == "" || f[3] == "" || f[4] == "" {
-				fail(ln, "bind 应为“节名 | 说法 | 单位 | 名称 | 单元格 | 关系 | 分母”")
+			if len(f) > 8 || f[0] == "" || f[1] == "" || f[3] == "" || f[4] == "" {
+				fail(ln, "bind 应为“节名 | 说法 | 单位 | 名称 | 单元格 | 关系 | 分母 | 前一个数字”")
 				continue
 			}
-			bd := &Binding{Section: f[0], Pattern: f[1], Unit: f[2], Name: f[3], Rel: Relation(f[5]), Denom: f[6], Line: ln}
+			bd := &Binding{Section: f[0], Pattern: f[1], Unit: f[2], Name: f[3], Rel: Relation(f[5]), Denom: f[6], After: f[7], Line: ln}
 			if bd.Unit == "" {
 				bd.Unit = "万元"
 			}
@@ -289,6 +292,11 @@ func ParseBindings(doc []byte, spec *templates.Spec) (*Bindings, error) {
 		}
 	}
 	for _, bd := range b.Binds {
+		if bd.After != "" {
+			if _, ok := b.names[bd.After]; !ok {
+				fail(bd.Line, "前一个数字 %q 不是已定义的名称", bd.After)
+			}
+		}
 		if bd.Denom != "" {
 			if _, ok := b.names[bd.Denom]; !ok {
 				fail(bd.Line, "分母 %q 不是已定义的名称", bd.Denom)

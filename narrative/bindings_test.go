@@ -34,6 +34,7 @@ func TestBindingsErrors(t *testing.T) {
 		{"one name two cells", "bind 总体 | 收入总计 | 万元 | 收入总计 | T01[收入总计, 决算数] |\nbind 总体 | 总计 | 万元 | 收入总计 | T01[支出总计, 决算数] |", "对应另一个单元格"},
 		{"undefined sum name", "bind 总体 | 收入总计 | 万元 | 收入总计 | - |\nsum 收入总计 = 本年收入", "未定义的名称 \"本年收入\""},
 		{"undefined denominator", "bind 总体 | 收入总计 | 万元 | 收入总计 | - | = | 总额", "分母 \"总额\""},
+		{"undefined previous figure", "bind 总体 | 收入总计 | 万元 | 收入总计 | - | | | 前面", "前一个数字 \"前面\""},
 		{"unknown role", "role 平均 | 平均 | 万元", "未知角色"},
 		{"unknown keyword", "binding 总体 | 收入总计", "未知的行首"},
 	}

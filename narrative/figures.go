@@ -307,7 +307,11 @@ func bindFigures(figs []Figure, bs *Bindings) {
 		if label == "" && i > 0 && figs[i-1].Sentence == f.Sentence {
 			label = figs[i-1].Label // "2批次，23人次": the label carries on
 		}
-		if bd, groups := bs.match(f.Section, label, f.Unit); bd != nil {
+		prev := ""
+		if i > 0 && figs[i-1].Sentence == f.Sentence {
+			prev = figs[i-1].Name
+		}
+		if bd, groups := bs.match(f.Section, label, f.Unit, prev); bd != nil {
 			f.Binding, f.Groups = bd, groups
 			f.Name = fillName(bd.Name, groups)
 			f.Denom = bd.Denom
@@ -392,13 +396,13 @@ func fillName(name string, groups map[string]string) string {
 
 // match returns the first `bind` line of the section (then of *) whose
 // pattern ends the label, for the figure's unit.
-func (b *Bindings) match(section, label, unit string) (*Binding, map[string]string) {
+func (b *Bindings) match(section, label, unit, prev string) (*Binding, map[string]string) {
 	if label == "" {
 		return nil, nil
 	}
 	for pass := 0; pass < 2; pass++ {
 		for _, bd := range b.Binds {
-			if !sameUnit(bd.Unit, unit) || (pass == 0 && bd.Section != section) || (pass == 1 && bd.Section != "*") {
+			if !sameUnit(bd.Unit, unit) || (pass == 0 && bd.Section != section) || (pass == 1 && bd.Section != "*") || bd.After != "" && bd.After != prev {
 				continue
 			}
 			m := bd.re.FindStringSubmatch(label)

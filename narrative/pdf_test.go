@@ -203,3 +203,29 @@ func TestPDFHostile(t *testing.T) {
 		t.Errorf("flate bomb: %v", err)
 	}
 }
+
+// TestPDFWithTables: the whole seed as a PDF, its tables drawn as lines of
+// cells: the prose figures still agree with Case A (no error).
+func TestPDFWithTables(t *testing.T) {
+	doc := seedDoc(t)
+	var paras []string
+	ti := 0
+	for _, p := range doc.Paragraphs {
+		paras = append(paras, p.Text)
+		for ; ti < len(doc.Tables) && doc.Tables[ti].After == p.Index; ti++ {
+			for _, r := range doc.Tables[ti].Rows {
+				if line := strings.TrimSpace(strings.Join(r, " ")); line != "" {
+					paras = append(paras, line)
+				}
+			}
+		}
+	}
+	pd, err := ReadBytes(makePDF(t, paras, 38, false), "说明.pdf", Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := Check(pd, caseA(t))
+	if n := count(fs, model.SevError); n != 0 {
+		t.Fatalf("%d errors:\n%s", n, findingGolden(fs))
+	}
+}
