@@ -478,12 +478,20 @@ func (d *Direct) WriteTo(w io.Writer) (int64, error) {
 	if err := d.finish(); err != nil {
 		return 0, err
 	}
+	if d.b == nil {
+		return 0, fmt.Errorf("xlsx: committed direct edits are written by Book.WriteTo")
+	}
+	return d.writeZip(d.b, w)
+}
+
+// writeZip writes the package of b with the edits.
+func (d *Direct) writeZip(b *Book, w io.Writer) (int64, error) {
 	cw := &countingWriter{w: w}
 	zw := zip.NewWriter(cw)
 	zw.RegisterCompressor(zip.Deflate, bestSpeed)
-	files := make([]*zip.File, 0, len(d.b.zfiles))
+	files := make([]*zip.File, 0, len(b.zfiles))
 	names := map[*zip.File]string{}
-	for name, zf := range d.b.zfiles {
+	for name, zf := range b.zfiles {
 		files = append(files, zf)
 		names[zf] = name
 	}
@@ -582,15 +590,20 @@ func (d *Direct) finish() error {
 }
 
 // Commit makes b.WriteTo write these edits (instead of excelize's model).
+// The Direct is kept, with the edited parts only, until the Book is
+// collected; it holds no reference to the Book (which would keep both
+// alive for ever).
 func (d *Direct) Commit() error {
 	if err := d.finish(); err != nil {
 		return err
 	}
+	b := d.b
+	d.b, d.st, d.ct, d.rels, d.wb, d.notes, d.noteOrder, d.own, d.results = nil, nil, nil, nil, nil, nil, nil, nil, nil
 	directMu.Lock()
 	defer directMu.Unlock()
-	k := weak.Make(d.b)
+	k := weak.Make(b)
 	if _, seen := directMap[k]; !seen {
-		runtime.AddCleanup(d.b, func(k weak.Pointer[Book]) {
+		runtime.AddCleanup(b, func(k weak.Pointer[Book]) {
 			directMu.Lock()
 			delete(directMap, k)
 			directMu.Unlock()
@@ -619,7 +632,7 @@ func (b *Book) WriteDirect(w io.Writer) (n int64, ok bool, err error) {
 	if d == nil {
 		return 0, false, nil
 	}
-	n, err = d.WriteTo(w)
+	n, err = d.writeZip(b, w)
 	return n, true, err
 }
 
@@ -630,6 +643,9 @@ func (d *Direct) partBytes(name string) ([]byte, bool) {
 	}
 	if data, ok := d.out[name]; ok {
 		return data, true
+	}
+	if d.b == nil {
+		return nil, false
 	}
 	data, ok, _ := d.b.part(name)
 	return data, ok

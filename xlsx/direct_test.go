@@ -3,8 +3,10 @@ package xlsx
 import (
 	"bytes"
 	"errors"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 )
 
 // Note shapes as Excel, LibreOffice, openpyxl and WPS write them: found
@@ -192,4 +194,86 @@ func TestContentTypesAndRels(t *testing.T) {
 	if got := string(r.render()); id != "rId4" || got != want {
 		t.Errorf("%s\n%s", id, got)
 	}
+}
+
+var testLayout = ResultsLayout{
+	Name: "Results", Title: "Audit results",
+	Columns: ResultColumns{Seq: "No", Level: "Level", Rule: "Rule", Table: "Table", Cell: "Cell", Message: "Message",
+		Explanation: "Explanation", Expected: "Expected", Actual: "Actual", Difference: "Difference", Tolerance: "Tolerance",
+		Fingerprint: "Fingerprint", MarkCell: "Marked cell", MarkStyle: "Original style"},
+	LegendLabel: "Legend:", Legend: []LegendItem{{Kind: MarkError, Text: "error"}},
+}
+
+func tinyBook(t *testing.T) []byte {
+	t.Helper()
+	bl := NewBuilder()
+	defer bl.Close()
+	if err := bl.AddSheet("S1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := bl.SetString(1, 1, "title", BuildStyle{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := bl.SetInt(2, 2, 5, BuildStyle{Border: true}); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if _, err := bl.WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// A committed Direct does not keep its Book alive: both are collected.
+func TestDirectCollected(t *testing.T) {
+	in := tinyBook(t)
+	func() {
+		b, err := OpenBytes(in, Limits{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := b.Direct(DirectOptions{Results: testLayout})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := d.Apply([]CellChange{{Sheet: "S1", Cell: "B2", Mark: MarkError}, {Sheet: "S1", Cell: "C3", Number: "1.5"}}); err != nil {
+			t.Fatal(err)
+		}
+		if err := d.AddNote("S1", "B2", "note"); err != nil {
+			t.Fatal(err)
+		}
+		if err := d.AddResultsSheet("summary", []ResultRow{{Kind: MarkError, Level: "E", Rule: "R1", Sheet: "S1", Cell: "B2", Expected: "1.00", Actual: "x"}}); err != nil {
+			t.Fatal(err)
+		}
+		if err := d.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		var out bytes.Buffer
+		if _, err := b.WriteTo(&out); err != nil {
+			t.Fatal(err)
+		}
+		// The output reads back: its results sheet is recognised.
+		b2, err := OpenBytes(out.Bytes(), Limits{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		d2, err := b2.Direct(DirectOptions{Results: testLayout})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := d2.ClearAnnotations(); err != nil || d2.own == nil || d2.own.marks["S1!B2"] == 0 {
+			t.Fatalf("results sheet not recognised: %v %+v", err, d2.own)
+		}
+	}()
+	for i := 0; i < 20; i++ {
+		runtime.GC()
+		directMu.Lock()
+		n := len(directMap)
+		directMu.Unlock()
+		if n == 0 {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Error("a committed Direct keeps its Book alive")
 }
