@@ -11,7 +11,8 @@
 // cent each, top-down from the largest totals (倒挤法); what that one pass
 // cannot settle (an item of two sums at once: a cell of a two-way table is
 // in its row's sum and its column's sum) is repaired by a local search
-// that moves one cent at a time. No figure moves more than 0.01 from its
+// that moves one cent at a time, with restarts, and last by a search for
+// chains of one-cent moves (augmenting paths) that lower the violation. No figure moves more than 0.01 from its
 // plain rounding. Inequalities that hold in 元 (X13 T05 ≤ T03 …) are kept
 // too. Identities left unbalanced (possible when cross-table identities
 // over-determine the figures) are listed, never hidden.
@@ -125,6 +126,9 @@ func Round(wb *model.Workbook, rules []*check.Rule, opt Options) (*Result, error
 			s.residuals()
 			s.push()
 			s.repair(b.seed()+try, budget)
+			if s.violation() > 0 {
+				s.chains(8, 20000)
+			}
 			if v := s.violation(); bestV < 0 || v < bestV {
 				bestV, best = v, s.snapshot()
 			}

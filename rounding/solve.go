@@ -321,3 +321,82 @@ func (s *system) restore(d []int64) {
 	}
 	s.residuals()
 }
+
+// chains is the last resort when the local search stalls: for each
+// unsatisfied relation, a depth-first search for a chain of one-cent
+// moves (each repairing the relation the previous move broke, no figure
+// moved twice) that lowers the total violation, as an augmenting path
+// does in a flow network: +0.01 on a row's item, −0.01 on another column
+// of that row, +0.01 on that column's total …. The search is bounded by
+// depth and by a node budget.
+func (s *system) chains(depth, budget int) {
+	for pass := 0; pass < 4 && s.violation() > 0; pass++ {
+		improved := false
+		for qi, q := range s.rels {
+			if q.cost() == 0 {
+				continue
+			}
+			nodes := budget
+			moved := map[int]bool{}
+			if s.chain(qi, depth, 0, moved, &nodes) {
+				improved = true
+			}
+		}
+		if !improved {
+			return
+		}
+	}
+}
+
+// chain tries to repair relation qi by moving one of its figures, then
+// recursively the relation that move made worse; acc is the violation
+// change so far. It keeps the moves and returns true when the chain ends
+// with a lower total violation.
+func (s *system) chain(qi, depth int, acc int64, moved map[int]bool, nodes *int) bool {
+	q := s.rels[qi]
+	if q.cost() == 0 {
+		return false
+	}
+	for k, v := range q.vars {
+		if *nodes <= 0 {
+			return false
+		}
+		if moved[v] {
+			continue
+		}
+		delta := int64(1)
+		if (q.e > 0) == (q.coefs[k] > 0) {
+			delta = -1
+		}
+		if !s.canMove(v, delta) {
+			continue
+		}
+		g := s.gain(v, delta)
+		if g > 1 {
+			continue // breaks two more relations: not a path
+		}
+		*nodes--
+		s.move(v, delta)
+		moved[v] = true
+		if acc+g < 0 {
+			s.repaired++
+			return true
+		}
+		if depth > 1 {
+			x := s.vars[v]
+			for j, rj := range x.eqs {
+				r := s.rels[rj]
+				if rj == qi || r.cost() == 0 || costOf(r.ineq, r.e-x.coefs[j]*delta) >= r.cost() {
+					continue // only follow a relation this move made worse
+				}
+				if s.chain(rj, depth-1, acc+g, moved, nodes) {
+					s.repaired++
+					return true
+				}
+			}
+		}
+		s.move(v, -delta)
+		delete(moved, v)
+	}
+	return false
+}
