@@ -35,6 +35,9 @@ type Options struct {
 	// Budget is the local search's step budget per start (0 = 100 per
 	// relation, at least 5,000).
 	Budget int
+	// Plain rounds every figure on its own, without the balance (to see
+	// what plain rounding breaks: every broken identity is in Residual).
+	Plain bool
 }
 
 // Adjustment is one figure published one cent away from its plain
@@ -117,6 +120,10 @@ func Round(wb *model.Workbook, rules []*check.Rule, opt Options) (*Result, error
 		// local search stalls; the best state is kept.
 		var best []int64
 		bestV := int64(-1)
+		if opt.Plain {
+			s.residuals()
+			return s
+		}
 		for try := range int64(restarts) {
 			for _, v := range s.vars {
 				if !v.fixed {
@@ -145,7 +152,7 @@ func Round(wb *model.Workbook, rules []*check.Rule, opt Options) (*Result, error
 	// 0 and 年末 = 0"). Such figures are then printed as ±0.01 (still
 	// within a cent of their plain rounding), one at a time, labelled
 	// totals first, each kept only if fewer conditions flip with it.
-	if n := len(b.flipped(rules, s, bound)); n > 0 {
+	if n := len(b.flipped(rules, s, bound)); n > 0 && !opt.Plain {
 		for _, root := range b.tiny(s) {
 			b.force[root] = int64(b.exact[root].Sign())
 			t := solve()

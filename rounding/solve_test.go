@@ -204,3 +204,46 @@ func TestRoundKeepsLayout(t *testing.T) {
 		}
 	}
 }
+
+// Without the balance, plain rounding breaks identities: each is listed in
+// Residual, and they are exactly the identities the re-check reports as 尾差.
+func TestPlainResidualsListed(t *testing.T) {
+	d := genWorkbook(5)
+	var in, out bytes.Buffer
+	if _, err := templates.Write(&in, d, templates.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := File(context.Background(), bytes.NewReader(in.Bytes()), &out, Options{Plain: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Residual) == 0 || len(res.Adjusted) != 0 {
+		t.Fatalf("plain rounding: %d residual, %d adjusted", len(res.Residual), len(res.Adjusted))
+	}
+	rep, err := audit.Check(context.Background(), &out, audit.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	residues := map[string]bool{}
+	for _, f := range rep.Report.Findings {
+		if f.Severity == model.SevInfo {
+			residues[f.Rule] = true
+		}
+		if f.Severity == model.SevError {
+			t.Errorf("plain rounding gives an error beyond tolerance: %s %s", f.Rule, f.Message)
+		}
+	}
+	listed := map[string]bool{}
+	for _, r := range res.Residual {
+		listed[r.Rule] = true
+		if r.Difference == "0.00" || r.Expr == "" {
+			t.Errorf("residual without its difference or cells: %+v", r)
+		}
+	}
+	for rule := range residues {
+		if !listed[rule] {
+			t.Errorf("the check finds a 尾差 of %s that Residual does not list", rule)
+		}
+	}
+	t.Logf("plain rounding: %d identities broken (rules %d), the balance: 0", len(res.Residual), len(listed))
+}
