@@ -2,7 +2,6 @@ package narrative
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -29,46 +28,66 @@ type perfTable struct {
 	first perfCell // the title cell
 }
 
-var (
-	perfNumRe = regexp.MustCompile(`^(?:[=＝≥≤><]|>=|<=)*\s*([-−]?[0-9０-９][0-9０-９,]*(?:[.．][0-9０-９]+)?)\s*(万元/个|万元|元|%|％|分|人次|批次|次|家|个|人|辆|台\(套\)|台（套）|平方米|项|天|篇|期|场|份)?$`)
-)
+// cellUnits are the units a number in a 绩效自评表 cell may carry.
+var cellUnits = []string{"万元/个", "万元", "元", "%", "％", "分", "人次", "批次", "次", "家", "个", "人", "辆", "台(套)", "台（套）", "平方米", "项", "天", "篇", "期", "场", "份"}
 
 // cellNumber reads an amount, share or count printed in a table cell
-// ("4,126.63", "99.04%", "=15次", ">=12次", "90.00分").
+// ("4,126.63", "99.04%", "=15次", ">=12次", "90.00分"): comparison signs,
+// a number (thousands separators, full-width digits), an optional unit,
+// nothing else.
 func cellNumber(s string) (decimal.Decimal, int, string, bool) {
 	s = strings.TrimSpace(s)
-	// most cells are words: only a digit or a comparison sign starts a number
-	if r, _ := utf8.DecodeRuneInString(s); !(isDigit(r) || strings.ContainsRune("=<>-−≥≤＝", r)) {
-		return decimal.Zero, 0, "", false
+	s = strings.TrimLeft(s, "=＝<>≥≤")
+	s = strings.TrimSpace(s)
+	var num []byte
+	i := 0
+	if strings.HasPrefix(s, "-") || strings.HasPrefix(s, "−") {
+		num = append(num, '-')
+		_, n := utf8.DecodeRuneInString(s)
+		i = n
 	}
-	m := perfNumRe.FindStringSubmatch(s)
-	if m == nil {
-		return decimal.Zero, 0, "", false
-	}
-	n := strings.Map(func(r rune) rune {
+	digits, dot, d := 0, false, 0
+scan:
+	for i < len(s) {
+		r, n := utf8.DecodeRuneInString(s[i:])
 		switch {
-		case r == ',':
-			return -1
-		case r >= '０' && r <= '９':
-			return '0' + r - '０'
-		case r == '．':
-			return '.'
-		case r == '−':
-			return '-'
+		case isDigit(r):
+			num = append(num, digitVal(r))
+			digits++
+			if dot {
+				d++
+			}
+		case r == ',' && !dot && digits > 0:
+		case (r == '.' || r == '．') && !dot && digits > 0:
+			num = append(num, '.')
+			dot = true
+		default:
+			break scan
 		}
-		return r
-	}, m[1])
-	v, err := decimal.NewFromString(n)
-	if err != nil {
+		i += n
+	}
+	if digits == 0 || (dot && d == 0) {
 		return decimal.Zero, 0, "", false
 	}
-	d := 0
-	if i := strings.IndexByte(n, '.'); i >= 0 {
-		d = len(n) - i - 1
+	rest := strings.TrimSpace(s[i:])
+	u := ""
+	if rest != "" {
+		for _, c := range cellUnits {
+			if rest == c {
+				u = c
+				break
+			}
+		}
+		if u == "" {
+			return decimal.Zero, 0, "", false
+		}
 	}
-	u := m[2]
 	if u == "％" {
 		u = "%"
+	}
+	v, err := decimal.NewFromString(string(num))
+	if err != nil {
+		return decimal.Zero, 0, "", false
 	}
 	return v, d, u, true
 }

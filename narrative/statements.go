@@ -16,20 +16,24 @@ var placeholderRe = regexp.MustCompile(`【[^】]{0,20}】|[XＸxｘ×]{2,}|[X�
 var shareNoPctRe = regexp.MustCompile(`占[^，。；,;%％\d]{0,20}?([0-9０-９]+[.．][0-9０-９]{1,2})(?:[，。；,;）)]|$)`)
 
 func (a *Analysis) checkPlaceholders() {
+	mark := func(rule, msg string, p Paragraph, from, to int) {
+		text := p.Text[from:to]
+		start := runeCount(p.Text[:from])
+		end := start + runeCount(text)
+		fd := a.add(rule, model.SevWarning, nil, fmt.Sprintf(msg, p.Index+1, text), "", text, "", "")
+		fd.Narrative = &model.NarrativeRef{Paragraph: p.Index, Offset: start, Length: end - start, Quote: quote(p.Text, start, end)}
+	}
 	for _, p := range a.doc.Paragraphs {
-		for _, m := range shareNoPctRe.FindAllStringSubmatchIndex(p.Text, 20) {
-			start := runeCount(p.Text[:m[2]])
-			end := start + runeCount(p.Text[m[2]:m[3]])
-			fd := a.add("N13", model.SevWarning, nil, fmt.Sprintf(msgNoPercent, p.Index+1, p.Text[m[2]:m[3]]), "", p.Text[m[2]:m[3]], "", "")
-			fd.Narrative = &model.NarrativeRef{Paragraph: p.Index, Offset: start, Length: end - start, Quote: quote(p.Text, start, end)}
+		// cheap tests first: most paragraphs have neither
+		if strings.Contains(p.Text, "占") {
+			for _, m := range shareNoPctRe.FindAllStringSubmatchIndex(p.Text, 20) {
+				mark("N13", msgNoPercent, p, m[2], m[3])
+			}
 		}
-		ms := placeholderRe.FindAllStringIndex(p.Text, 5)
-		for _, m := range ms {
-			text := p.Text[m[0]:m[1]]
-			start := runeCount(p.Text[:m[0]])
-			end := start + runeCount(text)
-			fd := a.add("N08", model.SevWarning, nil, fmt.Sprintf(msgPlaceholder, p.Index+1, text), "", text, "", "")
-			fd.Narrative = &model.NarrativeRef{Paragraph: p.Index, Offset: start, Length: end - start, Quote: quote(p.Text, start, end)}
+		if strings.ContainsAny(p.Text, "【XＸxｘ×") || strings.Contains(p.Text, "）万元") || strings.Contains(p.Text, ")万元") || strings.Contains(p.Text, " 年") || strings.Contains(p.Text, "\t年") {
+			for _, m := range placeholderRe.FindAllStringIndex(p.Text, 5) {
+				mark("N08", msgPlaceholder, p, m[0], m[1])
+			}
 		}
 	}
 }
@@ -83,7 +87,13 @@ func (a *Analysis) checkStatements() {
 		if id == model.T08 {
 			fund = "国有资本经营预算财政拨款"
 		}
-		said := emptySaidRe[id].MatchString(text)
+		said := false
+		for _, p := range a.doc.Paragraphs {
+			if strings.Contains(p.Text, fund[:len(fund)-len("预算财政拨款")]) && emptySaidRe[id].MatchString(templates.NormalizeText(p.Text)) {
+				said = true
+				break
+			}
+		}
 		if a.wb != nil {
 			if t := a.wb.Table(id); t != nil {
 				empty := tableEmpty(t)
@@ -97,7 +107,13 @@ func (a *Analysis) checkStatements() {
 		}
 	}
 	// 三公: each item discussed and the physical counts present.
-	none := sangongNoneRe.MatchString(text)
+	none := false
+	for _, p := range a.doc.Paragraphs {
+		if strings.Contains(p.Text, "三公") && sangongNoneRe.MatchString(templates.NormalizeText(p.Text)) {
+			none = true
+			break
+		}
+	}
 	if a.wb != nil {
 		if t := a.wb.Table(model.T09); t != nil && tableEmpty(t) {
 			none = true
