@@ -61,6 +61,8 @@ func TestHostile(t *testing.T) {
 		{"legacy doc", append([]byte("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"), make([]byte, 100)...), "a.doc", model.EUnsupported},
 		{"encrypted docx", append([]byte("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"), make([]byte, 100)...), "a.docx", model.EEncrypted},
 		{"binary", []byte{0, 1, 2, 3, 0, 0, 0}, "a.bin", model.EUnsupported},
+		{"rtf", []byte(`{\rtf1\ansi 收入总计}`), "a.rtf", model.EUnsupported},
+		{"html", []byte("<!DOCTYPE html><html><body>收入总计</body></html>"), "a.htm", model.EUnsupported},
 		{"not gb18030", []byte{0xff, 0x30, 0x81, 0xff, 0xff}, "a.txt", model.EInvalid},
 		{"empty", []byte("  \n\n "), "a.txt", model.EInvalid},
 		{"too large", make([]byte, 21<<20), "a.txt", model.ETooLarge},

@@ -29,6 +29,8 @@ const (
 	msgPDFNoText    = "PDF 没有文字层（可能是扫描件或图片），无法读取数字。请提供 Word（.docx）或文本版说明，或先做文字识别（OCR）。"
 	msgPDFCorrupt   = "无法读取 PDF：%s。"
 	msgPDFEncrypted = "PDF 已加密，请去除密码后再试。"
+	msgRTF          = "这是 RTF 文件，请在 Word/WPS 中另存为 .docx 或 .txt 后再试。"
+	msgHTML         = "这是网页文件，请在 Word/WPS 中另存为 .docx 或 .txt 后再试。"
 	msgEmpty        = "说明文件没有文字。"
 	msgBindings     = "内部错误：数字对应表（bindings.txt）有误：%s"
 )

@@ -44,6 +44,10 @@ func ReadBytes(data []byte, name string, lim Limits) (*Document, error) {
 			return nil, model.Errorf(model.EEncrypted, nil, msgEncrypted)
 		}
 		return nil, model.Errorf(model.EUnsupported, nil, msgDOC)
+	case bytes.HasPrefix(data, []byte("{\\rtf")):
+		return nil, model.Errorf(model.EUnsupported, nil, msgRTF)
+	case looksHTML(data):
+		return nil, model.Errorf(model.EUnsupported, nil, msgHTML)
 	case bytes.HasPrefix(bytes.TrimLeft(data[:min(len(data), 1024)], "\x00\t\r\n "), []byte("%PDF-")):
 		doc, err = readPDF(data, name, lim)
 	default:
@@ -59,4 +63,10 @@ func ReadBytes(data []byte, name string, lim Limits) (*Document, error) {
 		return nil, model.Errorf(model.EInvalid, nil, msgEmpty)
 	}
 	return doc, nil
+}
+
+// looksHTML: a web page (Word's "save as web page", .mht).
+func looksHTML(data []byte) bool {
+	head := bytes.ToLower(bytes.TrimLeft(data[:min(len(data), 512)], "\xef\xbb\xbf\t\r\n "))
+	return bytes.HasPrefix(head, []byte("<!doctype html")) || bytes.HasPrefix(head, []byte("<html")) || bytes.HasPrefix(head, []byte("mime-version:"))
 }
