@@ -229,3 +229,55 @@ func TestPDFWithTables(t *testing.T) {
 		t.Fatalf("%d errors:\n%s", n, findingGolden(fs))
 	}
 }
+
+// TestPDFObjectStream: catalog, pages and fonts inside a compressed object
+// stream (PDF 1.5, as recent Word and WPS write them).
+func TestPDFObjectStream(t *testing.T) {
+	text := "本年收入4,113.55万元"
+	codes := map[rune]int{}
+	var cmap strings.Builder
+	var hex strings.Builder
+	for _, r := range text {
+		if _, ok := codes[r]; !ok {
+			codes[r] = len(codes) + 1
+			fmt.Fprintf(&cmap, "<%04X> <%04X>\n", codes[r], r)
+		}
+		fmt.Fprintf(&hex, "%04X", codes[r])
+	}
+	flate := func(b string) string {
+		var z bytes.Buffer
+		zw := zlib.NewWriter(&z)
+		zw.Write([]byte(b))
+		zw.Close()
+		return z.String()
+	}
+	objs := []string{
+		"<< /Type /Catalog /Pages 3 0 R >>",
+		"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
+		"<< /Type /Font /Subtype /Type0 /BaseFont /SimSun /Encoding /Identity-H /DescendantFonts [6 0 R] /ToUnicode 8 0 R >>",
+		"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /SimSun >>",
+	}
+	nums := []int{2, 3, 5, 6}
+	var head, body strings.Builder
+	for i, o := range objs {
+		fmt.Fprintf(&head, "%d %d ", nums[i], body.Len())
+		body.WriteString(o + "\n")
+	}
+	stm := head.String() + body.String()
+	cm := flate(fmt.Sprintf("begincmap\n%d beginbfchar\n%sendbfchar\nendcmap", len(codes), cmap.String()))
+	content := flate("BT /F1 12 Tf 1 0 0 1 72 700 Tm <" + hex.String() + "> Tj ET")
+	zs := flate(stm)
+	pdf := "%PDF-1.5\n" +
+		fmt.Sprintf("1 0 obj\n<< /Type /ObjStm /N 4 /First %d /Filter /FlateDecode /Length %d >>\nstream\n%s\nendstream\nendobj\n", head.Len(), len(zs), zs) +
+		"4 0 obj\n<< /Type /Page /Parent 3 0 R /Contents 7 0 R /Resources << /Font << /F1 5 0 R >> >> >>\nendobj\n" +
+		fmt.Sprintf("7 0 obj\n<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream\nendobj\n", len(content), content) +
+		fmt.Sprintf("8 0 obj\n<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream\nendobj\n", len(cm), cm) +
+		"trailer\n<< /Root 2 0 R >>\n%%EOF\n"
+	doc, err := ReadBytes([]byte(pdf), "a.pdf", Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Paragraphs) != 1 || doc.Paragraphs[0].Text != text {
+		t.Fatalf("paragraphs %+v", doc.Paragraphs)
+	}
+}
