@@ -3,6 +3,7 @@ package xlsx
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"runtime"
 	"strings"
 	"testing"
@@ -276,4 +277,35 @@ func TestDirectCollected(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	t.Error("a committed Direct keeps its Book alive")
+}
+
+// A style table at the limit is read in linear time; a mark that needs a
+// new style fails with the typed error, one that exists is reused.
+func TestStyleTableAtLimit(t *testing.T) {
+	var w strings.Builder
+	w.WriteString(`<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><fonts count="1"><font/></fonts><fills count="3"><fill/><fill/><fill><patternFill patternType="solid"><fgColor rgb="FF` + markColors[MarkError] + `"/></patternFill></fill></fills><borders count="1"><border/></borders><cellXfs count="64000">`)
+	for i := 0; i < MaxCellXfs; i++ {
+		fill := 0
+		if i == 7 {
+			fill = 2
+		}
+		fmt.Fprintf(&w, `<xf numFmtId="%d" fontId="0" fillId="%d" borderId="0" xfId="0"/>`, i%2000, fill)
+	}
+	w.WriteString(`</cellXfs></styleSheet>`)
+	start := time.Now()
+	st, err := parseStyleTable([]byte(w.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := st.clone(7)
+	x.set("fillId", "0")
+	if _, err := st.addXf(x); err != nil {
+		t.Fatalf("an existing style was not reused: %v", err)
+	}
+	if _, err := st.withFill(8, st.fillFor(markColors[MarkError])); !IsStyleLimit(err) {
+		t.Errorf("want a StyleLimitError, got %v", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("64,000 styles took %v", d)
+	}
 }
