@@ -359,7 +359,8 @@ func bindFigures(figs []Figure, bs *Bindings) {
 		case "决算数":
 			// The 决算数 beside a budget: of the item the budget names, or
 			// of the section's figure.
-			if b := &figs[lastBudget]; lastBudget >= 0 && strings.HasPrefix(b.Name, "预算:") {
+			if lastBudget >= 0 && strings.HasPrefix(figs[lastBudget].Name, "预算:") {
+				b := &figs[lastBudget]
 				f.Name = strings.TrimPrefix(b.Name, "预算:")
 				f.Binding = bs.byName(f.Name)
 				if b.Binding != nil && strings.Contains(b.Binding.Name, "{") {
