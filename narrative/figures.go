@@ -295,13 +295,12 @@ func bindFigures(figs []Figure, bs *Bindings) {
 	lastNamed := -1  // last named figure of the sentence
 	lastChange := -1 // last 增加/减少 of the sentence
 	lastBudget := -1 // last 预算 figure of the sentence
-	lastFinal := -1  // last 决算 figure of the sentence
 	sent := -1
 	for i := range figs {
 		f := &figs[i]
 		if f.Sentence != sent {
 			sent = f.Sentence
-			lastNamed, lastChange, lastBudget, lastFinal = -1, -1, -1, -1
+			lastNamed, lastChange, lastBudget = -1, -1, -1
 		}
 		label := f.Label
 		if label == "" && i > 0 && figs[i-1].Sentence == f.Sentence {
@@ -376,12 +375,9 @@ func bindFigures(figs []Figure, bs *Bindings) {
 				f.Groups = figs[main].Groups
 				f.Role = ""
 			}
-			lastFinal = i
 		case "差异率", "完成率":
+			// computed from the sentence's budget and 决算 (checkBudgets)
 			f.Subject = lastBudget
-			if lastFinal >= 0 {
-				f.Denom = "" // computed from the sentence's budget and final
-			}
 		case "价值":
 			f.Subject = lastNamed
 		}
