@@ -124,6 +124,7 @@ type styleTable struct {
 	font0                             []byte // font 0's name, family, charset and scheme elements
 	limit                             int
 	dirty                             bool
+	memo                              map[[3]int]int // (xf, 0 fill / 1 number format, id) -> clone
 }
 
 func parseStyleTable(raw []byte) (*styleTable, error) {
@@ -321,6 +322,25 @@ func (st *styleTable) withFill(s, f int) (int, error) {
 	if !st.valid(s) {
 		return 0, unsupported("style %d out of range", s)
 	}
+	k := [3]int{s, 0, f}
+	if id, ok := st.memo[k]; ok {
+		return id, nil
+	}
+	id, err := st.fillClone(s, f)
+	if err == nil {
+		st.remember(k, id)
+	}
+	return id, err
+}
+
+func (st *styleTable) remember(k [3]int, id int) {
+	if st.memo == nil {
+		st.memo = map[[3]int]int{}
+	}
+	st.memo[k] = id
+}
+
+func (st *styleTable) fillClone(s, f int) (int, error) {
 	x := st.clone(s)
 	x.set("fillId", strconv.Itoa(f))
 	if f == 0 {
@@ -336,10 +356,18 @@ func (st *styleTable) withNumFmt(s, id int) (int, error) {
 	if !st.valid(s) {
 		return 0, unsupported("style %d out of range", s)
 	}
+	k := [3]int{s, 1, id}
+	if n, ok := st.memo[k]; ok {
+		return n, nil
+	}
 	x := st.clone(s)
 	x.set("numFmtId", strconv.Itoa(id))
 	x.set("applyNumberFormat", "1")
-	return st.addXf(x)
+	n, err := st.addXf(x)
+	if err == nil {
+		st.remember(k, n)
+	}
+	return n, err
 }
 
 // sameSansFill reports whether xfs a and b differ at most in their fill.
