@@ -849,6 +849,11 @@ func TestDirectForeignWorkbooks(t *testing.T) {
 					t.Errorf("%s: text %q does not keep the user's %q", k, got.Text, user)
 				}
 			}
+			for k, c := range after {
+				if strings.HasPrefix(c.Text, xlsx.NoteMarker) && c.Author != xlsx.NoteAuthor {
+					t.Errorf("%s: juesuan's note under author %q", k, c.Author)
+				}
+			}
 			// LibreOffice for the workbooks with comments (it is slow).
 			if len(before) > 0 || strings.Contains(name, "wps") {
 				libreOfficeOpens(t, out.Bytes())

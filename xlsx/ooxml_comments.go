@@ -38,6 +38,7 @@ type commentItem struct {
 	extra    []byte // rPh, phoneticPr: kept after the runs
 	changed  bool
 	deleted  bool
+	reauthor bool // authorId replaced (a note wholly juesuan's)
 }
 
 type commentsDoc struct {
@@ -227,6 +228,9 @@ func (doc *commentsDoc) render() []byte {
 			continue
 		}
 		n := &t.nodes[it.node]
+		if it.reauthor && !it.deleted {
+			sp = append(sp, splice{n.start, n.open, setAttrInTag(t.raw[n.start:n.open], "authorId", it.authorID)})
+		}
 		switch {
 		case it.deleted:
 			sp = append(sp, splice{n.start, n.end, nil})
@@ -619,10 +623,15 @@ func (d *Direct) sheetComments(sheet string) error {
 			continue
 		}
 		if i, ok := byCell[k]; ok {
-			// juesuan's own earlier note: it is written again in place.
+			// juesuan's own earlier note: it is written again in place,
+			// under juesuan's name (a program that saved the file in
+			// between may have renamed the author).
 			it := &doc.items[i]
 			it.deleted, it.changed = false, true
 			it.runs = []noteRun{{text: text, ours: true}}
+			if id := doc.author(d.opt.NoteAuthor); id != it.authorID {
+				it.authorID, it.reauthor = id, true
+			}
 			continue
 		}
 		r, c := int(k>>20), int(k&0xfffff)

@@ -223,10 +223,9 @@ func applySplices(raw []byte, sp []splice) []byte {
 var attrRe = map[string]*regexp.Regexp{}
 
 func setAttrInTag(tag []byte, name, value string) []byte {
-	re := attrRe[name]
+	re := attrRe[name] // read-only after init: shared by concurrent edits
 	if re == nil {
 		re = regexp.MustCompile(`(\s)` + regexp.QuoteMeta(name) + `\s*=\s*("[^"]*"|'[^']*')`)
-		attrRe[name] = re
 	}
 	val := name + `="` + escAttr(value) + `"`
 	if loc := re.FindSubmatchIndex(tag); loc != nil {
@@ -245,7 +244,7 @@ func setAttrInTag(tag []byte, name, value string) []byte {
 }
 
 func init() {
-	for _, n := range []string{"count", "activeTab", "firstSheet", "localSheetId", "uniqueCount"} {
+	for _, n := range []string{"count", "activeTab", "firstSheet", "localSheetId", "uniqueCount", "authorId"} {
 		attrRe[n] = regexp.MustCompile(`(\s)` + regexp.QuoteMeta(n) + `\s*=\s*("[^"]*"|'[^']*')`)
 	}
 }
