@@ -15,6 +15,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/juesuan/juesuan/annotate"
@@ -967,4 +968,27 @@ func TestDirectAfterExcelizePath(t *testing.T) {
 		t.Errorf("%d results sheets: %v", n, names)
 	}
 	libreOfficeOpens(t, out)
+}
+
+// Workbooks annotated at the same time share nothing mutable (run with
+// -race): the outputs are identical.
+func TestDirectConcurrent(t *testing.T) {
+	in := sampleXLSX(t, model.StyleMOF)
+	res := checked(t, in)
+	want := directRep(t, in, res.Workbook, res.Report, false)
+	outs := make([][]byte, 4)
+	var wg sync.WaitGroup
+	for i := range outs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			outs[i] = directRep(t, in, res.Workbook, res.Report, false)
+		}()
+	}
+	wg.Wait()
+	for i, o := range outs {
+		if !bytes.Equal(o, want) {
+			t.Errorf("run %d differs", i)
+		}
+	}
 }
