@@ -437,10 +437,18 @@ func (s *server) cors(c *gin.Context) {
 // partsPattern is the OpenAPI pattern of the parts parameter.
 var partsPattern = regexp.MustCompile(`^[1-9][0-9]{0,3}$`)
 
+// yearPattern is the OpenAPI pattern of the year parameter (决算年度).
+var yearPattern = regexp.MustCompile(`^20[0-9]{2}$`)
+
 func newValidator() *validator.Validate {
 	v := validator.New(validator.WithRequiredStructEnabled())
 	if err := v.RegisterValidation("parts", func(fl validator.FieldLevel) bool {
 		return partsPattern.MatchString(fl.Field().String())
+	}); err != nil {
+		panic(err) // a constant tag
+	}
+	if err := v.RegisterValidation("year", func(fl validator.FieldLevel) bool {
+		return yearPattern.MatchString(fl.Field().String())
 	}); err != nil {
 		panic(err) // a constant tag
 	}

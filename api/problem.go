@@ -165,6 +165,7 @@ func (r problemRender) WriteContentType(w http.ResponseWriter) {
 var fieldNames = map[string]string{
 	"format": "format（返回格式）", "exact": "exact（精确模式）", "overwrite": "overwrite（覆盖已填数）",
 	"name": "name（文件名）", "style": "style（模板格式）", "report_only": "report_only（仅输出报告）", "parts": "parts（汇总单位数）",
+	"year": "year（决算年度）",
 }
 
 // valid validates v (a query/form struct with `label` tags) and answers 400
@@ -193,6 +194,10 @@ func (s *server) valid(c *gin.Context, v any) bool {
 			d = "过长，最多 " + fe.Param() + " 个字符。"
 		case "number", "ne":
 			d = fmt.Sprintf("取值 %q 无效，应为正整数。", fmt.Sprint(fe.Value()))
+		case "parts":
+			d = fmt.Sprintf("取值 %q 无效，应为 1 至 9999 的整数。", fmt.Sprint(fe.Value()))
+		case "year":
+			d = fmt.Sprintf("取值 %q 无效，应为四位的决算年度，如 2025。", fmt.Sprint(fe.Value()))
 		default:
 			d = "取值无效（" + fe.Tag() + "）。"
 		}

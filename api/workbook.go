@@ -34,6 +34,8 @@ type workQuery struct {
 	Name      string `validate:"omitempty,max=255" label:"name"`
 	// Parts: the workbook sums this many separately rounded units.
 	Parts string `validate:"omitempty,parts" label:"parts"`
+	// Year: the 决算年度 whose rule pack to use (2000-2099).
+	Year string `validate:"omitempty,year" label:"year"`
 }
 
 func (q *workQuery) set(key, val string) {
@@ -48,6 +50,8 @@ func (q *workQuery) set(key, val string) {
 		q.Name = val
 	case "parts":
 		q.Parts = val
+	case "year":
+		q.Year = val
 	}
 }
 
@@ -68,7 +72,7 @@ type upload struct {
 // itself and returns nil when the input is unusable.
 func (s *server) readUpload(c *gin.Context) *upload {
 	u := &upload{}
-	for _, k := range []string{"format", "exact", "overwrite", "name", "parts"} {
+	for _, k := range []string{"format", "exact", "overwrite", "name", "parts", "year"} {
 		u.q.set(k, c.Query(k))
 	}
 	ct := c.GetHeader("Content-Type")
@@ -184,7 +188,7 @@ func (s *server) readMultipart(c *gin.Context, u *upload) bool {
 			} else if len(data) > 0 {
 				u.prior = data
 			}
-		case "format", "exact", "overwrite", "name", "parts":
+		case "format", "exact", "overwrite", "name", "parts", "year":
 			v, err := io.ReadAll(io.LimitReader(p, 1024))
 			if err != nil {
 				s.fail(c, readErr(err))
@@ -207,6 +211,7 @@ func (s *server) options(u *upload) audit.Options {
 		Exact:     parseBool(u.q.Exact),
 		Overwrite: parseBool(u.q.Overwrite),
 		Parts:     parseInt(u.q.Parts),
+		Year:      parseInt(u.q.Year),
 		Limits:    xlsx.Limits{MaxBytes: s.cfg.MaxUpload},
 	}
 	if u.prior != nil {

@@ -17,6 +17,7 @@ import (
 	"github.com/juesuan/juesuan/fill"
 	"github.com/juesuan/juesuan/model"
 	"github.com/juesuan/juesuan/reader"
+	"github.com/juesuan/juesuan/templates"
 	"github.com/juesuan/juesuan/xlsx"
 )
 
@@ -29,6 +30,9 @@ type Options struct {
 	// Parts is how many separately rounded unit workbooks each figure sums
 	// (a consolidated department); the tolerance scales with it.
 	Parts int
+	// Year is the 决算年度 whose rule pack to use (--year, ?year=); 0: the
+	// year the workbook prints, else the default pack's.
+	Year int
 }
 
 // Result is the outcome of an audit: the report (the JSON contract) and
@@ -141,7 +145,7 @@ func run(ctx context.Context, r io.Reader, opt Options) (*xlsx.Book, *Result, er
 	if err := stage(ctx, "读取"); err != nil {
 		return nil, nil, err
 	}
-	wb, book, err := reader.Read(r, reader.Options{Limits: opt.Limits})
+	wb, book, err := reader.Read(r, reader.Options{Limits: opt.Limits, Year: opt.Year})
 	if err != nil {
 		return nil, nil, coded(err, "工作簿无法读取。")
 	}
@@ -180,6 +184,10 @@ func run(ctx context.Context, r io.Reader, opt Options) (*xlsx.Book, *Result, er
 		return nil, nil, err
 	}
 	findings := append([]model.Finding(nil), wb.Findings...)
+	pack, packFinding := choosePack(wb, opt.Year)
+	if packFinding != nil {
+		findings = append(findings, *packFinding)
+	}
 	findings = append(findings, fillFindings...)
 	checker := check.NewChecker(wb, rs, check.Options{Exact: opt.Exact, Prior: prior, Parts: opt.Parts})
 	findings = append(findings, checker.Run()...)
@@ -195,6 +203,7 @@ func run(ctx context.Context, r io.Reader, opt Options) (*xlsx.Book, *Result, er
 	annotate.ApplyExplanations(findings, expl)
 	rep := model.NewReport(wb, findings, fills)
 	rep.Unchecked = checker.Unchecked()
+	rep.Pack = pack
 	ok = true
 	return book, &Result{Report: rep, Workbook: wb}, nil
 }
@@ -229,4 +238,39 @@ func recoverInternal(err *error) {
 	if p := recover(); p != nil {
 		*err = model.Errorf(model.EInternal, fmt.Errorf("panic: %v\n%s", p, debug.Stack()), "内部错误，请联系管理员。")
 	}
+}
+
+// RulePack is the info finding that names a substitute rule pack.
+const RulePack = "P01"
+
+// choosePack names the rule pack a workbook is checked with (the year as
+// asked, else as printed, else the default) and, when the year has no pack
+// of its own or the year asked differs from the one printed, an info
+// finding saying which is used.
+func choosePack(wb *model.Workbook, asked int) (model.PackRef, *model.Finding) {
+	packs := templates.MustPacks()
+	pk, exact := packs.Select(wb.Year)
+	ref := model.PackRef{Year: pk.Year, Printed: wb.YearPrinted, Note: pk.Note, Source: model.PackDefault}
+	switch {
+	case asked != 0:
+		ref.Source = model.PackAsked
+	case wb.YearPrinted != 0:
+		ref.Source = model.PackPrinted
+	}
+	// A workbook that prints no year (most tables do not) is checked with
+	// the default pack, as report.pack says; no finding for that.
+	var msg string
+	switch {
+	case wb.Year == 0:
+		return ref, nil
+	case !exact:
+		msg = fmt.Sprintf(msgPackNearest, wb.Year, pk.Year)
+	case asked != 0 && wb.YearPrinted != 0 && asked != wb.YearPrinted:
+		msg = fmt.Sprintf(msgPackAsked, wb.YearPrinted, asked)
+	default:
+		return ref, nil
+	}
+	f := model.Finding{Rule: RulePack, Severity: model.SevInfo, Message: msg, Cells: []model.CellRef{}}
+	f.SetFingerprint()
+	return ref, &f
 }

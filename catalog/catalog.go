@@ -5,13 +5,16 @@ package catalog
 
 import (
 	"bytes"
-	_ "embed"
+	"embed"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 	"sync"
+
+	"github.com/juesuan/juesuan/templates"
 )
 
 //go:embed func-codes-2024.csv
@@ -19,6 +22,12 @@ var funcCSV []byte
 
 //go:embed econ-codes-2024.csv
 var econCSV []byte
+
+// yearFS holds each year pack's additions to the 2024 catalog
+// (templates/packs.yaml names the file of each year).
+//
+//go:embed codes-*.csv
+var yearFS embed.FS
 
 // Entry is one code of the catalog.
 type Entry struct {
@@ -120,3 +129,57 @@ func (c *Catalog) Lookup(code string) []Entry {
 
 // Len is the number of distinct codes.
 func (c *Catalog) Len() int { return len(c.entries) }
+
+var (
+	yearMu sync.Mutex
+	years  = map[int]*Catalog{}
+)
+
+// ForYear returns the catalog of year's pack (templates/packs.yaml): the
+// 2024 catalog plus the additions of every pack up its chain. An unknown
+// year takes the pack Select gives it.
+func ForYear(year int) (*Catalog, error) {
+	packs, err := templates.LoadPacks()
+	if err != nil {
+		return nil, err
+	}
+	pk, _ := packs.Select(year)
+	yearMu.Lock()
+	defer yearMu.Unlock()
+	if c := years[pk.Year]; c != nil {
+		return c, nil
+	}
+	c := &Catalog{entries: make(map[string][]Entry, Default().Len()+16)}
+	for k, v := range Default().entries {
+		c.entries[k] = append([]Entry(nil), v...)
+	}
+	for _, q := range packs.Chain(pk) {
+		if q.Codes == "" {
+			continue
+		}
+		b, err := yearFS.ReadFile(q.Codes)
+		if err != nil {
+			return nil, fmt.Errorf("catalog %d: %w", q.Year, err)
+		}
+		if err := c.add(bytes.NewReader(b)); err != nil {
+			return nil, fmt.Errorf("catalog %d: %w", q.Year, err)
+		}
+	}
+	years[pk.Year] = c
+	return c, nil
+}
+
+// All returns every entry in code order.
+func (c *Catalog) All() []Entry {
+	var out []Entry
+	for _, es := range c.entries {
+		out = append(out, es...)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Code != out[j].Code {
+			return out[i].Code < out[j].Code
+		}
+		return out[i].Name < out[j].Name
+	})
+	return out
+}

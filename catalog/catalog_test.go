@@ -55,3 +55,27 @@ func TestLoad(t *testing.T) {
 		}
 	}
 }
+
+// TestForYear: each pack's catalog is 2024's plus the additions up its
+// chain; 2026 = 2025 until published otherwise; the 2024 catalog is not
+// changed by building the others.
+func TestForYear(t *testing.T) {
+	for _, tc := range []struct {
+		year int
+		want bool // 22198 known
+	}{{0, false}, {2023, false}, {2024, false}, {2025, true}, {2026, true}, {2031, true}, {2019, false}} {
+		c, err := ForYear(tc.year)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := len(c.Lookup("22198")) > 0; got != tc.want {
+			t.Errorf("%d: 22198 known %v, want %v", tc.year, got, tc.want)
+		}
+		if len(c.Lookup("2240101")) == 0 {
+			t.Errorf("%d: base code 2240101 missing", tc.year)
+		}
+	}
+	if len(Default().Lookup("22198")) != 0 {
+		t.Error("the 2024 catalog gained a 2025 code")
+	}
+}

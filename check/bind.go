@@ -148,6 +148,29 @@ func (w *windex) evalSet(s setExpr, e env) []string {
 					out = append(out, x)
 				}
 			}
+		case "∩":
+			// {*98}: the patterns' matches; a set atom: its members.
+			var keep []string
+			in := make(map[string]bool, len(items))
+			for _, y := range items {
+				in[y] = true
+			}
+			for _, x := range out {
+				hit := in[x]
+				if a.fn == "lit" {
+					hit = false
+					for _, p := range a.lits {
+						if matchPattern(p, x) {
+							hit = true
+							break
+						}
+					}
+				}
+				if hit {
+					keep = append(keep, x)
+				}
+			}
+			out = keep
 		case "-":
 			var keep []string
 			drops := make(map[string]bool, len(items))

@@ -28,6 +28,11 @@ type Rule struct {
 	Expr     string         `json:"expr"`           // source text, accountant-readable
 	When     string         `json:"when,omitempty"` // condition source, "" if none
 	Fill     bool           `json:"fill"`           // usable as 运算公式 by the fill stage
+	// Since is the first year (决算年度) the rule applies to, from the year
+	// packs (templates/packs.yaml); 0: every year.
+	Since int `json:"since,omitempty"`
+
+	file string // the rule file it was declared in
 
 	clauses []*clause
 }
@@ -58,4 +63,10 @@ func Load() ([]*Rule, error) { return loadEmbedded() }
 // Bind binds rules to the workbook's cells once. CONDITIONAL rules whose
 // condition fails produce no equations; predicate (STRUCTURE) rules and
 // rules that need the prior year's workbook produce none either.
-func Bind(rules []*Rule, wb *model.Workbook) []Equation { return bind(rules, wb, nil) }
+func Bind(rules []*Rule, wb *model.Workbook) []Equation {
+	year := 0
+	if wb != nil {
+		year = wb.Year
+	}
+	return bind(ForYear(rules, year), wb, nil)
+}

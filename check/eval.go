@@ -15,6 +15,10 @@ type Options struct {
 	Exact bool
 	// Prior is last year's workbook for the cross-year rules (Y1–Y5).
 	Prior *model.Workbook
+	// Year is the 决算年度 of the workbook's rule pack: a rule whose Since
+	// is later is not checked. 0: the workbook's Year (0 there too: the
+	// default pack's year).
+	Year int
 	// Parts is how many separately rounded workbooks each figure sums (a
 	// department consolidated from its units): each figure then stands for
 	// ±Parts·½·10⁻ᵈ, so the tolerance scales with it. 0 or 1: one unit.
@@ -39,8 +43,28 @@ func NewChecker(wb *model.Workbook, rules []*Rule, opt Options) *Checker {
 	if opt.Prior != nil {
 		b.prior = newIndex(opt.Prior)
 	}
+	year := opt.Year
+	if year == 0 {
+		year = wb.Year
+	}
+	rules = ForYear(rules, year)
 	parts := int64(max(opt.Parts, 1))
 	return &Checker{b: b, rules: rules, eqs: b.bind(rules), exact: opt.Exact || AutoExact(wb), parts: decimal.NewFromInt(parts)}
+}
+
+// ForYear keeps the rules that apply to year (Rule.Since); 0 means the
+// default pack's year.
+func ForYear(rules []*Rule, year int) []*Rule {
+	if year == 0 {
+		year = templates.MustPacks().Default
+	}
+	out := rules[:0:0]
+	for _, r := range rules {
+		if r.Since <= year {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // Equations returns the bound equations.

@@ -16,7 +16,8 @@ func TestLoad(t *testing.T) {
 		"R07.1", "R07.2", "R07.3", "R07.4", "R08.1", "R08.2", "R08.3", "R08.4",
 		"R09.1", "R09.2", "R09.3", "R09.4", "R09.5", "R09.6",
 		"X1", "X2", "X3", "X4", "X5", "X6", "X7", "X8", "X9", "X10", "X11", "X12", "X13", "X14", "X15",
-		"X16", "X17", "X18", "X19", "X20", "X21", "Y1", "Y2", "Y3", "Y4", "Y5"}
+		"X16", "X17", "X18", "X19", "X20", "X21", "Y1", "Y2", "Y3", "Y4", "Y5",
+		"K25.1"} // 2025 pack (templates/packs.yaml)
 	got := map[string]*Rule{}
 	for _, r := range rules {
 		got[r.ID] = r
@@ -95,5 +96,22 @@ func TestRuleWhenLines(t *testing.T) {
 	again, err := Parse("again.rules", []byte(fuzzFormat(rs)))
 	if err != nil || again[0].When != rs[0].When || again[0].Expr != rs[0].Expr {
 		t.Errorf("round trip: %v %+v", err, again)
+	}
+}
+
+// TestPackRulesHaveSince: the rules of a pack's files carry its year.
+func TestPackRulesHaveSince(t *testing.T) {
+	rules, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rules {
+		want := 0
+		if r.ID == "K25.1" {
+			want = 2025
+		}
+		if r.Since != want {
+			t.Errorf("%s: since %d, want %d", r.ID, r.Since, want)
+		}
 	}
 }

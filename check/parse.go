@@ -22,7 +22,7 @@ import (
 //	body    = clause | "when" cond                            (indented)
 //	clause  = [ "for" bind { "," bind } ":" ] stmt [ "when" cond ]
 //	bind    = VAR "in" set
-//	set     = atom { ( "∪" | "-" ) atom }
+//	set     = atom { ( "∪" | "∩" | "-" ) atom }
 //	atom    = FN "(" TABLE [ "," WORD ] ")" | "{" WORD { "," WORD } "}" | FN   (FN: rows codes 类 款 项 parents cols children)
 //	stmt    = sum OP sum { OP sum } | pred [ ( "<=>" | "=>" ) pred ]
 //	sum     = [ "-" ] term { ( "+" | "-" ) term }
@@ -64,7 +64,7 @@ type binder struct {
 
 type setExpr struct {
 	atoms []setAtom
-	ops   []string // between atoms: "∪" or "-"
+	ops   []string // between atoms: "∪", "∩" or "-"
 }
 
 type setAtom struct {
@@ -209,7 +209,20 @@ func DiagnosticsOf(err error) Diagnostics {
 }
 
 func loadEmbedded() ([]*Rule, error) {
-	return loadFiles(templates.RuleFileNames(), templates.RuleFiles())
+	packs, err := templates.LoadPacks()
+	if err != nil {
+		return nil, err
+	}
+	rs, err := loadFiles(templates.RuleFileNames(), templates.RuleFiles())
+	if err != nil {
+		return nil, err
+	}
+	// The rules of a pack's files apply from that pack's year on.
+	since := packs.Since()
+	for _, r := range rs {
+		r.Since = since[r.file]
+	}
+	return rs, nil
 }
 
 // ParseSet parses and checks a rule set of several files (names in order,
@@ -228,6 +241,9 @@ func loadFiles(names []string, files map[string][]byte) ([]*Rule, error) {
 	for _, name := range names {
 		rs, heads, fds := parseFile(name, files[name])
 		ds = append(ds, fds...)
+		for _, r := range rs {
+			r.file = name
+		}
 		for i, r := range rs {
 			if where, dup := seen[r.ID]; dup {
 				ds = append(ds, Diagnostic{File: name, Line: heads[i].line, Col: heads[i].col,
@@ -430,7 +446,7 @@ func parseFile(name string, src []byte) ([]*Rule, []srcPos, Diagnostics) {
 }
 
 func isContinuation(t string) bool {
-	for _, p := range []string{"+", "-", "=", "<", ">", "≤", "≥", "∪", "and "} {
+	for _, p := range []string{"+", "-", "=", "<", ">", "≤", "≥", "∪", "∩", "and "} {
 		if strings.HasPrefix(t, p) {
 			return true
 		}
@@ -441,7 +457,7 @@ func isContinuation(t string) bool {
 // endsOpen reports whether a line cannot end a clause (a binder list or an
 // operator at its end).
 func endsOpen(l string) bool {
-	for _, s := range []string{":", ",", "+", "-", "=", "∪", " and"} {
+	for _, s := range []string{":", ",", "+", "-", "=", "∪", "∩", " and"} {
 		if strings.HasSuffix(l, s) {
 			return true
 		}
@@ -551,7 +567,7 @@ func lex(s string) ([]token, error) {
 		case r == '=':
 			out = append(out, token{"op", "=", i})
 			i += w
-		case r == 'Σ' || r == '∪' || r == '-':
+		case r == 'Σ' || r == '∪' || r == '∩' || r == '-':
 			out = append(out, token{"punct", string(r), i})
 			i += w
 		case strings.ContainsRune(punct, r):
@@ -561,7 +577,7 @@ func lex(s string) ([]token, error) {
 			j := i
 			for j < len(s) {
 				r2, w2 := utf8.DecodeRuneInString(s[j:])
-				if unicode.IsSpace(r2) || strings.ContainsRune(punct+"=<>≤≥Σ∪-", r2) {
+				if unicode.IsSpace(r2) || strings.ContainsRune(punct+"=<>≤≥Σ∪∩-", r2) {
 					break
 				}
 				j += w2
@@ -937,7 +953,7 @@ func (p *parser) set(implicit model.TableID) (setExpr, error) {
 			return s, err
 		}
 		s.atoms = append(s.atoms, a)
-		if p.is("∪") || p.is("-") {
+		if p.is("∪") || p.is("∩") || p.is("-") {
 			s.ops = append(s.ops, p.next().text)
 			continue
 		}

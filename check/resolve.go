@@ -588,6 +588,10 @@ func (r *resolver) set(s setExpr, implicit model.TableID, sc scope) domain {
 				d = r.filter(a, d)
 				continue
 			}
+			if op == "∩" {
+				d = r.intersect(a, d)
+				continue
+			}
 			for j, l := range a.lits {
 				if v := sc[l]; v != nil {
 					v.used = true
@@ -665,6 +669,33 @@ func (r *resolver) set(s setExpr, implicit model.TableID, sc scope) domain {
 }
 
 var patternRe = regexp.MustCompile(`^(\*[^*]+|[^*]+\*)$`)
+
+// intersect checks the literals of a "∩ {…}" atom: code patterns (*98,
+// 221*) or keys of the set d they narrow; the set keeps what they match.
+func (r *resolver) intersect(a setAtom, d domain) domain {
+	for j, l := range a.lits {
+		if strings.Contains(l, "*") {
+			body := strings.Trim(l, "*")
+			codeSet := len(d.srcs) > 0 && !d.srcs[0].isCol()
+			if !patternRe.MatchString(l) || (codeSet && (strings.Trim(body, "0123456789") != "" || len(body) >= 7)) {
+				r.errf(a.litAt[j], msgDiagBadPattern, l)
+			}
+		}
+	}
+	if len(d.srcs) == 0 {
+		var keep []lit
+		for _, x := range d.lits {
+			for _, p := range a.lits {
+				if matchPattern(p, x.text) {
+					keep = append(keep, x)
+					break
+				}
+			}
+		}
+		d.lits = keep
+	}
+	return d
+}
 
 // filter checks the literals of a "- {…}" atom against the set d they are
 // taken from, and removes them from its literal members.

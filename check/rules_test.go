@@ -143,6 +143,9 @@ func breakCases() []breakCase {
 		{rule: "X19", sev: W, tab: T06, row: "30217", col: "决算数", val: "1"},
 		{rule: "X20", sev: E, tab: T09, row: "三公经费", col: "决算数/合计", val: "400"},
 		{rule: "X21", sev: E, tab: T05, row: "2013902", col: "合计", val: "1"},
+		// 2025 pack: a 特别国债 款 (xx98) in T05 (the workbook read as 2025).
+		{rule: "K25.1", sev: E, tab: T05, row: "22198", col: "合计", val: "1",
+			mutate: func(wb *model.Workbook) { wb.Year = 2025 }},
 	}
 }
 

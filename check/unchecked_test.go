@@ -159,3 +159,26 @@ func TestEmptyTableWithNoteIsZero(t *testing.T) {
 		}
 	}
 }
+
+// TestRulesByYear: a pack's rules apply from its year on (K25.1 from 2025),
+// whatever the workbook prints; the 2024 pack does not know them.
+func TestRulesByYear(t *testing.T) {
+	rules := mustRules(t)
+	for _, tc := range []struct {
+		year int
+		want bool
+	}{{0, false}, {2023, false}, {2024, false}, {2025, true}, {2026, true}} {
+		wb := caseC()
+		wb.Year = tc.year
+		put(wb, model.T05, "22198", "合计", "1")
+		got := false
+		for _, f := range Check(wb, rules, Options{}) {
+			if f.Rule == "K25.1" && f.Severity == model.SevError {
+				got = true
+			}
+		}
+		if got != tc.want {
+			t.Errorf("year %d: K25.1 error %v, want %v", tc.year, got, tc.want)
+		}
+	}
+}

@@ -175,7 +175,7 @@ func newSolver(wb *model.Workbook, eqs []check.Equation, opt Options) *solver {
 		}
 		// CONDITIONAL rules were bound on the values before filling (their
 		// condition may read blank totals), so they do not constrain.
-		if !e.Rule.Fill && (e.Rule.Severity != model.SevError || e.Rule.Class != check.ClassCertain) {
+		if !e.Rule.Fill && (e.Rule.Severity != model.SevError || e.Rule.Class != check.ClassCertain || len(e.Right) == 0) {
 			continue
 		}
 		if hasInvalid(wb, e) {

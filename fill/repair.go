@@ -161,6 +161,12 @@ func (s *solver) constraints(eqs []check.Equation, rebind bool) ([]check.Equatio
 		if e.Rule == nil || len(e.Left)+len(e.Right) == 0 || hasPrior(e) {
 			return
 		}
+		// "X = 0" of a non-fill rule (K25.1: no 特别国债 款 in T05) says a
+		// printed figure must not be there: not an identity to satisfy by
+		// moving a filled value, which would hide the finding.
+		if !e.Rule.Fill && (len(e.Left) == 0 || len(e.Right) == 0) {
+			return
+		}
 		switch e.Op {
 		case "=", "<=", ">=":
 		default:

@@ -157,7 +157,24 @@ type Report struct {
 	// Unchecked lists what the rules needed and the reader did not locate,
 	// with the rules not checked for each (never counted as 0).
 	Unchecked []Unchecked `json:"unchecked"`
+	// Pack is the rule pack (决算年度) the workbook was checked with.
+	Pack PackRef `json:"pack"`
 }
+
+// PackRef names the year pack of a report (templates/packs.yaml).
+type PackRef struct {
+	Year    int    `json:"year"`              // the pack's year
+	Printed int    `json:"printed,omitempty"` // the year the workbook prints, if any
+	Source  string `json:"source"`            // how it was chosen: asked | printed | default
+	Note    string `json:"note,omitempty"`    // what the pack says of itself (Chinese)
+}
+
+// How a report's pack was chosen.
+const (
+	PackAsked   = "asked"   // --year / ?year=
+	PackPrinted = "printed" // the year in the workbook's titles, 部门 line or cover
+	PackDefault = "default" // none known: the default pack
+)
 
 // Summary counts a report's findings and fills.
 type Summary struct {

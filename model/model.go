@@ -202,7 +202,13 @@ type Workbook struct {
 	Tables   map[TableID]*Table
 	Unit     Unit   // the unit shared by the tables (万元 unless every table says 元)
 	UnitName string // the 部门/单位 name when printed
-	Sheets   []string
+	// Year is the 决算年度 the workbook is read as: the one asked for, else
+	// YearPrinted; 0 when neither is known.
+	Year int
+	// YearPrinted is the year its titles, 部门 line or cover print most
+	// often (0: none).
+	YearPrinted int
+	Sheets      []string
 	// Findings are the structural findings of the reader (missing table,
 	// duplicate code, non-numeric amount, ...).
 	Findings []Finding

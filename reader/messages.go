@@ -44,8 +44,10 @@ const (
 	msgNumberMismatch = "表号“%s”与标题“%s”不符（按九张表顺序应为%s），已按标题识别。"
 	// printed title, note
 	msgTitleVariant = "标题“%s”为其他年度或地区的写法%s，已按%s识别。"
-	// code, address
-	msgUnknownCode = "科目编码 %s（%s）不在 2024 年科目目录中。"
+	// code, year, address
+	msgUnknownCode = "科目编码 %s 不在 %s 年度科目目录中（%s）。"
+	// code, printed (former) name, current name, address
+	msgRenamed = "科目编码 %s 的名称“%s”是旧称，现行名称为“%s”（%s）。"
 	// code, printed name, catalog name, address
 	msgNameMismatch = "科目编码 %s 的名称“%s”与科目目录“%s”不一致（%s）。"
 	// raw text, address

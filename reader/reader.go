@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -22,8 +23,12 @@ import (
 // Options configure a read.
 type Options struct {
 	Limits xlsx.Limits // zero fields take xlsx.DefaultLimits
-	// Catalog checks codes and names; nil uses catalog.Default().
+	// Catalog checks codes and names; nil uses the catalog of the year's
+	// pack (catalog.ForYear).
 	Catalog *catalog.Catalog
+	// Year is the 决算年度 to read the workbook as (--year); 0: the year
+	// the workbook prints (titles, 部门 line, cover), if any.
+	Year int
 }
 
 // Read opens the workbook in r and reads it. The book is returned so later
@@ -47,17 +52,30 @@ func FromBook(b *xlsx.Book, opt Options) (*model.Workbook, error) {
 	if err != nil {
 		return nil, model.Errorf(model.EInternal, err, "内部错误：九张表版式说明无法加载。")
 	}
-	cat := opt.Catalog
-	if cat == nil {
-		cat = catalog.Default()
-	}
-	rd := &reader{spec: spec, cat: cat, wb: &model.Workbook{Tables: map[model.TableID]*model.Table{}, Sheets: b.Sheets()}}
+	rd := &reader{spec: spec, years: map[int]int{}, wb: &model.Workbook{Tables: map[model.TableID]*model.Table{}, Sheets: b.Sheets()}}
 	for _, name := range rd.wb.Sheets {
 		g, err := b.Grid(name)
 		if err != nil {
 			return nil, err
 		}
 		rd.sheet(g)
+	}
+	// The year: as asked, else the one the workbook prints most often.
+	rd.wb.Year = rd.printedYear()
+	rd.wb.YearPrinted = rd.wb.Year
+	if opt.Year != 0 {
+		rd.wb.Year = opt.Year
+	}
+	// Codes are checked against the catalog of that year, once every
+	// table (and so the year) is known.
+	cat := opt.Catalog
+	if cat == nil {
+		if cat, err = catalog.ForYear(rd.wb.Year); err != nil {
+			return nil, model.Errorf(model.EInternal, err, "内部错误：科目目录无法加载。")
+		}
+	}
+	for _, cc := range rd.codeChecks {
+		rd.findings = append(rd.findings, cc(cat, rd.wb.Year)...)
 	}
 	if len(rd.wb.Tables) == 0 {
 		return nil, model.Errorf(model.ENoTables, nil, msgNoTables)
@@ -102,11 +120,12 @@ func FromBook(b *xlsx.Book, opt Options) (*model.Workbook, error) {
 }
 
 type reader struct {
-	spec     *templates.Spec
-	cat      *catalog.Catalog
-	wb       *model.Workbook
-	findings []model.Finding
-	norm     map[string]string // NormalizeText memo: the table passes read the same cells several times
+	spec       *templates.Spec
+	codeChecks []func(*catalog.Catalog, int) []model.Finding
+	years      map[int]int // year -> how often printed
+	wb         *model.Workbook
+	findings   []model.Finding
+	norm       map[string]string // NormalizeText memo: the table passes read the same cells several times
 }
 
 // normText is templates.NormalizeText, memoised for this read.
@@ -218,6 +237,12 @@ func (rd *reader) sheet(g *xlsx.Grid) {
 			}
 		}
 	}
+	found := false
+	defer func() {
+		if !found {
+			rd.coverYears(g)
+		}
+	}()
 	for i, h := range hits {
 		end := g.MaxRow
 		if i+1 < len(hits) {
@@ -233,6 +258,27 @@ func (rd *reader) sheet(g *xlsx.Grid) {
 			continue
 		}
 		rd.commit(t)
+		found = true
+	}
+}
+
+// coverYears takes the year of a cover or contents sheet (no table on it):
+// "2024年度部门决算公开" in its first rows.
+func (rd *reader) coverYears(g *xlsx.Grid) {
+	for r := 1; r <= min(g.MaxRow, 20); r++ {
+		for c := 1; c <= min(g.MaxCol, 12); c++ {
+			cell := g.At(r, c)
+			if cell.Number || cell.Text == "" {
+				continue
+			}
+			n := rd.normText(cell.Text)
+			if !strings.Contains(n, "决算") {
+				continue
+			}
+			for _, y := range yearsIn(n) {
+				rd.years[y]++
+			}
+		}
 	}
 }
 
@@ -312,6 +358,38 @@ func (rd *reader) commit(t *located) {
 		rd.wb.UnitName = t.dept
 	}
 	rd.findings = append(rd.findings, t.findings...)
+	if t.codeCheck != nil {
+		rd.codeChecks = append(rd.codeChecks, t.codeCheck)
+	}
+	for _, y := range t.years {
+		rd.years[y]++
+	}
+}
+
+// yearRe finds a 决算年度 in a title, the 部门 line or a cover: 2024年度,
+// 2024 年 (only 2000-2099).
+var yearRe = regexp.MustCompile(`(20\d{2})\s*年度?`)
+
+// yearsIn returns the years text names.
+func yearsIn(text string) []int {
+	var out []int
+	for _, m := range yearRe.FindAllStringSubmatch(text, 4) {
+		y, _ := strconv.Atoi(m[1])
+		out = append(out, y)
+	}
+	return out
+}
+
+// printedYear is the year the tables' titles and furniture name most
+// often (the earlier one on a tie), 0 when none does.
+func (rd *reader) printedYear() int {
+	best, n := 0, 0
+	for y, c := range rd.years {
+		if c > n || c == n && y < best {
+			best, n = y, c
+		}
+	}
+	return best
 }
 
 // located is a table being read, with its findings.
@@ -319,4 +397,8 @@ type located struct {
 	*model.Table
 	dept     string
 	findings []model.Finding
+	// codeCheck makes the catalog findings of the table's codes once the
+	// workbook's year (and so its catalog) is known.
+	codeCheck func(cat *catalog.Catalog, year int) []model.Finding
+	years     []int // years the title and furniture print
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/juesuan/juesuan/catalog"
 	"github.com/juesuan/juesuan/model"
 	"github.com/juesuan/juesuan/templates"
 	"github.com/juesuan/juesuan/xlsx"
@@ -60,7 +61,11 @@ type tableCtx struct {
 	rowsByKey map[string]*model.Row
 }
 
-func (t *tableCtx) add(f model.Finding) {
+func (t *tableCtx) add(f model.Finding) { t.findings = append(t.findings, t.complete(f)) }
+
+// complete gives a finding of the table its table, sheet, cells and
+// fingerprint.
+func (t *tableCtx) complete(f model.Finding) model.Finding {
 	f.Table = t.ID
 	if f.Sheet == "" {
 		f.Sheet = t.g.Sheet
@@ -72,7 +77,7 @@ func (t *tableCtx) add(f model.Finding) {
 		}
 	}
 	f.SetFingerprint()
-	t.findings = append(t.findings, f)
+	return f
 }
 
 // table reads the table under title hit h, bounded by row end. It returns
@@ -122,6 +127,7 @@ func (t *tableCtx) furniture() {
 	g, h := t.g, t.hit
 	t.Unit = model.Wan
 	t.headTop = 0
+	t.years = append(t.years, yearsIn(t.rd.normText(h.text))...)
 	for r := max(1, h.row-2); r <= min(t.end, h.row+4); r++ {
 		furn, any, hits, neutral := true, false, 0, 0
 		for c := 1; c <= g.MaxCol; c++ {
@@ -149,6 +155,9 @@ func (t *tableCtx) furniture() {
 					t.dept = strings.TrimSpace(m[1])
 				}
 				hit = true
+			}
+			if r != h.row || c != h.col {
+				t.years = append(t.years, yearsIn(n)...)
 			}
 			if hit {
 				hits++
@@ -713,33 +722,63 @@ func (t *tableCtx) checkCodes() {
 			t.add(model.Finding{Rule: RuleOrphanCode, Severity: model.SevError, Cell: addr,
 				Message: fmt.Sprintf(msgOrphanCode, row.Code, level, p)})
 		}
-		entries := t.rd.cat.Lookup(row.Code)
+	}
+	t.codeCheck = t.catalogFindings
+}
+
+// catalogFindings compares the table's codes and names with the catalog of
+// the workbook's year (run once every table is read and the year known).
+func (t *tableCtx) catalogFindings(cat *catalog.Catalog, year int) []model.Finding {
+	var out []model.Finding
+	add := func(f model.Finding) { out = append(out, t.complete(f)) }
+	yearText := fmt.Sprint(year)
+	if year == 0 {
+		yearText = fmt.Sprint(templates.MustPacks().Default)
+	}
+	packs := templates.MustPacks()
+	for _, row := range t.Rows {
+		if row.Code == "" {
+			continue
+		}
+		addr := t.codeAddr[row.Code]
+		entries := cat.Lookup(row.Code)
 		if len(entries) == 0 {
-			t.add(model.Finding{Rule: RuleCatalog, Severity: model.SevWarning, Cell: addr,
-				Message: fmt.Sprintf(msgUnknownCode, row.Code, addr)})
+			add(model.Finding{Rule: RuleCatalog, Severity: model.SevWarning, Cell: addr,
+				Message: fmt.Sprintf(msgUnknownCode, row.Code, yearText, addr)})
 			continue
 		}
 		if row.Label == "" {
 			continue
 		}
 		name := templates.NormalizeLabel(row.Label)
-		confirmed := false
-		match := false
+		confirmed, match, named := false, false, ""
 		for _, e := range entries {
+			if e.Name == "" {
+				match = true // a code whose name the catalog does not record
+			}
 			if templates.NormalizeLabel(e.Name) == name {
 				match = true
 			}
+			if named == "" {
+				named = e.Name
+			}
 			confirmed = confirmed || e.Confirmed
 		}
-		if !match {
+		switch {
+		case match:
+		case packs.Renamed(row.Code, row.Label):
+			add(model.Finding{Rule: RuleCatalog, Severity: model.SevWarning, Cell: addr,
+				Message: fmt.Sprintf(msgRenamed, row.Code, clip(row.Label), named, addr)})
+		default:
 			sev := model.SevInfo
 			if confirmed {
 				sev = model.SevWarning
 			}
-			t.add(model.Finding{Rule: RuleCatalog, Severity: sev, Cell: addr,
-				Message: fmt.Sprintf(msgNameMismatch, row.Code, clip(row.Label), entries[0].Name, addr)})
+			add(model.Finding{Rule: RuleCatalog, Severity: sev, Cell: addr,
+				Message: fmt.Sprintf(msgNameMismatch, row.Code, clip(row.Label), named, addr)})
 		}
 	}
+	return out
 }
 
 // markSubtotals flags as derived the cells of totals and of code rows whose

@@ -29,6 +29,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	priorPath := fs.String("prior", "", "上年决算工作簿（审核年初结转和结余并报告同比变化）")
 	exact := fs.Bool("exact", false, "精确比较，不允许尾差")
 	parts := fs.Int("parts", 1, "工作簿是 N 个单位汇总而成时填 N：每个数都含 N 次四舍五入，容差按 N 倍计算")
+	year := fs.Int("year", 0, "决算年度（如 2025）：按该年度的规则包与科目目录审核；默认取工作簿中的“20XX年度”，没有则按 2024 年度")
 	narrativePath := fs.String("narrative", "", "决算公开说明（.docx、.txt 或 PDF）：核对说明中的数字与九张表，结果并入同一报告")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, joinLines("用法: juesuan check [--json] [--prior 上年文件] [--exact] [--narrative 说明.docx] [文件]",
@@ -57,7 +58,11 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "juesuan: --parts 应为不小于 1 的整数（汇总的单位数），收到 %d\n", *parts)
 		return exitInput
 	}
-	opt := audit.Options{Exact: *exact, Parts: *parts}
+	if *year != 0 && (*year < 2000 || *year > 2099) {
+		fmt.Fprintf(stderr, "juesuan: --year 应为四位的决算年度，如 2025，收到 %d\n", *year)
+		return exitInput
+	}
+	opt := audit.Options{Exact: *exact, Parts: *parts, Year: *year}
 	if *priorPath != "" {
 		prior, err := readInput(*priorPath, templates.Options{})
 		if err != nil {

@@ -52,8 +52,13 @@ func TestCheckCommand(t *testing.T) {
 		// A bad prior-year file is named as such, not the checked file.
 		{"bad prior", []string{"check", "--prior", junk, brokenPath}, exitInput, "", "junk.xlsx：上年决算工作簿"},
 		{"two files", []string{"check", junk, junk}, exitInput, "", "一次只能审核一个文件"},
-		{"rules", []string{"rules"}, exitOK, "共 72 条审核公式", ""},
+		{"rules", []string{"rules"}, exitOK, "共 73 条审核公式", ""},
 		{"rules json", []string{"rules", "--json"}, exitOK, `"id": "X21"`, ""},
+		{"rules since", []string{"rules"}, exitOK, "适用: 2025 年度起", ""},
+		{"year pack", []string{"check", "--year", "2026", "--json"}, exitOK, `"source": "asked"`, ""},
+		{"bad year", []string{"check", "--year", "25"}, exitInput, "", "--year 应为四位的决算年度"},
+		{"catalog 2025", []string{"catalog", "--year", "2025"}, exitOK, "22198    款 超长期特别国债安排的支出", ""},
+		{"catalog 2019", []string{"catalog", "--year", "2019"}, exitOK, "2019 年度没有专门的规则包", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -48,6 +48,7 @@ func runFill(args []string, stdout, stderr io.Writer) int {
 	overwrite := fs.Bool("overwrite", false, "用公式结果替换与公式不符的非空合计单元格，并列出被替换的原值")
 	exact := fs.Bool("exact", false, "精确比较（不允许四舍五入尾差）")
 	parts := fs.Int("parts", 1, "工作簿是 N 个单位汇总而成时填 N：每个数都含 N 次四舍五入，容差按 N 倍计算")
+	year := fs.Int("year", 0, "决算年度（如 2025）：按该年度的规则包与科目目录审核；默认取工作簿中的“20XX年度”，没有则按 2024 年度")
 	prior := fs.String("prior", "", "上年决算工作簿（用于年初/年末结转等跨年审核）")
 	out := fs.String("o", "", "输出文件（默认 <文件名>.审核.xlsx）")
 	files, err := parseInterspersed(fs, args)
@@ -73,7 +74,11 @@ func runFill(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "juesuan: --parts 应为不小于 1 的整数（汇总的单位数），收到 %d\n", *parts)
 		return exitInput
 	}
-	opt := audit.Options{Exact: *exact, Overwrite: *overwrite, Parts: *parts}
+	if *year != 0 && (*year < 2000 || *year > 2099) {
+		fmt.Fprintf(stderr, "juesuan: --year 应为四位的决算年度，如 2025，收到 %d\n", *year)
+		return exitInput
+	}
+	opt := audit.Options{Exact: *exact, Overwrite: *overwrite, Parts: *parts, Year: *year}
 	if *prior != "" {
 		p, err := readInput(*prior, templates.Options{})
 		if err != nil {

@@ -100,6 +100,9 @@ func runRules(args []string, stdout, stderr io.Writer) int {
 		if r.When != "" {
 			fmt.Fprintf(stdout, "       条件: %s\n", r.When)
 		}
+		if r.Since != 0 {
+			fmt.Fprintf(stdout, "       适用: %d 年度起\n", r.Since)
+		}
 	}
 	fmt.Fprintf(stdout, "\n共 %d 条审核公式。\n", len(rules))
 	if len(files) > 0 {
