@@ -9,8 +9,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf16"
-	"unicode/utf8"
 
 	"github.com/juesuan/juesuan/model"
 )
@@ -90,14 +90,13 @@ func readPDF(data []byte, name string, lim Limits) (*Document, error) {
 	}
 	pages := d.pages()
 	b := newBuilder(name, FormatPDF, lim)
-	var lines []pdfLine
+	var lines [][]pdfLine // per page
 	for _, pg := range pages {
-		pl, err := d.pageLines(pg)
+		fr, err := d.pageFrags(pg)
 		if err != nil {
 			return nil, err
 		}
-		lines = append(lines, pl...)
-		lines = append(lines, pdfLine{pageEnd: true})
+		lines = append(lines, fragLines(fr))
 	}
 	if err := joinLines(lines, b); err != nil {
 		return nil, err
@@ -611,22 +610,77 @@ func (d *pdfDoc) pages() []pdfPage {
 
 // ---- fonts ----
 
+// pdfFont maps a font's codes to text and to advance widths (text space
+// units at font size 1).
 type pdfFont struct {
-	codeLen int            // bytes per code: 1 simple, 2 Type0
-	uni     map[int]string // ToUnicode
-	ucs2    bool           // Type0 with a UCS-2 CMap: the code is the character
+	codeLen  int            // bytes per code: 1 simple, 2 Type0
+	uni      map[int]string // ToUnicode
+	ucs2     bool           // Type0 with a UCS-2 CMap: the code is the character
+	identity bool           // Type0 with Identity-H/V (or an embedded CMap): the code is the CID
+	first    int            // simple font: FirstChar
+	widths   []float64      // simple font: Widths, from FirstChar
+	cidW     map[int]float64
+	dw       float64 // width of a code none is given for
+}
+
+// maxFontWidths bounds the widths read from one font's W array.
+const maxFontWidths = 1 << 16
+
+func (d *pdfDoc) num(o any) (float64, bool) {
+	v, ok := d.resolve(o).(float64)
+	if ok && (math.IsNaN(v) || math.IsInf(v, 0)) {
+		return 0, false
+	}
+	return v, ok
 }
 
 func (d *pdfDoc) font(o any) *pdfFont {
 	dc := d.dict(o)
-	f := &pdfFont{codeLen: 1}
+	f := &pdfFont{codeLen: 1, dw: 0.5}
 	if dc == nil {
 		return f
 	}
 	if dc["Subtype"] == pdfName("Type0") {
-		f.codeLen = 2
-		if enc, ok := d.resolve(dc["Encoding"]).(pdfName); ok && strings.Contains(string(enc), "UCS2") {
-			f.ucs2 = true
+		f.codeLen, f.dw = 2, 1
+		switch enc := d.resolve(dc["Encoding"]).(type) {
+		case pdfName:
+			f.ucs2 = strings.Contains(string(enc), "UCS2")
+			f.identity = enc == "Identity-H" || enc == "Identity-V"
+		case *pdfStream:
+			f.identity = true
+		}
+		if ds, ok := d.resolve(dc["DescendantFonts"]).([]any); ok && len(ds) > 0 {
+			if cf := d.dict(ds[0]); cf != nil {
+				if v, ok := d.num(cf["DW"]); ok && v > 0 {
+					f.dw = v / 1000
+				}
+				if w, ok := d.resolve(cf["W"]).([]any); ok && f.identity {
+					f.cidW = d.cidWidths(w)
+				}
+			}
+		}
+	} else {
+		scale := 0.001
+		if dc["Subtype"] == pdfName("Type3") {
+			if m, ok := d.resolve(dc["FontMatrix"]).([]any); ok && len(m) == 6 {
+				if v, ok := d.num(m[0]); ok && v != 0 {
+					scale = math.Abs(v)
+				}
+			}
+		}
+		if fd := d.dict(dc["FontDescriptor"]); fd != nil {
+			if v, ok := d.num(fd["MissingWidth"]); ok && v > 0 {
+				f.dw = v * scale
+			}
+		}
+		if w, ok := d.resolve(dc["Widths"]).([]any); ok {
+			fc, _ := d.num(dc["FirstChar"])
+			f.first = int(math.Max(0, math.Min(fc, 255)))
+			f.widths = make([]float64, min(len(w), 256))
+			for i := range f.widths {
+				v, _ := d.num(w[i])
+				f.widths[i] = v * scale
+			}
 		}
 	}
 	if s, ok := d.resolve(dc["ToUnicode"]).(*pdfStream); ok {
@@ -635,6 +689,48 @@ func (d *pdfDoc) font(o any) *pdfFont {
 		}
 	}
 	return f
+}
+
+// cidWidths reads a CIDFont's W array: "c [w1 w2 …]" and "c1 c2 w".
+func (d *pdfDoc) cidWidths(w []any) map[int]float64 {
+	m := map[int]float64{}
+	work := 0
+	for i := 0; i+1 < len(w) && work < maxFontWidths; {
+		c, ok := d.num(w[i])
+		if !ok || c < 0 || c > 1<<16 {
+			break
+		}
+		switch v := d.resolve(w[i+1]).(type) {
+		case []any:
+			for k, x := range v {
+				if work++; work > maxFontWidths {
+					break
+				}
+				if x, ok := d.num(x); ok {
+					m[int(c)+k] = x / 1000
+				}
+			}
+			i += 2
+		case float64:
+			x, ok := 0.0, false
+			if i+2 < len(w) {
+				x, ok = d.num(w[i+2])
+			}
+			if !ok || v < c || v > 1<<16 {
+				return m
+			}
+			for k := int(c); k <= int(v); k++ {
+				if work++; work > maxFontWidths {
+					break
+				}
+				m[k] = x / 1000
+			}
+			i += 3
+		default:
+			return m
+		}
+	}
+	return m
 }
 
 // parseCMap reads bfchar and bfrange of a ToUnicode CMap.
@@ -722,35 +818,236 @@ func utf16String(b []byte) string {
 	return string(utf16.Decode(u))
 }
 
+// decode is the text of one code.
+func (f *pdfFont) decode(code int) string {
+	if t, ok := f.uni[code]; ok {
+		return t
+	}
+	switch {
+	case f.ucs2:
+		return string(rune(code))
+	case f.codeLen == 1 && f.uni == nil && code >= 0x20 && code < 0x7f:
+		return string(rune(code))
+	case f.codeLen == 1 && f.uni == nil && code >= 0xa0:
+		return string(rune(code)) // Latin-1 approximation of WinAnsi
+	}
+	return ""
+}
+
+// width is the advance of one code at font size 1.
+func (f *pdfFont) width(code int) float64 {
+	if f.codeLen == 1 {
+		if i := code - f.first; f.widths != nil && i >= 0 && i < len(f.widths) {
+			return f.widths[i]
+		}
+		return f.dw
+	}
+	if w, ok := f.cidW[code]; ok {
+		return w
+	}
+	return f.dw
+}
+
+// text decodes a string (tests).
 func (f *pdfFont) text(s []byte) string {
 	var b strings.Builder
 	for i := 0; i+f.codeLen <= len(s); i += f.codeLen {
-		code := bytesCode(s[i : i+f.codeLen])
-		if t, ok := f.uni[code]; ok {
-			b.WriteString(t)
-			continue
-		}
-		switch {
-		case f.ucs2:
-			b.WriteRune(rune(code))
-		case f.codeLen == 1 && f.uni == nil && code >= 0x20 && code < 0x7f:
-			b.WriteByte(byte(code))
-		case f.codeLen == 1 && f.uni == nil && code >= 0xa0:
-			b.WriteRune(rune(code)) // Latin-1 approximation of WinAnsi
-		}
+		b.WriteString(f.decode(bytesCode(s[i : i+f.codeLen])))
 	}
 	return b.String()
 }
 
 // ---- content ----
 
-type pdfLine struct {
-	text    string
-	x, y    float64 // where the line starts
-	pageEnd bool
+// pdfMatrix is a PDF transformation matrix [a b c d e f].
+type pdfMatrix [6]float64
+
+var pdfIdentity = pdfMatrix{1, 0, 0, 1, 0, 0}
+
+// mul is m × n (m applied first).
+func (m pdfMatrix) mul(n pdfMatrix) pdfMatrix {
+	return pdfMatrix{
+		m[0]*n[0] + m[1]*n[2], m[0]*n[1] + m[1]*n[3],
+		m[2]*n[0] + m[3]*n[2], m[2]*n[1] + m[3]*n[3],
+		m[4]*n[0] + m[5]*n[2] + n[4], m[4]*n[1] + m[5]*n[3] + n[5],
+	}
 }
 
-func (d *pdfDoc) pageLines(pg pdfPage) ([]pdfLine, error) {
+func (m pdfMatrix) apply(x, y float64) (float64, float64) {
+	return x*m[0] + y*m[2] + m[4], x*m[1] + y*m[3] + m[5]
+}
+
+// pdfFrag is a run of text drawn in one go (device space): x0 where its
+// first glyph starts, xl where its last starts, x1 where its last ends, y
+// its baseline, size its font size; lead is the width of its leading
+// unit (what a line breaker keeps together: a character or a number or
+// word, with the punctuation that may not start or end a line), phase
+// where the unit stands at the fragment's end (unitDone: it ends inside).
+type pdfFrag struct {
+	text          string
+	x0, xl, x1, y float64
+	size          float64
+	lead          float64
+	phase         int
+}
+
+// pdfGState is the part of the graphics state text depends on.
+type pdfGState struct {
+	ctm                      pdfMatrix
+	font                     *pdfFont
+	fs, tc, tw, th, tl, rise float64
+}
+
+// maxGStates bounds the q nesting kept (deeper q/Q pairs still balance).
+const maxGStates = 256
+
+// maxPageFrags bounds a page's fragments; past it, text joins the last
+// fragment wherever it is drawn.
+const maxPageFrags = 1 << 18
+
+type textState struct {
+	frags    []pdfFrag
+	open     bool // cur is being extended
+	cur      pdfFrag
+	buf      strings.Builder
+	unit     int // phase of cur's leading unit (unitPhase)
+	g        pdfGState
+	stack    []pdfGState
+	overflow int // q beyond maxGStates
+	tm, tlm  pdfMatrix
+}
+
+func newTextState() *textState {
+	return &textState{g: pdfGState{ctm: pdfIdentity, th: 1}, tm: pdfIdentity, tlm: pdfIdentity}
+}
+
+func finite(v ...float64) bool {
+	for _, x := range v {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return false
+		}
+	}
+	return true
+}
+
+// flush ends the current fragment.
+func (st *textState) flush() {
+	if !st.open {
+		return
+	}
+	st.open = false
+	st.cur.text = st.buf.String()
+	st.buf.Reset()
+	if !finite(st.cur.x0, st.cur.xl, st.cur.x1, st.cur.y, st.cur.size, st.cur.lead) {
+		st.cur.x0, st.cur.xl, st.cur.x1, st.cur.y, st.cur.size, st.cur.lead = 0, 0, 0, 0, 0, 0
+	}
+	st.frags = append(st.frags, st.cur)
+}
+
+// The phases of a leading unit: opening punctuation, then one wide
+// character or a run of narrow ones, then closing punctuation.
+const (
+	unitOpen = iota
+	unitNarrow
+	unitClose
+	unitDone
+)
+
+const (
+	pdfOpening = "（(《〈「『【“‘〔［[{"
+	pdfClosing = "）)》〉」』】”’〕］]}，。、；：！？,.;:!?%…·"
+)
+
+// unitStep feeds one rune to a leading unit: whether it belongs to it and
+// the next phase.
+func unitStep(phase int, r rune) (bool, int) {
+	switch phase {
+	case unitOpen:
+		switch {
+		case strings.ContainsRune(pdfOpening, r):
+			return true, unitOpen
+		case unicode.IsSpace(r):
+			return false, unitDone
+		case isWide(r):
+			return true, unitClose
+		}
+		return true, unitNarrow
+	case unitNarrow:
+		switch {
+		case unicode.IsSpace(r):
+			return false, unitDone
+		case isWide(r) && strings.ContainsRune(pdfClosing, r):
+			return true, unitClose
+		case isWide(r):
+			return false, unitDone
+		}
+		return true, unitNarrow
+	case unitClose:
+		if strings.ContainsRune(pdfClosing, r) {
+			return true, unitClose
+		}
+	}
+	return false, unitDone
+}
+
+// show draws a string: its glyphs advance the text matrix, their text
+// extends the current fragment or, drawn elsewhere, starts one.
+func (st *textState) show(s []byte) {
+	f := st.g.font
+	if f == nil {
+		return
+	}
+	for i := 0; i+f.codeLen <= len(s); i += f.codeLen {
+		code := bytesCode(s[i : i+f.codeLen])
+		m := st.tm.mul(st.g.ctm)
+		x, y := m.apply(0, st.g.rise)
+		adv := f.width(code)*st.g.fs + st.g.tc
+		if f.codeLen == 1 && code == 32 {
+			adv += st.g.tw
+		}
+		adv *= st.g.th
+		st.tm[4] += adv * st.tm[0]
+		st.tm[5] += adv * st.tm[1]
+		t := f.decode(code)
+		if t == "" {
+			continue
+		}
+		x1, _ := st.tm.mul(st.g.ctm).apply(0, st.g.rise)
+		size := math.Abs(st.g.fs) * math.Hypot(m[2], m[3])
+		if st.open && len(st.frags) < maxPageFrags {
+			c := &st.cur
+			tol := 0.2 * math.Max(c.size, 1)
+			if math.Abs(y-c.y) > tol || math.Abs(x-c.x1) > tol || math.Abs(size-c.size) > 0.01*c.size {
+				st.flush()
+			}
+		}
+		if !st.open {
+			st.open = true
+			st.cur = pdfFrag{x0: x, y: y, size: size}
+			st.unit = unitOpen
+		}
+		st.cur.xl, st.cur.x1 = x, x1
+		for _, r := range t {
+			if st.unit == unitDone {
+				break
+			}
+			var in bool
+			if in, st.unit = unitStep(st.unit, r); in {
+				st.cur.lead = x1 - st.cur.x0
+			}
+		}
+		st.cur.phase = st.unit
+		st.buf.WriteString(t)
+	}
+}
+
+// nextLine moves to the start of the next line, (tx, ty) from this one.
+func (st *textState) nextLine(tx, ty float64) {
+	st.tlm = pdfMatrix{1, 0, 0, 1, tx, ty}.mul(st.tlm)
+	st.tm = st.tlm
+}
+
+func (d *pdfDoc) pageFrags(pg pdfPage) ([]pdfFrag, error) {
 	var data []byte
 	switch c := d.resolve(pg.dict["Contents"]).(type) {
 	case *pdfStream:
@@ -770,43 +1067,12 @@ func (d *pdfDoc) pageLines(pg pdfPage) ([]pdfLine, error) {
 			}
 		}
 	}
-	var lines []pdfLine
-	st := &textState{lines: &lines}
+	st := newTextState()
 	if err := d.run(data, pg.res, st, 0); err != nil {
 		return nil, err
 	}
 	st.flush()
-	return lines, nil
-}
-
-type textState struct {
-	lines  *[]pdfLine
-	cur    strings.Builder
-	x, y   float64
-	has    bool
-	font   *pdfFont
-	tx, ty float64 // text line matrix translation
-}
-
-func (st *textState) flush() {
-	if st.cur.Len() > 0 {
-		*st.lines = append(*st.lines, pdfLine{text: st.cur.String(), x: st.x, y: st.y})
-		st.cur.Reset()
-	}
-	st.has = false
-}
-
-func (st *textState) show(t string) {
-	if t == "" {
-		return
-	}
-	if st.has && math.Abs(st.ty-st.y) > 3 {
-		st.flush()
-	}
-	if !st.has {
-		st.x, st.y, st.has = st.tx, st.ty, true
-	}
-	st.cur.WriteString(t)
+	return st.frags, nil
 }
 
 // maxPDFOps bounds the content operators run for one document (forms
@@ -823,13 +1089,17 @@ func (d *pdfDoc) run(data []byte, res map[string]any, st *textState, depth int) 
 	xobjs := d.dict(res["XObject"])
 	p := &pdfParser{d: d, b: data}
 	var ops []any
+	// num is the k-th operand from the end (1 the last), 0 if absent.
 	num := func(k int) float64 {
-		if k < len(ops) {
-			if v, ok := ops[k].(float64); ok {
+		if k <= len(ops) {
+			if v, ok := ops[len(ops)-k].(float64); ok && finite(v) {
 				return v
 			}
 		}
 		return 0
+	}
+	matrix := func() pdfMatrix {
+		return pdfMatrix{num(6), num(5), num(4), num(3), num(2), num(1)}
 	}
 	for p.i < len(p.b) {
 		start := p.i
@@ -874,44 +1144,84 @@ func (d *pdfDoc) run(data []byte, res map[string]any, st *textState, depth int) 
 			} else {
 				p.i += j + 2
 			}
+		case "q":
+			if len(st.stack) < maxGStates {
+				st.stack = append(st.stack, st.g)
+			} else {
+				st.overflow++
+			}
+		case "Q":
+			if st.overflow > 0 {
+				st.overflow--
+			} else if len(st.stack) > 0 {
+				st.g = st.stack[len(st.stack)-1]
+				st.stack = st.stack[:len(st.stack)-1]
+			}
+		case "cm":
+			if len(ops) >= 6 {
+				st.g.ctm = matrix().mul(st.g.ctm)
+			}
 		case "BT":
-			st.tx, st.ty = 0, 0
-		case "ET":
+			st.tm, st.tlm = pdfIdentity, pdfIdentity
 		case "Tf":
-			if n, ok := ops[max(0, len(ops)-2)].(pdfName); ok && len(ops) >= 2 {
-				f, ok := fonts[string(n)]
-				if !ok {
-					f = d.font(fontDict[string(n)])
-					fonts[string(n)] = f
-				}
-				st.font = f
-			}
-		case "Td", "TD":
 			if len(ops) >= 2 {
-				st.tx += num(len(ops) - 2)
-				st.ty += num(len(ops) - 1)
+				if n, ok := ops[len(ops)-2].(pdfName); ok {
+					f, ok := fonts[string(n)]
+					if !ok {
+						f = d.font(fontDict[string(n)])
+						fonts[string(n)] = f
+					}
+					st.g.font = f
+					st.g.fs = num(1)
+				}
 			}
+		case "Tc":
+			st.g.tc = num(1)
+		case "Tw":
+			st.g.tw = num(1)
+		case "Tz":
+			st.g.th = num(1) / 100
+		case "TL":
+			st.g.tl = num(1)
+		case "Ts":
+			st.g.rise = num(1)
+		case "Td":
+			st.nextLine(num(2), num(1))
+		case "TD":
+			st.g.tl = -num(1)
+			st.nextLine(num(2), num(1))
 		case "Tm":
 			if len(ops) >= 6 {
-				st.tx, st.ty = num(len(ops)-2), num(len(ops)-1)
+				st.tm = matrix()
+				st.tlm = st.tm
 			}
 		case "T*":
-			st.ty -= 1000 // a new line
+			st.nextLine(0, -st.g.tl)
 		case "Tj", "'", "\"":
-			if kw != "Tj" {
-				st.ty -= 1000
+			if kw == "\"" && len(ops) >= 3 {
+				st.g.tw, st.g.tc = num(3), num(2)
 			}
-			if len(ops) > 0 && st.font != nil {
+			if kw != "Tj" {
+				st.nextLine(0, -st.g.tl)
+			}
+			if len(ops) > 0 {
 				if s, ok := ops[len(ops)-1].(pdfString); ok {
-					st.show(st.font.text(s))
+					st.show(s)
 				}
 			}
 		case "TJ":
-			if len(ops) > 0 && st.font != nil {
+			if len(ops) > 0 {
 				if arr, ok := ops[len(ops)-1].([]any); ok {
 					for _, x := range arr {
-						if s, ok := x.(pdfString); ok {
-							st.show(st.font.text(s))
+						switch v := x.(type) {
+						case pdfString:
+							st.show(v)
+						case float64:
+							if finite(v) {
+								tx := -v / 1000 * st.g.fs * st.g.th
+								st.tm[4] += tx * st.tm[0]
+								st.tm[5] += tx * st.tm[1]
+							}
 						}
 					}
 				}
@@ -928,7 +1238,18 @@ func (d *pdfDoc) run(data []byte, res map[string]any, st *textState, depth int) 
 						if r == nil {
 							r = res
 						}
-						if err := d.run(b, r, st, depth+1); err != nil {
+						saved, tm, tlm, depth0, over := st.g, st.tm, st.tlm, len(st.stack), st.overflow
+						if m, ok := d.resolve(s.dict["Matrix"]).([]any); ok && len(m) == 6 {
+							var fm pdfMatrix
+							for k := range fm {
+								fm[k], _ = d.num(m[k])
+							}
+							st.g.ctm = fm.mul(st.g.ctm)
+						}
+						err = d.run(b, r, st, depth+1)
+						st.g, st.tm, st.tlm, st.overflow = saved, tm, tlm, over
+						st.stack = st.stack[:min(depth0, len(st.stack))]
+						if err != nil {
 							return err
 						}
 					}
@@ -938,76 +1259,4 @@ func (d *pdfDoc) run(data []byte, res map[string]any, st *textState, depth int) 
 		ops = ops[:0]
 	}
 	return nil
-}
-
-// ---- lines to paragraphs ----
-
-// page numbers in headers and footers: "- 3 -", "第 3 页", "3/12".
-var pdfPageNumber = regexp.MustCompile(`^[-—–－\s]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*/\s*(?:共\s*)?\d{1,4}\s*页?)?[-—–－\s]*$`)
-
-var pdfParaStart = regexp.MustCompile(`^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d{1,2}[.、．][^\d])`)
-
-func joinLines(lines []pdfLine, b *builder) error {
-	var para strings.Builder
-	// Per page: the longest line sets what a full line is, the leftmost
-	// start is the margin (Chinese paragraphs indent their first line).
-	n := len(lines)
-	longest := make([]int, n)
-	margin := make([]float64, n)
-	indented := make([]bool, n) // the page indents first lines
-	start := 0
-	for i := 0; i <= n; i++ {
-		if i < n && !lines[i].pageEnd {
-			continue
-		}
-		l, m := 0, math.Inf(1)
-		for k := start; k < i; k++ {
-			if t := strings.TrimSpace(lines[k].text); t != "" && !pdfPageNumber.MatchString(t) {
-				l = max(l, utf8.RuneCountInString(t))
-				m = math.Min(m, lines[k].x)
-			}
-		}
-		ind := false
-		for k := start; k < i; k++ {
-			ind = ind || lines[k].x > m+2
-		}
-		for k := start; k < i; k++ {
-			longest[k], margin[k], indented[k] = l, m, ind
-		}
-		start = i + 1
-	}
-	end := func() error {
-		if para.Len() == 0 {
-			return nil
-		}
-		err := b.paragraph(para.String())
-		para.Reset()
-		return err
-	}
-	for i, l := range lines {
-		if l.pageEnd {
-			continue
-		}
-		t := strings.TrimSpace(l.text)
-		if t == "" || pdfPageNumber.MatchString(t) {
-			continue
-		}
-		// Without first-line indents, a heading number starts a paragraph.
-		if l.x > margin[i]+2 || !indented[i] && pdfParaStart.MatchString(t) {
-			if err := end(); err != nil {
-				return err
-			}
-		}
-		para.WriteString(t)
-		if para.Len() > 4*b.lim.MaxParagraphRunes {
-			return errTooLong(len(b.doc.Paragraphs)+1, b.lim.MaxParagraphRunes)
-		}
-		// A justified paragraph fills every line but its last.
-		if float64(utf8.RuneCountInString(t)) < 0.85*float64(longest[i]) {
-			if err := end(); err != nil {
-				return err
-			}
-		}
-	}
-	return end()
 }
