@@ -78,12 +78,11 @@ func Fill(ctx context.Context, r io.Reader, w io.Writer, opt Options) (res *Resu
 	if err := stage(ctx, "标注"); err != nil {
 		return nil, err
 	}
-	// The read works on the zip parts; excelize opens the file only now,
-	// and a file it cannot open is damaged, not an internal failure.
-	if err := book.Editable(); err != nil {
-		return nil, err
-	}
-	if err := annotate.Annotate(book, res.Workbook, res.Report); err != nil {
+	// Annotations are written into the parts directly (styles, comments +
+	// VML, the 审核结果 sheet); only a workbook the direct path cannot edit
+	// (Strict OOXML, say) goes through excelize, and a file excelize cannot
+	// open there is damaged, not an internal failure.
+	if err := annotate.AnnotateDirect(book, res.Workbook, res.Report); err != nil {
 		return nil, contentErr(err, "无法在工作簿中写入审核标注：文件中有 Excel/WPS 不接受的内容（如无效的样式、单元格区域或公式），文件可能已损坏，请在 Excel/WPS 中打开并另存后重新上传。")
 	}
 	if err := stage(ctx, "写出"); err != nil {

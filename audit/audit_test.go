@@ -332,7 +332,7 @@ func TestLibreOfficeReadsAnnotatedSample(t *testing.T) {
 	}
 	text := html.UnescapeString(regexp.MustCompile(`<[^>]+>`).ReplaceAllString(string(raw), " "))
 	text = regexp.MustCompile(`\s+`).ReplaceAllString(text, " ")
-	want := []string{"决算公开表审核结果", "序号 级别 规则 表 单元格 说明 应为 实为 差额 容差 指纹 审核说明", "补填 " + itoa(len(res.Report.Fills)) + " 个单元格"}
+	want := []string{"决算公开表审核结果", "序号 级别 规则 表 单元格 说明 审核说明 应为 实为 差额 容差 指纹", "补填 " + itoa(len(res.Report.Fills)) + " 个单元格"}
 	for _, f := range res.Report.Findings {
 		want = append(want, f.Fingerprint)
 	}

@@ -1050,6 +1050,11 @@ func TakeSnapshot(r io.Reader) (*Snapshot, error) {
 	}
 	s.Sheets = f.GetSheetList()
 	for _, d := range f.GetDefinedName() {
+		// Names local to juesuan's results sheet (its AutoFilter and print
+		// titles) belong to that sheet, like its cells.
+		if strings.HasPrefix(d.Scope, ResultsSheet) {
+			continue
+		}
 		s.DefinedNames = append(s.DefinedNames, d.Name+"|"+d.Scope+"|"+d.RefersTo)
 	}
 	for _, sh := range s.Sheets {
