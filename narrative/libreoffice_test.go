@@ -172,6 +172,12 @@ func TestLibreOfficePDFSameAsText(t *testing.T) {
 	write("缩进.docx", docxStyled(t, doc, `<w:spacing w:after="120" w:line="360" w:lineRule="auto"/><w:ind w:firstLineChars="200" w:firstLine="420"/><w:jc w:val="left"/>`, a4))
 	samePDF(t, "A4, indented, ragged", pdfOf(t, loConvert(t, lo, dir, "缩进.docx", "pdf")), doc)
 
+	// A narrow page (about 20 characters a line), no indent, left aligned,
+	// 8 pt after each paragraph: the gaps mark the paragraphs.
+	narrow := `<w:sectPr><w:pgSz w:w="7200" w:h="10800"/><w:pgMar w:top="1000" w:right="1000" w:bottom="1000" w:left="1000" w:header="500" w:footer="500" w:gutter="0"/></w:sectPr>`
+	write("窄页.docx", docxStyled(t, doc, `<w:spacing w:after="160"/><w:jc w:val="left"/>`, narrow))
+	samePDF(t, "narrow page, spacing", pdfOf(t, loConvert(t, lo, dir, "窄页.docx", "pdf")), doc)
+
 	// The txt itself through Writer's text import: its default page and
 	// style, no indent, no spacing, ragged right, punctuation hanging.
 	write("说明.txt", []byte(doc.Text()))

@@ -139,6 +139,8 @@ type pdfPageLayout struct {
 	size  float64
 	pitch float64 // 0 when unknown
 	n     int     // lines measured
+	// justified: lines reach the right edge but a paragraph's last
+	justified bool
 }
 
 func median(v []float64) float64 {
@@ -191,21 +193,33 @@ func layoutPage(lines []pdfLine) pdfPageLayout {
 	if len(ends) >= 3 && ends[0]-ends[1] > 0.5*pl.size {
 		pl.right = ends[1]
 	}
-	// the line pitch: the most common baseline distance
+	// justified: the lines that end near the edge end at it
+	flush, near := 0, 0
+	for _, l := range pl.lines {
+		switch room := pl.right - l.x1; {
+		case room < 0.25*pl.size:
+			flush++
+		case room < 1.5*pl.size:
+			near++
+		}
+	}
+	pl.justified = flush >= 3 && near*10 <= flush
+	// the line pitch: the smallest baseline distance that is common (a
+	// page of short paragraphs with space between has more of those)
 	count := map[float64]int{}
 	best := 0
 	for k := 1; k < len(pl.lines); k++ {
 		d := math.Round((pl.lines[k-1].y-pl.lines[k].y)*2) / 2
-		if d <= 0 {
-			continue
-		}
-		count[d]++
-		if c := count[d]; c > best || c == best && d < pl.pitch {
-			best, pl.pitch = c, d
+		if d > 0 {
+			count[d]++
+			best = max(best, count[d])
 		}
 	}
-	if best < 2 {
-		pl.pitch = 0
+	pl.pitch = 0
+	for d, c := range count {
+		if c >= 2 && c*4 >= best && (pl.pitch == 0 || d < pl.pitch) {
+			pl.pitch = d
+		}
 	}
 	return pl
 }
@@ -220,10 +234,14 @@ func layoutPage(lines []pdfLine) pdfPageLayout {
 func joinLines(pages [][]pdfLine, b *builder) error {
 	layouts := make([]pdfPageLayout, len(pages))
 	var widths []float64
+	justified := 0
 	for i, p := range pages {
 		layouts[i] = layoutPage(p)
 		if layouts[i].n >= 5 {
 			widths = append(widths, layouts[i].right-layouts[i].left)
+			if layouts[i].justified {
+				justified++
+			}
 		}
 	}
 	// pages with few lines (a last page) measure by the others
@@ -231,6 +249,7 @@ func joinLines(pages [][]pdfLine, b *builder) error {
 		pl := &layouts[i]
 		if pl.n > 0 && pl.n < 5 && len(widths) > 0 {
 			pl.right = math.Max(pl.left+median(widths), pl.right)
+			pl.justified = justified*2 > len(widths)
 		}
 	}
 	// a document that indents first lines marks its paragraphs so; one
@@ -241,6 +260,24 @@ func joinLines(pages [][]pdfLine, b *builder) error {
 			if d := l.x0 - pl.left; d > 0.5*pl.size && d < 4.5*pl.size {
 				indents++
 			}
+		}
+	}
+	// a document that spaces its paragraphs marks them so but across a
+	// page break
+	spaced := 0
+	for _, pl := range layouts {
+		for k := 1; k < len(pl.lines); k++ {
+			if pl.gap(&pl.lines[k-1], &pl.lines[k]) {
+				spaced++
+			}
+		}
+	}
+	// the lowest last line of the pages: a page whose last line stands a
+	// pitch higher ended early
+	bottom := math.Inf(1)
+	for _, pl := range layouts {
+		if pl.n >= 5 {
+			bottom = math.Min(bottom, pl.lines[pl.n-1].y)
 		}
 	}
 	var para strings.Builder
@@ -256,24 +293,35 @@ func joinLines(pages [][]pdfLine, b *builder) error {
 	}
 	var prev *pdfLine
 	var prevPage *pdfPageLayout
+	headingLine := false // prev is the first line of a paragraph and has a heading number
 	for pi := range layouts {
 		pl := &layouts[pi]
 		for k := range pl.lines {
 			l := &pl.lines[k]
 			start := l.x0 > pl.left+0.5*pl.size // indented
 			if prev != nil && !start {
-				if prevPage.ends(prev, l, indents >= 2) {
+				if prevPage.ends(prev, l, indents >= 2) || indents < 2 && headingLine && prevPage.right-prev.x1 >= 2*prevPage.size &&
+					k == 0 && prevPage.pitch > 0 && prev.y-prevPage.pitch >= bottom-0.5 {
 					start = true
-				} else if k > 0 && pl.pitch > 0 && prev.y-l.y > pl.pitch+math.Max(0.2*pl.pitch, 0.3*pl.size) {
+				} else if k > 0 && pl.gap(prev, l) {
 					start = true
 				} else if indents < 2 && pdfParaStart.MatchString(l.text) && endsSentence(prev.text) {
 					start = true
 				}
 			}
-			if start {
+			if start || prev == nil {
 				if err := end(); err != nil {
 					return err
 				}
+				// a heading: a first line with a heading number that ends
+				// in no punctuation and short of the right edge (checked
+				// at the next line) is a paragraph by itself, where
+				// paragraphs are not spaced; where they are, a heading
+				// that ends a page early (the next line did not fit)
+				r, _ := utf8.DecodeLastRuneInString(l.text)
+				headingLine = pdfParaStart.MatchString(l.text) && !strings.ContainsRune(pdfClosing, r)
+			} else {
+				headingLine = false
 			}
 			// lines join without a space (Chinese text, numbers broken
 			// at a line end) unless the line ended with one
@@ -291,24 +339,42 @@ func joinLines(pages [][]pdfLine, b *builder) error {
 	return end()
 }
 
-// ends: line l ends its paragraph when the next line's leading unit
-// would have fit in the room it leaves before the right edge (a line
-// breaker fills a line but the last).
-//
-// Line breakers keep more together than the unit measured here (numbers
-// with what follows them; space between Chinese and Latin text is
-// widened), so a narrow unit needs an em more; and where first lines are
-// indented, the indent says where paragraphs start and a line only ends
-// one when it leaves room for two characters more.
+// ends: line l ends its paragraph when it leaves room before the right
+// edge. Justified lines all reach the edge but a paragraph's last; ragged
+// lines end where the next line's leading unit did not fit, so the room
+// must hold that unit. Line breakers keep more together than the unit
+// measured here (a number with the words after it; the space between
+// Chinese and Latin text is widened), so a narrow unit needs two ems
+// more; and where first lines are indented, the indent says where
+// paragraphs start, and a ragged line only ends one when it leaves room
+// for two characters more.
 func (pl *pdfPageLayout) ends(l, next *pdfLine, indents bool) bool {
+	room := pl.right - l.x1
 	need := next.lead - 0.05*pl.size
+	narrow := false
 	if r, _ := utf8.DecodeRuneInString(next.text); !isWide(r) {
-		need += pl.size
+		narrow = true
+	}
+	if pl.justified {
+		// (ragged Chinese text looks justified but where a line starts
+		// with more than one character's width)
+		if narrow {
+			need += pl.size
+		}
+		return room >= math.Max(0.5*pl.size, need)
+	}
+	if narrow {
+		need += 2 * pl.size
 	}
 	if indents {
 		need += 2 * pl.size
 	}
-	return pl.right-l.x1 >= need
+	return room >= need
+}
+
+// gap: more space than the page's line pitch between two lines.
+func (pl *pdfPageLayout) gap(l, next *pdfLine) bool {
+	return pl.pitch > 0 && l.y-next.y > pl.pitch+math.Max(0.2*pl.pitch, 0.3*pl.size)
 }
 
 func endsSentence(s string) bool {
