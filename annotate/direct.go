@@ -88,7 +88,7 @@ func CleanCopy(b *xlsx.Book, wb *model.Workbook, rep model.Report) error {
 func directErr(err error) error {
 	var sl *xlsx.StyleLimitError
 	if errors.As(err, &sl) {
-		return model.Errorf(codeTooManyStyles, err, msgStyleLimit, sl.Limit)
+		return model.Errorf(model.ETooManyStyles, err, msgStyleLimit, sl.Limit)
 	}
 	return err
 }

@@ -34,11 +34,5 @@ var directOptions = xlsx.DirectOptions{
 	Results:    directLayout,
 }
 
-// codeTooManyStyles is the error code of a workbook whose cell styles are
-// full: the code api answers with 422 (api.CodeTooManyStyles, which
-// checks the count before filling; this is the case of a workbook just
-// under the limit that the marks would push over it).
-const codeTooManyStyles = "too_many_styles"
-
 // msgStyleLimit is the message for a workbook whose cell styles are full.
 const msgStyleLimit = "工作簿中的单元格样式已达 Excel 的上限（%d 个），无法再添加审核标记。请在 Excel/WPS 中清理未使用的样式（或另存为新文件）后重新上传。"

@@ -1,5 +1,7 @@
 package api
 
+import "github.com/juesuan/juesuan/model"
+
 // messages.go holds the Chinese texts of the answers added for issue 15
 // (bounded bodies, memory admission, cross-site refusal) and their stable
 // codes, which are not pipeline codes (package model) but the service's own.
@@ -8,8 +10,8 @@ const (
 	// CodeSlowBody: the body arrived slower than the minimum rate (408).
 	CodeSlowBody = "slow_body"
 	// CodeTooManyStyles: the workbook has so many cell styles that no
-	// mark can be added (422).
-	CodeTooManyStyles = "too_many_styles"
+	// mark can be added (422); the pipeline's code.
+	CodeTooManyStyles = model.ETooManyStyles
 	// CodeCrossSite: a browser request from another site (403).
 	CodeCrossSite = "cross_site"
 )

@@ -36,6 +36,10 @@ type workQuery struct {
 	Parts string `validate:"omitempty,parts" label:"parts"`
 	// Year: the 决算年度 whose rule pack to use (2000-2099).
 	Year string `validate:"omitempty,year" label:"year"`
+	// Clean: fill answers the copy for 报送 (filled values only); refused
+	// while errors remain unless Force.
+	Clean string `validate:"omitempty,boolean" label:"clean"`
+	Force string `validate:"omitempty,boolean" label:"force"`
 }
 
 func (q *workQuery) set(key, val string) {
@@ -52,6 +56,10 @@ func (q *workQuery) set(key, val string) {
 		q.Parts = val
 	case "year":
 		q.Year = val
+	case "clean":
+		q.Clean = val
+	case "force":
+		q.Force = val
 	}
 }
 
@@ -72,7 +80,7 @@ type upload struct {
 // itself and returns nil when the input is unusable.
 func (s *server) readUpload(c *gin.Context) *upload {
 	u := &upload{}
-	for _, k := range []string{"format", "exact", "overwrite", "name", "parts", "year"} {
+	for _, k := range []string{"format", "exact", "overwrite", "name", "parts", "year", "clean", "force"} {
 		u.q.set(k, c.Query(k))
 	}
 	ct := c.GetHeader("Content-Type")
@@ -188,7 +196,7 @@ func (s *server) readMultipart(c *gin.Context, u *upload) bool {
 			} else if len(data) > 0 {
 				u.prior = data
 			}
-		case "format", "exact", "overwrite", "name", "parts", "year":
+		case "format", "exact", "overwrite", "name", "parts", "year", "clean", "force":
 			v, err := io.ReadAll(io.LimitReader(p, 1024))
 			if err != nil {
 				s.fail(c, readErr(err))
@@ -212,6 +220,8 @@ func (s *server) options(u *upload) audit.Options {
 		Overwrite: parseBool(u.q.Overwrite),
 		Parts:     parseInt(u.q.Parts),
 		Year:      parseInt(u.q.Year),
+		Clean:     parseBool(u.q.Clean),
+		Force:     parseBool(u.q.Force),
 		Limits:    xlsx.Limits{MaxBytes: s.cfg.MaxUpload},
 	}
 	if u.prior != nil {
@@ -373,6 +383,9 @@ func (s *server) fillHandler(c *gin.Context) {
 	}
 	// A macro-enabled workbook stays one: named .xlsm, served as such.
 	name, ctype := resultName(u.fileName), XLSXType
+	if parseBool(u.q.Clean) {
+		name = strings.TrimSuffix(name, "-审核.xlsx") + "-报送.xlsx"
+	}
 	if xlsx.MacroEnabled(out.Bytes()) {
 		name, ctype = strings.TrimSuffix(name, ".xlsx")+".xlsm", XLSMType
 	}

@@ -33,6 +33,10 @@ type Options struct {
 	// Year is the 决算年度 whose rule pack to use (--year, ?year=); 0: the
 	// year the workbook prints, else the default pack's.
 	Year int
+	// Clean makes Fill write the copy for 报送: the filled values only, no
+	// marks, notes or results sheet. It is refused (EErrorsRemain) while
+	// error findings remain, unless Force.
+	Clean, Force bool
 }
 
 // Result is the outcome of an audit: the report (the JSON contract) and
@@ -82,7 +86,14 @@ func Fill(ctx context.Context, r io.Reader, w io.Writer, opt Options) (res *Resu
 	// VML, the 审核结果 sheet); only a workbook the direct path cannot edit
 	// (Strict OOXML, say) goes through excelize, and a file excelize cannot
 	// open there is damaged, not an internal failure.
-	if err := annotate.AnnotateDirect(book, res.Workbook, res.Report); err != nil {
+	annotateFn := annotate.AnnotateDirect
+	if opt.Clean {
+		if n := res.Report.Summary.Errors; n > 0 && !opt.Force {
+			return nil, model.Errorf(model.EErrorsRemain, nil, msgErrorsRemain, n)
+		}
+		annotateFn = annotate.CleanCopy
+	}
+	if err := annotateFn(book, res.Workbook, res.Report); err != nil {
 		return nil, contentErr(err, "无法在工作簿中写入审核标注：文件中有 Excel/WPS 不接受的内容（如无效的样式、单元格区域或公式），文件可能已损坏，请在 Excel/WPS 中打开并另存后重新上传。")
 	}
 	if err := stage(ctx, "写出"); err != nil {

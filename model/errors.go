@@ -21,6 +21,12 @@ const (
 	ETimeout     = "timeout"     // the work took too long
 	ENotFound    = "not_found"   // no such resource
 	EUnsupported = "unsupported" // a media type or format we do not read
+	// ETooManyStyles: the workbook's cell styles are full (Excel's 64,000),
+	// so no mark can be added; check still works.
+	ETooManyStyles = "too_many_styles"
+	// EErrorsRemain: the clean copy for 报送 was asked for while error
+	// findings remain (force overrides).
+	EErrorsRemain = "errors_remain"
 )
 
 // Error is the one coded error type. Message is Chinese and safe to show to

@@ -59,6 +59,9 @@ func TestCheckCommand(t *testing.T) {
 		{"bad year", []string{"check", "--year", "25"}, exitInput, "", "--year 应为四位的决算年度"},
 		{"catalog 2025", []string{"catalog", "--year", "2025"}, exitOK, "22198    款 超长期特别国债安排的支出", ""},
 		{"catalog 2019", []string{"catalog", "--year", "2019"}, exitOK, "2019 年度没有专门的规则包", ""},
+		{"fill clean", []string{"fill", "--clean", "-o", filepath.Join(t.TempDir(), "x.xlsx")}, exitOK, "已输出", ""},
+		{"fill clean with errors", []string{"fill", "--clean", brokenPath, "-o", filepath.Join(t.TempDir(), "y.xlsx")}, exitFindings, "", "未生成报送版"},
+		{"fill clean forced", []string{"fill", "--clean", "--force", brokenPath, "-o", filepath.Join(t.TempDir(), "z.xlsx")}, exitFindings, "已输出", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

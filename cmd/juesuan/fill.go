@@ -51,6 +51,8 @@ func runFill(args []string, stdout, stderr io.Writer) int {
 	year := fs.Int("year", 0, "决算年度（如 2025）：按该年度的规则包与科目目录审核；默认取工作簿中的“20XX年度”，没有则按 2024 年度")
 	prior := fs.String("prior", "", "上年决算工作簿（用于年初/年末结转等跨年审核）")
 	out := fs.String("o", "", "输出文件（默认 <文件名>.审核.xlsx）")
+	clean := fs.Bool("clean", false, "输出报送版：只含补填的数值，不加标记、批注和审核结果表（仍有错误时拒绝，除非 --force）")
+	force := fs.Bool("force", false, "与 --clean 同用：仍有错误时也生成报送版")
 	files, err := parseInterspersed(fs, args)
 	if err != nil {
 		return parseExit(err)
@@ -78,7 +80,7 @@ func runFill(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "juesuan: --year 应为四位的决算年度，如 2025，收到 %d\n", *year)
 		return exitInput
 	}
-	opt := audit.Options{Exact: *exact, Overwrite: *overwrite, Parts: *parts, Year: *year}
+	opt := audit.Options{Exact: *exact, Overwrite: *overwrite, Parts: *parts, Year: *year, Clean: *clean, Force: *force}
 	if *prior != "" {
 		p, err := readInput(*prior, templates.Options{})
 		if err != nil {
@@ -90,6 +92,9 @@ func runFill(args []string, stdout, stderr io.Writer) int {
 	target := *out
 	if target == "" {
 		target = filepath.Join(in.dir, in.base+".审核.xlsx")
+		if *clean {
+			target = filepath.Join(in.dir, in.base+".报送.xlsx")
+		}
 	}
 	// The user's original is never the output: it stays as it was.
 	if path != "" && path != "-" && target != "-" && sameFile(path, target) {
@@ -105,6 +110,9 @@ func runFill(args []string, stdout, stderr io.Writer) int {
 			label = *prior
 		}
 		fmt.Fprintf(stderr, "juesuan fill: %s：%s（%s）\n", label, model.ErrorMessage(err), model.ErrorCode(err))
+		if model.ErrorCode(err) == model.EErrorsRemain {
+			return exitFindings // the workbook reads; its errors are the reason
+		}
 		return exitInput
 	}
 	info := stdout // where the human lines go
