@@ -848,15 +848,6 @@ func (f *pdfFont) width(code int) float64 {
 	return f.dw
 }
 
-// text decodes a string (tests).
-func (f *pdfFont) text(s []byte) string {
-	var b strings.Builder
-	for i := 0; i+f.codeLen <= len(s); i += f.codeLen {
-		b.WriteString(f.decode(bytesCode(s[i : i+f.codeLen])))
-	}
-	return b.String()
-}
-
 // ---- content ----
 
 // pdfMatrix is a PDF transformation matrix [a b c d e f].

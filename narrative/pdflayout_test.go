@@ -1,0 +1,210 @@
+package narrative
+
+import (
+	"bytes"
+	"compress/zlib"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+)
+
+// pdfWithContent writes a one-page PDF: a Type0 font (Identity-H, W widths:
+// digits, '.', ',' and '%' half an em, the rest one em) whose codes are the
+// text's runes in order of appearance, and the content stream the draw
+// function writes, given a function that hex-encodes a string in the font.
+func pdfWithContent(t testing.TB, text string, draw func(c *strings.Builder, hex func(string) string)) []byte {
+	t.Helper()
+	codes := map[rune]int{}
+	var order []rune
+	for _, r := range text {
+		if _, ok := codes[r]; !ok {
+			codes[r] = len(codes) + 1
+			order = append(order, r)
+		}
+	}
+	hex := func(s string) string {
+		var b strings.Builder
+		b.WriteByte('<')
+		for _, r := range s {
+			c, ok := codes[r]
+			if !ok {
+				t.Fatalf("rune %q not in the font", r)
+			}
+			fmt.Fprintf(&b, "%04X", c)
+		}
+		b.WriteByte('>')
+		return b.String()
+	}
+	var cmap, w strings.Builder
+	fmt.Fprintf(&cmap, "begincmap\n%d beginbfchar\n", len(order))
+	w.WriteString("[")
+	for _, r := range order {
+		fmt.Fprintf(&cmap, "<%04X> <%04X>\n", codes[r], r)
+		width := 1000
+		if strings.ContainsRune("0123456789.,%", r) {
+			width = 500
+		}
+		fmt.Fprintf(&w, " %d [%d]", codes[r], width)
+	}
+	cmap.WriteString("endbfchar\nendcmap")
+	w.WriteString(" ]")
+	var c strings.Builder
+	draw(&c, hex)
+	flate := func(s string) string {
+		var z bytes.Buffer
+		zw := zlib.NewWriter(&z)
+		zw.Write([]byte(s))
+		zw.Close()
+		return z.String()
+	}
+	cm, content := flate(cmap.String()), flate(c.String())
+	objs := []string{
+		"<< /Type /Catalog /Pages 2 0 R >>",
+		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 400 400] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+		fmt.Sprintf("<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream", len(content), content),
+		"<< /Type /Font /Subtype /Type0 /BaseFont /SimSun /Encoding /Identity-H /DescendantFonts [6 0 R] /ToUnicode 7 0 R >>",
+		"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /SimSun /DW 1000 /W " + w.String() + " >>",
+		fmt.Sprintf("<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream", len(cm), cm),
+	}
+	var out bytes.Buffer
+	out.WriteString("%PDF-1.4\n")
+	for i, o := range objs {
+		fmt.Fprintf(&out, "%d 0 obj\n%s\nendobj\n", i+1, o)
+	}
+	out.WriteString("trailer\n<< /Root 1 0 R >>\n%%EOF\n")
+	return out.Bytes()
+}
+
+func paragraphTexts(t *testing.T, data []byte) []string {
+	t.Helper()
+	doc, err := ReadBytes(data, "a.pdf", Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ps []string
+	for _, p := range doc.Paragraphs {
+		ps = append(ps, p.Text)
+	}
+	return ps
+}
+
+func sameStrings(t *testing.T, what string, got, want []string) {
+	t.Helper()
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("%s:\n got %q\nwant %q", what, got, want)
+	}
+}
+
+// TestPDFLayoutWordLike: lines placed by Tm and T* with a leading, TJ
+// kerning, a comma hanging past the right edge, a line drawn in two
+// pieces (its second half first), a run drawn twice (fake bold), and a
+// paragraph after a gap whose previous line is full: no indents.
+func TestPDFLayoutWordLike(t *testing.T) {
+	l1 := "收入总计四千一百二十六万元其中本年收入" // 19 ems: a full line
+	l2 := "合计为四千一百一十三万元年初结转和结余" // 19 ems and a hanging comma
+	l3 := "为十三万元。"
+	l4 := "支出总计四千一百二十六万元其中本年支出" // after a gap, full
+	l5 := "合计4,087.10万元。"
+	text := l1 + l2 + "，" + l3 + l4 + l5
+	data := pdfWithContent(t, text, func(c *strings.Builder, hex func(string) string) {
+		c.WriteString("BT /F1 10 Tf 14 TL\n")
+		fmt.Fprintf(c, "1 0 0 1 50 350 Tm [")
+		for _, r := range l1 {
+			fmt.Fprintf(c, "%s -0.5 ", hex(string(r)))
+		}
+		c.WriteString("] TJ\n")
+		// the second line: its second half drawn first, then the first
+		h := len([]rune(l2)) / 2
+		fmt.Fprintf(c, "1 0 0 1 %d 336 Tm %s Tj\n", 50+10*h, hex(string([]rune(l2)[h:])+"，"))
+		fmt.Fprintf(c, "1 0 0 1 50 336 Tm %s Tj\n", hex(string([]rune(l2)[:h])))
+		fmt.Fprintf(c, "1 0 0 1 50 336 Tm 0 -14 Td %s Tj\n", hex(l3))
+		c.WriteString("ET\n")
+		// a gap, then a paragraph set by T* and drawn twice (fake bold)
+		for _, dx := range []string{"50", "50.2"} {
+			fmt.Fprintf(c, "BT /F1 10 Tf 14 TL 1 0 0 1 %s 296 Tm %s Tj T* %s Tj ET\n", dx, hex(l4), hex(l5))
+		}
+		// a page number
+		fmt.Fprintf(c, "BT /F1 10 Tf 1 0 0 1 195 30 Tm %s Tj ET\n", hex("1"))
+	})
+	sameStrings(t, "paragraphs", paragraphTexts(t, data), []string{l1 + l2 + "，" + l3, l4 + l5})
+}
+
+// TestPDFLayoutRagged: left-aligned lines that end short of the edge
+// because the next line's number would not have fit stay in their
+// paragraph; a first-line indent starts one.
+func TestPDFLayoutRagged(t *testing.T) {
+	lines := []struct {
+		x    int
+		text string
+	}{
+		{70, "本年支出合计四千零八十七万元其中基本"}, // indented 2 ems, 18 ems: full
+		{50, "支出一千七百五十五万元项目支出为"},   // 16 ems: "2,331.70万元" (6 ems) did not fit
+		{50, "2,331.70万元。"},        // last line
+		{70, "结余分配为零万元年末结转和结余三十九"}, // indented: a new paragraph
+	}
+	var text strings.Builder
+	for _, l := range lines {
+		text.WriteString(l.text)
+	}
+	data := pdfWithContent(t, text.String(), func(c *strings.Builder, hex func(string) string) {
+		for i, l := range lines {
+			fmt.Fprintf(c, "BT /F1 10 Tf 1 0 0 1 %d %d Tm %s Tj ET\n", l.x, 350-14*i, hex(l.text))
+		}
+	})
+	sameStrings(t, "paragraphs", paragraphTexts(t, data), []string{lines[0].text + lines[1].text + lines[2].text, lines[3].text})
+}
+
+// TestPDFHostileContent: content and fonts that would make the reader
+// loop, allocate or panic are read quickly without a panic.
+func TestPDFHostileContent(t *testing.T) {
+	text := "收入总计"
+	cases := map[string]func(c *strings.Builder, hex func(string) string){
+		"Tf without operands": func(c *strings.Builder, hex func(string) string) {
+			c.WriteString("BT Tf Td TJ Tj ' \" Tm cm Q Q Q ET\n")
+			fmt.Fprintf(c, "BT /F1 10 Tf %s Tj ET", hex(text))
+		},
+		"deep q": func(c *strings.Builder, hex func(string) string) {
+			c.WriteString(strings.Repeat("q ", 100000))
+			fmt.Fprintf(c, "BT /F1 10 Tf %s Tj ET", hex(text))
+			c.WriteString(strings.Repeat("Q ", 100001))
+		},
+		"huge numbers": func(c *strings.Builder, hex func(string) string) {
+			fmt.Fprintf(c, "1e308 0 0 1e308 1e308 1e308 cm BT /F1 1e308 Tf 1e308 Tz 1e308 Tc [%s -1e308 %s] TJ ET", hex(text), hex(text))
+			fmt.Fprintf(c, " BT /F1 10 Tf 1 0 0 1 50 300 Tm %s Tj ET", hex(text))
+		},
+		"many fragments": func(c *strings.Builder, hex func(string) string) {
+			c.WriteString("BT /F1 10 Tf [")
+			for i := 0; i < 300000; i++ {
+				fmt.Fprintf(c, "%s -3000 ", hex("收"))
+			}
+			c.WriteString("] TJ ET")
+		},
+	}
+	for name, draw := range cases {
+		start := time.Now()
+		doc, err := ReadBytes(pdfWithContent(t, text, draw), "a.pdf", Limits{})
+		if err != nil && codeOf(err) == "not a model.Error" {
+			t.Errorf("%s: uncoded error %v", name, err)
+		}
+		if err == nil && len(doc.Paragraphs) == 0 {
+			t.Errorf("%s: no paragraphs and no error", name)
+		}
+		if d := time.Since(start); d > 10*time.Second {
+			t.Errorf("%s: took %v", name, d)
+		}
+	}
+	// a W array with a range of a billion codes
+	data := pdfWithContent(t, text, func(c *strings.Builder, hex func(string) string) {
+		fmt.Fprintf(c, "BT /F1 10 Tf %s Tj ET", hex(text))
+	})
+	data = bytes.Replace(data, []byte("/W ["), []byte("/W [0 1000000000 500 0 [1 2 3] "), 1)
+	start := time.Now()
+	if _, err := ReadBytes(data, "a.pdf", Limits{}); err != nil {
+		t.Errorf("W range: %v", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("W range: took %v", d)
+	}
+}
