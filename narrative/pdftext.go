@@ -760,7 +760,7 @@ func parseCMap(data []byte, lim Limits) map[int]string {
 				src, ok1 := stack[i].(pdfString)
 				dst, ok2 := stack[i+1].(pdfString)
 				if ok1 && ok2 && len(m) < 1<<20 {
-					m[bytesCode(src)] = utf16String(dst)
+					m[bytesCode(src)] = unradical(utf16String(dst))
 				}
 			}
 		case "endbfrange":
@@ -784,12 +784,12 @@ func parseCMap(data []byte, lim Limits) map[int]string {
 						work++
 						r := append([]rune(nil), base...)
 						r[len(r)-1] += rune(c - a)
-						m[c] = string(r)
+						m[c] = unradical(string(r))
 					}
 				case []any:
 					for k, x := range dst {
 						if s, ok := x.(pdfString); ok && a+k <= b {
-							m[a+k] = utf16String(s)
+							m[a+k] = unradical(utf16String(s))
 						}
 					}
 				}
