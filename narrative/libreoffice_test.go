@@ -185,10 +185,11 @@ func TestLibreOfficePDFSameAsText(t *testing.T) {
 }
 
 // TestChromiumPDFSameAsText: a second PDF writer (Chromium's, Skia): the
-// seed's prose as HTML paragraphs (first lines indented, justified, 6 pt
-// between paragraphs) printed to PDF. Chromium maps many characters to
-// radicals in ToUnicode (自 as KANGXI RADICAL SELF); the reader maps them
-// back.
+// seed's prose as HTML paragraphs printed to PDF, once on the default page
+// with first lines indented, justified and 6 pt between paragraphs, once
+// on an A5 page left aligned with neither indent nor spacing. Chromium
+// maps many characters to radicals in ToUnicode (自 as KANGXI RADICAL
+// SELF); the reader maps them back.
 func TestChromiumPDFSameAsText(t *testing.T) {
 	var chrome string
 	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
@@ -202,27 +203,33 @@ func TestChromiumPDFSameAsText(t *testing.T) {
 	}
 	doc := proseOnly(seedDoc(t))
 	dir := t.TempDir()
-	var h strings.Builder
-	h.WriteString(`<!doctype html><html><head><meta charset="utf-8"><style>body{font-family:"Noto Serif CJK SC",serif;font-size:12pt} p{text-indent:2em;text-align:justify;margin:0 0 6pt 0}</style></head><body>`)
-	for _, p := range doc.Paragraphs {
-		h.WriteString("<p>" + html.EscapeString(p.Text) + "</p>\n")
+	styles := map[string]string{
+		"indented": `body{font-family:"Noto Serif CJK SC",serif;font-size:12pt} p{text-indent:2em;text-align:justify;margin:0 0 6pt 0}`,
+		"a5":       `@page{size:A5;margin:15mm} body{font-family:"Noto Sans CJK SC",sans-serif;font-size:10.5pt} p{text-align:left;margin:0}`,
 	}
-	h.WriteString("</body></html>")
-	in, out := filepath.Join(dir, "说明.html"), filepath.Join(dir, "说明.pdf")
-	if err := os.WriteFile(in, []byte(h.String()), 0o644); err != nil {
-		t.Fatal(err)
+	for name, css := range styles {
+		var h strings.Builder
+		h.WriteString(`<!doctype html><html><head><meta charset="utf-8"><style>` + css + `</style></head><body>`)
+		for _, p := range doc.Paragraphs {
+			h.WriteString("<p>" + html.EscapeString(p.Text) + "</p>\n")
+		}
+		h.WriteString("</body></html>")
+		in, out := filepath.Join(dir, name+".html"), filepath.Join(dir, name+".pdf")
+		if err := os.WriteFile(in, []byte(h.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command(chrome, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+			"--user-data-dir="+filepath.Join(dir, "profile"), "--print-to-pdf="+out, "file://"+in)
+		if b, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("chromium: %v\n%s", err, b)
+		}
+		data, err := os.ReadFile(out)
+		if err != nil {
+			t.Skipf("chromium wrote no PDF: %v", err)
+		}
+		if keep := os.Getenv("JUESUAN_LO_KEEP"); keep != "" {
+			os.WriteFile(filepath.Join(keep, "chromium-"+name+".pdf"), data, 0o644)
+		}
+		samePDF(t, "chromium "+name, pdfOf(t, data), doc)
 	}
-	cmd := exec.Command(chrome, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
-		"--user-data-dir="+filepath.Join(dir, "profile"), "--print-to-pdf="+out, "file://"+in)
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("chromium: %v\n%s", err, b)
-	}
-	data, err := os.ReadFile(out)
-	if err != nil {
-		t.Skipf("chromium wrote no PDF: %v", err)
-	}
-	if keep := os.Getenv("JUESUAN_LO_KEEP"); keep != "" {
-		os.WriteFile(filepath.Join(keep, "chromium.pdf"), data, 0o644)
-	}
-	samePDF(t, "chromium", pdfOf(t, data), doc)
 }
