@@ -208,3 +208,16 @@ func TestPDFHostileContent(t *testing.T) {
 		t.Errorf("W range: took %v", d)
 	}
 }
+
+// TestPDFActualText: a span's ActualText stands for its glyphs (here
+// glyphs of other characters, as for a ligature or a glyph without a
+// ToUnicode entry); nested and unbalanced marked content does no harm.
+func TestPDFActualText(t *testing.T) {
+	data := pdfWithContent(t, "总计万元", func(c *strings.Builder, hex func(string) string) {
+		c.WriteString("BT /F1 10 Tf 1 0 0 1 50 300 Tm /P BMC ")
+		// ActualText 收入总计 (UTF-16BE with BOM) over the glyphs of 总计
+		fmt.Fprintf(c, "/Span << /ActualText <FEFF65365165603B8BA1> >> BDC %s Tj EMC ", hex("总计"))
+		fmt.Fprintf(c, "%s Tj EMC EMC EMC ET", hex("万元"))
+	})
+	sameStrings(t, "paragraphs", paragraphTexts(t, data), []string{"收入总计万元"})
+}

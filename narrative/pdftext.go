@@ -906,6 +906,46 @@ type textState struct {
 	stack    []pdfGState
 	overflow int // q beyond maxGStates
 	tm, tlm  pdfMatrix
+	// marked content: the spans open, those with an ActualText (the text
+	// their glyphs stand for) not nil
+	marked     []*actualSpan
+	markedOver int
+}
+
+// actualSpan is a marked-content span with an ActualText: its first glyph
+// gives the text, the others none.
+type actualSpan struct {
+	text string
+	used bool
+}
+
+// maxMarked bounds the marked-content nesting kept.
+const maxMarked = 256
+
+// actual is the innermost open span with an ActualText, or nil.
+func (st *textState) actual() *actualSpan {
+	for k := len(st.marked) - 1; k >= 0; k-- {
+		if st.marked[k] != nil {
+			return st.marked[k]
+		}
+	}
+	return nil
+}
+
+// textString decodes a PDF text string: UTF-16BE with its BOM, UTF-8
+// with its BOM, else PDFDocEncoding (taken as Latin-1).
+func textString(b []byte) string {
+	switch {
+	case len(b) >= 2 && b[0] == 0xfe && b[1] == 0xff:
+		return utf16String(b[2:])
+	case len(b) >= 3 && b[0] == 0xef && b[1] == 0xbb && b[2] == 0xbf:
+		return strings.ToValidUTF8(string(b[3:]), "")
+	}
+	r := make([]rune, len(b))
+	for i, c := range b {
+		r[i] = rune(c)
+	}
+	return string(r)
 }
 
 func newTextState() *textState {
@@ -1000,6 +1040,12 @@ func (st *textState) show(s []byte) {
 		st.tm[4] += adv * st.tm[0]
 		st.tm[5] += adv * st.tm[1]
 		t := f.decode(code)
+		if a := st.actual(); a != nil {
+			t = ""
+			if !a.used {
+				t, a.used = a.text, true
+			}
+		}
 		if t == "" {
 			continue
 		}
@@ -1147,6 +1193,26 @@ func (d *pdfDoc) run(data []byte, res map[string]any, st *textState, depth int) 
 			} else if len(st.stack) > 0 {
 				st.g = st.stack[len(st.stack)-1]
 				st.stack = st.stack[:len(st.stack)-1]
+			}
+		case "BMC", "BDC":
+			var span *actualSpan
+			if kw == "BDC" && len(ops) >= 2 {
+				if props := d.dict(ops[len(ops)-1]); props != nil {
+					if a, ok := d.resolve(props["ActualText"]).(pdfString); ok {
+						span = &actualSpan{text: unradical(textString(a))}
+					}
+				}
+			}
+			if len(st.marked) < maxMarked {
+				st.marked = append(st.marked, span)
+			} else {
+				st.markedOver++
+			}
+		case "EMC":
+			if st.markedOver > 0 {
+				st.markedOver--
+			} else if len(st.marked) > 0 {
+				st.marked = st.marked[:len(st.marked)-1]
 			}
 		case "cm":
 			if len(ops) >= 6 {
