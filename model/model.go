@@ -37,6 +37,14 @@ const (
 	StyleShanghai Style = "shanghai" // no numbers, 单位：万元, split 类|款|项 columns
 )
 
+// Chinese names the style as users know it.
+func (s Style) Chinese() string {
+	if s == StyleShanghai {
+		return "上海式"
+	}
+	return "财政部式"
+}
+
 // Unit is the amount unit read from the unit line.
 type Unit string
 

@@ -30,9 +30,10 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	exact := fs.Bool("exact", false, "精确比较，不允许尾差")
 	parts := fs.Int("parts", 1, "工作簿是 N 个单位汇总而成时填 N：每个数都含 N 次四舍五入，容差按 N 倍计算")
 	year := fs.Int("year", 0, "决算年度（如 2025）：按该年度的规则包与科目目录审核；默认取工作簿中的“20XX年度”，没有则按 2024 年度")
+	all := fs.Bool("all", false, "逐条列出尾差（默认每张表合为一行）")
 	narrativePath := fs.String("narrative", "", "决算公开说明（.docx、.txt 或 PDF）：核对说明中的数字与九张表，结果并入同一报告")
 	fs.Usage = func() {
-		fmt.Fprint(stderr, joinLines("用法: juesuan check [--json] [--prior 上年文件] [--exact] [--narrative 说明.docx] [文件]",
+		fmt.Fprint(stderr, joinLines("用法: juesuan check [--json] [--all] [--prior 上年文件] [--exact] [--parts N] [--year 2025] [--narrative 说明.docx] [文件]",
 			"不指定文件时审核内置示例（昌吉州应急管理局 2024 年决算）。",
 			"退出码：0 无错误；1 有错误；2 文件无法读取或用法错误。"))
 		fs.PrintDefaults()
@@ -103,7 +104,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		if err := enc.Encode(rep); err != nil {
 			return exitInput
 		}
-	} else if err := check.WriteText(stdout, rep); err != nil {
+	} else if err := check.WriteTextOptions(stdout, rep, check.TextOptions{All: *all}); err != nil {
 		return exitInput
 	} else if story != nil {
 		fmt.Fprintln(stdout, "\n"+story.Summary())

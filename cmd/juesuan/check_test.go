@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -59,6 +60,13 @@ func TestCheckCommand(t *testing.T) {
 		{"bad year", []string{"check", "--year", "25"}, exitInput, "", "--year 应为四位的决算年度"},
 		{"catalog 2025", []string{"catalog", "--year", "2025"}, exitOK, "22198    款 超长期特别国债安排的支出", ""},
 		{"catalog 2019", []string{"catalog", "--year", "2019"}, exitOK, "2019 年度没有专门的规则包", ""},
+		{"unknown flag", []string{"check", "--foo"}, exitInput, "", "未知的选项 -foo"},
+		{"residues folded", []string{"check"}, exitOK, "尾差 3 处，均在允许范围内", ""},
+		{"residues listed", []string{"check", "--all"}, exitOK, "[尾差] R01.1", ""},
+		{"flag without value", []string{"fill", "-o"}, exitInput, "", "选项 -o 需要一个值"},
+		{"bad flag value", []string{"check", "--parts", "x"}, exitInput, "", "选项 -parts 的值 \"x\" 无效"},
+		{"folder", []string{"check", t.TempDir()}, exitInput, "", "是文件夹，不是工作簿文件"},
+		{"missing says so", []string{"check", filepath.Join(t.TempDir(), "无.xlsx")}, exitInput, "", "不存在，请检查路径和文件名"},
 		{"fill clean", []string{"fill", "--clean", "-o", filepath.Join(t.TempDir(), "x.xlsx")}, exitOK, "已输出", ""},
 		{"fill clean with errors", []string{"fill", "--clean", brokenPath, "-o", filepath.Join(t.TempDir(), "y.xlsx")}, exitFindings, "", "未生成报送版"},
 		{"fill clean forced", []string{"fill", "--clean", "--force", brokenPath, "-o", filepath.Join(t.TempDir(), "z.xlsx")}, exitFindings, "已输出", ""},
@@ -83,5 +91,19 @@ func TestCheckCommand(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestServeAddressInUse: a port another program holds is said in Chinese.
+func TestServeAddressInUse(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	var out, errb bytes.Buffer
+	code := runServe([]string{"--addr", ln.Addr().String()}, &out, &errb)
+	if code != exitInput || !strings.Contains(errb.String(), "已被其他程序占用") || strings.Contains(errb.String(), "bind:") {
+		t.Errorf("exit %d, stderr %q", code, errb.String())
 	}
 }

@@ -109,7 +109,7 @@ func runFill(args []string, stdout, stderr io.Writer) int {
 		if errors.Is(err, audit.ErrPrior) {
 			label = *prior
 		}
-		fmt.Fprintf(stderr, "juesuan fill: %s：%s（%s）\n", label, model.ErrorMessage(err), model.ErrorCode(err))
+		fmt.Fprintf(stderr, "juesuan fill: %s：%s\n", label, model.ErrorMessage(err))
 		if model.ErrorCode(err) == model.EErrorsRemain {
 			return exitFindings // the workbook reads; its errors are the reason
 		}

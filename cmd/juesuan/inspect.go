@@ -149,9 +149,4 @@ func printInspect(w io.Writer, name string, wb *model.Workbook) {
 	}
 }
 
-func styleName(s model.Style) string {
-	if s == model.StyleShanghai {
-		return "上海式"
-	}
-	return "财政部式"
-}
+func styleName(s model.Style) string { return s.Chinese() }

@@ -27,7 +27,7 @@ func TestInspect(t *testing.T) {
 		{"sample json", []string{"--json"}, exitOK, `"id": "T01"`, "", true, 9},
 		{"sample text", nil, exitOK, "识别出 9/9 张表", "", false, 0},
 		{"not xlsx", []string{bad}, exitInput, "", "不是 .xlsx 文件", false, 0},
-		{"missing file", []string{filepath.Join(dir, "none.xlsx")}, exitInput, "", "无法打开文件", false, 0},
+		{"missing file", []string{filepath.Join(dir, "none.xlsx")}, exitInput, "", "不存在", false, 0},
 		{"two files", []string{"a", "b"}, exitInput, "", "用法", false, 0},
 	}
 	for _, tt := range tests {

@@ -11,6 +11,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -86,7 +87,7 @@ func usage(w io.Writer) {
 func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for {
-		if err := fs.Parse(args); err != nil {
+		if err := parseChinese(fs, args); err != nil {
 			return nil, err
 		}
 		if fs.NArg() == 0 {
@@ -95,6 +96,52 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 		pos = append(pos, fs.Arg(0))
 		args = fs.Args()[1:]
 	}
+}
+
+// parseChinese is fs.Parse with the flag package's English errors said in
+// Chinese ("flag provided but not defined: -foo" → 未知的选项 -foo), then
+// the usage.
+func parseChinese(fs *flag.FlagSet, args []string) error {
+	out := fs.Output()
+	fs.SetOutput(io.Discard)
+	err := fs.Parse(args)
+	fs.SetOutput(out)
+	if err == nil {
+		return nil
+	}
+	if !errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintf(out, "juesuan %s: %s\n", fs.Name(), flagMessage(err))
+	}
+	if fs.Usage != nil {
+		fs.Usage()
+	} else {
+		fs.PrintDefaults()
+	}
+	return err
+}
+
+// flagMessage translates the flag package's parse errors.
+func flagMessage(err error) string {
+	msg := err.Error()
+	for _, p := range []struct{ en, zh string }{
+		{"flag provided but not defined: ", "未知的选项 %s（用 -h 查看可用的选项）"},
+		{"flag needs an argument: ", "选项 %s 需要一个值"},
+		{"bad flag syntax: ", "选项写法有误：%s"},
+	} {
+		if rest, ok := strings.CutPrefix(msg, p.en); ok {
+			return fmt.Sprintf(p.zh, rest)
+		}
+	}
+	if rest, ok := strings.CutPrefix(msg, "invalid value "); ok {
+		if val, flagPart, ok := strings.Cut(rest, " for flag "); ok {
+			name, _, _ := strings.Cut(flagPart, ":")
+			return fmt.Sprintf("选项 %s 的值 %s 无效", name, val)
+		}
+	}
+	if rest, ok := strings.CutPrefix(msg, "invalid boolean value "); ok {
+		return "开关选项的值无效：" + rest
+	}
+	return "选项有误：" + msg
 }
 
 // parseExit maps a flag parse error to an exit code: -h is not a failure.
@@ -133,8 +180,16 @@ func readInput(path string, sample templates.Options) (*input, error) {
 		}
 		return &input{data: data, label: "标准输入", base: "stdin"}, nil
 	}
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return nil, model.Errorf(model.EInvalid, nil, "%s 是文件夹，不是工作簿文件；审核整个文件夹请用 juesuan batch %s。", path, path)
+	}
 	f, err := os.Open(path)
-	if err != nil {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, model.Errorf(model.ENotFound, err, "文件 %s 不存在，请检查路径和文件名。", path)
+	case errors.Is(err, fs.ErrPermission):
+		return nil, model.Errorf(model.EInvalid, err, "没有权限读取文件 %s。", path)
+	case err != nil:
 		return nil, model.Errorf(model.ENotFound, err, "无法打开文件 %s。", path)
 	}
 	defer f.Close()

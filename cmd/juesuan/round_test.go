@@ -46,7 +46,7 @@ func TestRoundCommand(t *testing.T) {
 		{"default output name", []string{"round", yuan}, exitOK, []string{"单位_元.万元.xlsx"}, ""},
 		{"already 万元", []string{"round", wanIn}, exitInput, nil, "以元为单位"},
 		{"no file", []string{"round"}, exitInput, nil, "用法: juesuan round"},
-		{"missing", []string{"round", filepath.Join(dir, "无.xlsx")}, exitInput, nil, "无法打开"},
+		{"missing", []string{"round", filepath.Join(dir, "无.xlsx")}, exitInput, nil, "不存在"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

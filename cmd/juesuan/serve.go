@@ -93,7 +93,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
-		fmt.Fprintf(stderr, "juesuan serve: %v\n", err)
+		fmt.Fprintf(stderr, "juesuan serve: %s\n", listenMessage(*addr, err))
 		return exitInput
 	}
 	// Signals are caught before the start line, so whoever waits for that
@@ -155,4 +155,15 @@ func displayAddr(a net.Addr) string {
 		host = "localhost"
 	}
 	return net.JoinHostPort(host, port)
+}
+
+// listenMessage says in Chinese why the address cannot be listened on.
+func listenMessage(addr string, err error) string {
+	switch {
+	case errors.Is(err, syscall.EADDRINUSE):
+		return fmt.Sprintf("地址 %s 已被其他程序占用，请关闭占用该端口的程序，或用 --addr 指定其他端口（如 --addr :8081）。", addr)
+	case errors.Is(err, syscall.EACCES):
+		return fmt.Sprintf("没有权限监听 %s（1024 以下的端口需要管理员权限），请用 --addr 指定其他端口（如 --addr :8080）。", addr)
+	}
+	return fmt.Sprintf("无法监听 %s，请检查 --addr 的写法（如 :8080 或 127.0.0.1:8080）。", addr)
 }

@@ -82,7 +82,7 @@ func genWriteWorkbook(cmd, path string, d *templates.Data, opt templates.Options
 		fmt.Fprintf(stderr, "juesuan %s: 无法写入 %s：%v\n", cmd, path, err)
 		return exitInput
 	}
-	fmt.Fprintf(stderr, "已生成 %s（%d 张表，%s 版式）\n", path, len(wb.Tables), opt.Style)
+	fmt.Fprintf(stderr, "已生成 %s（%d 张表，%s版式）\n", path, len(wb.Tables), opt.Style.Chinese())
 	return exitOK
 }
 
