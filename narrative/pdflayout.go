@@ -124,8 +124,9 @@ func isWide(r rune) bool {
 		r >= 0x2e80 && r <= 0x2fff || r >= 0x3040 && r <= 0x30ff || r == '…' || r == '—' || r == '“' || r == '”' || r == '‘' || r == '’'
 }
 
-// page numbers in headers and footers: "- 3 -", "第 3 页", "3/12".
-var pdfPageNumber = regexp.MustCompile(`^[-—–－\s]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*/\s*(?:共\s*)?\d{1,4}\s*页?)?[-—–－\s]*$`)
+// page numbers in headers and footers: "- 3 -", "第 3 页", "3/12",
+// "第 3 页 共 12 页", "共12页 第3页", "Page 3 of 12".
+var pdfPageNumber = regexp.MustCompile(`^[-—–－\s]*(?:(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*(?:/|[,，]?\s*共)\s*\d{1,4}\s*页?)?|共\s*\d{1,4}\s*页[,，]?\s*第\s*\d{1,4}\s*页|(?i:page)\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?)[-—–－\s]*$`)
 
 var pdfParaStart = regexp.MustCompile(`^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d{1,2}[.、．][^\d])`)
 

@@ -221,3 +221,16 @@ func TestPDFActualText(t *testing.T) {
 	})
 	sameStrings(t, "paragraphs", paragraphTexts(t, data), []string{"收入总计万元"})
 }
+
+func TestPDFPageNumber(t *testing.T) {
+	for _, s := range []string{"- 3 -", "3", "第 3 页", "3/12", "第 3 页 共 12 页", "第3页，共12页", "共12页 第3页", "Page 3 of 12", "— 12 —"} {
+		if !pdfPageNumber.MatchString(s) {
+			t.Errorf("%q is a page number", s)
+		}
+	}
+	for _, s := range []string{"2024年度", "3.严格财务管理", "第三部分", "4,126.63万元", "共3个项目"} {
+		if pdfPageNumber.MatchString(s) {
+			t.Errorf("%q is no page number", s)
+		}
+	}
+}
