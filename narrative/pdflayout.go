@@ -233,6 +233,7 @@ func layoutPage(lines []pdfLine) pdfPageLayout {
 // when it starts with a heading number. A page's first line continues the
 // paragraph of the previous page unless one of these says otherwise.
 func joinLines(pages [][]pdfLine, b *builder) error {
+	pages = dropFurniture(pages)
 	layouts := make([]pdfPageLayout, len(pages))
 	var widths []float64
 	justified := 0
@@ -371,6 +372,51 @@ func (pl *pdfPageLayout) ends(l, next *pdfLine, indents bool) bool {
 		need += 2 * pl.size
 	}
 	return room >= need
+}
+
+// dropFurniture leaves out running headers and footers: a line whose
+// text (digits aside) recurs at the same height on most pages of a
+// document of three pages or more.
+func dropFurniture(pages [][]pdfLine) [][]pdfLine {
+	if len(pages) < 3 {
+		return pages
+	}
+	type key struct {
+		text string
+		y    float64
+	}
+	keyOf := func(l pdfLine) key {
+		t := strings.Map(func(r rune) rune {
+			if r >= '0' && r <= '9' {
+				return '#'
+			}
+			if unicode.IsSpace(r) {
+				return -1
+			}
+			return r
+		}, l.text)
+		return key{t, math.Round(l.y / 2)}
+	}
+	count := map[key]int{}
+	for _, p := range pages {
+		seen := map[key]bool{}
+		for _, l := range p {
+			if k := keyOf(l); k.text != "" && !seen[k] {
+				seen[k] = true
+				count[k]++
+			}
+		}
+	}
+	need := max(3, (len(pages)*3+4)/5)
+	out := make([][]pdfLine, len(pages))
+	for i, p := range pages {
+		for _, l := range p {
+			if count[keyOf(l)] < need {
+				out[i] = append(out[i], l)
+			}
+		}
+	}
+	return out
 }
 
 // gap: more space than the page's line pitch between two lines.

@@ -9,11 +9,12 @@ import (
 	"time"
 )
 
-// pdfWithContent writes a one-page PDF: a Type0 font (Identity-H, W widths:
-// digits, '.', ',' and '%' half an em, the rest one em) whose codes are the
-// text's runes in order of appearance, and the content stream the draw
-// function writes, given a function that hex-encodes a string in the font.
-func pdfWithContent(t testing.TB, text string, draw func(c *strings.Builder, hex func(string) string)) []byte {
+// pdfWithContent writes a PDF, one page for each draw function: a Type0
+// font (Identity-H, W widths: digits, '.', ',' and '%' half an em, the
+// rest one em) whose codes are the text's runes in order of appearance,
+// and the content stream the draw function writes, given a function that
+// hex-encodes a string in the font.
+func pdfWithContent(t testing.TB, text string, draws ...func(c *strings.Builder, hex func(string) string)) []byte {
 	t.Helper()
 	codes := map[rune]int{}
 	var order []rune
@@ -49,8 +50,6 @@ func pdfWithContent(t testing.TB, text string, draw func(c *strings.Builder, hex
 	}
 	cmap.WriteString("endbfchar\nendcmap")
 	w.WriteString(" ]")
-	var c strings.Builder
-	draw(&c, hex)
 	flate := func(s string) string {
 		var z bytes.Buffer
 		zw := zlib.NewWriter(&z)
@@ -58,16 +57,24 @@ func pdfWithContent(t testing.TB, text string, draw func(c *strings.Builder, hex
 		zw.Close()
 		return z.String()
 	}
-	cm, content := flate(cmap.String()), flate(c.String())
+	cm := flate(cmap.String())
 	objs := []string{
 		"<< /Type /Catalog /Pages 2 0 R >>",
-		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 400 400] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
-		fmt.Sprintf("<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream", len(content), content),
-		"<< /Type /Font /Subtype /Type0 /BaseFont /SimSun /Encoding /Identity-H /DescendantFonts [6 0 R] /ToUnicode 7 0 R >>",
+		"", // the page tree, below
+		"<< /Type /Font /Subtype /Type0 /BaseFont /SimSun /Encoding /Identity-H /DescendantFonts [4 0 R] /ToUnicode 5 0 R >>",
 		"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /SimSun /DW 1000 /W " + w.String() + " >>",
 		fmt.Sprintf("<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream", len(cm), cm),
 	}
+	var kids []string
+	for _, draw := range draws {
+		var c strings.Builder
+		draw(&c, hex)
+		content := flate(c.String())
+		objs = append(objs, fmt.Sprintf("<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream", len(content), content))
+		objs = append(objs, fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 400 400] /Contents %d 0 R /Resources << /Font << /F1 3 0 R >> >> >>", len(objs)))
+		kids = append(kids, fmt.Sprintf("%d 0 R", len(objs)))
+	}
+	objs[1] = fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count %d >>", strings.Join(kids, " "), len(kids))
 	var out bytes.Buffer
 	out.WriteString("%PDF-1.4\n")
 	for i, o := range objs {
@@ -233,4 +240,22 @@ func TestPDFPageNumber(t *testing.T) {
 			t.Errorf("%q is no page number", s)
 		}
 	}
+}
+
+// TestPDFRunningHeader: a header (the unit's name) and a footer (第 N 页
+// 共 M 页 in words the page-number pattern does not know) on every page
+// are left out, and a paragraph goes on across the pages.
+func TestPDFRunningHeader(t *testing.T) {
+	head, foot := "昌吉州应急管理局决算公开", "说明第页"
+	body := []string{"收入总计四千一百二十六万元其中本年收入", "合计为四千一百一十三万元年初结转和结余", "为十三万元。"}
+	var draws []func(c *strings.Builder, hex func(string) string)
+	for p := range body {
+		draws = append(draws, func(c *strings.Builder, hex func(string) string) {
+			fmt.Fprintf(c, "BT /F1 10 Tf 1 0 0 1 50 380 Tm %s Tj ET\n", hex(head))
+			fmt.Fprintf(c, "BT /F1 10 Tf 1 0 0 1 50 350 Tm %s Tj ET\n", hex(body[p]))
+			fmt.Fprintf(c, "BT /F1 10 Tf 1 0 0 1 180 20 Tm %s Tj ET\n", hex(foot+fmt.Sprint(p+1)))
+		})
+	}
+	data := pdfWithContent(t, head+foot+"0123456789"+strings.Join(body, ""), draws...)
+	sameStrings(t, "paragraphs", paragraphTexts(t, data), []string{strings.Join(body, "")})
 }
