@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -142,6 +143,7 @@ func TestBrowser(t *testing.T) {
 		Nums     int    `json:"nums"`
 		Errors   int    `json:"errors"`
 		First    string `json:"first"`
+		Text     string `json:"text"`
 	}
 	cards, err := chromedp.Run(ctx, chromedp.Evaluate[[]cardInfo](`[...document.querySelectorAll('#files .card')].map(c => ({
 		name: c.querySelector('.fname').textContent,
@@ -153,6 +155,7 @@ func TestBrowser(t *testing.T) {
 		nums: c.querySelectorAll('.finding .nums').length,
 		errors: c.querySelectorAll('.finding.error').length,
 		first: (c.querySelector('.finding') || {}).dataset?.sev || '',
+		text: c.textContent,
 	}))`))
 	if err != nil {
 		t.Fatal(err)
@@ -162,6 +165,13 @@ func TestBrowser(t *testing.T) {
 		byName[c.Name] = c
 	}
 	good, bad, wrong := byName[filepath.Base(samplePath)], byName[filepath.Base(brokenPath)], byName[filepath.Base(changedPath)]
+	// What an accountant reads: no "null" from an empty part, tables named
+	// by their titles, never by internal ids.
+	for _, c := range cards {
+		if strings.Contains(c.Text, "null") || regexp.MustCompile(`\bT0[1-9]\b`).MatchString(c.Text) {
+			t.Errorf("card %s shows null or an internal table id: %.300s", c.Name, c.Text)
+		}
+	}
 	// The changed copy fails, and its errors come first.
 	if wrong.State != "fail" || wrong.Errors == 0 || wrong.First != "error" {
 		t.Errorf("changed card %+v: want fail with errors first", wrong)

@@ -62,7 +62,10 @@
   function fmtNum(v) {
     const m = /^(-?)(\d+)(\.\d+)?$/.exec(String(v || "").trim());
     if (!m) return v || "—";
-    return m[1] + m[2].replace(/\B(?=(\d{3})+(?!\d))/g, ",") + (m[3] || "");
+    // #,##0.00: amounts always show two decimals (more when typed so).
+    let frac = m[3] || ".";
+    while (frac.length < 3) frac += "0";
+    return m[1] + m[2].replace(/\B(?=(\d{3})+(?!\d))/g, ",") + frac;
   }
 
   function query() {
@@ -188,14 +191,15 @@
       el("li", { class: "c info" }, el("strong", { text: String(s.infos || 0) }), " 处尾差"),
       el("li", { class: "c fill" }, el("strong", { text: String(s.filled || 0) }), " 个单元格已自动填列"));
 
-    const tables = (report.tables || []).map((t) => t.id).join("、");
+    const tables = (report.tables || []).map((t) => t.title || TABLES[t.id] || "").filter(Boolean).join("、");
     const meta = el("p", { class: "muted meta", text: "识别到 " + (report.tables || []).length + " 张表" + (tables ? "：" + tables : "") });
 
-    ui.body.replaceChildren(
+    // replaceChildren would print a null part (no fills) as "null".
+    ui.body.replaceChildren(...[
       el("div", { class: "summary" }, counts, el("div", { class: "dl" }, dl, dlState)),
       meta,
       renderFindings(report),
-      renderFills(report));
+      renderFills(report)].filter(Boolean));
     applyFilters();
     announce(ui.file.name + " 审核完成：" + (s.errors || 0) + " 个错误，" + (s.warnings || 0) + " 个提示，" + (s.infos || 0) + " 处尾差。");
   }
@@ -225,7 +229,8 @@
 
   function tableName(report, id) {
     const t = (report.tables || []).find((x) => x.id === id);
-    return (TABLES[id] || (t && t.title) || id);
+    // As printed (its title), else the standard name; never the internal id.
+    return ((t && t.title) || TABLES[id] || "");
   }
 
   function renderFindings(report) {
@@ -246,7 +251,7 @@
       const list = groups.get(key).slice().sort((a, b) => (SEV_RANK[a.severity] ?? 3) - (SEV_RANK[b.severity] ?? 3));
       const n = { error: 0, warning: 0, info: 0 };
       list.forEach((f) => { n[f.severity] = (n[f.severity] || 0) + 1; });
-      const name = key ? key + " " + tableName(report, key) : "工作簿结构";
+      const name = key ? tableName(report, key) : "工作簿结构";
       const sheet = key ? ((report.tables || []).find((t) => t.id === key) || {}).sheet : "";
       // Groups with errors or warnings start open; 尾差-only groups closed.
       const group = el("details", { class: "group", "data-table": key, open: worst(list) <= 1 },
@@ -273,12 +278,13 @@
         where ? el("span", { class: "where", text: where }) : null,
         f.explained ? el("span", { class: "badge ok", text: "已说明" }) : null),
       el("p", { class: "msg", text: f.message }));
-    if (f.expected || f.actual || f.difference) {
+    // An equation's figures; a hint (提示 of a usual rule) reads as words.
+    if (f.severity !== "warning" && (f.expected || f.actual || f.difference)) {
       li.append(el("dl", { class: "nums" },
         el("div", {}, el("dt", { text: "应为" }), el("dd", { text: fmtNum(f.expected) })),
         el("div", {}, el("dt", { text: "实为" }), el("dd", { text: fmtNum(f.actual) })),
         el("div", { class: "diff" }, el("dt", { text: "差额" }), el("dd", { text: fmtNum(f.difference) })),
-        el("div", {}, el("dt", { text: "容差" }), el("dd", { text: f.tolerance || "—" }))));
+        el("div", {}, el("dt", { text: "容差" }), el("dd", { text: f.tolerance ? fmtNum(f.tolerance) : "—" }))));
     }
     if (f.explanation) {
       li.append(el("p", { class: "explain" }, el("strong", { text: "审核说明：" }), f.explanation));
@@ -437,7 +443,7 @@
     });
 
     const sel = $("f-table");
-    for (const [id, name] of Object.entries(TABLES)) sel.append(el("option", { value: id, text: id + " " + name }));
+    for (const [id, name] of Object.entries(TABLES)) sel.append(el("option", { value: id, text: name }));
     filters.addEventListener("change", applyFilters);
     filters.addEventListener("submit", (e) => e.preventDefault());
 

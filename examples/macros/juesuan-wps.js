@@ -114,11 +114,39 @@ function statusText(s) {
   return { pass: "通过", warn: "通过，但有提示需要说明", fail: "未通过，请修改标红的单元格" }[s] || s;
 }
 
+// problemDetail reads the Chinese detail of a problem+json answer. The
+// request asked for x-user-defined (so the workbook's bytes survive), which
+// maps each byte to one char code: the UTF-8 bytes are decoded here first.
 function problemDetail(body) {
+  var text = utf8FromBytes(body);
   try {
-    var p = JSON.parse(body);
-    return p.detail || p.title || body;
+    var p = JSON.parse(text);
+    return p.detail || p.title || text;
   } catch (e) {
-    return String(body).slice(0, 300);
+    return String(text).slice(0, 300);
   }
+}
+
+// utf8FromBytes decodes a string whose char codes are bytes (the low byte
+// of each, as x-user-defined gives them) as UTF-8.
+function utf8FromBytes(s) {
+  var out = "", i = 0, n = s.length;
+  function b(k) { return s.charCodeAt(k) & 0xff; }
+  while (i < n) {
+    var c = b(i++);
+    if (c < 0x80) {
+      out += String.fromCharCode(c);
+    } else if (c >= 0xc0 && c < 0xe0 && i < n) {
+      out += String.fromCharCode(((c & 0x1f) << 6) | (b(i++) & 0x3f));
+    } else if (c >= 0xe0 && c < 0xf0 && i + 1 < n) {
+      out += String.fromCharCode(((c & 0x0f) << 12) | ((b(i++) & 0x3f) << 6) | (b(i++) & 0x3f));
+    } else if (c >= 0xf0 && i + 2 < n) {
+      var cp = ((c & 0x07) << 18) | ((b(i++) & 0x3f) << 12) | ((b(i++) & 0x3f) << 6) | (b(i++) & 0x3f);
+      cp -= 0x10000;
+      out += String.fromCharCode(0xd800 + (cp >> 10), 0xdc00 + (cp & 0x3ff));
+    } else {
+      out += "\ufffd";
+    }
+  }
+  return out;
 }
