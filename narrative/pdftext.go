@@ -47,6 +47,27 @@ type pdfDoc struct {
 var objHeadRe = regexp.MustCompile(`(\d{1,10})\s+(\d{1,5})\s+obj\b`)
 
 func readPDF(data []byte, name string, lim Limits) (*Document, error) {
+	d, err := openPDF(data, lim)
+	if err != nil {
+		return nil, err
+	}
+	lines, err := d.lines()
+	if err != nil {
+		return nil, err
+	}
+	b := newBuilder(name, FormatPDF, lim)
+	if err := joinLines(lines, b); err != nil {
+		return nil, err
+	}
+	doc := b.done()
+	if len(doc.Paragraphs) == 0 {
+		return nil, model.Errorf(ENoText, nil, msgPDFNoText)
+	}
+	return doc, nil
+}
+
+// openPDF reads a PDF's objects, those in object streams included.
+func openPDF(data []byte, lim Limits) (*pdfDoc, error) {
 	if regexp.MustCompile(`/Encrypt\s+\d+\s+\d+\s+R`).Match(data) || bytes.Contains(data, []byte("/Encrypt <<")) {
 		return nil, model.Errorf(model.EEncrypted, nil, msgPDFEncrypted)
 	}
@@ -88,24 +109,20 @@ func readPDF(data []byte, name string, lim Limits) (*Document, error) {
 	if d.err != nil {
 		return nil, d.err
 	}
-	pages := d.pages()
-	b := newBuilder(name, FormatPDF, lim)
-	var lines [][]pdfLine // per page
-	for _, pg := range pages {
+	return d, nil
+}
+
+// lines is the text of each page as lines.
+func (d *pdfDoc) lines() ([][]pdfLine, error) {
+	var lines [][]pdfLine
+	for _, pg := range d.pages() {
 		fr, err := d.pageFrags(pg)
 		if err != nil {
 			return nil, err
 		}
 		lines = append(lines, fragLines(fr))
 	}
-	if err := joinLines(lines, b); err != nil {
-		return nil, err
-	}
-	doc := b.done()
-	if len(doc.Paragraphs) == 0 {
-		return nil, model.Errorf(ENoText, nil, msgPDFNoText)
-	}
-	return doc, nil
+	return lines, nil
 }
 
 // ---- lexer and parser ----
