@@ -521,6 +521,69 @@ func Corpus() []Case {
 		}),
 		Want: Want{Same: true}, Big: true})
 
+	add(Case{Name: "huge_comment", Doc: "a 15 MiB legacy comment (note) on sheet 1's title cell, with its VML drawing",
+		Bytes: once(func() []byte {
+			p := b.pkg.clone()
+			p.set("xl/comments99.xml", []byte(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>`+
+				`<comments xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><authors><author>某人</author></authors>`+
+				`<commentList><comment ref="A1" authorId="0"><text><t>`+huge+`</t></text></comment></commentList></comments>`))
+			p.set("xl/drawings/vmlDrawing99.vml", []byte(`<xml xmlns:v="urn:schemas-microsoft-com:vml" xmlns:x="urn:schemas-microsoft-com:office:excel">`+
+				`<v:shape id="_x0000_s1025" type="#_x0000_t202"><x:ClientData ObjectType="Note"><x:Row>0</x:Row><x:Column>0</x:Column></x:ClientData></v:shape></xml>`))
+			rels := strings.Replace(first, "worksheets/", "worksheets/_rels/", 1) + ".rels"
+			p.set(rels, []byte(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>`+
+				`<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">`+
+				`<Relationship Id="rIdC" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments" Target="../comments99.xml"/>`+
+				`<Relationship Id="rIdV" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/vmlDrawing" Target="../drawings/vmlDrawing99.vml"/>`+
+				`</Relationships>`))
+			p.edit(first, func(s string) string {
+				return strings.Replace(s, "</worksheet>", `<legacyDrawing r:id="rIdV"/></worksheet>`, 1)
+			})
+			p.edit("[Content_Types].xml", func(s string) string {
+				return strings.Replace(s, "</Types>", `<Default Extension="vml" ContentType="application/vnd.openxmlformats-officedocument.vmlDrawing"/>`+
+					`<Override PartName="/xl/comments99.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml"/></Types>`, 1)
+			})
+			return p.bytes()
+		}),
+		Want: Want{Same: true}, Big: true})
+	add(Case{Name: "huge_sheet_name", Doc: "the first sheet's name in workbook.xml is 15 MiB long (Excel allows 31 characters)",
+		Bytes: once(func() []byte {
+			return b.pkg.clone().edit("xl/workbook.xml", func(s string) string {
+				i := strings.Index(s, `<sheet name="`) + len(`<sheet name="`)
+				j := i + strings.Index(s[i:], `"`)
+				return s[:i] + huge + s[j:]
+			}).bytes()
+		}),
+		Want: Want{Code: model.ECorrupt}, Big: true})
+	add(Case{Name: "many_defined_names", Doc: "workbook.xml declares 100,000 defined names",
+		Bytes: once(func() []byte {
+			var names strings.Builder
+			names.WriteString("<definedNames>")
+			for i := 0; i < 100000; i++ {
+				fmt.Fprintf(&names, `<definedName name="n%d">'%s'!$A$1</definedName>`, i, b.sheets[0])
+			}
+			names.WriteString("</definedNames>")
+			return b.pkg.clone().edit("xl/workbook.xml", func(s string) string {
+				s = regexp.MustCompile(`(?s)<definedNames>.*</definedNames>`).ReplaceAllString(s, "")
+				return strings.Replace(s, "</sheets>", "</sheets>"+names.String(), 1)
+			}).bytes()
+		}),
+		Want: Want{Same: true}, Big: true})
+	add(Case{Name: "million_empty_cells", Doc: "1,000,000 empty <c/> elements (no value) in rows under sheet 1's table: within the cell limit, since they hold nothing",
+		Bytes: once(func() []byte {
+			var rows strings.Builder
+			for r := 0; r < 4000; r++ {
+				fmt.Fprintf(&rows, `<row r="%d">`, 1000+r)
+				for c := 0; c < 250; c++ {
+					rows.WriteString("<c/>")
+				}
+				rows.WriteString("</row>")
+			}
+			return b.pkg.clone().edit(first, func(s string) string {
+				return strings.Replace(s, "</sheetData>", rows.String()+"</sheetData>", 1)
+			}).bytes()
+		}),
+		Want: Want{Same: true}, Big: true})
+
 	// Hostile amounts, written into an amount cell Case A leaves at 0.00.
 	for _, v := range []struct {
 		name, doc string

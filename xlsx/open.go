@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/juesuan/juesuan/model"
 )
@@ -285,6 +286,13 @@ func (b *Book) loadSheets() error {
 	if len(wb.Sheets) > b.lim.MaxSheets {
 		return model.Errorf(model.ETooMany, nil, "工作表数量（%d）超过上限（%d）。", len(wb.Sheets), b.lim.MaxSheets)
 	}
+	for _, s := range wb.Sheets {
+		// Excel allows 31 characters; a longer name is no workbook Excel
+		// writes, and a megabyte one would be copied into every reference.
+		if n := utf8.RuneCountInString(s.Name); n > maxSheetName {
+			return model.Errorf(model.ECorrupt, nil, "工作表名称过长（%d 个字符，Excel 最多允许 31 个），文件可能已损坏。", n)
+		}
+	}
 	b.sheets = b.sheets[:0]
 	b.paths = map[string]string{}
 	for _, s := range wb.Sheets {
@@ -293,6 +301,10 @@ func (b *Book) loadSheets() error {
 	}
 	return nil
 }
+
+// maxSheetName is the longest sheet name accepted: Excel's 31 characters,
+// with room for writers that allow a little more.
+const maxSheetName = 255
 
 // Sheets returns the sheet names in workbook order, hidden ones included.
 func (b *Book) Sheets() []string {
