@@ -259,3 +259,25 @@ func TestPDFRunningHeader(t *testing.T) {
 	data := pdfWithContent(t, head+foot+"0123456789"+strings.Join(body, ""), draws...)
 	sameStrings(t, "paragraphs", paragraphTexts(t, data), []string{strings.Join(body, "")})
 }
+
+// TestPDFSimpleFontNames: a simple font without ToUnicode: codes named by
+// the encoding's Differences (uniXXXX, uXXXX, standard names; an unknown
+// name gives nothing), WinAnsi quotes, ASCII.
+func TestPDFSimpleFontNames(t *testing.T) {
+	content := "BT /F1 10 Tf 50 300 Td <0102030405060708> Tj /F2 10 Tf (\x93A1\x94) Tj ET"
+	objs := []string{
+		"<< /Type /Catalog /Pages 2 0 R >>",
+		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+		fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 400 400] /Contents 4 0 R /Resources << /Font << /F1 5 0 R /F2 6 0 R >> >> >>"),
+		fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(content), content),
+		"<< /Type /Font /Subtype /Type1 /BaseFont /ABCDEF+Song /FirstChar 1 /LastChar 8 /Widths [1000 1000 1000 500 500 500 1000 1000] /Encoding << /Type /Encoding /Differences [1 /uni6536 /uni5165 /g77 /one /period /five /u4E07 /uni5143] >> >>",
+		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+	}
+	var out bytes.Buffer
+	out.WriteString("%PDF-1.4\n")
+	for i, o := range objs {
+		fmt.Fprintf(&out, "%d 0 obj\n%s\nendobj\n", i+1, o)
+	}
+	out.WriteString("trailer\n<< /Root 1 0 R >>\n%%EOF\n")
+	sameStrings(t, "paragraphs", paragraphTexts(t, out.Bytes()), []string{"收入1.5万元“A1”"})
+}

@@ -637,7 +637,8 @@ type pdfFont struct {
 	first    int            // simple font: FirstChar
 	widths   []float64      // simple font: Widths, from FirstChar
 	cidW     map[int]float64
-	dw       float64 // width of a code none is given for
+	dw       float64        // width of a code none is given for
+	names    map[int]string // simple font: glyph names from the encoding's Differences
 }
 
 // maxFontWidths bounds the widths read from one font's W array.
@@ -700,12 +701,74 @@ func (d *pdfDoc) font(o any) *pdfFont {
 			}
 		}
 	}
+	if enc := d.dict(dc["Encoding"]); enc != nil && f.codeLen == 1 {
+		if diff, ok := d.resolve(enc["Differences"]).([]any); ok {
+			f.names = map[int]string{}
+			code := 0
+			for _, x := range diff {
+				switch v := d.resolve(x).(type) {
+				case float64:
+					code = int(math.Max(0, math.Min(v, 256)))
+				case pdfName:
+					if code < 256 {
+						f.names[code] = string(v)
+					}
+					code++
+				}
+			}
+		}
+	}
 	if s, ok := d.resolve(dc["ToUnicode"]).(*pdfStream); ok {
 		if data, err := d.decode(s); err == nil && data != nil {
 			f.uni = parseCMap(data, d.lim)
 		}
 	}
 	return f
+}
+
+// winAnsi80 is WinAnsiEncoding from 0x80 to 0x9f (0 where undefined).
+var winAnsi80 = [32]rune{'€', 0, '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', 0, 'Ž', 0,
+	0, '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', 0, 'ž', 'Ÿ'}
+
+// pdfGlyphNames are the glyph names of the standard encodings a narrative
+// needs beyond letters (single-letter names) and uniXXXX / uXXXX names.
+var pdfGlyphNames = map[string]string{
+	"space": " ", "comma": ",", "period": ".", "hyphen": "-", "percent": "%", "colon": ":", "semicolon": ";",
+	"parenleft": "(", "parenright": ")", "slash": "/", "plus": "+", "minus": "−", "equal": "=",
+	"zero": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
+	"quotedblleft": "“", "quotedblright": "”", "quoteleft": "‘", "quoteright": "’", "endash": "–", "emdash": "—",
+	"bullet": "•", "ellipsis": "…", "exclam": "!", "question": "?", "ampersand": "&", "asterisk": "*", "numbersign": "#",
+}
+
+// glyphNameText is the text of a glyph name, "" when unknown.
+func glyphNameText(n string) string {
+	if t, ok := pdfGlyphNames[n]; ok {
+		return t
+	}
+	if len(n) == 1 && (n[0] >= 'A' && n[0] <= 'Z' || n[0] >= 'a' && n[0] <= 'z') {
+		return n
+	}
+	hexRunes := func(h string, size int) string {
+		if len(h) == 0 || len(h)%size != 0 {
+			return ""
+		}
+		var b strings.Builder
+		for i := 0; i < len(h); i += size {
+			v, err := strconv.ParseUint(h[i:i+size], 16, 32)
+			if err != nil || v > unicode.MaxRune || v >= 0xd800 && v < 0xe000 {
+				return ""
+			}
+			b.WriteRune(rune(v))
+		}
+		return b.String()
+	}
+	switch {
+	case strings.HasPrefix(n, "uni"):
+		return unradical(hexRunes(n[3:], 4))
+	case strings.HasPrefix(n, "u") && len(n) >= 5 && len(n) <= 7:
+		return unradical(hexRunes(n[1:], len(n)-1))
+	}
+	return ""
 }
 
 // cidWidths reads a CIDFont's W array: "c [w1 w2 …]" and "c1 c2 w".
@@ -840,11 +903,18 @@ func (f *pdfFont) decode(code int) string {
 	if t, ok := f.uni[code]; ok {
 		return t
 	}
+	if n, ok := f.names[code]; ok && f.uni == nil {
+		return glyphNameText(n)
+	}
 	switch {
 	case f.ucs2:
 		return string(rune(code))
 	case f.codeLen == 1 && f.uni == nil && code >= 0x20 && code < 0x7f:
 		return string(rune(code))
+	case f.codeLen == 1 && f.uni == nil && code >= 0x80 && code < 0xa0:
+		if r := winAnsi80[code-0x80]; r != 0 {
+			return string(r)
+		}
 	case f.codeLen == 1 && f.uni == nil && code >= 0xa0:
 		return string(rune(code)) // Latin-1 approximation of WinAnsi
 	}
