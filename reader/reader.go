@@ -60,6 +60,9 @@ func FromBook(b *xlsx.Book, opt Options) (*model.Workbook, error) {
 		}
 		rd.sheet(g)
 	}
+	if rd.wb.UnitName == "" {
+		rd.wb.UnitName = rd.titleDept
+	}
 	// The year: as asked, else the one the workbook prints most often.
 	rd.wb.Year = rd.printedYear()
 	rd.wb.YearPrinted = rd.wb.Year
@@ -123,6 +126,7 @@ type reader struct {
 	spec       *templates.Spec
 	codeChecks []func(*catalog.Catalog, int) []model.Finding
 	years      map[int]int // year -> how often printed
+	titleDept  string      // a unit name printed before a title's year
 	wb         *model.Workbook
 	findings   []model.Finding
 	norm       map[string]string // NormalizeText memo: the table passes read the same cells several times
@@ -357,6 +361,9 @@ func (rd *reader) commit(t *located) {
 	if rd.wb.UnitName == "" && t.dept != "" {
 		rd.wb.UnitName = t.dept
 	}
+	if rd.titleDept == "" {
+		rd.titleDept = t.titleDept
+	}
 	rd.findings = append(rd.findings, t.findings...)
 	if t.codeCheck != nil {
 		rd.codeChecks = append(rd.codeChecks, t.codeCheck)
@@ -395,8 +402,9 @@ func (rd *reader) printedYear() int {
 // located is a table being read, with its findings.
 type located struct {
 	*model.Table
-	dept     string
-	findings []model.Finding
+	dept      string
+	titleDept string // the unit name a title prints before its year
+	findings  []model.Finding
 	// codeCheck makes the catalog findings of the table's codes once the
 	// workbook's year (and so its catalog) is known.
 	codeCheck func(cat *catalog.Catalog, year int) []model.Finding

@@ -117,6 +117,10 @@ func (rd *reader) table(g *xlsx.Grid, h titleHit, end int) *located {
 	return t.located
 }
 
+// titleUnitRe takes the unit name from a title that starts with it and
+// the year: "<unit>2024年度<title>".
+var titleUnitRe = regexp.MustCompile(`^(.{2,60}?)\s*20\d{2}\s*年度`)
+
 // dateRe matches a date as the furniture prints it: an Excel serial number
 // (a date cell read as its number) or a written date.
 var dateRe = regexp.MustCompile(`^(\d{5}(\.\d+)?|\d{4}\s*[年/.-]\s*\d{1,2}\s*[月/.-]\s*\d{1,2}\s*日?)$`)
@@ -128,6 +132,11 @@ func (t *tableCtx) furniture() {
 	t.Unit = model.Wan
 	t.headTop = 0
 	t.years = append(t.years, yearsIn(t.rd.normText(h.text))...)
+	// A title printed after the unit name and year (中共上海市普陀区委社会
+	// 工作部2024年度收入支出决算总表) names the unit where no 部门 line does.
+	if m := titleUnitRe.FindStringSubmatch(strings.TrimSpace(h.text)); m != nil {
+		t.titleDept = strings.TrimSpace(m[1])
+	}
 	for r := max(1, h.row-2); r <= min(t.end, h.row+4); r++ {
 		furn, any, hits, neutral := true, false, 0, 0
 		for c := 1; c <= g.MaxCol; c++ {

@@ -2,6 +2,7 @@ package reader
 
 import (
 	"bytes"
+	"os"
 	"strings"
 	"testing"
 
@@ -70,5 +71,21 @@ func TestRenamedClass(t *testing.T) {
 	}
 	if n == 0 {
 		t.Errorf("no rename warning: %v", wb.Findings)
+	}
+}
+
+// TestUnitNameFromTitle: a Shanghai workbook prints no 部门 line; the unit
+// is the name before the year in its titles.
+func TestUnitNameFromTitle(t *testing.T) {
+	data, err := os.ReadFile("../testdata/published/case_c_published.xlsx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wb, _, err := Read(bytes.NewReader(data), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if wb.UnitName != "中共上海市普陀区委社会工作部" || wb.YearPrinted != 2024 {
+		t.Errorf("unit %q year %d", wb.UnitName, wb.YearPrinted)
 	}
 }
