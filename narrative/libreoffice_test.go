@@ -19,7 +19,7 @@ func soffice(t *testing.T) string {
 	p, err := exec.LookPath("soffice")
 	if err != nil {
 		if os.Getenv("CI") != "" {
-			t.Fatal("soffice not installed: .ci/run installs libreoffice-calc-nogui")
+			t.Fatal("soffice not installed: .ci/run installs libreoffice-writer-nogui and fonts-noto-cjk")
 		}
 		t.Skip("soffice not installed (CI installs it)")
 	}
