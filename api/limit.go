@@ -105,13 +105,6 @@ func (r *reservation) release() {
 	r.l.mu.Unlock()
 }
 
-// inUse is the bytes reserved by every request (for tests and metrics).
-func (l *limiter) inUse() int64 {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.held
-}
-
 // acquire takes a slot; the caller must call the returned release once.
 func (l *limiter) acquire(ctx context.Context) (release func(), err error) {
 	select {

@@ -109,7 +109,7 @@ func TestMacroReplay(t *testing.T) {
 				`xhr.setRequestHeader("X-Juesuan-Client", "wps-js/1");`,
 				`var XLSX_TYPE = "` + XLSXType + `";`,
 				`xhr.send(body);`,
-				`var p = JSON.parse(body);`,
+				`var p = JSON.parse(text);`,
 			},
 			reads:  regexp.MustCompile(`getResponseHeader\("([^"]+)"\)`),
 			origin: "https://wps.example.gov.cn",

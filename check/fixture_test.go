@@ -73,32 +73,6 @@ func (ft *ftable) add(key, label, side string, vals ...string) *ftable {
 	return ft
 }
 
-// addCol puts one value on a row in a named column (two-sided tables).
-func (ft *ftable) set(key, label, side, col, v string) *ftable {
-	idx := -1
-	for i, c := range ft.cols {
-		if c == col {
-			idx = i
-		}
-	}
-	vals := make([]string, len(ft.cols))
-	vals[idx] = v
-	code := ""
-	if model.CodeLevel(key) > 0 {
-		code = key
-	}
-	ft.t.Rows = append(ft.t.Rows, &model.Row{Key: key, Code: code, Level: model.CodeLevel(code), Label: label, Side: side, SheetRow: ft.row})
-	c := &model.Cell{Key: model.Key{Row: key, Col: col}, Sheet: ft.t.Sheet, Addr: fmt.Sprintf("%s%d", colName(idx+3), ft.row), Raw: v, Decimals: 2}
-	if v == "" {
-		c.Blank = true
-	} else {
-		c.Value = decimal.RequireFromString(v)
-	}
-	ft.t.SetCell(c)
-	ft.row++
-	return ft
-}
-
 var classCodes = []string{"201", "202", "203", "204", "205", "206", "207", "208", "210", "211", "212", "213", "214",
 	"215", "216", "217", "219", "220", "221", "222", "223", "224", "229", "231", "232", "234"}
 

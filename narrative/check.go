@@ -414,7 +414,6 @@ func ratioVerdict(p decimal.Decimal, pd int, n decimal.Decimal, nh decimal.Decim
 	}
 	ph := decimal.New(5, int32(-pd-1))
 	// Interval of n/d with n ∈ [n−nh, n+nh], d ∈ [d−dh, d+dh] (d > 0).
-	lo, hi := decimal.Zero, decimal.Zero
 	da := d.Abs()
 	if da.LessThanOrEqual(dh) {
 		return r, "residue"
@@ -426,7 +425,7 @@ func ratioVerdict(p decimal.Decimal, pd int, n decimal.Decimal, nh decimal.Decim
 			cands = append(cands, nn.Mul(sign).Div(dd).Mul(hundred))
 		}
 	}
-	lo, hi = cands[0], cands[0]
+	lo, hi := cands[0], cands[0]
 	for _, c := range cands[1:] {
 		if c.LessThan(lo) {
 			lo = c

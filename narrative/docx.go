@@ -12,8 +12,6 @@ import (
 	"github.com/juesuan/juesuan/model"
 )
 
-const nsW = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-
 // readDOCX reads word/document.xml: paragraphs and tables in body order,
 // runs joined, tracked deletions (w:del), field instructions (w:instrText)
 // and footnotes left out, list numbers restored from numbering.xml where
@@ -113,13 +111,13 @@ func (x *depthDecoder) token() (xml.Token, error) {
 	if err != nil {
 		return nil, err
 	}
-	switch t.(type) {
+	switch st := t.(type) {
 	case xml.StartElement:
 		x.depth++
 		if x.depth > x.max {
 			return nil, model.Errorf(model.ETooLarge, nil, msgTooDeep, x.max)
 		}
-		x.stack = append(x.stack, t.(xml.StartElement).Name.Local)
+		x.stack = append(x.stack, st.Name.Local)
 	case xml.EndElement:
 		x.depth--
 		if len(x.stack) > 0 {

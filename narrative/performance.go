@@ -214,10 +214,6 @@ func rowLabel(r []perfCell) (string, int) {
 	return "", -1
 }
 
-type fundRow struct {
-	cells []perfCell
-}
-
 func (a *Analysis) checkPerformance() {
 	tables := a.perfTables()
 	if len(tables) == 0 {
@@ -233,7 +229,6 @@ func (a *Analysis) checkPerformance() {
 		}
 		// the fund rows follow the header until a row without numbers
 		rows := map[string][]perfCell{}
-		var order []string
 		for ri := hr + 1; ri < len(pt.rows) && ri <= hr+6; ri++ {
 			label, _ := rowLabel(pt.rows[ri])
 			if label == "" {
@@ -243,7 +238,6 @@ func (a *Analysis) checkPerformance() {
 				break
 			}
 			rows[label] = pt.rows[ri]
-			order = append(order, label)
 		}
 		totalKey, parts := "合计", []string{"上级资金", "本级资金", "其他资金"}
 		if pt.kind == "项目" {

@@ -635,18 +635,3 @@ func (b *Book) WriteDirect(w io.Writer) (n int64, ok bool, err error) {
 	n, err = d.writeZip(b, w)
 	return n, true, err
 }
-
-// partBytes is the output bytes of a part after finish (tests).
-func (d *Direct) partBytes(name string) ([]byte, bool) {
-	if d.del[name] {
-		return nil, false
-	}
-	if data, ok := d.out[name]; ok {
-		return data, true
-	}
-	if d.b == nil {
-		return nil, false
-	}
-	data, ok, _ := d.b.part(name)
-	return data, ok
-}

@@ -429,16 +429,15 @@ func (d *Direct) nextShapeIDs(n int, newDrawing bool) (id, block int, err error)
 
 // sheetTop is the top level of a worksheet: its children and root.
 type sheetTop struct {
-	raw        []byte
-	rootPfx    string
-	relPfx     string // prefix bound to the relationships namespace ("": none)
-	rootClose  int
-	tops       []topEl
-	legacy     int // index into tops, -1
-	legacyRID  string
-	depth      int
-	rootSeen   bool
-	legacyNext bool
+	raw       []byte
+	rootPfx   string
+	relPfx    string // prefix bound to the relationships namespace ("": none)
+	rootClose int
+	tops      []topEl
+	legacy    int // index into tops, -1
+	legacyRID string
+	depth     int
+	rootSeen  bool
 }
 
 type topEl struct {

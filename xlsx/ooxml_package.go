@@ -64,16 +64,6 @@ func (n *xnode) attr(local string) (string, bool) {
 	return "", false
 }
 
-// attrNS returns the value of the attribute prefix:local.
-func (n *xnode) attrNS(local, prefix string) (string, bool) {
-	for _, a := range n.attrs {
-		if a.Name.Local == local && a.Name.Space == prefix {
-			return a.Value, true
-		}
-	}
-	return "", false
-}
-
 // pfx is the element's prefix with its colon ("" when unprefixed).
 func (n *xnode) pfx() string {
 	if n.prefix == "" {

@@ -376,9 +376,7 @@ func (d *Direct) workbook() (*workbookEdit, error) {
 		return nil, unsupported("workbook sheets do not match")
 	}
 	if e.names >= 0 {
-		for _, i := range t.children(e.names) {
-			e.nameNodes = append(e.nameNodes, i)
-		}
+		e.nameNodes = append(e.nameNodes, t.children(e.names)...)
 	}
 	if p, ok := t.nsPrefix(nsRel); ok && p != "" {
 		e.relPfx = p
