@@ -174,7 +174,7 @@ type side struct {
 // invalid reports whether an operand is an unreadable amount.
 func (s side) invalid() bool {
 	for _, c := range s.cells {
-		if c != nil && c.Invalid {
+		if c != nil && (c.Invalid || c.Unresolved) {
 			return true
 		}
 	}
@@ -332,7 +332,7 @@ func (b *bindCtx) holds(cs []cond, e env) bool {
 
 func (b *bindCtx) anyInvalid(ts []Term) bool {
 	for _, t := range ts {
-		if cell := b.cell(t); cell != nil && cell.Invalid {
+		if cell := b.cell(t); cell != nil && (cell.Invalid || cell.Unresolved) {
 			return true
 		}
 	}

@@ -205,7 +205,7 @@ func (c *Checker) singleExplanations(evs []evaluated, comp []int, of map[*model.
 	first := &evs[comp[0]]
 	var out []*model.Cell
 	for _, cell := range first.cells {
-		if cell.Filled() || cell.Invalid {
+		if cell.Filled() || cell.Invalid || cell.Unresolved {
 			continue // juesuan computed it; the user's cells are the suspects
 		}
 		inAll := true
@@ -258,7 +258,7 @@ func (c *Checker) cover(evs []evaluated, comp []int, of map[*model.Cell][]int) [
 				continue
 			}
 			for _, cell := range evs[i].cells {
-				if cell.Filled() || cell.Invalid {
+				if cell.Filled() || cell.Invalid || cell.Unresolved {
 					continue
 				}
 				hit, hold := 0, 0

@@ -163,8 +163,11 @@ func (p *repairer) describe() {
 	}
 }
 
-// conflict is the F01 warning for constraint c, whose written cells blank
-// are left blank.
+// conflict is the F01 finding for constraint c, whose written cells blank
+// are left blank. Its severity is the rule's: the printed figures break an
+// identity that must hold (an error of the input), and the blank cells are
+// not judged by check (model.Cell.Unresolved), so this finding is what says
+// so; a warning of a usual rule stays a warning.
 func (s *solver) conflict(c *rcon, blank []*rvar) model.Finding {
 	e := c.eq
 	isBlank := map[*model.Cell]bool{}
@@ -174,6 +177,9 @@ func (s *solver) conflict(c *rcon, blank []*rvar) model.Finding {
 		names = append(names, s.names.label(v.cell))
 	}
 	f := model.Finding{Rule: ruleConflict, Severity: model.SevWarning}
+	if e.Rule != nil && e.Rule.Severity == model.SevError {
+		f.Severity = model.SevError
+	}
 	first := blank[0].cell
 	f.Table, f.Sheet, f.Cell = first.Table, first.Sheet, first.Addr
 	var typed []string

@@ -43,6 +43,9 @@ const (
 	maxChain   = 4
 	maxBranch  = 12
 	maxPasses  = 16
+	// maxCentsPerVar bounds the break a repair tries to mend: this many
+	// cents per written cell of the identity.
+	maxCentsPerVar = 4
 	// ruleConflict is the rule ID of the fill's own warning.
 	ruleConflict = "F01"
 )
@@ -515,7 +518,16 @@ func (p *repairer) solve() {
 		ci := heap.Pop(&p.queue).(int)
 		p.inQ[ci] = false
 		c := p.cons[ci]
-		if c.stuck || c.excess(c.r).IsZero() {
+		x := c.excess(c.r)
+		if c.stuck || x.IsZero() {
+			continue
+		}
+		// Rounding residues are repaired by a few cents per written cell;
+		// a break beyond that is a wrong printed figure (or two printed
+		// figures that disagree), which no cent search can mend: it is a
+		// conflict at once, without spending the budget on it.
+		if x.GreaterThan(cent.Mul(decimal.NewFromInt(int64(maxCentsPerVar * len(c.vars))))) {
+			c.stuck = true
 			continue
 		}
 		best, ok := p.search(ci)
@@ -670,6 +682,9 @@ func (s *solver) unfill(v *rvar) {
 		}
 	}
 	c.Value, c.Blank, c.Raw = decimal.Zero, true, ""
+	// Unknown, not 0: its F01 warning explains it, and no identity with
+	// it is judged (as for an unreadable amount).
+	c.Unresolved = true
 }
 
 var (

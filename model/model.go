@@ -74,7 +74,11 @@ type Cell struct {
 	// not a number, out of range, an Excel error value): its value is
 	// unknown, not 0, so no equation with it is evaluated or solved.
 	Invalid bool
-	Raw     string // the text as read, for messages
+	// Unresolved marks a derived cell fill left blank because the printed
+	// figures around it disagree (an F01 warning names them): unknown, not
+	// 0, like an Invalid one, so no identity with it is judged.
+	Unresolved bool
+	Raw        string // the text as read, for messages
 	// Decimals is how many decimals the value was printed with; tolerance
 	// is derived from it (a blank counts as 2).
 	Decimals int
