@@ -323,7 +323,7 @@ func TestNarrativeInYuan(t *testing.T) {
 func TestOtherUnit(t *testing.T) {
 	wb := *caseA(t)
 	if wb.UnitName == "" {
-		t.Skip("the sample prints no unit name")
+		t.Fatal("the sample prints no unit name")
 	}
 	wb.UnitName = "某某县财政局"
 	found := false
