@@ -188,7 +188,7 @@ func run(ctx context.Context, r io.Reader, opt Options) (*xlsx.Book, *Result, er
 		return nil, nil, err
 	}
 	// The fill meets the tolerance check will apply (exact, parts); its
-	// F01 warnings name identities no filled value could satisfy.
+	// F01 findings name identities no filled value could satisfy.
 	fills, fillFindings := fill.Run(wb, check.Bind(rs, wb), fill.Options{Overwrite: opt.Overwrite, Exact: opt.Exact, Parts: opt.Parts, Rules: rs})
 	if err := stage(ctx, "审核"); err != nil {
 		return nil, nil, err

@@ -13,7 +13,7 @@
 // unknowns on the cent grid and moves them by whole cents until every
 // identity check will evaluate holds within its §5.0 tolerance
 // (model.Tolerance, the function check uses); what no assignment can
-// satisfy is left blank with an F01 warning. Every fill records its
+// satisfy is left blank with an F01 finding. Every fill records its
 // operands and how it was derived (explain.go). Typed cells are never
 // changed unless Options.Overwrite.
 package fill
@@ -117,7 +117,7 @@ func Fill(wb *model.Workbook, eqs []check.Equation, opt Options) []model.Fill {
 	return fills
 }
 
-// Run is Fill that also returns the fill's findings: one F01 warning per
+// Run is Fill that also returns the fill's findings: one F01 finding per
 // identity no choice of the filled values could satisfy within its §5.0
 // tolerance (the cells it would have filled are left blank, and the
 // warning names the printed cells that conflict).

@@ -32,7 +32,7 @@ import (
 // it is also bounded by a budget linear in cells and constraints, so a
 // hostile workbook cannot make it slow. Constraints still broken at the end
 // are conflicts among printed cells: the worst one's written cells are left
-// blank with an F01 warning, the identities they complete are excused, and
+// blank with an F01 finding, the identities they complete are excused, and
 // the rest is solved again from the straight values (at most maxPasses
 // rounds). CONDITIONAL rules are taken as bound before filling unless one
 // of them cannot be satisfied; then they are bound again on the filled
@@ -322,7 +322,7 @@ func (s *solver) system(eqs []check.Equation, rebind bool) *repairer {
 func (p *repairer) run() bool {
 	// A constraint no cent moves can satisfy is a conflict among printed
 	// cells: its written cells are left blank, the identities they complete
-	// are excused (the F01 warning explains them), and the others are
+	// are excused (the F01 finding explains them), and the others are
 	// solved again from the straight values.
 	for pass := 0; ; pass++ {
 		p.reset()
@@ -551,7 +551,7 @@ func (p *repairer) solve() {
 
 // conflicts leaves blank the written cells of every stuck constraint
 // (its total when that is a written cell, else every written operand) and
-// reports each with an F01 warning naming the printed cells.
+// reports each with an F01 finding (its rule's severity) naming the printed cells.
 func (p *repairer) conflicts(stuck []*rcon) {
 	s := p.s
 	// The messages show the straight values.
@@ -682,7 +682,7 @@ func (s *solver) unfill(v *rvar) {
 		}
 	}
 	c.Value, c.Blank, c.Raw = decimal.Zero, true, ""
-	// Unknown, not 0: its F01 warning explains it, and no identity with
+	// Unknown, not 0: its F01 finding explains it, and no identity with
 	// it is judged (as for an unreadable amount).
 	c.Unresolved = true
 }

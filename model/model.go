@@ -75,7 +75,7 @@ type Cell struct {
 	// unknown, not 0, so no equation with it is evaluated or solved.
 	Invalid bool
 	// Unresolved marks a derived cell fill left blank because the printed
-	// figures around it disagree (an F01 warning names them): unknown, not
+	// figures around it disagree (an F01 finding names them): unknown, not
 	// 0, like an Invalid one, so no identity with it is judged.
 	Unresolved bool
 	Raw        string // the text as read, for messages
