@@ -10,7 +10,6 @@ import (
 	"github.com/juesuan/juesuan/model"
 	"github.com/juesuan/juesuan/templates"
 	"github.com/juesuan/juesuan/xlsx"
-	"github.com/shopspring/decimal"
 )
 
 // markRank orders mark kinds: a cell gets the most serious one.
@@ -48,90 +47,21 @@ func Annotate(b *xlsx.Book, wb *model.Workbook, rep model.Report) error {
 			}
 		}
 	}
-	type target struct{ sheet, cell string }
-	kinds := map[target]string{}
-	var order []target
-	notes := map[target][]string{}
-	mark := func(t target, kind, note string) {
-		if t.sheet == "" || t.cell == "" {
-			return
-		}
-		if k, ok := kinds[t]; !ok {
-			order = append(order, t)
-			kinds[t] = kind
-		} else if markRank[kind] < markRank[k] {
-			kinds[t] = kind
-		}
-		if note != "" {
-			notes[t] = append(notes[t], note)
-		}
-	}
-
 	// Values and marks go to the workbook in one batch (xlsx.Book.Apply
-	// edits each sheet's XML once); notes follow.
-	var changes []xlsx.CellChange
-	pos := map[target]int{}
-	for _, fl := range rep.Fills {
-		v, err := decimal.NewFromString(fl.Value)
-		if err != nil {
-			return fmt.Errorf("补填值 %s!%s=%q: %w", fl.Sheet, fl.Cell, fl.Value, err)
-		}
-		ref := reference(wb, fl)
-		ch := xlsx.CellChange{Sheet: fl.Sheet, Cell: fl.Cell, Number: v.String(), RefSheet: ref.Sheet, RefCell: ref.Addr}
-		t := target{fl.Sheet, fl.Cell}
-		if i, ok := pos[t]; ok {
-			changes[i] = ch // a later fill of the same cell wins
-		} else if t.sheet != "" && t.cell != "" {
-			pos[t] = len(changes)
-			changes = append(changes, ch)
-		}
-		// A filled cell's note says how it was derived (fl.Note: rule,
-		// operands, the other path's value when it differs); a replaced
-		// value (--overwrite) gets one too: the old value would otherwise
-		// be invisible in the sheet.
-		note := ""
-		if fl.Old != "" || fl.Note != "" {
-			note = fillNote(fl)
-		}
-		mark(t, xlsx.MarkFilled, note)
-	}
-	for _, f := range rep.Findings {
-		mark(target{f.Sheet, f.Cell}, kindOf(f.Severity), findingNote(f))
-	}
-	// The other cells of an identity broken by a named suspect are related,
-	// not wrong: a lighter mark, no note (the suspect's note explains).
-	for _, f := range rep.Findings {
-		if f.Severity != model.SevError || len(f.Suspects) == 0 {
-			continue
-		}
-		// Cells that explain the break equally are all wrong candidates.
-		sus := map[target]bool{}
-		for _, s := range f.Suspects {
-			sus[target{s.Sheet, s.Cell}] = true
-			mark(target{s.Sheet, s.Cell}, xlsx.MarkError, "")
-		}
-		for _, c := range f.Cells {
-			if t := (target{c.Sheet, c.Cell}); !sus[t] {
-				mark(t, xlsx.MarkRelated, "")
-			}
-		}
-	}
-	for _, t := range order {
-		if i, ok := pos[t]; ok {
-			changes[i].Mark = kinds[t]
-			continue
-		}
-		pos[t] = len(changes)
-		changes = append(changes, xlsx.CellChange{Sheet: t.sheet, Cell: t.cell, Mark: kinds[t]})
-	}
-	if err := b.Apply(changes); err != nil {
+	// edits each sheet's XML once); notes follow. What goes where is the
+	// plan both write paths share.
+	p, err := plan(wb, rep)
+	if err != nil {
 		return err
 	}
-	for _, t := range order {
-		if len(notes[t]) == 0 {
+	if err := b.Apply(p.changes); err != nil {
+		return err
+	}
+	for _, t := range p.order {
+		if len(p.notes[t]) == 0 {
 			continue
 		}
-		if err := b.AddNote(t.sheet, t.cell, xlsx.NoteAuthor, strings.Join(notes[t], "\n")); err != nil {
+		if err := b.AddNote(t.sheet, t.cell, xlsx.NoteAuthor, strings.Join(p.notes[t], "\n")); err != nil {
 			return err
 		}
 	}

@@ -101,7 +101,11 @@ type annotationPlan struct {
 	notes   map[target][]string
 }
 
-// plan decides, as Annotate does, each cell's number, mark and notes.
+// plan decides each cell's number, mark and notes, for both write paths: a
+// filled cell is blue with its derivation as its note (and the old value
+// under --overwrite); a finding's cell takes its severity's mark and note;
+// the named suspects of an error are red, the other cells of their broken
+// identities "related"; a cell keeps its most serious mark.
 func plan(wb *model.Workbook, rep model.Report) (annotationPlan, error) {
 	p := annotationPlan{notes: map[target][]string{}}
 	kinds := map[target]string{}
