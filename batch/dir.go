@@ -3,6 +3,7 @@ package batch
 import (
 	"context"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 
@@ -65,6 +66,16 @@ func RunDir(ctx context.Context, paths []string, outDir string, opt Options) (*S
 	}
 	// Interrupted (Ctrl-C, deadline): still write what was done, so an
 	// hour of work is not lost; the error says the run is incomplete.
+	st, err := finishDir(col, outDir, nd)
+	if err != nil {
+		return nil, err
+	}
+	return st, runErr
+}
+
+// finishDir flushes the results, writes 汇总.xlsx into outDir and closes
+// results.ndjson (nd): the end of a run and of a merge.
+func finishDir(col *collector, outDir string, nd io.Closer) (*Stats, error) {
 	if err := col.finish(); err != nil {
 		return nil, err
 	}
@@ -80,5 +91,5 @@ func RunDir(ctx context.Context, paths []string, outDir string, opt Options) (*S
 		return nil, model.Errorf(model.EInternal, err, "写出汇总失败。")
 	}
 	st := col.stats
-	return &st, runErr
+	return &st, nil
 }

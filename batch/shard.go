@@ -11,7 +11,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"hash/fnv"
 	"io"
@@ -265,22 +264,7 @@ func Merge(ctx context.Context, results []string, outDir string, opt Options) (*
 	if count > len(srcs) {
 		return nil, model.Errorf(model.EInvalid, nil, msgShardMissing, len(srcs), count)
 	}
-	if err := col.finish(); err != nil {
-		return nil, err
-	}
-	sum, err := os.Create(filepath.Join(outDir, SummaryName))
-	if err != nil {
-		return nil, model.Errorf(model.EInternal, err, "无法写入 %s。", SummaryName)
-	}
-	if err := col.writeSummary(sum); err != nil {
-		sum.Close()
-		return nil, err
-	}
-	if err := errors.Join(sum.Close(), nd.Close()); err != nil {
-		return nil, model.Errorf(model.EInternal, err, "写出汇总失败。")
-	}
-	st := col.stats
-	return &st, nil
+	return finishDir(col, outDir, nd)
 }
 
 // User-facing text of sharding and merging.
