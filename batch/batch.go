@@ -116,17 +116,14 @@ func (e *engine) run(ctx context.Context, walk func(*walker) error, commit func(
 	go func() {
 		defer close(jobs)
 		w := &walker{ctx: ctx, lim: e.opt.Limits.withDefaults(), skip: map[string]bool{}}
+		if e.opt.Shard.Count > 1 {
+			w.keep = e.inShard
+		}
 		w.emit = func(j *job) error {
 			seq := e.walkN
 			e.walkN++
-			if e.opt.Shard.Count > 1 {
-				rel := j.name
-				if e.roots != nil {
-					rel = e.roots.rel(j.name)
-				}
-				if !e.opt.Shard.Has(rel) {
-					return nil // another shard's file
-				}
+			if j.other || (w.keep != nil && !w.keep(j.name)) {
+				return nil // another shard's file (errors of the walk included)
 			}
 			select {
 			case tokens <- struct{}{}:
@@ -187,6 +184,16 @@ func (e *engine) run(ctx context.Context, walk func(*walker) error, commit func(
 		return model.Errorf(model.ETimeout, walkErr, "批量审核已取消或超时。")
 	}
 	return walkErr
+}
+
+// inShard reports whether the input with display name name is in this
+// run's shard, from its path relative to its command-line root.
+func (e *engine) inShard(name string) bool {
+	rel := name
+	if e.roots != nil {
+		rel = e.roots.rel(name)
+	}
+	return e.opt.Shard.Has(rel)
 }
 
 // process audits one file. It never panics (audit recovers) and never

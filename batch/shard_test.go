@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"sort"
+	"sync"
 	"testing"
 
 	"github.com/juesuan/juesuan/model"
@@ -244,5 +246,57 @@ func TestMergeRefuses(t *testing.T) {
 		if _, err := Merge(ctx, tc.files, filepath.Join(dir, "合并"), Options{}); err == nil {
 			t.Errorf("%s: merged", tc.name)
 		}
+	}
+}
+
+// TestShardReadsOnlyItsFiles: a shard decides from the path alone; it
+// never reads another shard's workbook or archive entry, and across the
+// shards every input is read exactly once.
+func TestShardReadsOnlyItsFiles(t *testing.T) {
+	dir := t.TempDir()
+	in := shardInbox(t, dir)
+	ctx := context.Background()
+	var mu sync.Mutex
+	var reads []string
+	readHook = func(name string) {
+		mu.Lock()
+		reads = append(reads, name)
+		mu.Unlock()
+	}
+	t.Cleanup(func() { readHook = nil })
+	if _, err := RunDir(ctx, []string{in}, filepath.Join(dir, "全部"), Options{Jobs: 2, ReportOnly: true}); err != nil {
+		t.Fatal(err)
+	}
+	all := append([]string(nil), reads...)
+	sort.Strings(all)
+	if len(all) < 17 {
+		t.Fatalf("unsharded run read %d inputs: %v", len(all), all)
+	}
+	roots := newRooter([]string{in})
+	const n = 4
+	var union []string
+	for i := range n {
+		reads = nil
+		sh := Shard{i, n}
+		st, err := RunDir(ctx, []string{in}, filepath.Join(dir, "分片", fmt.Sprint(i)), Options{Jobs: 2, ReportOnly: true, Shard: sh})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range reads {
+			if !sh.Has(roots.rel(r)) {
+				t.Errorf("shard %d read %s of another shard", i, r)
+			}
+		}
+		if len(reads) != st.Files {
+			t.Errorf("shard %d read %d inputs for %d files: %v", i, len(reads), st.Files, reads)
+		}
+		if len(reads) == len(all) {
+			t.Errorf("shard %d read every input", i)
+		}
+		union = append(union, reads...)
+	}
+	sort.Strings(union)
+	if !reflect.DeepEqual(union, all) {
+		t.Errorf("shards read\n%v\nunsharded run read\n%v", union, all)
 	}
 }

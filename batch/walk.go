@@ -79,14 +79,25 @@ type job struct {
 	data  []byte
 	err   error
 	prior string // path of the matched prior-year workbook
+	// other: the file belongs to another shard; it was counted in the
+	// walk (the merge orders by walk position) but never opened or read.
+	other bool
 }
+
+// readHook, when set (tests), is told the display name of every file or
+// archive entry whose bytes the walker reads.
+var readHook func(name string)
 
 // walker enumerates inputs. emit is called in input order.
 type walker struct {
-	ctx   context.Context
-	lim   Limits
-	skip  map[string]bool // absolute paths never read (the output folder)
-	emit  func(*job) error
+	ctx  context.Context
+	lim  Limits
+	skip map[string]bool // absolute paths never read (the output folder)
+	emit func(*job) error
+	// keep, when set, decides from a file's display name alone whether
+	// this run reads it (batch --shard): another shard's file is emitted
+	// as other, unopened.
+	keep  func(name string) bool
 	scan  bool // count only: no data read except nested archives
 	dir   bool // with scan: the outer directory only, no nested archive opened
 	files int
@@ -171,7 +182,13 @@ func (w *walker) file(fp, display string) error {
 		return w.archive(f, st.Size(), display, 1)
 	}
 	j := &job{name: display, base: filepath.Base(fp)}
-	if !w.scan {
+	switch {
+	case w.keep != nil && !w.keep(display):
+		j.other = true
+	case !w.scan:
+		if readHook != nil {
+			readHook(display)
+		}
 		j.data, j.err = readLimited(func() (io.ReadCloser, error) { return os.Open(fp) }, w.lim.MaxFile)
 	}
 	return w.add(j)
@@ -283,6 +300,9 @@ func (w *walker) archive(ra io.ReaderAt, size int64, display string, depth int) 
 		}
 		j := &job{name: disp, base: path.Base(e.name)}
 		switch {
+		case w.keep != nil && !w.keep(disp):
+			j.other = true // another shard's entry: not inflated
+			w.total += size
 		case size > w.lim.MaxFile || e.f.UncompressedSize64 > 1<<62:
 			j.err = model.Errorf(model.ETooLarge, nil, "文件解压后超过大小上限（%s）。", human(w.lim.MaxFile))
 			if w.scan {
@@ -293,6 +313,9 @@ func (w *walker) archive(ra io.ReaderAt, size int64, display string, depth int) 
 		default:
 			w.total += size
 			if !w.scan {
+				if readHook != nil {
+					readHook(disp)
+				}
 				j.data, j.err = readEntry(e.f, w.lim.MaxFile, size)
 			}
 		}
