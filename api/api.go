@@ -33,6 +33,7 @@ import (
 	"github.com/juesuan/juesuan/audit"
 	"github.com/juesuan/juesuan/check"
 	"github.com/juesuan/juesuan/model"
+	"github.com/juesuan/juesuan/narrative"
 	"github.com/juesuan/juesuan/templates"
 )
 
@@ -221,6 +222,7 @@ func newServer(cfg Config) (*server, *gin.Engine) {
 	v1.POST("/fill", s.guardBody(cfg.BodyTimeout), s.rejectOversize, s.timeout, s.fillHandler)
 	v1.POST("/batch", s.guardBody(cfg.BatchTimeout), s.rejectOversize, s.batchTimeout, s.batchHandler)
 	get(v1, "/rules", s.rulesHandler)
+	get(v1, "/rules/narrative", s.narrativeRulesHandler)
 	get(v1, "/template.xlsx", s.templateHandler)
 	get(v1, "/sample.xlsx", s.sampleHandler)
 	return s, e
@@ -326,6 +328,18 @@ func (s *server) rulesHandler(c *gin.Context) {
 	}
 	c.Header("Cache-Control", "public, max-age=300")
 	c.JSON(http.StatusOK, gin.H{"count": len(rules), "rules": rules})
+}
+
+// narrativeRulesHandler lists the narrative's bindings and checks (the
+// catalogue of juesuan rules --narrative --json).
+func (s *server) narrativeRulesHandler(c *gin.Context) {
+	cat, err := narrative.Listing()
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Header("Cache-Control", "public, max-age=300")
+	c.JSON(http.StatusOK, cat)
 }
 
 // templateQuery is the query of GET /api/v1/template.xlsx.

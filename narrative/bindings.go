@@ -67,10 +67,11 @@ func (c *CellSpec) String() string { return fmt.Sprintf("%s[%s, %s]", c.Table, c
 
 // Role is one `role` line: a figure that names no subject of its own.
 type Role struct {
-	Name string
-	Unit string
-	Line int
-	re   *regexp.Regexp
+	Name    string
+	Pattern string
+	Unit    string
+	Line    int
+	re      *regexp.Regexp
 }
 
 // Sum is one `sum` line: Total = Parts… or Total = Σ Prefix*.
@@ -259,7 +260,7 @@ func ParseBindings(doc []byte, spec *templates.Spec) (*Bindings, error) {
 				fail(ln, "说法正则有误：%v", err)
 				continue
 			}
-			b.Roles = append(b.Roles, &Role{Name: f[0], Unit: f[2], Line: ln, re: re})
+			b.Roles = append(b.Roles, &Role{Name: f[0], Pattern: f[1], Unit: f[2], Line: ln, re: re})
 		case "sum":
 			total, parts, ok := strings.Cut(rest, "=")
 			if !ok {

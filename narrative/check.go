@@ -797,7 +797,7 @@ func display(name string) string {
 			return p[0] + "(类)" + p[1] + "(款)" + p[2] + "(项)"
 		}
 	case strings.HasPrefix(name, "预算:"):
-		return sangongWords[strings.TrimPrefix(name, "预算:")] + "预算数"
+		return display(strings.TrimPrefix(name, "预算:")) + "预算数"
 	}
 	if w, ok := sangongWords[name]; ok {
 		return w

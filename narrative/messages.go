@@ -107,3 +107,48 @@ const (
 	msgPerfTotalScore   = "绩效自评表%s：总分应为各指标得分之和 %s 加预算执行得分 %s = %s，请核实。"
 	msgPerfProse        = "项目“%s”的实际完成情况写“%s”，而指标“%s”的业绩值为“%s”，请核实。"
 )
+
+// The narrative checks as `juesuan rules --narrative` and
+// GET /api/v1/rules/narrative list them: what each rule checks, with the
+// severities it reports (several when the verdict decides: 尾差 is info).
+var ruleTexts = []RuleInfo{
+	{"N01", []model.Severity{model.SevError, model.SevWarning, model.SevInfo}, "说明中的数字与九张表的单元格相等（超出尾差为错误；“通常相等”的对应不等为提示；尾差为信息）；说明所述科目在一般公共预算财政拨款支出决算表中没有"},
+	{"N02", []model.Severity{model.SevError, model.SevInfo}, "占比 = 该项 ÷ 其分母（按各数的印刷精度计算区间）"},
+	{"N03", []model.Severity{model.SevError, model.SevInfo}, "增减幅度 = 增减额 ÷（本年数 − 增减额）"},
+	{"N04", []model.Severity{model.SevError, model.SevWarning, model.SevInfo}, "预决算差异率 =（决算数 − 预算数）÷ 预算数，完成年初预算的百分比；符号与决算、预算的大小一致（不一致为提示）"},
+	{"N05", []model.Severity{model.SevError, model.SevInfo}, "说明中列出的各部分之和等于所写的合计"},
+	{"N06", []model.Severity{model.SevError, model.SevWarning}, "自相矛盾：“增加”后是负数、前说增加后说下降（错误）；写“持平”却有增减额（提示）"},
+	{"N07", []model.Severity{model.SevWarning}, "上年为 0 仍写增长百分比、增减额为 0 却有增减幅度、预算数为 0 仍写差异率或完成率"},
+	{"N08", []model.Severity{model.SevWarning}, "留有占位符（【请填写】、XX、××、X.XX、“202 年”）"},
+	{"N09", []model.Severity{model.SevWarning}, "必备表述：空表（政府性基金、国有资本经营预算）应写明为空表且不说有数的表为空；“三公”经费各项及数量；机关运行经费、政府采购、国有资产占用情况；一般公共预算财政拨款支出中每个不为 0 的项都有说明"},
+	{"N10", []model.Severity{model.SevError}, "机关运行经费不大于一般公共预算财政拨款基本支出决算表的公用经费合计"},
+	{"N11", []model.Severity{model.SevError}, "同一数字在说明中两处写法不一"},
+	{"N12", []model.Severity{model.SevInfo}, "未能对应到九张表或说明中其他数字的数字（列出，未核对；不猜测）"},
+	{"N13", []model.Severity{model.SevWarning}, "占比后缺少“%”"},
+	{"N14", []model.Severity{model.SevWarning}, "数量与金额应同为 0 或同不为 0（公务用车购置数与购置费、出国团组和人次与出国费、国内接待批次与接待费）"},
+	{"N15", []model.Severity{model.SevWarning}, "说明开头出现工作簿的单位名称（说明与九张表是同一单位）"},
+	{"N20", []model.Severity{model.SevError, model.SevInfo}, "绩效自评表：年度资金总额（合计）= 各项资金之和，逐列"},
+	{"N21", []model.Severity{model.SevError, model.SevInfo}, "绩效自评表：执行率 = 全年执行数 ÷ 全年预算数（错误）；得分 = 分值 × 执行率（信息，各地评分规则不同）"},
+	{"N22", []model.Severity{model.SevError}, "说明的全年预算总额、实际执行总额与单位整体支出绩效自评表合计行一致"},
+	{"N23", []model.Severity{model.SevError, model.SevWarning, model.SevInfo}, "说明的预算绩效评价项目个数（不符为提示）及全年预算数、执行数之和与所附项目支出绩效自评表一致"},
+	{"N24", []model.Severity{model.SevInfo}, "绩效自评表：完成率 = 业绩值 ÷ 目标值（上限型指标、截断的印刷值不算错）"},
+	{"N25", []model.Severity{model.SevWarning}, "绩效自评表：总分 = 各指标得分之和 + 预算执行得分"},
+	{"N26", []model.Severity{model.SevWarning}, "实际完成情况中的数量与同名指标的业绩值一致"},
+}
+
+// Labels of the bindings listing.
+var relTexts = map[Relation]string{
+	RelEqual:   "相等（超出尾差为错误）",
+	RelAtMost:  "不大于（大于为错误）",
+	RelUsually: "通常相等（不等为提示）",
+}
+
+const (
+	msgNoCell     = "九张表中没有（只在说明内部核对）"
+	msgAnySectn   = "任何一节"
+	msgRowItem    = "按说明所写的类、款、项名称在工作簿中找到的科目"
+	msgRoleNames  = "不指明对象的数字（依附于同一句中前面的数字）"
+	msgSumClasses = "Σ 各类(类)"
+	msgSumItems   = "Σ %s下的各项(项)"
+	msgSumPrefix  = "Σ 各项%s"
+)

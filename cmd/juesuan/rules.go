@@ -13,21 +13,23 @@ import (
 )
 
 func init() {
-	register(&command{name: "rules", summary: "列出全部审核公式；--file 检查公式文件", run: runRules})
+	register(&command{name: "rules", summary: "列出全部审核公式；--file 检查公式文件；--narrative 列出决算说明的数字对应和核对规则", run: runRules})
 }
 
 func runRules(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("rules", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	asJSON := fs.Bool("json", false, "以 JSON 输出")
+	narr := fs.Bool("narrative", false, "列出决算公开说明的数字对应表（节、数字的含义、对应的表和单元格、关系）和说明核对规则 N01–N26")
 	var files []string
 	fs.Func("file", "检查并列出这个公式文件（可重复，多个文件作为一套公式）而不是内置公式", func(s string) error {
 		files = append(files, s)
 		return nil
 	})
 	fs.Usage = func() {
-		fmt.Fprint(stderr, joinLines("用法: juesuan rules [--json] [--file 公式文件.rules …]",
+		fmt.Fprint(stderr, joinLines("用法: juesuan rules [--json] [--file 公式文件.rules …] [--narrative]",
 			"列出全部审核公式（编号、严重程度、类别、说明、公式）。",
+			"--narrative：列出决算公开说明中的数字按什么说法对应到九张表的哪个单元格（narrative/bindings.txt），以及说明的核对规则。",
 			"--file：检查自己写的公式文件：每个表、行、列、集合、谓词和循环变量都按九张表的定义核对，",
 			"有问题时逐条列出 文件:行:列: 说明 并以 2 退出；没有问题时列出其中的公式。"))
 		fs.PrintDefaults()
@@ -35,9 +37,12 @@ func runRules(args []string, stdout, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		return parseExit(err)
 	}
-	if fs.NArg() > 0 {
+	if fs.NArg() > 0 || (*narr && len(files) > 0) {
 		fs.Usage()
 		return exitInput
+	}
+	if *narr {
+		return listNarrative(*asJSON, stdout, stderr)
 	}
 	var rules []*check.Rule
 	var err error
@@ -91,9 +96,8 @@ func runRules(args []string, stdout, stderr io.Writer) int {
 		}
 		return exitOK
 	}
-	sev := map[string]string{"error": "错误", "warning": "提示", "info": "信息"}
 	for _, r := range rules {
-		fmt.Fprintf(stdout, "%-6s %s %-12s %s\n", r.ID, sev[string(r.Severity)], r.Class, r.Message)
+		fmt.Fprintf(stdout, "%-6s %s %-12s %s\n", r.ID, severityWords[string(r.Severity)], r.Class, r.Message)
 		for _, l := range strings.Split(r.Expr, "\n") {
 			fmt.Fprintf(stdout, "       %s\n", l)
 		}
@@ -122,6 +126,9 @@ func runRules(args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
+// severityWords name severities as the rule listings print them.
+var severityWords = map[string]string{"error": "错误", "warning": "提示", "info": "信息"}
+
 // narrativeNames reports whether the narrative has a figure of a name: the
 // names of narrative/bindings.txt (those without a {类}/{款}/{项} part)
 // and of its sums.
@@ -138,4 +145,67 @@ func narrativeNames() (func(string) bool, error) {
 		names[x.Total] = true
 	}
 	return func(k string) bool { return names[k] }, nil
+}
+
+// listNarrative prints the narrative bindings and checks: tables by their
+// printed names, relations and severities in words.
+func listNarrative(asJSON bool, stdout, stderr io.Writer) int {
+	c, err := narrative.Listing()
+	if err != nil {
+		fmt.Fprintf(stderr, "juesuan: 决算说明的对应表无法加载: %v\n", err)
+		return exitInput
+	}
+	if asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(c); err != nil {
+			return exitInput
+		}
+		return exitOK
+	}
+	w := stdout
+	fmt.Fprintln(w, "决算公开说明：数字与九张表的对应（数据文件 narrative/bindings.txt）")
+	fmt.Fprintln(w, "\n节：说明中的标题含右边的文字（正则）时，其后各段属于该节")
+	for _, s := range c.Sections {
+		fmt.Fprintf(w, "  %s：%s\n", s.Name, s.Heading)
+	}
+	fmt.Fprintln(w, "\n数字：按节列出；“说法”是数字之前、同一句中的文字（正则，按结尾匹配）")
+	section := ""
+	for _, b := range c.Bindings {
+		if b.Section != section {
+			section = b.Section
+			fmt.Fprintf(w, "\n【%s】\n", narrative.SectionText(section))
+		}
+		fmt.Fprintf(w, "  %s（%s）  说法：%s\n", b.Words, b.Unit, b.Pattern)
+		fmt.Fprintf(w, "      单元格：%s", b.Cell)
+		if b.Relation != "" {
+			fmt.Fprintf(w, "；关系：%s", narrative.RelationText(b.Relation))
+		}
+		fmt.Fprintln(w)
+		if b.Denominator != "" {
+			fmt.Fprintf(w, "      其后的占比以“%s”为分母\n", b.Denominator)
+		}
+		if b.After != "" {
+			fmt.Fprintf(w, "      只在同一句中紧接“%s”之后\n", b.After)
+		}
+	}
+	fmt.Fprintf(w, "\n%s\n", narrative.RolesHeading)
+	for _, r := range c.Roles {
+		fmt.Fprintf(w, "  %s（%s）  说法：%s\n", r.Role, r.Unit, r.Pattern)
+	}
+	fmt.Fprintln(w, "\n说明中列出的各部分之和应等于总数")
+	for _, s := range c.Sums {
+		fmt.Fprintf(w, "  %s\n", s)
+	}
+	fmt.Fprintln(w, "\n说明的核对规则")
+	for _, r := range c.Rules {
+		var sev []string
+		for _, s := range r.Severities {
+			sev = append(sev, severityWords[string(s)])
+		}
+		fmt.Fprintf(w, "  %s  %s  %s\n", r.ID, strings.Join(sev, "/"), r.Message)
+	}
+	fmt.Fprintf(w, "\n共 %d 个数字对应、%d 条说明核对规则。\n", len(c.Bindings), len(c.Rules))
+	return exitOK
 }
