@@ -56,8 +56,8 @@ const (
 // Config configures the service. Zero values take the defaults noted.
 type Config struct {
 	// MaxUpload bounds one uploaded workbook (default 20 MiB). A multipart
-	// request may carry the workbook and a prior-year workbook, each within
-	// MaxUpload.
+	// request may carry the workbook, a prior-year workbook and a narrative
+	// (决算公开说明), each within MaxUpload.
 	MaxUpload int64
 	// MaxConcurrent bounds workbooks processed at once (default GOMAXPROCS).
 	MaxConcurrent int
@@ -264,7 +264,7 @@ func defaultConcurrency() int {
 // GOMEMLIMIT less the work slots' share and a runtime baseline, never less
 // than one multipart upload; 384 MiB without a limit.
 func defaultMemoryBudget(slots int, maxUpload int64) int64 {
-	floor := 2*maxUpload + 64<<10
+	floor := multipartFiles*maxUpload + 64<<10
 	if lim := debug.SetMemoryLimit(-1); lim > 0 && lim < math.MaxInt64 {
 		return max(lim-int64(slots)*perRequestMemory-32<<20, floor)
 	}

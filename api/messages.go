@@ -23,4 +23,8 @@ const (
 	msgMemoryTooBig  = "本次上传（含压缩包内层解压）需要约 %s 内存，超过服务允许的 %s；请拆分后分批上传。"
 	msgCrossSite     = "拒绝来自其他网站（%s）的请求：请在本服务的网页中上传，或由管理员用 --cors 允许该来源。"
 	msgTooManyStyles = "工作簿中的单元格样式过多（%d 个，上限约 64000 个），无法再添加标注样式：请在 Excel/WPS 中清理多余的单元格样式（如“开始 → 单元格样式”中的重复样式）后重新上传；只需审核报告时可用 /api/v1/check。"
+	// msgNarrativePrefix names the narrative in a reader error that does
+	// not say which file it is about.
+	msgNarrativePrefix   = "说明文件："
+	msgNarrativeTooLarge = "说明文件（narrative）超过 %s 的上限，请删去图片等附件后重试。"
 )

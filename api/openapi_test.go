@@ -261,6 +261,11 @@ func TestOpenAPIResponses(t *testing.T) {
 		{slow, trickle("/api/v1/batch", ZipType, fx.sample), 408},
 		{h, raw("POST", "/api/v1/fill", XLSXType, hostileCase(t, "xlsm")), 200},
 		{def, raw("POST", "/api/v1/fill", XLSXType, hostile.ManyStyles(66000)), 422},
+		{def, narrativeForm(t, "/api/v1/check", fx.sample, "说明.txt", []byte("本年收入合计4,113.55万元。")), 200},
+		{def, narrativeForm(t, "/api/v1/check", fx.sample, "说明.pdf", noTextPDF), 422},
+		{def, narrativeForm(t, "/api/v1/check", fx.sample, "说明.doc", oleXLS()), 415},
+		{def, narrativeForm(t, "/api/v1/fill", fx.sample, "说明.docx", []byte("PK\x03\x04junk")), 400},
+		{def, narrativeForm(t, "/api/v1/fill?format=json", fx.sample, "说明.txt", []byte("本年收入合计4,113.55万元。")), 200},
 	}
 	seen := map[string]bool{}
 	for _, tc := range cases {

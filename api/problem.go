@@ -17,6 +17,7 @@ import (
 	"github.com/go-playground/validator/v10"
 
 	"github.com/juesuan/juesuan/model"
+	"github.com/juesuan/juesuan/narrative"
 )
 
 // ProblemType prefixes the type URI of every problem; the suffix is the
@@ -65,7 +66,7 @@ func statusOf(code string) int {
 		return http.StatusBadRequest
 	case model.ETooLarge, model.ETooMany:
 		return http.StatusRequestEntityTooLarge
-	case model.ENoTables, model.ETooManyStyles, model.EErrorsRemain:
+	case model.ENoTables, model.ETooManyStyles, model.EErrorsRemain, narrative.ENoText:
 		return http.StatusUnprocessableEntity
 	case model.EUnavailable, model.ETimeout:
 		return http.StatusServiceUnavailable

@@ -72,7 +72,11 @@ type upload struct {
 	file     []byte
 	fileName string // as sent, may be ""
 	prior    []byte
-	q        workQuery
+	// narrative is the 决算公开说明 (multipart part narrative), checked
+	// against the workbook; narrativeName is its file name as sent.
+	narrative     []byte
+	narrativeName string
+	q             workQuery
 }
 
 // readUpload reads the workbook from a multipart form (field file, optional
@@ -136,6 +140,9 @@ func (s *server) readUpload(c *gin.Context) *upload {
 	if u.prior != nil {
 		infos = append(infos, info(u.prior))
 	}
+	if u.narrative != nil {
+		infos = append(infos, info(u.narrative))
+	}
 	c.Set(ctxUpload, infos)
 	return u
 }
@@ -174,11 +181,11 @@ func (s *server) readMultipart(c *gin.Context, u *upload) bool {
 		}
 		name := p.FormName()
 		switch name {
-		case "file", "prior":
+		case "file", "prior", "narrative":
 			// Size the buffer from what the request declared is left (the
 			// memory reserved for it) rather than grow it by doubling.
 			var buf bytes.Buffer
-			if n := c.Request.ContentLength - int64(len(u.file)+len(u.prior)); n > 0 {
+			if n := c.Request.ContentLength - int64(len(u.file)+len(u.prior)+len(u.narrative)); n > 0 {
 				buf.Grow(int(min(n, s.cfg.MaxUpload+1)) + bytes.MinRead)
 			}
 			_, err := buf.ReadFrom(io.LimitReader(p, s.cfg.MaxUpload+1))
@@ -188,13 +195,21 @@ func (s *server) readMultipart(c *gin.Context, u *upload) bool {
 				return false
 			}
 			if int64(len(data)) > s.cfg.MaxUpload {
+				if name == "narrative" {
+					s.fail(c, model.Errorf(model.ETooLarge, nil, msgNarrativeTooLarge, humanSize(s.cfg.MaxUpload)))
+					return false
+				}
 				s.fail(c, &http.MaxBytesError{Limit: s.cfg.MaxUpload})
 				return false
 			}
-			if name == "file" {
+			switch {
+			case name == "file":
 				u.file, u.fileName = data, p.FileName()
-			} else if len(data) > 0 {
+			case len(data) == 0: // an empty optional part is no part
+			case name == "prior":
 				u.prior = data
+			default:
+				u.narrative, u.narrativeName = data, p.FileName()
 			}
 		case "format", "exact", "overwrite", "name", "parts", "year", "clean", "force":
 			v, err := io.ReadAll(io.LimitReader(p, 1024))
@@ -346,7 +361,14 @@ func (s *server) checkHandler(c *gin.Context) {
 	}
 	defer done()
 	res, ok := s.run(c, func(ctx context.Context) (*audit.Result, error) {
-		return s.cfg.check(ctx, bytes.NewReader(u.file), s.options(u))
+		res, err := s.cfg.check(ctx, bytes.NewReader(u.file), s.options(u))
+		if err != nil {
+			return nil, err
+		}
+		if _, err := s.checkNarrative(u, res); err != nil {
+			return nil, err
+		}
+		return res, nil
 	})
 	if !ok {
 		return
@@ -370,7 +392,14 @@ func (s *server) fillHandler(c *gin.Context) {
 			return nil, model.Errorf(CodeTooManyStyles, nil, msgTooManyStyles, n)
 		}
 		out.Grow(len(u.file) + len(u.file)/4)
-		return s.cfg.fill(ctx, bytes.NewReader(u.file), &out, s.options(u))
+		res, err := s.cfg.fill(ctx, bytes.NewReader(u.file), &out, s.options(u))
+		if err != nil {
+			return nil, err
+		}
+		if _, err := s.checkNarrative(u, res); err != nil {
+			return nil, err
+		}
+		return res, nil
 	})
 	if !ok {
 		return
@@ -394,7 +423,7 @@ func (s *server) fillHandler(c *gin.Context) {
 }
 
 // uploadLimit is the body limit for a media type: multipart carries up to
-// two workbooks plus a few short fields.
+// two workbooks and a narrative plus a few short fields.
 func (s *server) uploadLimit(mediaType string) int64 {
 	return s.limitFor("", mediaType)
 }
@@ -405,7 +434,7 @@ func (s *server) limitFor(path, mediaType string) int64 {
 		return s.cfg.MaxBatchUpload + 64<<10
 	}
 	if mediaType == "multipart/form-data" {
-		return 2*s.cfg.MaxUpload + 64<<10
+		return multipartFiles*s.cfg.MaxUpload + 64<<10
 	}
 	return s.cfg.MaxUpload
 }

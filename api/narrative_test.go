@@ -1,0 +1,278 @@
+package api
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"html"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/juesuan/juesuan/model"
+	"github.com/juesuan/juesuan/narrative"
+)
+
+// seedPath is the real narrative of Case A (../shared beside the clone).
+const seedPath = "../../shared/seeds/000_a0b1eb271cefa8f5.txt"
+
+func seedNarrative(t testing.TB) []byte {
+	t.Helper()
+	data, err := os.ReadFile(seedPath)
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("seed not available: %v", err)
+		}
+		t.Skipf("seed not available: %v", err)
+	}
+	return data
+}
+
+// docxOfText writes a minimal .docx with the paragraphs and tables of a
+// narrative as juesuan reads it from text; each paragraph is split into two
+// runs (the second bold) so that figures may straddle runs.
+func docxOfText(t testing.TB, text []byte) []byte {
+	t.Helper()
+	doc, err := narrative.ReadBytes(text, "说明.txt", narrative.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body strings.Builder
+	ti := 0
+	tables := func(after int) {
+		for ; ti < len(doc.Tables) && doc.Tables[ti].After == after; ti++ {
+			body.WriteString("<w:tbl>")
+			for _, row := range doc.Tables[ti].Rows {
+				body.WriteString("<w:tr>")
+				for _, c := range row {
+					body.WriteString(`<w:tc><w:p><w:r><w:t xml:space="preserve">` + html.EscapeString(c) + `</w:t></w:r></w:p></w:tc>`)
+				}
+				body.WriteString("</w:tr>")
+			}
+			body.WriteString("</w:tbl>")
+		}
+	}
+	tables(-1)
+	for _, p := range doc.Paragraphs {
+		rs := []rune(p.Text)
+		h := len(rs) / 2
+		fmt.Fprintf(&body, `<w:p><w:r><w:t xml:space="preserve">%s</w:t></w:r><w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">%s</w:t></w:r></w:p>`,
+			html.EscapeString(string(rs[:h])), html.EscapeString(string(rs[h:])))
+		tables(p.Index)
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, f := range []struct{ name, data string }{
+		{"[Content_Types].xml", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>`},
+		{"_rels/.rels", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>`},
+		{"word/document.xml", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>` + body.String() + `</w:body></w:document>`},
+	} {
+		w, err := zw.Create(f.name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write([]byte(f.data))
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// workbookFindings counts the findings of the workbook's rules (the
+// narrative's are N01…N26).
+func workbookFindings(rep model.Report) int {
+	n := 0
+	for _, f := range rep.Findings {
+		if len(f.Rule) < 2 || f.Rule[0] != 'N' || f.Rule[1] < '0' || f.Rule[1] > '9' {
+			n++
+		}
+	}
+	return n
+}
+
+// plantedSeed is the seed with 本年收入 4,113.55 restated as 4,213.55.
+func plantedSeed(t testing.TB) []byte {
+	seed := seedNarrative(t)
+	bad := bytes.Replace(seed, []byte("本年收入4,113.55"), []byte("本年收入4,213.55"), 1)
+	if bytes.Equal(bad, seed) {
+		t.Fatal("the planted figure is not in the seed")
+	}
+	return bad
+}
+
+func narrativeForm(t testing.TB, path string, workbook []byte, narrativeName string, narrative []byte) *http.Request {
+	files := map[string]namedFile{"file": {"单位.xlsx", workbook}}
+	if narrative != nil {
+		files["narrative"] = namedFile{narrativeName, narrative}
+	}
+	body, ct := multipartBody(t, files, nil)
+	r := httptest.NewRequest(http.MethodPost, path, body)
+	r.Header.Set("Content-Type", ct)
+	return r
+}
+
+func narrativeFindings(rep model.Report) (n, errs int) {
+	for _, f := range rep.Findings {
+		if f.Narrative != nil {
+			n++
+			if f.Severity == model.SevError {
+				errs++
+			}
+		}
+	}
+	return n, errs
+}
+
+// TestCheckNarrativePart: POST /api/v1/check with a narrative part answers
+// one report covering both documents: the narrative's findings with their
+// paragraph, status, counts and summary headers over both.
+func TestCheckNarrativePart(t *testing.T) {
+	fx := fixtures(t)
+	h, _ := newTestServer(t, Config{})
+	seed := seedNarrative(t)
+	bad := plantedSeed(t)
+
+	alone := do(h, narrativeForm(t, "/api/v1/check", fx.sample, "", nil))
+	var base model.Report
+	if alone.Code != 200 || json.Unmarshal(alone.Body.Bytes(), &base) != nil {
+		t.Fatalf("workbook alone: %d %.200s", alone.Code, alone.Body.String())
+	}
+	cases := []struct {
+		name       string
+		narr       []byte
+		file       string
+		status     string
+		narrErrors int
+	}{
+		{"seed txt", seed, "说明.txt", "warn", 0},
+		{"seed docx", docxOfText(t, seed), "说明.docx", "warn", 0},
+		{"planted txt", bad, "说明.txt", "fail", 1},
+		{"planted docx", docxOfText(t, bad), "说明.docx", "fail", 1},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := do(h, narrativeForm(t, "/api/v1/check", fx.sample, tc.file, tc.narr))
+			if rec.Code != 200 {
+				t.Fatalf("status %d: %.300s", rec.Code, rec.Body.String())
+			}
+			var rep model.Report
+			if err := json.Unmarshal(rec.Body.Bytes(), &rep); err != nil {
+				t.Fatal(err)
+			}
+			n, errs := narrativeFindings(rep)
+			if n == 0 || (errs == 0) != (tc.narrErrors == 0) {
+				t.Fatalf("narrative findings %d, errors %d, want errors %d", n, errs, tc.narrErrors)
+			}
+			if rep.Status != tc.status || rep.Summary.Errors != base.Summary.Errors+errs {
+				t.Errorf("status %s errors %d; want %s, %d", rep.Status, rep.Summary.Errors, tc.status, base.Summary.Errors+errs)
+			}
+			if got := rec.Header().Get(HeaderStatus); got != rep.Status {
+				t.Errorf("%s %s, report %s", HeaderStatus, got, rep.Status)
+			}
+			if got := rec.Header().Get(HeaderErrors); got != strconv.Itoa(rep.Summary.Errors) {
+				t.Errorf("%s %s, report %d", HeaderErrors, got, rep.Summary.Errors)
+			}
+			if workbookFindings(rep) != len(base.Findings) || rep.Pack != base.Pack || len(rep.Unchecked) != len(base.Unchecked) {
+				t.Errorf("the workbook's part of the report changed: %d findings (workbook %d + narrative %d), pack %+v vs %+v",
+					workbookFindings(rep), len(base.Findings), n, rep.Pack, base.Pack)
+			}
+			if tc.narrErrors > 0 {
+				found := false
+				for _, f := range rep.Findings {
+					if f.Narrative != nil && f.Severity == model.SevError && f.Rule == "N01" {
+						found = found || strings.Contains(f.Narrative.Quote, "4,213.55") && f.Narrative.Paragraph == 32
+					}
+				}
+				if !found {
+					t.Errorf("the planted figure is not the error's quote")
+				}
+			}
+		})
+	}
+}
+
+// noTextPDF is a one-page PDF without a text layer (as a scan is).
+var noTextPDF = []byte("%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n" +
+	"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 4 0 R>>endobj\n4 0 obj<</Length 0>>stream\n\nendstream endobj\n" +
+	"trailer<</Root 1 0 R>>\n%%EOF\n")
+
+// TestNarrativeProblems: a narrative that cannot be read fails the request
+// with the reader's stable code, a Chinese detail that names the narrative
+// and the status of that code.
+func TestNarrativeProblems(t *testing.T) {
+	fx := fixtures(t)
+	h, _ := newTestServer(t, Config{})
+	small, _ := newTestServer(t, Config{MaxUpload: int64(len(fx.sample)) + 1<<10})
+	ole := oleXLS()
+	cases := []struct {
+		name   string
+		h      http.Handler
+		file   string
+		data   []byte
+		status int
+		code   string
+	}{
+		{"broken zip", h, "说明.docx", []byte("PK\x03\x04junk"), 400, model.ECorrupt},
+		{"legacy doc", h, "说明.doc", ole, 415, model.EUnsupported},
+		{"encrypted docx", h, "说明.docx", ole, 415, model.EEncrypted},
+		{"zip without document", h, "说明.docx", zipOf(t, map[string][]byte{"a.txt": []byte("x")}), 415, model.EUnsupported},
+		{"binary", h, "说明.bin", append([]byte("abc"), make([]byte, 64)...), 415, model.EUnsupported},
+		{"empty text", h, "说明.txt", []byte(" \n\n "), 400, model.EInvalid},
+		{"bad encoding", h, "说明.txt", []byte{0xff, 0xff, 0xff, 0x81}, 400, model.EInvalid},
+		{"scanned pdf", h, "说明.pdf", noTextPDF, 422, "no_text"},
+		{"too large", small, "说明.txt", bytes.Repeat([]byte("说"), len(fx.sample)/3+1<<10), 413, model.ETooLarge},
+	}
+	for _, tc := range cases {
+		for _, path := range []string{"/api/v1/check", "/api/v1/fill"} {
+			t.Run(tc.name+path, func(t *testing.T) {
+				rec := do(tc.h, narrativeForm(t, path, fx.sample, tc.file, tc.data))
+				if rec.Code != tc.status {
+					t.Fatalf("status %d, want %d: %s", rec.Code, tc.status, rec.Body.String())
+				}
+				p := decodeProblem(t, rec)
+				if p.Code != tc.code || !strings.Contains(p.Detail, "说明") {
+					t.Errorf("code %s detail %q; want code %s and a Chinese detail naming the narrative", p.Code, p.Detail, tc.code)
+				}
+			})
+		}
+	}
+}
+
+// TestNarrativeAdmission: the narrative's bytes count in memory admission
+// (the request reserves its whole declared body) and in the multipart body
+// limit (three files of MaxUpload each).
+func TestNarrativeAdmission(t *testing.T) {
+	fx := fixtures(t)
+	n := len(fx.sample)
+	narr := bytes.Repeat([]byte("本年收入合计4,113.55万元。\n"), n/36+1)[:n/36*36]
+	tight, _ := newTestServer(t, Config{MemoryBudget: int64(n) + int64(len(narr))/2})
+	if rec := do(tight, narrativeForm(t, "/api/v1/check", fx.sample, "", nil)); rec.Code != 200 {
+		t.Fatalf("workbook alone within the budget: %d %s", rec.Code, rec.Body.String())
+	}
+	rec := do(tight, narrativeForm(t, "/api/v1/check", fx.sample, "说明.txt", narr))
+	if rec.Code != http.StatusRequestEntityTooLarge || decodeProblem(t, rec).Code != model.ETooLarge {
+		t.Fatalf("workbook and narrative beyond the budget: %d %s", rec.Code, rec.Body.String())
+	}
+	// Workbook, prior and narrative, each within MaxUpload, fit one
+	// multipart body; the memory floor holds such a body.
+	srv, _ := newServer(Config{MaxUpload: 1 << 20})
+	if got, want := srv.limitFor("/api/v1/check", "multipart/form-data"), int64(3<<20+64<<10); got != want {
+		t.Errorf("multipart limit %d, want %d", got, want)
+	}
+	if got := defaultMemoryBudget(1, 200<<20); got < 3*200<<20 {
+		t.Errorf("memory floor %d holds less than three uploads", got)
+	}
+	h, _ := newTestServer(t, Config{})
+	files := map[string]namedFile{"file": {"a.xlsx", fx.sample}, "prior": {"b.xlsx", fx.sample}, "narrative": {"说明.txt", narr}}
+	body, ct := multipartBody(t, files, nil)
+	req := httptest.NewRequest(http.MethodPost, "/api/v1/check", body)
+	req.Header.Set("Content-Type", ct)
+	if rec := do(h, req); rec.Code != 200 {
+		t.Fatalf("workbook, prior and narrative: %d %s", rec.Code, rec.Body.String())
+	}
+}
