@@ -220,6 +220,7 @@ func newServer(cfg Config) (*server, *gin.Engine) {
 	v1 := e.Group("/api/v1")
 	v1.POST("/check", s.guardBody(cfg.BodyTimeout), s.rejectOversize, s.timeout, s.checkHandler)
 	v1.POST("/fill", s.guardBody(cfg.BodyTimeout), s.rejectOversize, s.timeout, s.fillHandler)
+	v1.POST("/round", s.guardBody(cfg.BodyTimeout), s.rejectOversize, s.timeout, s.roundHandler)
 	v1.POST("/batch", s.guardBody(cfg.BatchTimeout), s.rejectOversize, s.batchTimeout, s.batchHandler)
 	get(v1, "/rules", s.rulesHandler)
 	get(v1, "/rules/narrative", s.narrativeRulesHandler)

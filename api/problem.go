@@ -66,7 +66,7 @@ func statusOf(code string) int {
 		return http.StatusBadRequest
 	case model.ETooLarge, model.ETooMany:
 		return http.StatusRequestEntityTooLarge
-	case model.ENoTables, model.ETooManyStyles, model.EErrorsRemain, narrative.ENoText:
+	case model.ENoTables, model.ETooManyStyles, model.EErrorsRemain, narrative.ENoText, model.ENotYuan:
 		return http.StatusUnprocessableEntity
 	case model.EUnavailable, model.ETimeout:
 		return http.StatusServiceUnavailable

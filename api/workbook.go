@@ -463,7 +463,12 @@ func (s *server) summaryHeaders(c *gin.Context, r *model.Report) {
 
 // resultName names the annotated workbook after the upload: 单位决算.xlsx ->
 // 单位决算-审核.xlsx. Only the base name of what the client sent is used.
-func resultName(sent string) string {
+func resultName(sent string) string { return uploadStem(sent) + "-审核.xlsx" }
+
+// uploadStem is the base name of what the client sent, without folders,
+// extension or characters that would disguise it ("决算表" when nothing is
+// left): the stem of every file name the service answers with.
+func uploadStem(sent string) string {
 	sent = strings.ReplaceAll(sent, `\`, "/")
 	base := path.Base(sent)
 	base = strings.Map(func(r rune) rune {
@@ -484,7 +489,7 @@ func resultName(sent string) string {
 	if r := []rune(base); len(r) > 100 {
 		base = string(r[:100])
 	}
-	return base + "-审核.xlsx"
+	return base
 }
 
 // labelOf returns the `label` tag of struct field f of *v.

@@ -27,6 +27,8 @@ const (
 	// EErrorsRemain: the clean copy for 报送 was asked for while error
 	// findings remain (force overrides).
 	EErrorsRemain = "errors_remain"
+	// ENotYuan: 舍位平衡 (round) was given a workbook not kept in 元.
+	ENotYuan = "not_yuan"
 )
 
 // Error is the one coded error type. Message is Chinese and safe to show to

@@ -106,7 +106,7 @@ func File(ctx context.Context, r io.Reader, w io.Writer, opt Options) (*Result, 
 	}
 	wb := ar.Workbook
 	if wb.Unit != model.Yuan {
-		return nil, model.Errorf(model.EInvalid, nil, msgWorkbookNotYuan, wb.Unit)
+		return nil, model.Errorf(model.ENotYuan, nil, msgWorkbookNotYuan, wb.Unit)
 	}
 	res, err := Round(wb, rules, opt)
 	if err != nil {

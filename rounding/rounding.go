@@ -99,7 +99,7 @@ func Round(wb *model.Workbook, rules []*check.Rule, opt Options) (*Result, error
 	}
 	for _, t := range wb.Located() {
 		if unitOf(wb, t) != model.Yuan {
-			return nil, model.Errorf(model.EInvalid, nil, msgNotYuan, t.Sheet, unitOf(wb, t))
+			return nil, model.Errorf(model.ENotYuan, nil, msgNotYuan, t.Sheet, unitOf(wb, t))
 		}
 	}
 	b := newBuilder(wb)

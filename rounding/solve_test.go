@@ -132,13 +132,13 @@ func TestRoundRefuses(t *testing.T) {
 	}{
 		{"nil", nil, model.ENoTables},
 		{"no tables", &model.Workbook{}, model.ENoTables},
-		{"万元", wb, model.EInvalid},
+		{"万元", wb, model.ENotYuan},
 	} {
 		if _, err := Round(tc.wb, rules, Options{}); model.ErrorCode(err) != tc.code {
 			t.Errorf("%s: %v, want %s", tc.name, err, tc.code)
 		}
 	}
-	if _, err := File(context.Background(), bytes.NewReader(buf.Bytes()), &bytes.Buffer{}, Options{}); model.ErrorCode(err) != model.EInvalid {
+	if _, err := File(context.Background(), bytes.NewReader(buf.Bytes()), &bytes.Buffer{}, Options{}); model.ErrorCode(err) != model.ENotYuan {
 		t.Errorf("File on a 万元 workbook: %v", err)
 	}
 }
