@@ -209,6 +209,10 @@ func TestNarrativeProblems(t *testing.T) {
 	h, _ := newTestServer(t, Config{})
 	small, _ := newTestServer(t, Config{MaxUpload: int64(len(fx.sample)) + 1<<10})
 	ole := oleXLS()
+	manyEntries := map[string][]byte{}
+	for i := range 2100 { // the reader takes 2,000
+		manyEntries[fmt.Sprintf("word/media/%d.png", i)] = nil
+	}
 	cases := []struct {
 		name   string
 		h      http.Handler
@@ -226,6 +230,7 @@ func TestNarrativeProblems(t *testing.T) {
 		{"bad encoding", h, "说明.txt", []byte{0xff, 0xff, 0xff, 0x81}, 400, model.EInvalid},
 		{"scanned pdf", h, "说明.pdf", noTextPDF, 422, "no_text"},
 		{"too large", small, "说明.txt", bytes.Repeat([]byte("说"), len(fx.sample)/3+1<<10), 413, model.ETooLarge},
+		{"too many entries", h, "说明.docx", zipOf(t, manyEntries), 413, model.ETooMany},
 	}
 	for _, tc := range cases {
 		for _, path := range []string{"/api/v1/check", "/api/v1/fill"} {
