@@ -276,7 +276,7 @@ func TestBrowser(t *testing.T) {
 			t.Fatal("download canceled")
 		}
 	}
-	if suggested != "2024年应急管理局决算-审核.xlsx" {
+	if suggested != "昌吉回族自治州应急管理局（2024年应急管理局决算）.审核.xlsx" {
 		t.Errorf("download named %q", suggested)
 	}
 	data, err := os.ReadFile(filepath.Join(downloads, guid))

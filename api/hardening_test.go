@@ -61,10 +61,12 @@ func TestHardening(t *testing.T) {
 				if ct := rec.Header().Get("Content-Type"); ct != XLSMType {
 					t.Errorf("Content-Type %q, want %q", ct, XLSMType)
 				}
-				assertDisposition(t, rec, "单位决算-审核.xlsm")
+				assertDisposition(t, rec, "昌吉回族自治州应急管理局（单位决算）.审核.xlsm")
 			}},
 		{name: "xlsm sent raw without a name stays xlsm", req: raw("POST", "/api/v1/fill", hostileCase(t, "xlsm")), status: 200,
-			check: func(t *testing.T, rec *httptest.ResponseRecorder) { assertDisposition(t, rec, "决算表-审核.xlsm") }},
+			check: func(t *testing.T, rec *httptest.ResponseRecorder) {
+				assertDisposition(t, rec, "昌吉回族自治州应急管理局.审核.xlsm")
+			}},
 		{name: "xlsx stays xlsx", req: form("/api/v1/fill", "单位.xlsx", fx.sample), status: 200,
 			check: func(t *testing.T, rec *httptest.ResponseRecorder) {
 				if ct := rec.Header().Get("Content-Type"); ct != XLSXType {
@@ -77,7 +79,7 @@ func TestHardening(t *testing.T) {
 				if strings.Contains(cd, "%E2%80%AE") || strings.Contains(cd, "%E2%80%8B") || strings.ContainsRune(cd, '\u202E') {
 					t.Errorf("Content-Disposition keeps a format character: %s", cd)
 				}
-				assertDisposition(t, rec, "单位xslx.exe-审核.xlsx")
+				assertDisposition(t, rec, "昌吉回族自治州应急管理局（单位xslx.exe）.审核.xlsx")
 			}},
 		{name: "parts=00 refused", req: raw("POST", "/api/v1/check?parts=00", fx.sample), status: 400, code: model.EInvalid},
 		{name: "parts=0009 refused", req: raw("POST", "/api/v1/check?parts=0009", fx.sample), status: 400, code: model.EInvalid},

@@ -163,7 +163,7 @@ func TestMacroReplay(t *testing.T) {
 					}
 				}
 			}
-			if _, params, _ := parseDisposition(rec.Header().Get("Content-Disposition")); params != "2024年 应急管理局决算-审核.xlsx" {
+			if _, params, _ := parseDisposition(rec.Header().Get("Content-Disposition")); params != "昌吉回族自治州应急管理局（2024年 应急管理局决算）.审核.xlsx" {
 				t.Errorf("result name %q", params)
 			}
 			assertWorkbook(t, rec.Body.Bytes()) // the macro saves and opens exactly these bytes

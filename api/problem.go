@@ -302,7 +302,12 @@ func (s *server) recover(c *gin.Context) {
 // contentDisposition builds an attachment header with the UTF-8 name
 // (RFC 5987/6266 filename*) and an ASCII fallback for old clients.
 func contentDisposition(name string) string {
-	fallback := asciiFallback(name)
+	return contentDispositionAs(name, asciiFallback(name))
+}
+
+// contentDispositionAs is contentDisposition with the ASCII name given (a
+// result workbook's: model.ResultNameASCII).
+func contentDispositionAs(name, fallback string) string {
 	var b strings.Builder
 	b.WriteString(`attachment; filename="`)
 	b.WriteString(fallback)

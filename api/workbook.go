@@ -410,15 +410,24 @@ func (s *server) fillHandler(c *gin.Context) {
 		c.JSON(http.StatusOK, res.Report)
 		return
 	}
-	// A macro-enabled workbook stays one: named .xlsm, served as such.
-	name, ctype := resultName(u.fileName), XLSXType
+	// One naming scheme with the CLI and batch (model.ResultName); a
+	// macro-enabled workbook stays one: named .xlsm, served as such.
+	tag := model.TagAudit
 	if parseBool(u.q.Clean) {
-		name = strings.TrimSuffix(name, "-审核.xlsx") + "-报送.xlsx"
+		tag = model.TagClean
 	}
+	unit := ""
+	if res.Workbook != nil {
+		unit = res.Workbook.UnitName
+	}
+	name, fallback, ctype := model.ResultName(unit, u.fileName, tag), model.ResultNameASCII(u.fileName, tag), XLSXType
+	ext := ".xlsx"
 	if xlsx.MacroEnabled(out.Bytes()) {
-		name, ctype = strings.TrimSuffix(name, ".xlsx")+".xlsm", XLSMType
+		ext, ctype = ".xlsm", XLSMType
 	}
-	c.Header("Content-Disposition", contentDisposition(name))
+	name = strings.TrimSuffix(name, path.Ext(name)) + ext
+	fallback = strings.TrimSuffix(fallback, path.Ext(fallback)) + ext
+	c.Header("Content-Disposition", contentDispositionAs(name, fallback))
 	c.Data(http.StatusOK, ctype, out.Bytes())
 }
 
@@ -460,10 +469,6 @@ func (s *server) summaryHeaders(c *gin.Context, r *model.Report) {
 	c.Header(HeaderWarnings, strconv.Itoa(r.Summary.Warnings))
 	c.Header(HeaderFilled, strconv.Itoa(r.Summary.Filled))
 }
-
-// resultName names the annotated workbook after the upload: 单位决算.xlsx ->
-// 单位决算-审核.xlsx. Only the base name of what the client sent is used.
-func resultName(sent string) string { return uploadStem(sent) + "-审核.xlsx" }
 
 // uploadStem is the base name of what the client sent, without folders,
 // extension or characters that would disguise it ("决算表" when nothing is

@@ -15,9 +15,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"path"
 	"runtime"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -228,12 +226,4 @@ func (e *engine) process(ctx context.Context, j *job) *outcome {
 	}
 	j.data = nil // the bytes are no longer needed; keep the window light
 	return o
-}
-
-// outputExt keeps a macro workbook's extension.
-func outputExt(base string) string {
-	if strings.EqualFold(path.Ext(base), ".xlsm") {
-		return ".xlsm"
-	}
-	return ".xlsx"
 }

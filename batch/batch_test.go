@@ -81,10 +81,10 @@ func TestRunDirInbox(t *testing.T) {
 		}
 	}
 	a, dup := byFile["a.xlsx"], byFile["dup.xlsx"]
-	if a.Unit != "昌吉回族自治州应急管理局" || a.Output != "昌吉回族自治州应急管理局.审核.xlsx" {
+	if a.Unit != "昌吉回族自治州应急管理局" || a.Output != "昌吉回族自治州应急管理局（a）.审核.xlsx" {
 		t.Errorf("a.xlsx: unit %q output %q", a.Unit, a.Output)
 	}
-	if dup.DuplicateOf != a.File || dup.Output != "昌吉回族自治州应急管理局（2）.审核.xlsx" {
+	if dup.DuplicateOf != a.File || dup.Output != "昌吉回族自治州应急管理局（dup）.审核.xlsx" {
 		t.Errorf("dup.xlsx: duplicate_of %q output %q", dup.DuplicateOf, dup.Output)
 	}
 	if b := byFile["b.xlsx"]; b.Report == nil || b.Report.Summary.Errors == 0 {
@@ -323,19 +323,6 @@ func TestCleanName(t *testing.T) {
 		got, ok := CleanName(tc.in)
 		if got != tc.want || ok != (tc.want != "") {
 			t.Errorf("CleanName(%q) = %q, %v; want %q", tc.in, got, ok, tc.want)
-		}
-	}
-}
-
-func TestSafeStem(t *testing.T) {
-	for in, want := range map[string]string{
-		"a/b\\c:d":               "a_b_c_d",
-		"  ..隐藏单位.  ":            "隐藏单位",
-		"x\ny":                   "xy",
-		strings.Repeat("长", 100): strings.Repeat("长", 80),
-	} {
-		if got := safeStem(in); got != want {
-			t.Errorf("safeStem(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

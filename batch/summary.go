@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path"
 	"sort"
 	"strconv"
 	"strings"
@@ -91,7 +90,7 @@ type collector struct {
 	put      func(name string, data []byte) error // writes an annotated copy
 	ndjson   *bufio.Writer
 	rows     []*row
-	names    map[string]bool
+	names    *model.NameSet    // the annotated copies' names, distinct in the output
 	units    map[string]string // unit key -> first file
 	rules    map[string]bool
 	details  *os.File
@@ -108,7 +107,7 @@ func newCollector(opt Options, eng *engine, ndjson io.Writer, put func(string, [
 	}
 	c := &collector{
 		opt: opt, eng: eng, put: put, ndjson: bufio.NewWriterSize(ndjson, 64<<10),
-		names: map[string]bool{strings.ToLower(SummaryName): true, strings.ToLower(ResultsName): true},
+		names: model.NewNameSet(SummaryName, ResultsName),
 		units: map[string]string{}, rules: map[string]bool{},
 		details: f, dw: bufio.NewWriterSize(f, 64<<10), start: time.Now(),
 	}
@@ -150,7 +149,7 @@ func (c *collector) commit(o *outcome) error {
 			Sangong: amount(wb, model.Key{Table: model.T09, Row: "三公经费", Col: "决算数/合计"}),
 		}
 		if o.annotated != nil && c.put != nil {
-			rec.Output = c.name(rec.Unit, o.base)
+			rec.Output = c.names.Name(rec.Unit, o.base, model.TagAudit)
 			if err := c.put(rec.Output, o.annotated); err != nil {
 				return err
 			}
@@ -244,52 +243,6 @@ func (c *collector) finish() error {
 		return model.Errorf(model.EInternal, err, "写出 %s 失败。", ResultsName)
 	}
 	return c.dw.Flush()
-}
-
-// name picks a unique output name: the unit's name (else the file's), a
-// （2） suffix for the second file of a name.
-func (c *collector) name(unit, base string) string {
-	stem := safeStem(unit)
-	if stem == "" {
-		stem = safeStem(strings.TrimSuffix(base, path.Ext(base)))
-	}
-	if stem == "" {
-		stem = "工作簿"
-	}
-	ext := outputExt(base)
-	for i := 1; ; i++ {
-		n := stem + ".审核" + ext
-		if i > 1 {
-			n = fmt.Sprintf("%s（%d）.审核%s", stem, i, ext)
-		}
-		if k := strings.ToLower(n); !c.names[k] {
-			c.names[k] = true
-			return n
-		}
-	}
-}
-
-// safeStem keeps a name usable as a file name on every system and in a
-// zip: no separators, no characters Windows forbids, no leading dots,
-// bounded length.
-func safeStem(s string) string {
-	s = strings.Map(func(r rune) rune {
-		switch {
-		case r < 0x20 || r == 0x7f || unicode.IsControl(r) || unicode.Is(unicode.Cf, r):
-			return -1 // controls, bidi overrides, zero-width marks
-		case strings.ContainsRune(`/\:*?"<>|`, r):
-			return '_'
-		}
-		return r
-	}, strings.TrimSpace(s))
-	// A leading @ or - would make the name a formula in a spreadsheet or
-	// an option to a command line tool.
-	s = strings.TrimLeft(strings.Trim(s, ". "), "@-+= ")
-	s = strings.Trim(s, ". ")
-	if rs := []rune(s); len(rs) > 80 {
-		s = string(rs[:80])
-	}
-	return s
 }
 
 // amount returns a cell's value in 万元, "" when the cell is absent.

@@ -133,16 +133,17 @@ func TestNestedArchiveRefusedBeforeInflating(t *testing.T) {
 // or zero-width character from the unit's name or the file's.
 func TestOutputNamesSafe(t *testing.T) {
 	for _, tc := range []struct{ unit, base, want string }{
-		{"@SUM(1)", "a.xlsx", "SUM(1).审核.xlsx"},
-		{"-rf", "a.xlsx", "rf.审核.xlsx"},
-		{"=cmd", "a.xlsx", "cmd.审核.xlsx"},
+		{"@SUM(1)", "a.xlsx", "SUM(1)（a）.审核.xlsx"},
+		{"-rf", "a.xlsx", "rf（a）.审核.xlsx"},
+		{"=cmd", "a.xlsx", "cmd（a）.审核.xlsx"},
 		{"", "--help.xlsx", "help.审核.xlsx"},
-		{"单位\u202Exslx.exe", "a.xlsx", "单位xslx.exe.审核.xlsx"},
-		{"单\u200b位", "a.xlsm", "单位.审核.xlsm"},
-		{"@-", "@.xlsx", "工作簿.审核.xlsx"},
+		{"单位\u202Exslx.exe", "a.xlsx", "单位xslx.exe（a）.审核.xlsx"},
+		{"单\u200b位", "a.xlsm", "单位（a）.审核.xlsm"},
+		{"@-", "@.xlsx", "决算表.审核.xlsx"},
+		{"", "汇总.xlsx", "汇总.审核.xlsx"},
 	} {
-		c := &collector{names: map[string]bool{}}
-		if got := c.name(tc.unit, tc.base); got != tc.want {
+		c := &collector{names: model.NewNameSet(SummaryName, ResultsName)}
+		if got := c.names.Name(tc.unit, tc.base, model.TagAudit); got != tc.want {
 			t.Errorf("name(%q, %q) = %q, want %q", tc.unit, tc.base, got, tc.want)
 		}
 	}

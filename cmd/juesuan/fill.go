@@ -29,8 +29,9 @@ const fillUsage = `用法: juesuan fill [--json] [--overwrite] [--exact] [--prio
 补填空白的合计、小计、类/款合计和跨表引用单元格，按审核公式逐条审核，
 输出标注后的工作簿（错误标红、提示标黄、补填标蓝，附“审核结果”表）。
 不给文件时使用内置示例（昌吉州应急管理局 2024 年度决算，合计等可推算单元格留空），
-输出 sample.审核.xlsx。
-默认输出文件为 <文件名>.审核.xlsx（与输入文件同目录）；-o - 写到标准输出。
+输出 昌吉回族自治州应急管理局（sample）.审核.xlsx。
+默认输出文件为 <单位名>（<文件名>）.审核.xlsx（与输入文件同目录；读不出单位名时为
+<文件名>.审核.xlsx，.xlsm 仍为 .xlsm）；-o - 写到标准输出。
 
 退出码: 0 无错误；1 有错误；2 文件无法读取或用法错误。
 
@@ -50,7 +51,7 @@ func runFill(args []string, stdout, stderr io.Writer) int {
 	parts := fs.Int("parts", 1, "工作簿是 N 个单位汇总而成时填 N：每个数都含 N 次四舍五入，容差按 N 倍计算")
 	year := fs.Int("year", 0, "决算年度（如 2025）：按该年度的规则包与科目目录审核；默认取工作簿中的“20XX年度”，没有则按 2024 年度")
 	prior := fs.String("prior", "", "上年决算工作簿（用于年初/年末结转等跨年审核）")
-	out := fs.String("o", "", "输出文件（默认 <文件名>.审核.xlsx）")
+	out := fs.String("o", "", "输出文件（默认 <单位名>（<文件名>）.审核.xlsx）")
 	clean := fs.Bool("clean", false, "输出报送版：只含补填的数值，不加标记、批注和审核结果表（仍有错误时拒绝，除非 --force）")
 	force := fs.Bool("force", false, "与 --clean 同用：仍有错误时也生成报送版")
 	files, err := parseInterspersed(fs, args)
@@ -89,16 +90,15 @@ func runFill(args []string, stdout, stderr io.Writer) int {
 		}
 		opt.Prior = bytes.NewReader(p.data)
 	}
-	target := *out
-	if target == "" {
-		target = filepath.Join(in.dir, in.base+".审核.xlsx")
-		if *clean {
-			target = filepath.Join(in.dir, in.base+".报送.xlsx")
-		}
-	}
 	// The user's original is never the output: it stays as it was.
-	if path != "" && path != "-" && target != "-" && sameFile(path, target) {
-		fmt.Fprintln(stderr, "juesuan fill: 输出文件不能与输入文件相同（原文件保持不变）：请用 -o 指定另一个文件名。")
+	sameAsInput := func(target string) bool {
+		if path != "" && path != "-" && target != "-" && sameFile(path, target) {
+			fmt.Fprintln(stderr, "juesuan fill: 输出文件不能与输入文件相同（原文件保持不变）：请用 -o 指定另一个文件名。")
+			return true
+		}
+		return false
+	}
+	if *out != "" && sameAsInput(*out) {
 		return exitInput
 	}
 
@@ -114,6 +114,19 @@ func runFill(args []string, stdout, stderr io.Writer) int {
 			return exitFindings // the workbook reads; its errors are the reason
 		}
 		return exitInput
+	}
+	// The default name needs the unit, known once the workbook is read:
+	// 单位名（文件名）.审核.xlsx, as batch and the API name it.
+	target := *out
+	if target == "" {
+		tag := model.TagAudit
+		if *clean {
+			tag = model.TagClean
+		}
+		target = filepath.Join(in.dir, model.ResultName(res.Workbook.UnitName, in.name, tag))
+		if sameAsInput(target) {
+			return exitInput
+		}
 	}
 	info := stdout // where the human lines go
 	if *asJSON || target == "-" {

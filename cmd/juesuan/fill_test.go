@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/juesuan/juesuan/hostile"
 	"github.com/juesuan/juesuan/model"
 	"github.com/juesuan/juesuan/templates"
 )
@@ -44,11 +45,11 @@ func TestFillCommand(t *testing.T) {
 		stdout  []string // substrings
 		outFile string   // must exist afterwards
 	}{
-		{"sample", []string{"fill"}, exitOK, []string{"已输出：sample.审核.xlsx", "错误 0 条", "补填 "}, "sample.审核.xlsx"},
-		{"file default out", []string{"fill", typed}, exitOK, []string{"录入.审核.xlsx", "补填 "}, filepath.Join(dir, "录入.审核.xlsx")},
+		{"sample", []string{"fill"}, exitOK, []string{"已输出：昌吉回族自治州应急管理局（sample）.审核.xlsx", "错误 0 条", "补填 "}, "昌吉回族自治州应急管理局（sample）.审核.xlsx"},
+		{"file default out", []string{"fill", typed}, exitOK, []string{"昌吉回族自治州应急管理局（录入）.审核.xlsx", "补填 "}, filepath.Join(dir, "昌吉回族自治州应急管理局（录入）.审核.xlsx")},
 		// --exact turns Case A's published 尾差 into errors.
 		{"flags after file", []string{"fill", typed, "-o", "x.xlsx", "--exact"}, exitFindings, []string{"已输出：x.xlsx", "尾差 0 条"}, "x.xlsx"},
-		{"errors", []string{"fill", brokenPath}, exitFindings, []string{"错误 "}, filepath.Join(dir, "broken.审核.xlsx")},
+		{"errors", []string{"fill", brokenPath}, exitFindings, []string{"错误 "}, filepath.Join(dir, "昌吉回族自治州应急管理局（broken）.审核.xlsx")},
 		{"overwrite", []string{"fill", "--overwrite", brokenPath, "-o", "fixed.xlsx"}, exitOK, []string{"已替换", "5000.00 →"}, "fixed.xlsx"},
 		{"junk", []string{"fill", junk}, exitInput, nil, ""},
 		{"missing", []string{"fill", filepath.Join(dir, "nope.xlsx")}, exitInput, nil, ""},
@@ -97,7 +98,7 @@ func TestFillCommandJSON(t *testing.T) {
 			t.Errorf("incomplete fill %+v", f)
 		}
 	}
-	if !strings.Contains(errb.String(), "sample.审核.xlsx") {
+	if !strings.Contains(errb.String(), "昌吉回族自治州应急管理局（sample）.审核.xlsx") {
 		t.Errorf("output location not reported on stderr: %s", errb.String())
 	}
 	// -o - writes the workbook to stdout.
@@ -164,5 +165,46 @@ func TestFillOutputSafety(t *testing.T) {
 	fi, err := os.Stat(target)
 	if err != nil || fi.Size() < 1000 || fi.Mode().Perm() != 0o600 {
 		t.Errorf("target after write: %v %v (want the workbook, mode 0600 kept)", fi, err)
+	}
+}
+
+// TestFillOutputName: fill names its result 单位名（文件名）.审核.xlsx, the
+// scheme batch and the API share (model.ResultName), beside the input.
+func TestFillOutputName(t *testing.T) {
+	dir := t.TempDir()
+	noUnit := templates.CaseA()
+	noUnit.UnitName = ""
+	macro := filepath.Join(dir, "宏.xlsm")
+	for _, c := range hostile.Corpus() {
+		if c.Name == "xlsm" {
+			if err := os.WriteFile(macro, c.Bytes(), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"unit and file", []string{"fill", fillTestFile(t, dir, "决算2024.xlsx", templates.CaseA(), true)}, "昌吉回族自治州应急管理局（决算2024）.审核.xlsx"},
+		{"file named after the unit", []string{"fill", fillTestFile(t, dir, "昌吉回族自治州应急管理局.xlsx", templates.CaseA(), true)}, "昌吉回族自治州应急管理局.审核.xlsx"},
+		{"no unit printed", []string{"fill", fillTestFile(t, dir, "无单位.xlsx", noUnit, true)}, "无单位.审核.xlsx"},
+		{"clean copy", []string{"fill", "--clean", fillTestFile(t, dir, "报送用.xlsx", templates.CaseA(), true)}, "昌吉回族自治州应急管理局（报送用）.报送.xlsx"},
+		{"xlsm stays xlsm", []string{"fill", macro}, "昌吉回族自治州应急管理局（宏）.审核.xlsm"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var out, errb bytes.Buffer
+			if code := run(tc.args, &out, &errb); code != exitOK {
+				t.Fatalf("exit %d: %s", code, errb.String())
+			}
+			want := filepath.Join(dir, tc.want)
+			if !strings.Contains(out.String(), "已输出："+want+"\n") {
+				t.Errorf("stdout does not name %s:\n%s", want, out.String())
+			}
+			if _, err := os.Stat(want); err != nil {
+				t.Error(err)
+			}
+		})
 	}
 }

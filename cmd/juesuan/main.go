@@ -157,6 +157,7 @@ type input struct {
 	data  []byte
 	label string // for messages: the path, 标准输入 or 内置示例
 	base  string // file name without extension, for output names
+	name  string // file name with its extension, for model.ResultName
 	dir   string // directory of the file, for output names
 }
 
@@ -172,13 +173,13 @@ func readInput(path string, sample templates.Options) (*input, error) {
 		if _, err := templates.Write(&buf, templates.CaseA(), sample); err != nil {
 			return nil, model.Errorf(model.EInternal, err, "内部错误：内置示例无法生成。")
 		}
-		return &input{data: buf.Bytes(), label: "内置示例（案例 A）", base: "sample"}, nil
+		return &input{data: buf.Bytes(), label: "内置示例（案例 A）", base: "sample", name: "sample.xlsx"}, nil
 	case "-":
 		data, err := io.ReadAll(io.LimitReader(os.Stdin, limit+1))
 		if err != nil {
 			return nil, model.Errorf(model.EInvalid, err, "无法读取标准输入。")
 		}
-		return &input{data: data, label: "标准输入", base: "stdin"}, nil
+		return &input{data: data, label: "标准输入", base: "stdin", name: "stdin.xlsx"}, nil
 	}
 	if st, err := os.Stat(path); err == nil && st.IsDir() {
 		return nil, model.Errorf(model.EInvalid, nil, "%s 是文件夹，不是工作簿文件；审核整个文件夹请用 juesuan batch %s。", path, path)
@@ -199,7 +200,7 @@ func readInput(path string, sample templates.Options) (*input, error) {
 		return nil, model.Errorf(model.EInvalid, err, "无法读取文件 %s。", path)
 	}
 	name := filepath.Base(path)
-	return &input{data: data, label: path, base: strings.TrimSuffix(name, filepath.Ext(name)), dir: filepath.Dir(path)}, nil
+	return &input{data: data, label: path, base: strings.TrimSuffix(name, filepath.Ext(name)), name: name, dir: filepath.Dir(path)}, nil
 }
 
 // writeFileAtomic writes through a temporary file in the target directory,

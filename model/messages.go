@@ -1,0 +1,14 @@
+package model
+
+// messages.go holds the Chinese words of this package that users read.
+
+// Tags of a result file's name (ResultName): the annotated copy and the
+// clean copy for 报送.
+const (
+	TagAudit = "审核"
+	TagClean = "报送"
+)
+
+// DefaultStem names a result when neither the unit nor the file has a
+// usable name.
+const DefaultStem = "决算表"
