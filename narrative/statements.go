@@ -47,6 +47,23 @@ var emptySaidRe = map[model.TableID]*regexp.Regexp{
 // "本单位无“三公”经费支出": nothing to discuss item by item.
 var sangongNoneRe = regexp.MustCompile(`(无|没有|未发生)[^。]{0,20}"三公"经费`)
 
+// a count written as a placeholder where its number goes ("团组【请填写】个",
+// as a draft leaves it): the statement is there, waiting for its number,
+// which N08 reports; it is not a missing statement (N09).
+var pendingCountRe = map[string]*regexp.Regexp{
+	"出国团组":    regexp.MustCompile(`因公出国\(境\)团组【[^】]{0,20}】个`),
+	"出国人次":    regexp.MustCompile(`因公出国\(境\)[^。]{0,12}【[^】]{0,20}】人次`),
+	"购置车辆":    regexp.MustCompile(`公务用车购置数?【[^】]{0,20}】辆`),
+	"公务用车保有量": regexp.MustCompile(`公务用车保有量【[^】]{0,20}】辆`),
+	"国内接待批次":  regexp.MustCompile(`国内公务接待【[^】]{0,20}】批次`),
+	"国内接待人次":  regexp.MustCompile(`国内公务接待[^。]{0,12}【[^】]{0,20}】人次`),
+}
+
+func pendingCount(text, name string) bool {
+	re := pendingCountRe[name]
+	return re != nil && strings.Contains(text, "【") && re.MatchString(text)
+}
+
 // tableEmpty reports whether a located table has no nonzero amount.
 func tableEmpty(t *model.Table) bool {
 	for _, c := range t.Cells() {
@@ -136,7 +153,7 @@ func (a *Analysis) checkStatements() {
 		} {
 			missing := false
 			for _, n := range c.names {
-				if !has(n) {
+				if !has(n) && !pendingCount(text, n) {
 					missing = true
 				}
 			}
