@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/xml"
+	"fmt"
 	"io"
 	"strings"
 	"time"
@@ -52,9 +53,9 @@ func (d *Document) WriteDOCX(w io.Writer) error {
 	var body bytes.Buffer
 	body.WriteString(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\n")
 	body.WriteString(`<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>`)
-	paragraph(&body, "Title", d.Title)
+	paragraph(&body, "Title", d.Title, titleSize(d.Title))
 	for _, b := range d.Blocks {
-		paragraph(&body, styleOf[min(max(b.Level, 0), 3)], b.Text)
+		paragraph(&body, styleOf[min(max(b.Level, 0), 3)], b.Text, 0)
 	}
 	body.WriteString(sectPr)
 	body.WriteString(`</w:body></w:document>`)
@@ -100,11 +101,42 @@ func (d *Document) DOCX() ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// paragraph writes one w:p; each placeholder is a highlighted run of its own.
-func paragraph(b *bytes.Buffer, style, text string) {
+// textWidth is the A4 line between the margins in points (8844 twips).
+const textWidth = 442
+
+// titleSize is the title's size in half-points: 18 pt, smaller for a long
+// unit name so the title stays on one line (a wrapped title reads back
+// from a PDF as two paragraphs), never below 12 pt.
+func titleSize(title string) int {
+	w := 0.0
+	for _, r := range title {
+		if r < 0x2e80 {
+			w += 0.5 // Latin digits and letters take half an em
+		} else {
+			w++
+		}
+	}
+	pt := 18
+	for pt > 12 && float64(pt)*w > textWidth*0.9 { // a tenth spare: fonts differ
+		pt--
+	}
+	return pt * 2
+}
+
+// paragraph writes one w:p; each placeholder is a highlighted run of its
+// own. size (half-points) overrides the style's when nonzero.
+func paragraph(b *bytes.Buffer, style, text string, size int) {
 	b.WriteString(`<w:p>`)
 	if style != "" {
-		b.WriteString(`<w:pPr><w:pStyle w:val="` + style + `"/></w:pPr>`)
+		b.WriteString(`<w:pPr><w:pStyle w:val="` + style + `"/>`)
+		if size > 0 {
+			fmt.Fprintf(b, `<w:rPr><w:sz w:val="%d"/><w:szCs w:val="%d"/></w:rPr>`, size, size)
+		}
+		b.WriteString(`</w:pPr>`)
+	}
+	rpr := ""
+	if size > 0 {
+		rpr = fmt.Sprintf(`<w:sz w:val="%d"/><w:szCs w:val="%d"/>`, size, size)
 	}
 	for text != "" {
 		i := strings.Index(text, "【")
@@ -113,23 +145,26 @@ func paragraph(b *bytes.Buffer, style, text string) {
 			j = strings.Index(text[i:], "】")
 		}
 		if i < 0 || j < 0 {
-			run(b, text, false)
+			run(b, text, false, rpr)
 			break
 		}
 		end := i + j + len("】")
 		if i > 0 {
-			run(b, text[:i], false)
+			run(b, text[:i], false, rpr)
 		}
-		run(b, text[i:end], true)
+		run(b, text[i:end], true, rpr)
 		text = text[end:]
 	}
 	b.WriteString(`</w:p>`)
 }
 
-func run(b *bytes.Buffer, text string, mark bool) {
+func run(b *bytes.Buffer, text string, mark bool, rpr string) {
 	b.WriteString(`<w:r>`)
 	if mark {
-		b.WriteString(`<w:rPr><w:highlight w:val="yellow"/></w:rPr>`)
+		rpr += `<w:highlight w:val="yellow"/>`
+	}
+	if rpr != "" {
+		b.WriteString(`<w:rPr>` + rpr + `</w:rPr>`)
 	}
 	b.WriteString(`<w:t xml:space="preserve">`)
 	escape(b, text)
