@@ -26,11 +26,17 @@ func kindOf(s model.Severity) string {
 }
 
 // Annotate writes rep into b: the fills as numbers, a colour on every cell
-// with a finding or a fill (errors red, warnings amber, filled blue, 尾差
-// green), one note per such cell, and the 审核结果 sheet. An earlier run's
+// with a finding or a fill (errors red, warnings amber, filled blue; 尾差
+// green only with Options.MarkRounding), one note per such cell, and the
+// 审核结果 sheet (every finding, 尾差 included). An earlier run's
 // marks and notes are removed first, so a re-uploaded workbook carries only
 // this run's annotations (the user's explanations are in rep's findings).
 func Annotate(b *xlsx.Book, wb *model.Workbook, rep model.Report) error {
+	return AnnotateWith(b, wb, rep, Options{})
+}
+
+// AnnotateWith is Annotate with options.
+func AnnotateWith(b *xlsx.Book, wb *model.Workbook, rep model.Report, opt Options) error {
 	if err := b.ClearAnnotations(); err != nil {
 		return fmt.Errorf("清除上次审核标记: %w", err)
 	}
@@ -50,7 +56,7 @@ func Annotate(b *xlsx.Book, wb *model.Workbook, rep model.Report) error {
 	// Values and marks go to the workbook in one batch (xlsx.Book.Apply
 	// edits each sheet's XML once); notes follow. What goes where is the
 	// plan both write paths share.
-	p, err := plan(wb, rep)
+	p, err := plan(wb, rep, opt)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package annotate
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -61,7 +62,8 @@ func TestAnnotateMarksNotesAndResults(t *testing.T) {
 	}
 	fills := []model.Fill{{Sheet: blank.Sheet, Cell: blank.Addr, Value: "123.45", Rule: "R05.2", Table: blank.Table, Row: blank.Row, Col: blank.Col}}
 	rep := model.NewReport(wb, findings, fills)
-	if err := Annotate(b, wb, rep); err != nil {
+	// Asked to mark 尾差: its note merges into the error's cell.
+	if err := AnnotateWith(b, wb, rep, Options{MarkRounding: true}); err != nil {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
@@ -106,6 +108,63 @@ func TestAnnotateMarksNotesAndResults(t *testing.T) {
 	}
 	if d := s.Cells[xlsx.ResultsSheet+"!D6"].Value; d != "公开05表 一般公共预算财政拨款支出决算表" {
 		t.Errorf("table column = %q", d)
+	}
+}
+
+// By default a 尾差 info leaves the cell as the user typed it — no colour,
+// no note — and is listed in 审核结果 only; MarkRounding marks it green
+// with its note. Both write paths.
+func TestRoundingMarkedOnlyWhenAsked(t *testing.T) {
+	paths := []struct {
+		name string
+		run  func(b *xlsx.Book, wb *model.Workbook, rep model.Report, opt Options) error
+	}{{"excelize", AnnotateWith}, {"direct", AnnotateDirectWith}}
+	for _, p := range paths {
+		for _, mark := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/mark=%v", p.name, mark), func(t *testing.T) {
+				b, wb := sampleBook(t)
+				_, typed1, typed2 := cellsOf(t, wb)
+				mk := func(sev model.Severity, c *model.Cell, rule string) model.Finding {
+					f := model.Finding{Rule: rule, Severity: sev, Table: c.Table, Sheet: c.Sheet, Cell: c.Addr,
+						Cells: []model.CellRef{{Sheet: c.Sheet, Cell: c.Addr, Value: c.Value.String()}}, Message: rule + " 说明",
+						Expected: "1.00", Actual: "1.01", Difference: "0.01", Tolerance: "0.015"}
+					f.SetFingerprint()
+					return f
+				}
+				rep := model.NewReport(wb, []model.Finding{mk(model.SevInfo, typed1, "R05.1"), mk(model.SevWarning, typed2, "R05.3")}, nil)
+				if err := p.run(b, wb, rep, Options{MarkRounding: mark}); err != nil {
+					t.Fatal(err)
+				}
+				var out bytes.Buffer
+				if _, err := b.WriteTo(&out); err != nil {
+					t.Fatal(err)
+				}
+				s, err := xlsx.TakeSnapshot(bytes.NewReader(out.Bytes()))
+				if err != nil {
+					t.Fatal(err)
+				}
+				at := typed1.Sheet + "!" + typed1.Addr
+				green := strings.Contains(s.Cells[at].Fill, xlsx.MarkColor(xlsx.MarkInfo))
+				noted := strings.Contains(s.Comments[at], "[尾差] R05.1")
+				if green != mark || noted != mark {
+					t.Errorf("尾差 cell %s: green %v, note %v (%q); want both %v", at, green, noted, s.Comments[at], mark)
+				}
+				if w := typed2.Sheet + "!" + typed2.Addr; !strings.Contains(s.Cells[w].Fill, xlsx.MarkColor(xlsx.MarkWarning)) {
+					t.Errorf("warning cell %s not marked: %q", w, s.Cells[w].Fill)
+				}
+				var rules []string
+				for r := 6; ; r++ {
+					c, ok := s.Cells[xlsx.ResultsSheet+"!C"+itoa(r)]
+					if !ok || c.Value == "" {
+						break
+					}
+					rules = append(rules, c.Value)
+				}
+				if got := strings.Join(rules, ","); got != "R05.3,R05.1" {
+					t.Errorf("审核结果 rules = %s, want the 尾差 listed either way", got)
+				}
+			})
+		}
 	}
 }
 

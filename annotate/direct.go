@@ -18,14 +18,19 @@ import (
 // (xlsx.ErrDirectUnsupported, before anything was changed) goes through
 // Annotate instead.
 func AnnotateDirect(b *xlsx.Book, wb *model.Workbook, rep model.Report) error {
-	err := annotateDirect(b, wb, rep)
+	return AnnotateDirectWith(b, wb, rep, Options{})
+}
+
+// AnnotateDirectWith is AnnotateDirect with options.
+func AnnotateDirectWith(b *xlsx.Book, wb *model.Workbook, rep model.Report, opt Options) error {
+	err := annotateDirect(b, wb, rep, opt)
 	if errors.Is(err, xlsx.ErrDirectUnsupported) {
-		return Annotate(b, wb, rep)
+		return AnnotateWith(b, wb, rep, opt)
 	}
 	return directErr(err)
 }
 
-func annotateDirect(b *xlsx.Book, wb *model.Workbook, rep model.Report) error {
+func annotateDirect(b *xlsx.Book, wb *model.Workbook, rep model.Report, opt Options) error {
 	d, err := b.Direct(directOptions)
 	if err != nil {
 		return err
@@ -33,7 +38,7 @@ func annotateDirect(b *xlsx.Book, wb *model.Workbook, rep model.Report) error {
 	if err := d.ClearAnnotations(); err != nil {
 		return fmt.Errorf("清除上次审核标记: %w", err)
 	}
-	p, err := plan(wb, rep)
+	p, err := plan(wb, rep, opt)
 	if err != nil {
 		return err
 	}
@@ -67,7 +72,7 @@ func CleanCopy(b *xlsx.Book, wb *model.Workbook, rep model.Report) error {
 	if err := d.ClearAnnotations(); err != nil {
 		return directErr(err)
 	}
-	p, err := plan(wb, rep)
+	p, err := plan(wb, rep, Options{})
 	if err != nil {
 		return err
 	}
@@ -93,6 +98,13 @@ func directErr(err error) error {
 	return err
 }
 
+// Options tune what is marked in the workbook.
+type Options struct {
+	// MarkRounding colours and notes the cells of 尾差 infos (green); by
+	// default they are listed in the 审核结果 sheet only.
+	MarkRounding bool
+}
+
 type target struct{ sheet, cell string }
 
 type annotationPlan struct {
@@ -106,7 +118,7 @@ type annotationPlan struct {
 // under --overwrite); a finding's cell takes its severity's mark and note;
 // the named suspects of an error are red, the other cells of their broken
 // identities "related"; a cell keeps its most serious mark.
-func plan(wb *model.Workbook, rep model.Report) (annotationPlan, error) {
+func plan(wb *model.Workbook, rep model.Report, opt Options) (annotationPlan, error) {
 	p := annotationPlan{notes: map[target][]string{}}
 	kinds := map[target]string{}
 	mark := func(t target, kind, note string) {
@@ -145,6 +157,11 @@ func plan(wb *model.Workbook, rep model.Report) (annotationPlan, error) {
 		mark(t, xlsx.MarkFilled, note)
 	}
 	for _, f := range rep.Findings {
+		// 尾差 within tolerance is no problem to mark in the user's file;
+		// it stays listed in 审核结果 (and the report).
+		if f.Severity == model.SevInfo && !opt.MarkRounding {
+			continue
+		}
 		mark(target{f.Sheet, f.Cell}, kindOf(f.Severity), findingNote(f))
 	}
 	for _, f := range rep.Findings {

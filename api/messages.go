@@ -28,3 +28,14 @@ const (
 	msgNarrativePrefix   = "说明文件："
 	msgNarrativeTooLarge = "说明文件（narrative）超过 %s 的上限，请删去图片等附件后重试。"
 )
+
+// Texts of the explanations field of check and fill (审核说明 typed on the
+// page, by finding fingerprint).
+const (
+	msgExplNotJSON = "explanations 字段应为 JSON 对象：{\"指纹\": \"审核说明\"}，指纹见审核结果的 fingerprint。"
+	msgExplTooBig  = "explanations 字段过大（上限 %d KB）。"
+	msgExplTooMany = "explanations 字段中的审核说明过多（%d 条，上限 %d 条）。"
+	msgExplBadKey  = "explanations 字段中的 %q 不是审核结果的指纹（应为 16 位十六进制字符）。"
+	msgExplTooLong = "指纹 %s 的审核说明过长（%d 个字，上限 %d 个字）。"
+	msgExplControl = "指纹 %s 的审核说明含有控制字符，请只填写文字。"
+)

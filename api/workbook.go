@@ -14,9 +14,11 @@ import (
 	"net/http"
 	"path"
 	"reflect"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -40,6 +42,10 @@ type workQuery struct {
 	// while errors remain unless Force.
 	Clean string `validate:"omitempty,boolean" label:"clean"`
 	Force string `validate:"omitempty,boolean" label:"force"`
+	// Grid: each finding carries the grids of the tables around its cells.
+	Grid string `validate:"omitempty,boolean" label:"grid"`
+	// MarkRounding: 尾差 infos are coloured and noted in the workbook too.
+	MarkRounding string `validate:"omitempty,boolean" label:"mark_rounding"`
 }
 
 func (q *workQuery) set(key, val string) {
@@ -60,8 +66,60 @@ func (q *workQuery) set(key, val string) {
 		q.Clean = val
 	case "force":
 		q.Force = val
+	case "grid":
+		q.Grid = val
+	case "mark_rounding":
+		q.MarkRounding = val
 	}
 }
+
+// workParams are the parameters check and fill take from the query (and
+// from multipart fields of the same name).
+var workParams = []string{"format", "exact", "overwrite", "name", "parts", "year", "clean", "force", "grid", "mark_rounding"}
+
+// Bounds of the explanations field: a workbook has at most a few hundred
+// 提示; a 审核说明 is a sentence or a paragraph.
+const (
+	maxExplanationsBytes = 256 << 10
+	maxExplanations      = 1000
+	maxExplanationRunes  = 2000
+)
+
+// parseExplanations reads the explanations field: a JSON object of finding
+// fingerprints (16 hex digits, as the report prints them) to 审核说明 texts.
+// It returns the texts trimmed (empty ones dropped) or a Chinese message.
+func parseExplanations(b []byte) (map[string]string, string) {
+	var raw map[string]string
+	if err := json.Unmarshal(b, &raw); err != nil || raw == nil {
+		if len(bytes.TrimSpace(b)) == 0 {
+			return nil, ""
+		}
+		return nil, msgExplNotJSON
+	}
+	if len(raw) > maxExplanations {
+		return nil, fmt.Sprintf(msgExplTooMany, len(raw), maxExplanations)
+	}
+	out := make(map[string]string, len(raw))
+	for fp, text := range raw {
+		if !fingerprintPattern.MatchString(fp) {
+			return nil, fmt.Sprintf(msgExplBadKey, fp)
+		}
+		text = strings.TrimSpace(text)
+		if n := utf8.RuneCountInString(text); n > maxExplanationRunes {
+			return nil, fmt.Sprintf(msgExplTooLong, fp, n, maxExplanationRunes)
+		}
+		if strings.IndexFunc(text, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\t' }) >= 0 {
+			return nil, fmt.Sprintf(msgExplControl, fp)
+		}
+		if text != "" {
+			out[fp] = text
+		}
+	}
+	return out, ""
+}
+
+// fingerprintPattern is a finding fingerprint (model.Finding.SetFingerprint).
+var fingerprintPattern = regexp.MustCompile(`^[0-9a-f]{16}$`)
 
 func parseBool(s string) bool { b, _ := strconv.ParseBool(s); return b }
 
@@ -77,6 +135,10 @@ type upload struct {
 	narrative     []byte
 	narrativeName string
 	q             workQuery
+	// explanations: the multipart field of that name as sent (JSON),
+	// parsed into expl by readUpload.
+	explanations []byte
+	expl         map[string]string
 }
 
 // readUpload reads the workbook from a multipart form (field file, optional
@@ -84,7 +146,7 @@ type upload struct {
 // itself and returns nil when the input is unusable.
 func (s *server) readUpload(c *gin.Context) *upload {
 	u := &upload{}
-	for _, k := range []string{"format", "exact", "overwrite", "name", "parts", "year", "clean", "force"} {
+	for _, k := range workParams {
 		u.q.set(k, c.Query(k))
 	}
 	ct := c.GetHeader("Content-Type")
@@ -135,6 +197,14 @@ func (s *server) readUpload(c *gin.Context) *upload {
 	}
 	if !s.valid(c, &u.q) {
 		return nil
+	}
+	if u.explanations != nil {
+		expl, msg := parseExplanations(u.explanations)
+		if msg != "" {
+			s.problem(c, http.StatusBadRequest, model.EInvalid, msg, nil)
+			return nil
+		}
+		u.expl = expl
 	}
 	infos := []uploadInfo{info(u.file)}
 	if u.prior != nil {
@@ -211,7 +281,18 @@ func (s *server) readMultipart(c *gin.Context, u *upload) bool {
 			default:
 				u.narrative, u.narrativeName = data, p.FileName()
 			}
-		case "format", "exact", "overwrite", "name", "parts", "year", "clean", "force":
+		case "explanations":
+			v, err := io.ReadAll(io.LimitReader(p, maxExplanationsBytes+1))
+			if err != nil {
+				s.fail(c, readErr(err))
+				return false
+			}
+			if len(v) > maxExplanationsBytes {
+				s.problem(c, http.StatusBadRequest, model.EInvalid, fmt.Sprintf(msgExplTooBig, maxExplanationsBytes>>10), nil)
+				return false
+			}
+			u.explanations = v
+		case "format", "exact", "overwrite", "name", "parts", "year", "clean", "force", "grid", "mark_rounding":
 			v, err := io.ReadAll(io.LimitReader(p, 1024))
 			if err != nil {
 				s.fail(c, readErr(err))
@@ -238,6 +319,10 @@ func (s *server) options(u *upload) audit.Options {
 		Clean:     parseBool(u.q.Clean),
 		Force:     parseBool(u.q.Force),
 		Limits:    xlsx.Limits{MaxBytes: s.cfg.MaxUpload},
+
+		Grid:         parseBool(u.q.Grid),
+		MarkRounding: parseBool(u.q.MarkRounding),
+		Explanations: u.expl,
 	}
 	if u.prior != nil {
 		opt.Prior = bytes.NewReader(u.prior)

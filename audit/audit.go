@@ -37,6 +37,16 @@ type Options struct {
 	// marks, notes or results sheet. It is refused (EErrorsRemain) while
 	// error findings remain, unless Force.
 	Clean, Force bool
+	// Grid gives each finding the grids of the tables around its cells
+	// (report findings[].grids): the page draws them.
+	Grid bool
+	// MarkRounding colours and notes the cells of 尾差 infos in the
+	// annotated workbook; by default they are listed in 审核结果 only.
+	MarkRounding bool
+	// Explanations are 审核说明 texts by finding fingerprint, typed outside
+	// the workbook (the page); they override the workbook's own and are
+	// written into its 审核结果 sheet.
+	Explanations map[string]string
 }
 
 // Result is the outcome of an audit: the report (the JSON contract) and
@@ -86,7 +96,10 @@ func Fill(ctx context.Context, r io.Reader, w io.Writer, opt Options) (res *Resu
 	// VML, the 审核结果 sheet); only a workbook the direct path cannot edit
 	// (Strict OOXML, say) goes through excelize, and a file excelize cannot
 	// open there is damaged, not an internal failure.
-	annotateFn := annotate.AnnotateDirect
+	aopt := annotate.Options{MarkRounding: opt.MarkRounding}
+	annotateFn := func(b *xlsx.Book, wb *model.Workbook, rep model.Report) error {
+		return annotate.AnnotateDirectWith(b, wb, rep, aopt)
+	}
 	if opt.Clean {
 		if n := res.Report.Summary.Errors; n > 0 && !opt.Force {
 			return nil, model.Errorf(model.EErrorsRemain, nil, msgErrorsRemain, n)
@@ -210,7 +223,16 @@ func run(ctx context.Context, r io.Reader, opt Options) (*xlsx.Book, *Result, er
 	if err != nil {
 		return nil, nil, model.Errorf(model.ECorrupt, err, "读取“%s”表中的审核说明失败。", xlsx.ResultsSheet)
 	}
+	for fp, text := range opt.Explanations {
+		if expl == nil {
+			expl = map[string]string{}
+		}
+		expl[fp] = text
+	}
 	annotate.ApplyExplanations(findings, expl)
+	if opt.Grid {
+		AttachGrids(wb, findings)
+	}
 	rep := model.NewReport(wb, findings, fills)
 	rep.Unchecked = checker.Unchecked()
 	rep.Pack = pack

@@ -77,6 +77,9 @@ type Finding struct {
 	// narrative) in the 决算公开说明; Sheet/Cell then name the table cell the
 	// figure is compared with, if any.
 	Narrative *NarrativeRef `json:"narrative,omitempty"`
+	// Grids show the tables around the finding's cells (one per table it
+	// touches, its own first); only when asked (?grid=true).
+	Grids []Grid `json:"grids,omitempty"`
 }
 
 // NarrativeRef is where a narrative finding stands in the document:
@@ -142,9 +145,11 @@ type TableRef struct {
 	ID    TableID `json:"id"`
 	Sheet string  `json:"sheet"`
 	Title string  `json:"title"`
-	Style Style   `json:"style,omitempty"`
-	Unit  Unit    `json:"unit,omitempty"`
-	Range string  `json:"range,omitempty"`
+	// Number is the table's number as printed (公开05表), "" when absent.
+	Number string `json:"number,omitempty"`
+	Style  Style  `json:"style,omitempty"`
+	Unit   Unit   `json:"unit,omitempty"`
+	Range  string `json:"range,omitempty"`
 }
 
 // Report is the public JSON contract of check and fill.
@@ -159,6 +164,10 @@ type Report struct {
 	Unchecked []Unchecked `json:"unchecked"`
 	// Pack is the rule pack (决算年度) the workbook was checked with.
 	Pack PackRef `json:"pack"`
+	// UnitName is the 部门/单位 the workbook names ("" when it prints none);
+	// Unit the amount unit its tables share (万元 unless all say 元).
+	UnitName string `json:"unit_name,omitempty"`
+	Unit     Unit   `json:"unit,omitempty"`
 }
 
 // PackRef names the year pack of a report (templates/packs.yaml).
@@ -197,7 +206,7 @@ func NewReport(wb *Workbook, findings []Finding, fills []Fill) Report {
 	}
 	SortFindings(r.Findings)
 	for _, t := range wb.Located() {
-		r.Tables = append(r.Tables, TableRef{ID: t.ID, Sheet: t.Sheet, Title: t.Title, Style: t.Style, Unit: t.Unit, Range: t.Range})
+		r.Tables = append(r.Tables, TableRef{ID: t.ID, Sheet: t.Sheet, Title: t.Title, Number: t.Number, Style: t.Style, Unit: t.Unit, Range: t.Range})
 	}
 	for _, f := range r.Findings {
 		switch f.Severity {
@@ -213,6 +222,7 @@ func NewReport(wb *Workbook, findings []Finding, fills []Fill) Report {
 		}
 	}
 	r.Summary.Filled = len(r.Fills)
+	r.UnitName, r.Unit = wb.UnitName, wb.Unit
 	switch {
 	case r.Summary.Errors > 0:
 		r.Status = "fail"

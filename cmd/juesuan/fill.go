@@ -27,7 +27,7 @@ func init() {
 const fillUsage = `用法: juesuan fill [--json] [--overwrite] [--exact] [--prior 上年文件] [-o 输出文件] [文件]
 
 补填空白的合计、小计、类/款合计和跨表引用单元格，按审核公式逐条审核，
-输出标注后的工作簿（错误标红、提示标黄、补填标蓝，附“审核结果”表）。
+输出标注后的工作簿（错误标红、提示标黄、补填标蓝，附“审核结果”表；尾差只列在审核结果表中，加 --mark-rounding 时也标绿并加批注）。
 不给文件时使用内置示例（昌吉州应急管理局 2024 年度决算，合计等可推算单元格留空），
 输出 昌吉回族自治州应急管理局（sample）.审核.xlsx。
 默认输出文件为 <单位名>（<文件名>）.审核.xlsx（与输入文件同目录；读不出单位名时为
@@ -54,6 +54,7 @@ func runFill(args []string, stdout, stderr io.Writer) int {
 	out := fs.String("o", "", "输出文件（默认 <单位名>（<文件名>）.审核.xlsx）")
 	clean := fs.Bool("clean", false, "输出报送版：只含补填的数值，不加标记、批注和审核结果表（仍有错误时拒绝，除非 --force）")
 	force := fs.Bool("force", false, "与 --clean 同用：仍有错误时也生成报送版")
+	markRounding := fs.Bool("mark-rounding", false, "尾差也在工作簿中标色并加批注（默认尾差只列在审核结果表中）")
 	files, err := parseInterspersed(fs, args)
 	if err != nil {
 		return parseExit(err)
@@ -81,7 +82,7 @@ func runFill(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "juesuan: --year 应为四位的决算年度，如 2025，收到 %d\n", *year)
 		return exitInput
 	}
-	opt := audit.Options{Exact: *exact, Overwrite: *overwrite, Parts: *parts, Year: *year, Clean: *clean, Force: *force}
+	opt := audit.Options{Exact: *exact, Overwrite: *overwrite, Parts: *parts, Year: *year, Clean: *clean, Force: *force, MarkRounding: *markRounding}
 	if *prior != "" {
 		p, err := readInput(*prior, templates.Options{})
 		if err != nil {
