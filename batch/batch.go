@@ -46,9 +46,12 @@ type Options struct {
 
 // Progress is the state after one more file.
 type Progress struct {
-	Done       int
-	Total      int  // files found so far
-	TotalFinal bool // the walk has finished: Total is final
+	Done int
+	// Total is the number of files of the run, counted before the first
+	// is read (RunDir with Progress set); when the count failed (a limit,
+	// an unreadable folder) it is the files found so far.
+	Total      int
+	TotalFinal bool // Total is final: counted, or the walk has finished
 	File       string
 	Status     string // Chinese status of File
 	Failing    int    // units with errors so far
@@ -86,7 +89,10 @@ type engine struct {
 	// roots name the inputs relative to their command-line root, for
 	// Options.Shard; nil: the display name itself.
 	roots *rooter
-	walkN int  // files walked, of every shard (walker goroutine only)
+	walkN int // files walked, of every shard (walker goroutine only)
+	// total is the number of files counted before the run (count), for
+	// Progress.Total; -1 or 0 with no count: the files found so far.
+	total int
 	seqs  seqs // kept job -> position in the walk
 }
 
@@ -192,6 +198,28 @@ func (e *engine) inShard(name string) bool {
 		rel = e.roots.rel(name)
 	}
 	return e.opt.Shard.Has(rel)
+}
+
+// count walks as run does, reading nothing but folder listings and zip
+// directories (a compressed nested archive is inflated as a stream, its
+// bytes not kept), and returns the number of files run will commit: the
+// same walk, litter, output folder and shard filter.
+func (e *engine) count(ctx context.Context, walk func(*walker) error) (int, error) {
+	n := 0
+	w := &walker{ctx: ctx, lim: e.opt.Limits.withDefaults(), skip: map[string]bool{}, scan: true, count: true}
+	if e.opt.Shard.Count > 1 {
+		w.keep = e.inShard
+	}
+	w.emit = func(j *job) error {
+		if !j.other && (w.keep == nil || w.keep(j.name)) {
+			n++
+		}
+		return nil
+	}
+	if err := walk(w); err != nil {
+		return 0, err
+	}
+	return n, nil
 }
 
 // process audits one file. It never panics (audit recovers) and never

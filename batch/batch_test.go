@@ -51,8 +51,15 @@ func TestRunDirInbox(t *testing.T) {
 	if st.Files != 7 || st.Read != 5 || st.Unreadable != 2 || st.Failing < 1 {
 		t.Fatalf("stats %+v", st)
 	}
-	if len(seen) != 7 || !seen[6].TotalFinal || seen[6].Done != 7 || seen[6].Total != 7 {
+	if len(seen) != 7 || seen[6].Done != 7 {
 		t.Errorf("progress %+v", seen)
+	}
+	// Counted before the first file: the total is fixed from the start
+	// (no "3/5+" growing as the walk goes).
+	for i, p := range seen {
+		if p.Total != 7 || !p.TotalFinal || p.Done != i+1 {
+			t.Errorf("progress %d: %d/%d final=%v, want %d/7 final", i, p.Done, p.Total, p.TotalFinal, i+1)
+		}
 	}
 	f, err := os.Open(filepath.Join(out, ResultsName))
 	if err != nil {
@@ -67,6 +74,11 @@ func TestRunDirInbox(t *testing.T) {
 	for i, r := range recs {
 		if r.File != want[i] {
 			t.Errorf("record %d is %s, want %s (input order)", i, r.File, want[i])
+		}
+		// 汇总.xlsx shows the path under the folder given, not the
+		// machine's absolute path.
+		if rel, _ := filepath.Rel(in, want[i]); r.Path != filepath.ToSlash(rel) {
+			t.Errorf("record %d path %q, want %q", i, r.Path, filepath.ToSlash(rel))
 		}
 		byFile[filepath.Base(r.File)] = r
 	}
@@ -136,8 +148,8 @@ func checkSummary(t *testing.T, recs []Record, sheets map[string]xlsx.SheetRows,
 	var errs, warns, infos, filled int
 	for i, r := range recs {
 		row := rows[i+1]
-		if got := cell(rows, i+1, 2); got != r.File {
-			t.Errorf("汇总 row %d file %q, want %q", i+1, got, r.File)
+		if got := cell(rows, i+1, 2); got != r.shown() {
+			t.Errorf("汇总 row %d file %q, want %q", i+1, got, r.shown())
 		}
 		if r.Error != nil {
 			if cell(rows, i+1, 3) != "无法读取" || !strings.Contains(cell(rows, i+1, 12), r.Error.Message) {
@@ -183,8 +195,8 @@ func checkSummary(t *testing.T, recs []Record, sheets map[string]xlsx.SheetRows,
 				want[f.Rule]++
 			}
 		}
-		if cell(m, mr, 1) != r.File {
-			t.Fatalf("规则矩阵 row %d is %q, want %q", mr, cell(m, mr, 1), r.File)
+		if cell(m, mr, 1) != r.shown() {
+			t.Fatalf("规则矩阵 row %d is %q, want %q", mr, cell(m, mr, 1), r.shown())
 		}
 		for id, n := range want {
 			if got := cell(m, mr, col[id]); got != strconv.Itoa(n) {
@@ -206,7 +218,7 @@ func checkSummary(t *testing.T, recs []Record, sheets map[string]xlsx.SheetRows,
 	}
 	byFile := map[string]Record{}
 	for _, r := range recs {
-		byFile[r.File] = r
+		byFile[r.shown()] = r
 	}
 	for i := 1; i < len(d.Rows); i++ {
 		r := byFile[cell(d.Rows, i, 1)]
@@ -352,4 +364,56 @@ func TestRunDirCancelled(t *testing.T) {
 		t.Errorf("%d records for %d files", len(recs), st.Files)
 	}
 	checkSummary(t, recs, readSummary(t, mustOpen(t, filepath.Join(out, SummaryName))), false)
+}
+
+// shown is the 文件 column of 汇总.xlsx for r.
+func (r Record) shown() string {
+	if r.Path != "" {
+		return r.Path
+	}
+	return r.File
+}
+
+// TestProgressTotalCounted: the total the progress reports is counted
+// before the first file and is the run's own number of files — of this
+// shard only in a sharded run, without the output folder, litter skipped.
+func TestProgressTotalCounted(t *testing.T) {
+	in, _ := inbox(t)
+	// More files than the pool's window (4×jobs+4): without the count the
+	// walk is still running when the first file is committed.
+	many := t.TempDir()
+	a := book(t, false, "", false, templates.Options{})
+	for i := range 30 {
+		writeFile(t, filepath.Join(many, fmt.Sprintf("%02d.xlsx", i)), a)
+	}
+	for _, tc := range []struct {
+		name  string
+		paths []string
+		out   string
+		opt   Options
+	}{
+		{"more files than the window", []string{many}, t.TempDir(), Options{}},
+		{"shard 0/2", []string{in}, t.TempDir(), Options{Shard: Shard{0, 2}}},
+		{"shard 1/2", []string{in}, t.TempDir(), Options{Shard: Shard{1, 2}}},
+		{"output inside the input", []string{in}, filepath.Join(in, "审核结果"), Options{}},
+		{"a file and a folder", []string{filepath.Join(in, "a.xlsx"), filepath.Join(in, "sub")}, t.TempDir(), Options{}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var seen []Progress
+			tc.opt.Jobs, tc.opt.ReportOnly = 1, true
+			tc.opt.Progress = func(p Progress) { seen = append(seen, p) }
+			st, err := RunDir(context.Background(), tc.paths, tc.out, tc.opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(seen) != st.Files {
+				t.Fatalf("%d progress calls, %d files", len(seen), st.Files)
+			}
+			for i, p := range seen {
+				if p.Total != st.Files || !p.TotalFinal {
+					t.Errorf("progress %d: total %d final=%v, want %d from the start", i, p.Total, p.TotalFinal, st.Files)
+				}
+			}
+		})
+	}
 }

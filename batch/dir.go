@@ -57,6 +57,13 @@ func RunDir(ctx context.Context, paths []string, outDir string, opt Options) (*S
 		w.skip[absOut] = true
 		return w.paths(paths)
 	}
+	if opt.Progress != nil {
+		// A progress bar needs its total before the first file: a second,
+		// cheap walk (directories and zip directories; no workbook read).
+		if n, err := eng.count(ctx, walk); err == nil {
+			eng.total = n
+		}
+	}
 	runErr := eng.run(ctx, walk, col.commit)
 	if runErr != nil && ctx.Err() == nil {
 		return nil, runErr

@@ -32,7 +32,11 @@ const (
 // Record is one line of results.ndjson: the file, its unit, and either
 // the report (the public JSON contract) or why the file could not be read.
 type Record struct {
-	File        string        `json:"file"`
+	File string `json:"file"`
+	// Path is File relative to the input it was found under (a folder's
+	// files from the folder on, a zip's entries from the zip's name): what
+	// 汇总.xlsx shows, so the summary reads the same on every machine.
+	Path        string        `json:"path,omitempty"`
 	Unit        string        `json:"unit"`
 	Output      string        `json:"output,omitempty"`       // annotated copy, relative to the output
 	Prior       string        `json:"prior,omitempty"`        // prior-year workbook used
@@ -90,8 +94,8 @@ type collector struct {
 	put      func(name string, data []byte) error // writes an annotated copy
 	ndjson   *bufio.Writer
 	rows     []*row
-	names    *model.NameSet    // the annotated copies' names, distinct in the output
-	units    map[string]string // unit key -> first file
+	names    *model.NameSet       // the annotated copies' names, distinct in the output
+	units    map[string][2]string // unit key -> first file: File, shown name
 	rules    map[string]bool
 	details  *os.File
 	dw       *bufio.Writer
@@ -108,7 +112,7 @@ func newCollector(opt Options, eng *engine, ndjson io.Writer, put func(string, [
 	c := &collector{
 		opt: opt, eng: eng, put: put, ndjson: bufio.NewWriterSize(ndjson, 64<<10),
 		names: model.NewNameSet(SummaryName, ResultsName),
-		units: map[string]string{}, rules: map[string]bool{},
+		units: map[string][2]string{}, rules: map[string]bool{},
 		details: f, dw: bufio.NewWriterSize(f, 64<<10), start: time.Now(),
 	}
 	return c, nil
@@ -137,6 +141,9 @@ func (c *collector) commit(o *outcome) error {
 	rec := Record{File: o.name, Prior: o.prior, Seq: o.idx, Shard: c.opt.Shard.String()}
 	if c.eng != nil {
 		rec.Seq = c.eng.seqs.take(o.idx)
+		if c.eng.roots != nil {
+			rec.Path = c.eng.roots.rel(o.name)
+		}
 	}
 	if o.err != nil {
 		rec.Error = &RecordError{Code: model.ErrorCode(o.err), Message: model.ErrorMessage(o.err)}
@@ -163,7 +170,11 @@ func (c *collector) commit(o *outcome) error {
 // of shards with the shards' records; duplicate units are found here, so
 // a merge finds them across shards.
 func (c *collector) record(rec *Record) error {
-	r := &row{file: rec.File, prior: rec.Prior, output: rec.Output}
+	shown := rec.File
+	if rec.Path != "" {
+		shown = rec.Path
+	}
+	r := &row{file: shown, prior: rec.Prior, output: rec.Output}
 	c.stats.Files++
 	if rec.Error != nil || rec.Report == nil {
 		if rec.Error == nil {
@@ -177,12 +188,11 @@ func (c *collector) record(rec *Record) error {
 		rec.DuplicateOf = ""
 		if k := unitKey(r.unit); k != "" {
 			if first, ok := c.units[k]; ok {
-				r.dupOf = first
+				rec.DuplicateOf, r.dupOf = first[0], first[1]
 			} else {
-				c.units[k] = rec.File
+				c.units[k] = [2]string{rec.File, shown}
 			}
 		}
-		rec.DuplicateOf = r.dupOf
 		if f := rec.Figures; f != nil {
 			r.income, r.expense, r.sangong = f.Income, f.Expense, f.Sangong
 		}
@@ -226,10 +236,15 @@ func (c *collector) record(rec *Record) error {
 		return model.Errorf(model.EInternal, err, "写出 %s 失败。", ResultsName)
 	}
 	if c.opt.Progress != nil {
-		p := Progress{Done: c.stats.Files, Total: c.stats.Files, File: rec.File, Status: statusText(r.status),
+		p := Progress{Done: c.stats.Files, Total: c.stats.Files, File: shown, Status: statusText(r.status),
 			Failing: c.stats.Failing, Unreadable: c.stats.Unreadable, Elapsed: time.Since(c.start)}
 		if c.eng != nil {
 			p.Total, p.TotalFinal = int(c.eng.found.Load()), c.eng.walked.Load()
+			// Counted before the run: fixed from the first file (more
+			// only if files were added to the folder meanwhile).
+			if t := c.eng.total; t > 0 && t >= p.Total {
+				p.Total, p.TotalFinal = t, true
+			}
 		}
 		c.opt.Progress(p)
 	}

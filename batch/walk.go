@@ -97,9 +97,12 @@ type walker struct {
 	// keep, when set, decides from a file's display name alone whether
 	// this run reads it (batch --shard): another shard's file is emitted
 	// as other, unopened.
-	keep  func(name string) bool
-	scan  bool // count only: no data read except nested archives
-	dir   bool // with scan: the outer directory only, no nested archive opened
+	keep func(name string) bool
+	scan bool // count only: no data read except nested archives
+	dir  bool // with scan: the outer directory only, no nested archive opened
+	// count, with scan: count the files as the run emits them (Count): an
+	// entry the run could not read is one more file, not a stop.
+	count bool
 	files int
 	total int64
 	held  int64 // bytes of inflated nested archives in memory now
@@ -305,7 +308,7 @@ func (w *walker) archive(ra io.ReaderAt, size int64, display string, depth int) 
 			w.total += size
 		case size > w.lim.MaxFile || e.f.UncompressedSize64 > 1<<62:
 			j.err = model.Errorf(model.ETooLarge, nil, "文件解压后超过大小上限（%s）。", human(w.lim.MaxFile))
-			if w.scan {
+			if w.scan && !w.count {
 				return model.Errorf(model.ETooLarge, nil, "压缩包中的“%s”解压后超过单个文件上限（%s）。", e.name, human(w.lim.MaxFile))
 			}
 		case w.lim.MaxTotal > 0 && w.total+size > w.lim.MaxTotal:
@@ -331,7 +334,7 @@ func (w *walker) archive(ra io.ReaderAt, size int64, display string, depth int) 
 // passed the limits (and the Hold budget).
 func (w *walker) nested(ra io.ReaderAt, f *zip.File, disp string, depth int) error {
 	fail := func(err error) error {
-		if w.scan {
+		if w.scan && !w.count {
 			return err
 		}
 		return w.add(&job{name: disp, base: path.Base(disp), err: err})

@@ -9,8 +9,9 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime/debug"
-	"strings"
 	"time"
+
+	"github.com/schollz/progressbar/v3"
 
 	"github.com/juesuan/juesuan/batch"
 	"github.com/juesuan/juesuan/model"
@@ -164,53 +165,61 @@ func tuneGC() {
 }
 
 // progress draws a bar on a terminal and plain lines otherwise (logs,
-// pipes, CI), where carriage returns would only garble the output.
+// pipes, CI), where carriage returns would only garble the output. batch
+// counts the files before the first is read, so the total is fixed from
+// the start and the bar (github.com/schollz/progressbar) can say how long
+// is left.
 type progress struct {
-	w    io.Writer
-	tty  bool
-	last time.Time
-	drew bool
+	w   io.Writer
+	tty bool
+	bar *progressbar.ProgressBar
 }
 
 func newProgress(w io.Writer) *progress {
-	p := &progress{w: w}
+	tty := false
 	if f, ok := w.(*os.File); ok {
 		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
-			p.tty = true
+			tty = true
 		}
 	}
-	return p
+	return &progress{w: w, tty: tty}
 }
 
 func (p *progress) update(s batch.Progress) {
-	if !p.tty {
-		fmt.Fprintf(p.w, "[%d/%d] %s：%s\n", s.Done, s.Total, s.File, s.Status)
-		return
-	}
-	// Redraw at most ten times a second: thousands of files a minute
-	// would otherwise spend their time in the terminal.
-	if time.Since(p.last) < 100*time.Millisecond && !(s.TotalFinal && s.Done == s.Total) {
-		return
-	}
-	p.last = time.Now()
-	const width = 30
-	frac := 0.0
-	if s.Total > 0 {
-		frac = float64(s.Done) / float64(s.Total)
-	}
-	n := int(frac * width)
 	total := fmt.Sprint(s.Total)
 	if !s.TotalFinal {
-		total += "+"
+		total += "+" // the count failed (e.g. a limit): files found so far
 	}
-	rate := float64(s.Done) / max(s.Elapsed.Seconds(), 1e-9)
-	fmt.Fprintf(p.w, "\r[%s%s] %d/%s %.1f 个/秒 有错误 %d 无法读取 %d ", strings.Repeat("#", n), strings.Repeat("-", width-n),
-		s.Done, total, rate, s.Failing, s.Unreadable)
-	p.drew = true
+	if !p.tty {
+		fmt.Fprintf(p.w, "[%d/%s] %s：%s\n", s.Done, total, s.File, s.Status)
+		return
+	}
+	if p.bar == nil {
+		p.bar = progressbar.NewOptions(s.Total,
+			progressbar.OptionSetWriter(p.w),
+			progressbar.OptionSetWidth(30),
+			progressbar.OptionShowCount(),
+			progressbar.OptionShowIts(),
+			progressbar.OptionSetItsString("个"),
+			progressbar.OptionSetElapsedTime(true),
+			progressbar.OptionSetPredictTime(true),
+			// Thousands of files a minute would otherwise spend their
+			// time redrawing the terminal.
+			progressbar.OptionThrottle(100*time.Millisecond),
+			progressbar.OptionShowDescriptionAtLineEnd(),
+			progressbar.OptionSetTheme(progressbar.Theme{Saucer: "#", SaucerPadding: "-", BarStart: "[", BarEnd: "]"}),
+		)
+	}
+	if s.Total > p.bar.GetMax() {
+		p.bar.ChangeMax(s.Total)
+	}
+	p.bar.Describe(fmt.Sprintf("有错误 %d 无法读取 %d", s.Failing, s.Unreadable))
+	p.bar.Set(s.Done)
 }
 
 func (p *progress) done() {
-	if p.drew {
+	if p.bar != nil {
+		p.bar.Finish()
 		fmt.Fprintln(p.w)
 	}
 }

@@ -2,13 +2,17 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/shopspring/decimal"
 
+	"github.com/juesuan/juesuan/batch"
 	"github.com/juesuan/juesuan/model"
 	"github.com/juesuan/juesuan/templates"
 )
@@ -150,5 +154,57 @@ func TestConsolidateCommand(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "处不一致") {
 		t.Errorf("output %q", out.String())
+	}
+}
+
+// TestBatchProgress: batch counts the files before it starts, so every
+// progress line has the final total (no "53/55+" growing with the walk)
+// and the terminal bar shows the count, a rate and the time left.
+func TestBatchProgress(t *testing.T) {
+	in := t.TempDir()
+	for i := range 14 {
+		writeUnitCase(t, filepath.Join(in, fmt.Sprintf("子目录/%02d.xlsx", i)), "", false)
+	}
+	var out, errb bytes.Buffer
+	if code := run([]string{"batch", "-j", "1", "--report-only", "-o", filepath.Join(t.TempDir(), "out"), in}, &out, &errb); code != exitOK {
+		t.Fatalf("exit %d\n%s%s", code, out.String(), errb.String())
+	}
+	var lines []string
+	for _, l := range strings.Split(out.String(), "\n") {
+		if strings.HasPrefix(l, "[") {
+			lines = append(lines, l)
+		}
+	}
+	if len(lines) != 14 {
+		t.Fatalf("%d progress lines, want 14:\n%s", len(lines), out.String())
+	}
+	for i, l := range lines {
+		// Paths relative to the folder given, as 汇总.xlsx shows them.
+		want := fmt.Sprintf("[%d/14] 子目录/%02d.xlsx：", i+1, i)
+		if !strings.HasPrefix(l, want) {
+			t.Errorf("line %d = %q, want it to start with %q", i, l, want)
+		}
+	}
+
+	// The bar as a terminal shows it, fed by a real run.
+	var term bytes.Buffer
+	p := &progress{w: &term, tty: true}
+	if _, err := batch.RunDir(context.Background(), []string{in}, filepath.Join(t.TempDir(), "out"),
+		batch.Options{Jobs: 1, ReportOnly: true, Progress: p.update}); err != nil {
+		t.Fatal(err)
+	}
+	p.done()
+	screen := term.String()
+	for _, want := range []string{"(14/14,", "个/s", "有错误 0 无法读取 0", "100%"} {
+		if !strings.Contains(screen, want) {
+			t.Errorf("bar lacks %q:\n%q", want, screen)
+		}
+	}
+	if strings.Contains(screen, "/14+") || strings.Contains(screen, "+)") {
+		t.Errorf("bar shows a growing total: %q", screen)
+	}
+	// [elapsed:left], the time left from the first redraw on.
+	if !regexp.MustCompile(`\[\d+s:\d+s\]`).MatchString(screen) {
+		t.Errorf("bar has no time left: %q", screen)
 	}
 }
