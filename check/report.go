@@ -37,7 +37,12 @@ func WriteTextOptions(w io.Writer, r model.Report, opt TextOptions) error {
 	}
 	head := func(id model.TableID, fs []model.Finding) string {
 		if id == "" {
-			return msgOtherGroup
+			for _, f := range fs {
+				if f.Narrative == nil {
+					return msgOtherGroup
+				}
+			}
+			return msgNarrativeGroup // all from the narrative (check --narrative)
 		}
 		name := names[id]
 		if name == "" {

@@ -511,3 +511,7 @@ func sangong(wb, prior *model.Workbook) (bool, map[string]any) {
 	m["接待批次"], m["接待人次"] = count("接待"), count("接待")
 	return false, m
 }
+
+// Sample is the embedded Case A narrative (templates.CaseANarrative): the
+// draft of the Case A workbook with its placeholders filled in.
+func Sample() *Document { return Parse(templates.CaseANarrative()) }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/juesuan/juesuan/audit"
 	"github.com/juesuan/juesuan/check"
+	"github.com/juesuan/juesuan/draft"
 	"github.com/juesuan/juesuan/model"
 	"github.com/juesuan/juesuan/narrative"
 	"github.com/juesuan/juesuan/templates"
@@ -34,7 +35,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	narrativePath := fs.String("narrative", "", "决算公开说明（.docx、.txt 或 PDF）：核对说明中的数字与九张表，结果并入同一报告")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, joinLines("用法: juesuan check [--json] [--all] [--prior 上年文件] [--exact] [--parts N] [--year 2025] [--narrative 说明.docx] [文件]",
-			"不指定文件时审核内置示例（昌吉州应急管理局 2024 年决算）。",
+			"不指定文件时审核内置示例（昌吉州应急管理局 2024 年决算及其决算公开说明）。",
 			"退出码：0 无错误；1 有错误；2 文件无法读取或用法错误。"))
 		fs.PrintDefaults()
 	}
@@ -85,16 +86,27 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	}
 	rep := res.Report
 	var story *narrative.Analysis
-	if *narrativePath != "" {
-		doc, err := readNarrative(*narrativePath)
-		if err != nil {
+	var doc *narrative.Document
+	switch {
+	case *narrativePath != "":
+		if doc, err = readNarrative(*narrativePath); err != nil {
 			fmt.Fprintf(stderr, "juesuan: 说明文件 %s：%s\n", *narrativePath, model.ErrorMessage(err))
 			return exitInput
 		}
+	case path == "":
+		// The embedded sample is both documents: its narrative is checked
+		// too, read from the docx /api/v1/sample.docx serves.
+		if doc, err = sampleNarrative(); err != nil {
+			fmt.Fprintf(stderr, "juesuan: %s\n", model.ErrorMessage(err))
+			return exitInput
+		}
+	}
+	if doc != nil {
 		// One report: status, counts and exit code cover both.
 		story = narrative.Analyze(doc, res.Workbook)
 		merged := model.NewReport(res.Workbook, append(rep.Findings, story.Findings...), rep.Fills)
 		merged.Unchecked = rep.Unchecked
+		merged.Pack = rep.Pack
 		rep = merged
 	}
 	if *asJSON {
@@ -113,6 +125,15 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		return exitFindings
 	}
 	return exitOK
+}
+
+// sampleNarrative is the embedded Case A narrative as its .docx reads.
+func sampleNarrative() (*narrative.Document, error) {
+	data, err := draft.Sample().DOCX()
+	if err != nil {
+		return nil, err
+	}
+	return narrative.ReadBytes(data, "sample.说明.docx", narrative.Limits{})
 }
 
 // readNarrative reads a 决算公开说明 within the narrative reader's limits.
