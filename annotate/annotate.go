@@ -48,6 +48,9 @@ func AnnotateWith(b *xlsx.Book, wb *model.Workbook, rep model.Report, opt Option
 			break
 		}
 		for _, c := range t.Cells() {
+			if b.Stop().Tick() {
+				return b.Stop().Err()
+			}
 			if err := b.Unmark(c.Sheet, c.Addr); err != nil {
 				return fmt.Errorf("清除上次审核标记: %w", err)
 			}
@@ -56,7 +59,7 @@ func AnnotateWith(b *xlsx.Book, wb *model.Workbook, rep model.Report, opt Option
 	// Values and marks go to the workbook in one batch (xlsx.Book.Apply
 	// edits each sheet's XML once); notes follow. What goes where is the
 	// plan both write paths share.
-	p, err := plan(wb, rep, opt)
+	p, err := plan(wb, rep, opt, b.Stop())
 	if err != nil {
 		return err
 	}
@@ -64,6 +67,9 @@ func AnnotateWith(b *xlsx.Book, wb *model.Workbook, rep model.Report, opt Option
 		return err
 	}
 	for _, t := range p.order {
+		if b.Stop().Tick() {
+			return b.Stop().Err()
+		}
 		if len(p.notes[t]) == 0 {
 			continue
 		}

@@ -38,7 +38,7 @@ func annotateDirect(b *xlsx.Book, wb *model.Workbook, rep model.Report, opt Opti
 	if err := d.ClearAnnotations(); err != nil {
 		return fmt.Errorf("清除上次审核标记: %w", err)
 	}
-	p, err := plan(wb, rep, opt)
+	p, err := plan(wb, rep, opt, b.Stop())
 	if err != nil {
 		return err
 	}
@@ -46,6 +46,9 @@ func annotateDirect(b *xlsx.Book, wb *model.Workbook, rep model.Report, opt Opti
 		return err
 	}
 	for _, t := range p.order {
+		if b.Stop().Tick() {
+			return b.Stop().Err()
+		}
 		if len(p.notes[t]) == 0 {
 			continue
 		}
@@ -72,7 +75,7 @@ func CleanCopy(b *xlsx.Book, wb *model.Workbook, rep model.Report) error {
 	if err := d.ClearAnnotations(); err != nil {
 		return directErr(err)
 	}
-	p, err := plan(wb, rep, Options{})
+	p, err := plan(wb, rep, Options{}, b.Stop())
 	if err != nil {
 		return err
 	}
@@ -117,8 +120,9 @@ type annotationPlan struct {
 // filled cell is blue with its derivation as its note (and the old value
 // under --overwrite); a finding's cell takes its severity's mark and note;
 // the named suspects of an error are red, the other cells of their broken
-// identities "related"; a cell keeps its most serious mark.
-func plan(wb *model.Workbook, rep model.Report, opt Options) (annotationPlan, error) {
+// identities "related"; a cell keeps its most serious mark. Its loops end
+// with stop's coded error once stop is done.
+func plan(wb *model.Workbook, rep model.Report, opt Options, stop *model.Stop) (annotationPlan, error) {
 	p := annotationPlan{notes: map[target][]string{}}
 	kinds := map[target]string{}
 	mark := func(t target, kind, note string) {
@@ -137,6 +141,9 @@ func plan(wb *model.Workbook, rep model.Report, opt Options) (annotationPlan, er
 	}
 	pos := map[target]int{}
 	for _, fl := range rep.Fills {
+		if stop.Tick() {
+			return p, stop.Err()
+		}
 		v, err := decimal.NewFromString(fl.Value)
 		if err != nil {
 			return p, fmt.Errorf("补填值 %s!%s=%q: %w", fl.Sheet, fl.Cell, fl.Value, err)
@@ -157,6 +164,9 @@ func plan(wb *model.Workbook, rep model.Report, opt Options) (annotationPlan, er
 		mark(t, xlsx.MarkFilled, note)
 	}
 	for _, f := range rep.Findings {
+		if stop.Tick() {
+			return p, stop.Err()
+		}
 		// 尾差 within tolerance is no problem to mark in the user's file;
 		// it stays listed in 审核结果 (and the report).
 		if f.Severity == model.SevInfo && !opt.MarkRounding {
@@ -165,6 +175,9 @@ func plan(wb *model.Workbook, rep model.Report, opt Options) (annotationPlan, er
 		mark(target{f.Sheet, f.Cell}, kindOf(f.Severity), findingNote(f))
 	}
 	for _, f := range rep.Findings {
+		if stop.Tick() {
+			return p, stop.Err()
+		}
 		if f.Severity != model.SevError || len(f.Suspects) == 0 {
 			continue
 		}

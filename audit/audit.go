@@ -92,6 +92,7 @@ func Fill(ctx context.Context, r io.Reader, w io.Writer, opt Options) (res *Resu
 	if err := stage(ctx, "标注"); err != nil {
 		return nil, err
 	}
+	book.SetContext(ctx, "标注")
 	// Annotations are written into the parts directly (styles, comments +
 	// VML, the 审核结果 sheet); only a workbook the direct path cannot edit
 	// (Strict OOXML, say) goes through excelize, and a file excelize cannot
@@ -112,8 +113,12 @@ func Fill(ctx context.Context, r io.Reader, w io.Writer, opt Options) (res *Resu
 	if err := stage(ctx, "写出"); err != nil {
 		return nil, err
 	}
+	book.SetContext(ctx, "写出")
 	ew := &errWriter{w: w}
 	if _, err := book.WriteTo(ew); err != nil {
+		if model.ErrorCode(err) == model.ETimeout {
+			return nil, err
+		}
 		if ew.err != nil {
 			// The destination failed (a client gone, a full disk): ours.
 			return nil, model.Errorf(model.EInternal, err, "写出审核后的工作簿失败。")
@@ -168,7 +173,7 @@ func run(ctx context.Context, r io.Reader, opt Options) (*xlsx.Book, *Result, er
 	if err := stage(ctx, "读取"); err != nil {
 		return nil, nil, err
 	}
-	wb, book, err := reader.Read(r, reader.Options{Limits: opt.Limits, Year: opt.Year})
+	wb, book, err := reader.ReadContext(ctx, r, reader.Options{Limits: opt.Limits, Year: opt.Year})
 	if err != nil {
 		return nil, nil, coded(err, "工作簿无法读取。")
 	}
@@ -183,7 +188,7 @@ func run(ctx context.Context, r io.Reader, opt Options) (*xlsx.Book, *Result, er
 		if err := stage(ctx, "读取上年"); err != nil {
 			return nil, nil, err
 		}
-		pwb, pbook, err := reader.Read(opt.Prior, reader.Options{Limits: opt.Limits})
+		pwb, pbook, err := reader.ReadContext(ctx, opt.Prior, reader.Options{Limits: opt.Limits})
 		if err != nil {
 			var me *model.Error
 			if errors.As(err, &me) {
@@ -194,7 +199,9 @@ func run(ctx context.Context, r io.Reader, opt Options) (*xlsx.Book, *Result, er
 		pbook.Close()
 		// The prior year's totals may be blank too: fill them so the
 		// cross-year rules compare computed values.
-		fill.Fill(pwb, check.Bind(rs, pwb), fill.Options{Rules: rs})
+		if _, _, err := fill.RunContext(ctx, pwb, check.Bind(rs, pwb), fill.Options{Rules: rs}); err != nil {
+			return nil, nil, err
+		}
 		prior = pwb
 	}
 	if err := stage(ctx, "补填"); err != nil {
@@ -202,7 +209,10 @@ func run(ctx context.Context, r io.Reader, opt Options) (*xlsx.Book, *Result, er
 	}
 	// The fill meets the tolerance check will apply (exact, parts); its
 	// F01 findings name identities no filled value could satisfy.
-	fills, fillFindings := fill.Run(wb, check.Bind(rs, wb), fill.Options{Overwrite: opt.Overwrite, Exact: opt.Exact, Parts: opt.Parts, Rules: rs})
+	fills, fillFindings, err := fill.RunContext(ctx, wb, check.Bind(rs, wb), fill.Options{Overwrite: opt.Overwrite, Exact: opt.Exact, Parts: opt.Parts, Rules: rs})
+	if err != nil {
+		return nil, nil, err
+	}
 	if err := stage(ctx, "审核"); err != nil {
 		return nil, nil, err
 	}
@@ -213,7 +223,11 @@ func run(ctx context.Context, r io.Reader, opt Options) (*xlsx.Book, *Result, er
 	}
 	findings = append(findings, fillFindings...)
 	checker := check.NewChecker(wb, rs, check.Options{Exact: opt.Exact, Prior: prior, Parts: opt.Parts})
-	findings = append(findings, checker.Run()...)
+	found, err := checker.RunContext(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	findings = append(findings, found...)
 	for i := range findings {
 		if findings[i].Fingerprint == "" {
 			findings[i].SetFingerprint()
@@ -245,14 +259,10 @@ func stage(ctx context.Context, name string) error {
 	if ctx == nil {
 		return nil
 	}
-	switch err := ctx.Err(); {
-	case err == nil:
-		return nil
-	case errors.Is(err, context.DeadlineExceeded):
-		return model.Errorf(model.ETimeout, err, "审核超时（%s阶段），请稍后重试或拆分文件。", name)
-	default:
-		return model.Errorf(model.ETimeout, err, "审核已取消（%s阶段）。", name)
+	if err := ctx.Err(); err != nil {
+		return model.Canceled(err, name)
 	}
+	return nil
 }
 
 // coded keeps a *model.Error as is and wraps anything else.

@@ -1,6 +1,7 @@
 package check
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -32,6 +33,7 @@ type Checker struct {
 	eqs   []Equation
 	exact bool
 	parts decimal.Decimal // Options.Parts, at least 1
+	stop  *model.Stop     // set by RunContext for one run
 }
 
 // NewChecker binds rules to wb (and opt.Prior).
@@ -82,6 +84,27 @@ func Check(wb *model.Workbook, rules []*Rule, opt Options) []model.Finding {
 // Run evaluates every bound equation and predicate against the current
 // cell values.
 func (c *Checker) Run() []model.Finding {
+	c.stop = nil
+	return c.run()
+}
+
+// RunContext is Run whose loops (equations, predicates, the suspects
+// search) end with the coded ETimeout error of the 审核 stage once ctx is
+// done: no partial list of findings.
+func (c *Checker) RunContext(ctx context.Context) ([]model.Finding, error) {
+	c.stop = model.NewStop(ctx, "审核")
+	defer func() { c.stop = nil }()
+	if c.stop.Now() {
+		return nil, c.stop.Err()
+	}
+	out := c.run()
+	if err := c.stop.Err(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *Checker) run() []model.Finding {
 	out := []model.Finding{}
 	seen := map[string]bool{}
 	add := func(f model.Finding) {
@@ -97,6 +120,9 @@ func (c *Checker) Run() []model.Finding {
 	}
 	evs := make([]evaluated, 0, len(c.eqs))
 	for i := range c.eqs {
+		if c.stop.Tick() {
+			return nil
+		}
 		eq := &c.eqs[i]
 		f, ok := c.evalEq(eq)
 		ev := evaluated{eq: eq, finding: -1}
@@ -121,6 +147,9 @@ func (c *Checker) Run() []model.Finding {
 	}
 	c.nameSuspects(out, evs)
 	for _, r := range c.rules {
+		if c.stop.Now() {
+			return nil
+		}
 		c.b.rule = r
 		for _, cl := range r.clauses {
 			if cl.pred == nil {
@@ -130,6 +159,9 @@ func (c *Checker) Run() []model.Finding {
 				continue
 			}
 			for _, f := range c.b.predFindings(r, cl) {
+				if c.stop.Tick() {
+					return nil
+				}
 				add(f)
 			}
 		}

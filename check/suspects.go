@@ -122,6 +122,9 @@ func (c *Checker) nameSuspects(out []model.Finding, evs []evaluated) {
 	of := map[*model.Cell][]int{} // cell -> evaluated indexes
 	var broken []int
 	for i := range evs {
+		if c.stop.Tick() {
+			return
+		}
 		if !certain(evs[i].eq.Rule) {
 			continue
 		}
@@ -168,6 +171,9 @@ func (c *Checker) nameSuspects(out []model.Finding, evs []evaluated) {
 		comps[r] = append(comps[r], i)
 	}
 	for _, r := range roots {
+		if c.stop.Tick() {
+			return
+		}
 		comp := comps[r]
 		sus := c.singleExplanations(evs, comp, of)
 		tie := len(sus) > 1
@@ -210,6 +216,9 @@ func (c *Checker) singleExplanations(evs []evaluated, comp []int, of map[*model.
 		}
 		inAll := true
 		for _, i := range comp[1:] {
+			if c.stop.Tick() {
+				return nil
+			}
 			if coefOf(&evs[i], cell) == 0 {
 				inAll = false
 				break
@@ -258,6 +267,9 @@ func (c *Checker) cover(evs []evaluated, comp []int, of map[*model.Cell][]int) [
 				continue
 			}
 			for _, cell := range evs[i].cells {
+				if c.stop.Tick() {
+					return nil
+				}
 				if cell.Filled() || cell.Invalid || cell.Unresolved {
 					continue
 				}

@@ -20,6 +20,7 @@ package fill
 
 import (
 	"container/heap"
+	"context"
 
 	"github.com/juesuan/juesuan/check"
 	"github.com/juesuan/juesuan/model"
@@ -97,6 +98,7 @@ type solver struct {
 	moved    map[*model.Cell]moved // cells the repair moved off their straight value
 	dropped  map[int]bool          // fills undone (conflicts), by index
 	names    labeler
+	stop     *model.Stop // cancellation: the sweep and repair loops end early, RunContext fails
 }
 
 // Fill writes every computable blank derived cell of wb (and the blank input
@@ -133,21 +135,45 @@ func Run(wb *model.Workbook, eqs []check.Equation, opt Options) ([]model.Fill, [
 	return s.fills, s.findings
 }
 
+// RunContext is Run whose loops (cells, equations, the repair's search)
+// end with the coded ETimeout error of the 补填 stage once ctx is done;
+// the workbook is then part-filled and must be dropped.
+func RunContext(ctx context.Context, wb *model.Workbook, eqs []check.Equation, opt Options) ([]model.Fill, []model.Finding, error) {
+	stop := model.NewStop(ctx, "补填")
+	if stop.Now() {
+		return nil, nil, stop.Err()
+	}
+	s := runStop(wb, eqs, opt, stop)
+	if err := stop.Err(); err != nil {
+		return nil, nil, err
+	}
+	return s.fills, s.findings, nil
+}
+
 func run(wb *model.Workbook, eqs []check.Equation, opt Options) *solver {
-	s := newSolver(wb, eqs, opt)
-	s.repair(eqs)
+	return runStop(wb, eqs, opt, nil)
+}
+
+func runStop(wb *model.Workbook, eqs []check.Equation, opt Options, stop *model.Stop) *solver {
+	s := newSolver(wb, eqs, opt, stop)
+	if !stop.Now() {
+		s.repair(eqs)
+	}
 	return s
 }
 
 // newSolver runs the sweep: every computable blank derived cell gets its
 // straightforward value.
-func newSolver(wb *model.Workbook, eqs []check.Equation, opt Options) *solver {
+func newSolver(wb *model.Workbook, eqs []check.Equation, opt Options, stop *model.Stop) *solver {
 	s := &solver{wb: wb, opt: opt, state: map[*model.Cell]int{}, weight: map[*model.Cell]int{},
 		eqsOf: map[*model.Cell][]*equation{}, cross: map[*model.Cell]bool{}, def: map[*model.Cell]*equation{},
 		moved: map[*model.Cell]moved{}, dropped: map[int]bool{}, names: labeler{wb: wb},
-		exact: opt.Exact || check.AutoExact(wb), parts: decimal.NewFromInt(int64(max(opt.Parts, 1)))}
+		exact: opt.Exact || check.AutoExact(wb), parts: decimal.NewFromInt(int64(max(opt.Parts, 1))), stop: stop}
 	for _, t := range wb.Located() {
 		for _, c := range t.Cells() {
+			if stop.Tick() {
+				return s
+			}
 			switch {
 			case c.Invalid:
 				// Unreadable (reader S05): unknown, so neither an operand nor
@@ -166,6 +192,9 @@ func newSolver(wb *model.Workbook, eqs []check.Equation, opt Options) *solver {
 		}
 	}
 	for ei, e := range eqs {
+		if stop.Tick() {
+			return s
+		}
 		// Fill rules compute; every other CERTAIN "=" rule constrains the
 		// choice between candidates (R01.5, R04.7).
 		// A single Left with no Right is a total of rows the table does not
@@ -354,7 +383,7 @@ func (s *solver) class(q *equation, u *model.Cell) int {
 // weights only grow along a computation, so the first candidate popped
 // for a cell is its best).
 func (s *solver) drain() {
-	for s.queue.Len() > 0 {
+	for s.queue.Len() > 0 && !s.stop.Tick() {
 		c := heap.Pop(&s.queue).(candidate)
 		if s.state[c.cell] == stKnown {
 			continue

@@ -207,7 +207,11 @@ func (s *solver) repair(eqs []check.Equation) {
 	rebind := s.opt.Overwrite
 	for {
 		p := s.system(eqs, rebind)
-		if p.run() || rebind {
+		ok := !s.stop.Now() && p.run()
+		if s.stop.Err() != nil {
+			return // RunContext fails: nothing is committed
+		}
+		if ok || rebind {
 			p.commit()
 			return
 		}
@@ -236,6 +240,9 @@ func (s *solver) system(eqs []check.Equation, rebind bool) *repairer {
 	var coef []vref
 	var cells []*model.Cell
 	for i := range all {
+		if s.stop.Tick() {
+			return p
+		}
 		e := &all[i]
 		c := &rcon{eq: e, op: e.Op, src: src[i]}
 		coef = coef[:0]
@@ -327,6 +334,9 @@ func (p *repairer) run() bool {
 	for pass := 0; ; pass++ {
 		p.reset()
 		p.solve()
+		if p.s.stop.Now() {
+			return true // repair commits nothing: RunContext fails
+		}
 		var stuck []*rcon
 		for _, c := range p.cons {
 			if !c.excused && !c.excess(c.r).IsZero() {
@@ -482,6 +492,9 @@ func (p *repairer) search(ci int) (best chain, ok bool) {
 			if in[vr.idx] || v.gone {
 				continue
 			}
+			if p.s.stop.Tick() {
+				return
+			}
 			n++
 			p.evals++
 			d := need
@@ -514,7 +527,7 @@ func (p *repairer) search(ci int) (best chain, ok bool) {
 // solve applies the best chain for the first broken constraint until none
 // is left or none can be improved.
 func (p *repairer) solve() {
-	for p.queue.Len() > 0 && p.evals < p.limit {
+	for p.queue.Len() > 0 && p.evals < p.limit && !p.s.stop.Tick() {
 		ci := heap.Pop(&p.queue).(int)
 		p.inQ[ci] = false
 		c := p.cons[ci]

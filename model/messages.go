@@ -12,3 +12,9 @@ const (
 // DefaultStem names a result when neither the unit nor the file has a
 // usable name.
 const DefaultStem = "决算表"
+
+// Messages of the coded error of a cancelled stage (Canceled).
+const (
+	msgDeadline = "审核超时（%s阶段），请稍后重试或拆分文件。"
+	msgCanceled = "审核已取消（%s阶段）。"
+)

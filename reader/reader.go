@@ -6,6 +6,7 @@
 package reader
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"regexp"
@@ -34,7 +35,14 @@ type Options struct {
 // Read opens the workbook in r and reads it. The book is returned so later
 // stages (annotate) can mark the same file.
 func Read(r io.Reader, opt Options) (*model.Workbook, *xlsx.Book, error) {
-	b, err := xlsx.Open(r, opt.Limits)
+	return ReadContext(context.Background(), r, opt)
+}
+
+// ReadContext is Read whose loops (zip entries, sheet scans, the table
+// searches) end with the coded ETimeout error of the 读取 stage once ctx
+// is done: never a partial workbook.
+func ReadContext(ctx context.Context, r io.Reader, opt Options) (*model.Workbook, *xlsx.Book, error) {
+	b, err := xlsx.OpenContext(ctx, r, opt.Limits)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -52,13 +60,17 @@ func FromBook(b *xlsx.Book, opt Options) (*model.Workbook, error) {
 	if err != nil {
 		return nil, model.Errorf(model.EInternal, err, "内部错误：九张表版式说明无法加载。")
 	}
-	rd := &reader{spec: spec, years: map[int]int{}, wb: &model.Workbook{Tables: map[model.TableID]*model.Table{}, Sheets: b.Sheets()}}
+	rd := &reader{spec: spec, years: map[int]int{}, wb: &model.Workbook{Tables: map[model.TableID]*model.Table{}, Sheets: b.Sheets()},
+		stop: b.Stop()}
 	for _, name := range rd.wb.Sheets {
 		g, err := b.Grid(name)
 		if err != nil {
 			return nil, err
 		}
 		rd.sheet(g)
+		if err := rd.stop.Err(); err != nil {
+			return nil, err // the sheet was left part-read
+		}
 	}
 	if rd.wb.UnitName == "" {
 		rd.wb.UnitName = rd.titleDept
@@ -130,6 +142,7 @@ type reader struct {
 	wb         *model.Workbook
 	findings   []model.Finding
 	norm       map[string]string // NormalizeText memo: the table passes read the same cells several times
+	stop       *model.Stop       // the book's cancellation: the row and cell loops end early, FromBook fails
 }
 
 // normText is templates.NormalizeText, memoised for this read.
@@ -230,6 +243,9 @@ func (rd *reader) sheet(g *xlsx.Grid) {
 	var hits []titleHit
 	for r := 1; r <= g.MaxRow; r++ {
 		for c := 1; c <= g.MaxCol; c++ {
+			if rd.stop.Tick() {
+				return
+			}
 			cell := g.At(r, c)
 			if cell.Number || cell.Text == "" {
 				continue

@@ -192,6 +192,9 @@ func (t *tableCtx) codedRows() {
 	}
 	var st codeState
 	for r := t.dataTop; r <= t.end; r++ {
+		if t.rd.stop.Tick() {
+			return
+		}
 		if _, ok := t.isNote(r); ok {
 			break
 		}
@@ -258,6 +261,9 @@ func (t *tableCtx) balanceRows() {
 		}
 		used := map[string]bool{}
 		for r := t.dataTop; r <= t.end; r++ {
+			if t.rd.stop.Tick() {
+				return
+			}
 			if _, ok := t.isNote(r); ok {
 				break
 			}
@@ -349,6 +355,9 @@ func (t *tableCtx) econRows() {
 	}
 	states := make([]codeState, len(vcols))
 	for r := t.dataTop; r <= t.end; r++ {
+		if t.rd.stop.Tick() {
+			return
+		}
 		if _, ok := t.isNote(r); ok {
 			break
 		}

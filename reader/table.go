@@ -586,6 +586,9 @@ func (t *tableCtx) isNote(r int) (string, bool) {
 // scanNotes records the empty-table statement below the data, if any.
 func (t *tableCtx) scanNotes(from int) {
 	for r := from; r <= t.end; r++ {
+		if t.rd.stop.Tick() {
+			return
+		}
 		for c := t.left; c <= t.right; c++ {
 			text := t.g.Text(r, c)
 			if text != "" && t.isEmptyNote(text) {

@@ -6,6 +6,7 @@ package xlsx
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"io"
 	"io/fs"
 
@@ -43,7 +44,19 @@ type Book struct {
 	// cached: part -> cell key -> cached value of a formula cell edited
 	// through excelize (see setCachedValues).
 	cached map[string]map[int64]string
+
+	stop *model.Stop // cancellation of the loops over this book's parts (nil: none)
 }
+
+// SetContext makes the book's loops (zip entries, sheet and shared-string
+// scans, patches, comments, the direct writer) end with stage's coded
+// ETimeout error once ctx is done; a stage sets it before working on the
+// book.
+func (b *Book) SetContext(ctx context.Context, stage string) { b.stop = model.NewStop(ctx, stage) }
+
+// Stop is the book's cancellation check (nil: none), for the loops of the
+// stage working on the book.
+func (b *Book) Stop() *model.Stop { return b.stop }
 
 // SheetInfo names one sheet in workbook order.
 type SheetInfo struct {

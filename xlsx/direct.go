@@ -295,7 +295,10 @@ func (d *Direct) applySheet(st *styleTable, sheet string, cs []CellChange) error
 			}
 		}
 	}
-	if !scanXML(raw, plan) || plan.bad || plan.depth != 0 || !plan.sdSeen {
+	if !scanXMLStop(raw, plan, d.b.stop) || plan.bad || plan.depth != 0 || !plan.sdSeen {
+		if err := d.b.stop.Err(); err != nil {
+			return err
+		}
 		return unsupported("sheet %s: XML outside the patcher's subset", part)
 	}
 	fmtOf := func(s int) int {
@@ -446,7 +449,10 @@ func (d *Direct) ClearAnnotations() error {
 			continue
 		}
 		sink := &clearSink{mark: st.isMark}
-		if !scanXML(raw, sink) || sink.depth != 0 {
+		if !scanXMLStop(raw, sink, d.b.stop) || sink.depth != 0 {
+			if err := d.b.stop.Err(); err != nil {
+				return err
+			}
 			return unsupported("sheet %s: XML outside the scanner's subset", part)
 		}
 		if len(sink.hits) == 0 {
@@ -501,6 +507,9 @@ func (d *Direct) writeZip(b *Book, w io.Writer) (int64, error) {
 		return a < b
 	})
 	for _, zf := range files {
+		if b.stop.Now() {
+			return cw.n, b.stop.Err()
+		}
 		name := names[zf]
 		if d.del[name] {
 			continue

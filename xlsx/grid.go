@@ -170,19 +170,25 @@ func (b *Book) loadSST() error {
 	if err != nil || !ok {
 		return err
 	}
-	b.sst, err = parseSST(raw, true)
+	b.sst, err = parseSSTStop(raw, true, b.stop)
 	return err
 }
 
 // parseSST reads the shared strings part, with the fast scanner when fast
 // is set and the part is in its subset, else with encoding/xml, which
 // gives the reference result or error.
-func parseSST(raw []byte, fast bool) ([]string, error) {
-	p := &sstParse{}
+func parseSST(raw []byte, fast bool) ([]string, error) { return parseSSTStop(raw, fast, nil) }
+
+// parseSSTStop is parseSST ending with stop's error once stop is done.
+func parseSSTStop(raw []byte, fast bool, stop *model.Stop) ([]string, error) {
+	p := &sstParse{stop: stop}
 	if fast && scanXML(raw, p) && p.depth == 0 {
 		return p.sst, nil
 	}
-	p = &sstParse{}
+	if err := stop.Err(); err != nil {
+		return nil, err
+	}
+	p = &sstParse{stop: stop}
 	d := xml.NewDecoder(bytes.NewReader(raw))
 	for {
 		tok, err := d.RawToken()
@@ -197,7 +203,9 @@ func parseSST(raw []byte, fast bool) ([]string, error) {
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
-			p.startTag([]byte(t.Name.Local), nil, 0, 0)
+			if err := p.startTag([]byte(t.Name.Local), nil, 0, 0); err != nil {
+				return nil, err
+			}
 		case xml.EndElement:
 			p.endTag([]byte(t.Name.Local), 0, 0)
 		case xml.CharData:
@@ -213,9 +221,13 @@ type sstParse struct {
 	cur              []byte
 	depth            int
 	inSI, inT, inRPh bool
+	stop             *model.Stop
 }
 
 func (p *sstParse) startTag(local []byte, _ []attr, _, _ int) error {
+	if p.stop.Tick() {
+		return p.stop.Err()
+	}
 	p.depth++
 	switch string(local) {
 	case "si":
@@ -530,6 +542,9 @@ func atoi(b []byte) (int, error) {
 }
 
 func (p *sheetParse) start(local []byte, attrs []attr) error {
+	if p.b.stop.Tick() {
+		return p.b.stop.Err()
+	}
 	p.depth++
 	if p.depth > 64 {
 		return p.corrupt(errors.New("XML nested too deeply"))

@@ -593,6 +593,9 @@ func (d *Direct) sheetComments(sheet string) error {
 	byCell := map[int64]int{}
 	var gone []int64 // cells whose comment is deleted
 	for i := range doc.items {
+		if d.b.stop.Tick() {
+			return d.b.stop.Err()
+		}
 		it := &doc.items[i]
 		if it.row > 0 {
 			byCell[pkey(it.row, it.col)] = i
@@ -608,6 +611,9 @@ func (d *Direct) sheetComments(sheet string) error {
 		}
 	}
 	for _, k := range d.noteOrder[sheet] {
+		if d.b.stop.Tick() {
+			return d.b.stop.Err()
+		}
 		text := d.opt.NoteMarker + "\n" + strings.Join(notes[k], "\n")
 		if i, ok := byCell[k]; ok && !doc.items[i].deleted {
 			it := &doc.items[i]

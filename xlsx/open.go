@@ -3,6 +3,7 @@ package xlsx
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -88,6 +89,12 @@ func utf16le(s string) []byte {
 // with a Chinese message: ETooLarge, ETooMany, EXLS, EEncrypted, ENotXLSX
 // or ECorrupt.
 func Open(r io.Reader, lim Limits) (*Book, error) {
+	return OpenContext(context.Background(), r, lim)
+}
+
+// OpenContext is Open whose loops end with the coded ETimeout error of
+// the 读取 stage once ctx is done (see Book.SetContext).
+func OpenContext(ctx context.Context, r io.Reader, lim Limits) (*Book, error) {
 	lim = lim.withDefaults()
 	data, err := io.ReadAll(io.LimitReader(r, lim.MaxBytes+1))
 	if err != nil {
@@ -97,11 +104,16 @@ func Open(r io.Reader, lim Limits) (*Book, error) {
 		}
 		return nil, model.Errorf(model.ECorrupt, err, "读取上传文件失败。")
 	}
-	return OpenBytes(data, lim)
+	return OpenBytesContext(ctx, data, lim)
 }
 
 // OpenBytes is Open for a workbook already in memory.
 func OpenBytes(data []byte, lim Limits) (*Book, error) {
+	return OpenBytesContext(context.Background(), data, lim)
+}
+
+// OpenBytesContext is OpenContext for a workbook already in memory.
+func OpenBytesContext(ctx context.Context, data []byte, lim Limits) (*Book, error) {
 	lim = lim.withDefaults()
 	if int64(len(data)) > lim.MaxBytes {
 		return nil, model.Errorf(model.ETooLarge, nil, "文件超过大小上限（%s）。", humanBytes(lim.MaxBytes))
@@ -125,7 +137,7 @@ func OpenBytes(data []byte, lim Limits) (*Book, error) {
 		return nil, err
 	}
 	b := &Book{data: data, lim: lim, grids: map[string]*Grid{}, parts: map[string][]byte{},
-		zfiles: make(map[string]*zip.File, len(zr.File))}
+		zfiles: make(map[string]*zip.File, len(zr.File)), stop: model.NewStop(ctx, "读取")}
 	for _, zf := range zr.File {
 		// Part names as excelize keys them (ReadZipReader).
 		name := strings.ReplaceAll(zf.Name, "\\", "/")
@@ -195,6 +207,9 @@ func (b *Book) part(name string) (data []byte, ok bool, err error) {
 	zf := b.zfiles[name]
 	if zf == nil {
 		return nil, false, nil
+	}
+	if b.stop.Now() { // before inflating up to UnzipXMLSize
+		return nil, true, b.stop.Err()
 	}
 	rc, err := zf.Open()
 	if err == nil {

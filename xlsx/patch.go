@@ -67,6 +67,9 @@ func (b *Book) Apply(changes []CellChange) error {
 			continue
 		}
 		for _, i := range idx {
+			if b.stop.Tick() {
+				return b.stop.Err()
+			}
 			c := changes[i]
 			if c.Number != "" {
 				if err := b.setNumberText(c.Sheet, c.Cell, c.Number, c.RefSheet, c.RefCell); err != nil {
@@ -397,8 +400,8 @@ func (b *Book) patchSheet(sheet string, changes []CellChange, idx []int, recs []
 			plan.want[pkey(rr, rc)] = true
 		}
 	}
-	if !scanXML(raw, plan) || plan.bad || plan.depth != 0 || !plan.sdSeen {
-		return false, nil
+	if !scanXMLStop(raw, plan, b.stop) || plan.bad || plan.depth != 0 || !plan.sdSeen {
+		return false, b.stop.Err()
 	}
 	// excelize redirects an edit inside a merged range to the range's first
 	// cell; leave any cell in a merge to excelize.

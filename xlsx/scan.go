@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/juesuan/juesuan/model"
 )
 
 // scanSheet reads a sheet with a hand-written tokenizer for the XML that
@@ -44,7 +46,11 @@ func (p *sheetParse) charData(t []byte)                   { p.text(t) }
 
 // scanXML tokenizes raw for sink; false when the input is outside the
 // subset it reads (see scanSheet) or the sink stopped it.
-func scanXML(raw []byte, sink xmlSink) bool {
+func scanXML(raw []byte, sink xmlSink) bool { return scanXMLStop(raw, sink, nil) }
+
+// scanXMLStop is scanXML that also stops (false) once stop is done; the
+// caller tells that from an unreadable part by stop.Err().
+func scanXMLStop(raw []byte, sink xmlSink, stop *model.Stop) bool {
 	var (
 		attrs   = make([]attr, 0, 8)
 		scratch []byte // decoded attribute values and text with references
@@ -76,7 +82,7 @@ func scanXML(raw []byte, sink xmlSink) bool {
 		}
 		off := i
 		i++
-		if i >= n {
+		if i >= n || stop.Tick() {
 			return false
 		}
 		switch raw[i] {
