@@ -21,6 +21,8 @@ import (
 	"strings"
 	"sync"
 	"weak"
+
+	"github.com/juesuan/juesuan/model"
 )
 
 // DirectOptions are the texts the direct path writes and recognises; the
@@ -525,7 +527,7 @@ func (d *Direct) writeZip(b *Book, w io.Writer) (int64, error) {
 		if err != nil {
 			return cw.n, err
 		}
-		if _, err := fw.Write(data); err != nil {
+		if err := writeChunks(fw, data, b.stop); err != nil {
 			return cw.n, err
 		}
 	}
@@ -534,12 +536,29 @@ func (d *Direct) writeZip(b *Book, w io.Writer) (int64, error) {
 		if err != nil {
 			return cw.n, err
 		}
-		if _, err := fw.Write(d.out[name]); err != nil {
+		if err := writeChunks(fw, d.out[name], b.stop); err != nil {
 			return cw.n, err
 		}
 	}
 	err := zw.Close()
 	return cw.n, err
+}
+
+// writeChunks writes data in pieces and looks at stop between them: a
+// sheet of many MiB takes tens of milliseconds to deflate.
+func writeChunks(w io.Writer, data []byte, stop *model.Stop) error {
+	const chunk = 256 << 10
+	for len(data) > 0 {
+		if stop.Now() {
+			return stop.Err()
+		}
+		n := min(chunk, len(data))
+		if _, err := w.Write(data[:n]); err != nil {
+			return err
+		}
+		data = data[n:]
+	}
+	return nil
 }
 
 type countingWriter struct {
