@@ -209,7 +209,8 @@ func run(ctx context.Context, r io.Reader, opt Options) (*xlsx.Book, *Result, er
 	}
 	// The fill meets the tolerance check will apply (exact, parts); its
 	// F01 findings name identities no filled value could satisfy.
-	fills, fillFindings, err := fill.RunContext(ctx, wb, check.Bind(rs, wb), fill.Options{Overwrite: opt.Overwrite, Exact: opt.Exact, Parts: opt.Parts, Rules: rs})
+	binding := check.NewBinding(rs, wb) // shared by fill and check: bound once
+	fills, fillFindings, err := fill.RunContext(ctx, wb, binding.Equations(), fill.Options{Overwrite: opt.Overwrite, Exact: opt.Exact, Parts: opt.Parts, Rules: rs})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -222,7 +223,7 @@ func run(ctx context.Context, r io.Reader, opt Options) (*xlsx.Book, *Result, er
 		findings = append(findings, *packFinding)
 	}
 	findings = append(findings, fillFindings...)
-	checker := check.NewChecker(wb, rs, check.Options{Exact: opt.Exact, Prior: prior, Parts: opt.Parts})
+	checker := check.NewChecker(wb, rs, check.Options{Exact: opt.Exact, Prior: prior, Parts: opt.Parts, Binding: binding})
 	found, err := checker.RunContext(ctx)
 	if err != nil {
 		return nil, nil, err

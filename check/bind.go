@@ -1,6 +1,7 @@
 package check
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/juesuan/juesuan/model"
@@ -251,6 +252,11 @@ type bindCtx struct {
 	// a column) and the rules that therefore were not checked.
 	unchecked      map[missKey]*model.Unchecked
 	uncheckedOrder []missKey
+	// shared is the structural binding this context reuses and adds to
+	// (nil: bind every clause afresh); rec collects the misses of the
+	// clause being bound, so a reuse records them again.
+	shared *Binding
+	rec    *[]missKey
 }
 
 type missKey struct {
@@ -263,6 +269,9 @@ type missKey struct {
 // not checked there, never evaluated with a 0.
 func (b *bindCtx) miss(k model.Key, prior bool) {
 	mk := missKey{k, prior}
+	if b.rec != nil {
+		*b.rec = append(*b.rec, mk)
+	}
 	if b.unchecked == nil {
 		b.unchecked = map[missKey]*model.Unchecked{}
 	}
@@ -319,7 +328,16 @@ func (b *bindCtx) cell(t Term) *model.Cell {
 	if w == nil {
 		return nil
 	}
+	if t.wb == w.wb && w.wb != nil {
+		return t.cell
+	}
 	return w.wb.Cell(t.Key)
+}
+
+// term is the operand k of sign sign, resolved to its cell once.
+func (b *bindCtx) term(k model.Key, sign int, prior bool) Term {
+	wb := b.idx(prior).wb
+	return Term{Key: k, Sign: sign, prior: prior, wb: wb, cell: wb.Cell(k)}
 }
 
 func (b *bindCtx) terms(s sumExpr, e env) ([]Term, bool) {
@@ -349,7 +367,7 @@ func (b *bindCtx) terms(s sumExpr, e env) ([]Term, bool) {
 				return nil, false
 			}
 			for _, row := range b.idx(r.table.prior).evalSet(*r.rows, e) {
-				out = append(out, Term{Key: model.Key{Table: r.table.id, Row: row, Col: col}, Sign: t.sign, prior: r.table.prior})
+				out = append(out, b.term(model.Key{Table: r.table.id, Row: row, Col: col}, t.sign, r.table.prior))
 			}
 			continue
 		}
@@ -357,7 +375,7 @@ func (b *bindCtx) terms(s sumExpr, e env) ([]Term, bool) {
 		if !b.locatedKey(k, r.table.prior) {
 			return nil, false
 		}
-		out = append(out, Term{Key: k, Sign: t.sign, prior: r.table.prior})
+		out = append(out, b.term(k, t.sign, r.table.prior))
 	}
 	return out, true
 }
@@ -368,6 +386,55 @@ func bind(rules []*Rule, wb, prior *model.Workbook) []Equation {
 		b.prior = newIndex(prior)
 	}
 	return b.bind(rules)
+}
+
+// Binding is a rule set bound to one workbook's structure, made once and
+// shared by fill and check (binding is a third of what checking costs).
+// Which cells an equation adds up depends only on the rows and columns the
+// workbook prints, which neither fill nor check changes; what depends on
+// values, a clause's condition (when), is evaluated again on every use,
+// and clauses that read the prior year are bound afresh where the prior
+// workbook is known.
+type Binding struct {
+	rules   []*Rule // the rules for the workbook's year
+	idx     *windex
+	clauses map[*clause]*boundClause
+}
+
+// boundClause is one clause bound: its equations and the misses (tables,
+// rows, columns not located) binding it recorded, in order.
+type boundClause struct {
+	eqs    []Equation
+	misses []missKey
+}
+
+// NewBinding binds rules (those for wb's year) to wb's structure.
+func NewBinding(rules []*Rule, wb *model.Workbook) *Binding {
+	year := 0
+	if wb != nil {
+		year = wb.Year
+	}
+	return &Binding{rules: ForYear(rules, year), idx: newIndex(wb), clauses: map[*clause]*boundClause{}}
+}
+
+// Equations returns the equations on the workbook's current values, as
+// Bind does.
+func (bd *Binding) Equations() []Equation {
+	b := &bindCtx{cur: bd.idx, shared: bd}
+	return b.bind(bd.rules)
+}
+
+// readsPrior reports whether a clause's operands are in the prior year's
+// workbook: bound only where it is known.
+func (cl *clause) readsPrior() bool {
+	for _, s := range cl.sums {
+		for _, t := range s {
+			if t.ref != nil && t.ref.table.prior {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func (b *bindCtx) bind(rules []*Rule) []Equation {
@@ -383,11 +450,29 @@ func (b *bindCtx) bind(rules []*Rule) []Equation {
 			if !b.holds(cl.when, env{}) {
 				continue
 			}
+			share := b.shared != nil && !cl.readsPrior()
+			if bc := b.shared.lookup(cl); share && bc != nil {
+				// Bound before: the same misses, the same equations.
+				for _, mk := range bc.misses {
+					b.miss(mk.Key, mk.prior)
+				}
+				out = append(out, bc.eqs...)
+				continue
+			}
+			start := len(out)
+			var misses []missKey
+			if share {
+				b.rec = &misses
+			}
 			located := true
 			for _, bd := range cl.binds {
 				located = b.allLocated(&bd.set) && located
 			}
 			if !located {
+				if share {
+					b.rec = nil
+					b.shared.clauses[cl] = &boundClause{misses: misses}
+				}
 				continue
 			}
 			b.each(cl, 0, env{}, func(e env) {
@@ -407,10 +492,21 @@ func (b *bindCtx) bind(rules []*Rule) []Equation {
 					}
 				}
 			})
+			if share {
+				b.rec = nil
+				b.shared.clauses[cl] = &boundClause{eqs: slices.Clone(out[start:]), misses: misses}
+			}
 		}
 	}
 	b.rule = nil
 	return out
+}
+
+func (bd *Binding) lookup(cl *clause) *boundClause {
+	if bd == nil {
+		return nil
+	}
+	return bd.clauses[cl]
 }
 
 func (b *bindCtx) where(cl *clause, e env) string {

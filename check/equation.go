@@ -43,6 +43,19 @@ type Term struct {
 	Sign int // +1 or -1
 
 	prior bool // the cell is in the prior year's workbook
+	// wb and cell: the workbook the term was bound to and its cell there
+	// (nil: a row the table does not print), resolved once at binding.
+	wb   *model.Workbook
+	cell *model.Cell
+}
+
+// CellIn returns the term's cell in wb (nil when the table does not print
+// it): the one resolved at binding when wb is the workbook bound.
+func (t Term) CellIn(wb *model.Workbook) *model.Cell {
+	if t.wb == wb && wb != nil {
+		return t.cell
+	}
+	return wb.Cell(t.Key)
 }
 
 // Prior reports whether the term refers to the prior year's workbook.
@@ -62,7 +75,9 @@ func Load() ([]*Rule, error) { return loadEmbedded() }
 
 // Bind binds rules to the workbook's cells once. CONDITIONAL rules whose
 // condition fails produce no equations; predicate (STRUCTURE) rules and
-// rules that need the prior year's workbook produce none either.
+// rules that need the prior year's workbook produce none either. A
+// Binding (NewBinding) gives the same equations and is shared by fill and
+// check (Options.Binding), so the workbook is bound once.
 func Bind(rules []*Rule, wb *model.Workbook) []Equation {
 	year := 0
 	if wb != nil {

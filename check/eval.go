@@ -24,6 +24,10 @@ type Options struct {
 	// department consolidated from its units): each figure then stands for
 	// ±Parts·½·10⁻ᵈ, so the tolerance scales with it. 0 or 1: one unit.
 	Parts int
+	// Binding is wb's structural binding made for fill (NewBinding): the
+	// checker reuses it instead of binding every rule again. nil, or one
+	// made for another workbook: bind afresh.
+	Binding *Binding
 }
 
 // Checker holds the rules bound to one workbook: bind once, run many times.
@@ -41,7 +45,12 @@ func NewChecker(wb *model.Workbook, rules []*Rule, opt Options) *Checker {
 	if wb == nil {
 		wb = &model.Workbook{}
 	}
-	b := &bindCtx{cur: newIndex(wb)}
+	b := &bindCtx{}
+	if bd := opt.Binding; bd != nil && bd.idx.wb == wb {
+		b.cur, b.shared = bd.idx, bd
+	} else {
+		b.cur = newIndex(wb)
+	}
 	if opt.Prior != nil {
 		b.prior = newIndex(opt.Prior)
 	}
