@@ -17,7 +17,10 @@ import (
 // department is a department-sized workbook: every function code of the
 // catalog (1,454: 类, 款 and 项) in T02, T03 and T05, the 项 typed with
 // random figures, every subtotal and total left for fill.
-func department(t testing.TB) []byte {
+func department(t testing.TB) []byte { return departmentPart(t, 1) }
+
+// departmentPart is department with every k-th 项 of the catalog only.
+func departmentPart(t testing.TB, k int) []byte {
 	d := templates.CaseA()
 	rng := rand.New(rand.NewSource(7))
 	for _, id := range []model.TableID{model.T02, model.T03, model.T05} {
@@ -32,8 +35,12 @@ func department(t testing.TB) []byte {
 			}
 		}
 	}
+	n := 0
 	for _, e := range catalog.Default().All() {
 		if len(e.Code) != 7 || e.Code[0] != '2' {
+			continue
+		}
+		if n++; (n-1)%k != 0 {
 			continue
 		}
 		d.Names[e.Code] = e.Name
@@ -71,5 +78,41 @@ func TestDepartmentFillIsLinear(t *testing.T) {
 		len(data)/1024, len(res.Report.Fills), len(res.Report.Findings), cpu.Seconds()*1000, wall.Seconds()*1000)
 	if cpu > 2*time.Second {
 		t.Errorf("fill took %.1f s of CPU, bound 2 s", cpu.Seconds())
+	}
+}
+
+// BenchmarkPerCell (issue 11): check (report only) and fill + annotate +
+// write of a department workbook at two sizes, every 4th 项 of the
+// catalog and all of it (19k cells, 3.5k fills); reports CPU µs
+// per cell (process CPU, GC included, so a busy machine inflates it less
+// than wall time), which must stay flat from one size to the other.
+func BenchmarkPerCell(b *testing.B) {
+	for _, k := range []int{4, 1} {
+		data := departmentPart(b, k)
+		res, err := Check(context.Background(), bytes.NewReader(data), Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		cells := 0
+		for _, t := range res.Workbook.Located() {
+			cells += len(t.Cells())
+		}
+		for _, mode := range []string{"check", "annotate"} {
+			b.Run(fmt.Sprintf("%s/%dcells_%dfills", mode, cells, len(res.Report.Fills)), func(b *testing.B) {
+				c0 := cpuNow()
+				for b.Loop() {
+					var err error
+					if mode == "check" {
+						_, err = Check(context.Background(), bytes.NewReader(data), Options{})
+					} else {
+						_, err = Fill(context.Background(), bytes.NewReader(data), io.Discard, Options{})
+					}
+					if err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64((cpuNow()-c0).Nanoseconds())/1e3/float64(b.N*cells), "cpu-µs/cell")
+			})
+		}
 	}
 }
