@@ -222,10 +222,13 @@ func newServer(cfg Config) (*server, *gin.Engine) {
 	v1.POST("/fill", s.guardBody(cfg.BodyTimeout), s.rejectOversize, s.timeout, s.fillHandler)
 	v1.POST("/round", s.guardBody(cfg.BodyTimeout), s.rejectOversize, s.timeout, s.roundHandler)
 	v1.POST("/batch", s.guardBody(cfg.BatchTimeout), s.rejectOversize, s.batchTimeout, s.batchHandler)
+	v1.POST("/draft", s.guardBody(cfg.BodyTimeout), s.rejectOversize, s.timeout, s.draftHandler)
 	get(v1, "/rules", s.rulesHandler)
 	get(v1, "/rules/narrative", s.narrativeRulesHandler)
 	get(v1, "/template.xlsx", s.templateHandler)
 	get(v1, "/sample.xlsx", s.sampleHandler)
+	get(v1, "/sample.docx", s.sampleDocxHandler)
+	get(v1, "/draft", s.draftSampleHandler)
 	return s, e
 }
 
@@ -432,7 +435,7 @@ func (s *server) cors(c *gin.Context) {
 		h.Set("Access-Control-Allow-Origin", allow)
 		h.Add("Vary", "Origin")
 		h.Set("Access-Control-Expose-Headers", strings.Join([]string{HeaderStatus, HeaderErrors, HeaderWarnings,
-			HeaderFilled, HeaderRequestID, "Content-Disposition", "Retry-After"}, ", "))
+			HeaderFilled, HeaderPlaceholders, HeaderRequestID, "Content-Disposition", "Retry-After"}, ", "))
 	}
 	if c.Request.Method == http.MethodOptions && c.GetHeader("Access-Control-Request-Method") != "" {
 		if allow == "" {

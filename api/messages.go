@@ -38,4 +38,5 @@ const (
 	msgExplBadKey  = "explanations 字段中的 %q 不是审核结果的指纹（应为 16 位十六进制字符）。"
 	msgExplTooLong = "指纹 %s 的审核说明过长（%d 个字，上限 %d 个字）。"
 	msgExplControl = "指纹 %s 的审核说明含有控制字符，请只填写文字。"
+	msgDraftFormat = "format 只能是 docx 或 txt（收到 %q）。"
 )
