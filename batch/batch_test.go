@@ -417,3 +417,33 @@ func TestProgressTotalCounted(t *testing.T) {
 		})
 	}
 }
+
+// TestSummaryUnitEveryStyle: 单位名称 in 汇总.xlsx and results.ndjson is read
+// in every style, a Shanghai workbook's included, and the copy is named
+// 单位名（文件名）.审核.xlsx.
+func TestSummaryUnitEveryStyle(t *testing.T) {
+	in := t.TempDir()
+	writeFile(t, filepath.Join(in, "mof.xlsx"), book(t, false, "", false, templates.Options{}))
+	writeFile(t, filepath.Join(in, "shanghai.xlsx"), book(t, true, "", false, templates.Options{Style: model.StyleShanghai}))
+	out := t.TempDir()
+	if _, err := RunDir(context.Background(), []string{in}, out, Options{Jobs: 1}); err != nil {
+		t.Fatal(err)
+	}
+	f := mustOpen(t, filepath.Join(out, ResultsName))
+	recs := parseNDJSON(t, f)
+	f.Close()
+	want := map[string][2]string{
+		"mof.xlsx":      {"昌吉回族自治州应急管理局", "昌吉回族自治州应急管理局（mof）.审核.xlsx"},
+		"shanghai.xlsx": {"中共上海市普陀区委社会工作部", "中共上海市普陀区委社会工作部（shanghai）.审核.xlsx"},
+	}
+	for _, r := range recs {
+		w := want[r.Path]
+		if r.Unit != w[0] || r.Output != w[1] {
+			t.Errorf("%s: unit %q output %q, want %q %q", r.Path, r.Unit, r.Output, w[0], w[1])
+		}
+	}
+	rows := readSummary(t, mustOpen(t, filepath.Join(out, SummaryName)))["汇总"].Rows
+	if got := cell(rows, 2, 1); got != "中共上海市普陀区委社会工作部" {
+		t.Errorf("汇总 单位名称 of the Shanghai workbook = %q", got)
+	}
+}

@@ -116,6 +116,7 @@ type Difference struct {
 	Key       model.Key
 	Sheet     string // the department workbook's sheet and cell ("" when it lacks the cell)
 	Cell      string
+	Table     string // the table as the department workbook prints it: 公开05表 一般公共预算财政拨款支出决算表
 	Label     string
 	Dept      decimal.Decimal
 	Sum       decimal.Decimal
@@ -130,9 +131,12 @@ func (d Difference) String() string {
 	if d.Sheet == "" {
 		where = "（部门表无此单元格）"
 	}
-	return fmt.Sprintf("%s %s %s/%s：部门表 %s，单位合计 %s，差额 %s %s（允许 %s）",
-		where, d.Key.Table, d.Label, d.Key.Col, d.Dept.StringFixed(2), d.Sum.StringFixed(2),
-		d.Diff.StringFixed(2), d.Unit, d.Tolerance.String())
+	table := d.Table
+	if table == "" {
+		table = tableName(d.Key.Table)
+	}
+	return fmt.Sprintf(msgDifference, where, table, d.Label, d.Key.Col, model.FormatAmount(d.Dept), model.FormatAmount(d.Sum),
+		model.FormatAmount(d.Diff), d.Unit, model.FormatAmount(d.Tolerance))
 }
 
 // Tolerance is the allowed difference for a sum of n units (spec §5.0,
@@ -171,6 +175,9 @@ func Compare(dept *model.Workbook, sum *templates.Data, n int) []Difference {
 		if c != nil {
 			d.Sheet, d.Cell = c.Sheet, c.Addr
 		}
+		if t != nil && t.Title != "" {
+			d.Table = strings.TrimSpace(t.Number + " " + t.Title)
+		}
 		if r := t.Row(k.Row); r != nil && r.Label != "" && r.Code != "" {
 			d.Label = r.Code + " " + r.Label
 		}
@@ -204,8 +211,19 @@ func Compare(dept *model.Workbook, sum *templates.Data, n int) []Difference {
 	return out
 }
 
-// DeptName derives a department name from its units' names when none is
-// given: the longest common prefix, else the first unit's name + "（汇总）".
+// tableName is the spec's name of a table the department workbook lacks
+// (never its internal id).
+func tableName(id model.TableID) string {
+	if ts := templates.MustLoad().Table(id); ts != nil {
+		return ts.Name
+	}
+	return string(id)
+}
+
+// DeptName derives the department's name from its units' names when none
+// is given: their longest common prefix (昌吉回族自治州应急管理局机关 and
+// 昌吉回族自治州应急管理局应急救援中心 → 昌吉回族自治州应急管理局), the one
+// unit's own name, else 部门汇总 — never the first of several units.
 func DeptName(units []*model.Workbook) string {
 	var names []string
 	for _, u := range units {
@@ -214,7 +232,7 @@ func DeptName(units []*model.Workbook) string {
 		}
 	}
 	if len(names) == 0 {
-		return "部门汇总"
+		return msgDeptDefault
 	}
 	p := []rune(names[0])
 	for _, n := range names[1:] {
@@ -225,8 +243,11 @@ func DeptName(units []*model.Workbook) string {
 		}
 		p = p[:i]
 	}
-	if len(names) > 1 && len(p) >= 2 {
-		return string(p) + "（汇总）"
+	// A prefix cut inside a bracket or before a separator reads badly:
+	// 某局（机关） and 某局（中心） share 某局（.
+	prefix := strings.TrimRight(string(p), " -_·（(、，,")
+	if len([]rune(prefix)) < 2 {
+		return msgDeptDefault
 	}
-	return names[0] + "（汇总）"
+	return prefix
 }

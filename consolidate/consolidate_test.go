@@ -3,6 +3,7 @@ package consolidate
 import (
 	"bytes"
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -146,5 +147,53 @@ func TestCompareTolerance(t *testing.T) {
 func TestSumNoUnits(t *testing.T) {
 	if _, err := Sum("x", nil); model.ErrorCode(err) != model.EInvalid {
 		t.Errorf("err = %v", err)
+	}
+}
+
+func TestDeptName(t *testing.T) {
+	wb := func(names ...string) []*model.Workbook {
+		var out []*model.Workbook
+		for _, n := range names {
+			out = append(out, &model.Workbook{UnitName: n})
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		units []*model.Workbook
+		want  string
+	}{
+		{wb("昌吉回族自治州应急管理局机关", "昌吉回族自治州应急管理局应急救援中心"), "昌吉回族自治州应急管理局"},
+		{wb("某局（机关）", "某局（中心）"), "某局"},
+		{wb("昌吉回族自治州应急管理局"), "昌吉回族自治州应急管理局"},
+		{wb("昌吉回族自治州应急管理局", "昌吉回族自治州应急管理局"), "昌吉回族自治州应急管理局"},
+		{wb("甲单位", "乙单位"), "部门汇总"}, // never the first unit's name
+		{wb("", "  "), "部门汇总"},
+		{wb("", "某局机关", "某局中心"), "某局"},
+		{nil, "部门汇总"},
+	} {
+		var names []string
+		for _, u := range tc.units {
+			names = append(names, u.UnitName)
+		}
+		if got := DeptName(tc.units); got != tc.want {
+			t.Errorf("DeptName(%q) = %q, want %q", names, got, tc.want)
+		}
+	}
+}
+
+// TestDifferenceText: a difference names the table as printed (never T05)
+// and shows amounts the one way users read them (#,##0.00).
+func TestDifferenceText(t *testing.T) {
+	d := Difference{Key: model.Key{Table: model.T05, Row: "合计", Col: "基本支出"}, Sheet: "公开05表", Cell: "D7",
+		Table: "公开05表 一般公共预算财政拨款支出决算表", Label: "合计",
+		Dept: decimal.RequireFromString("1755.4"), Sum: decimal.RequireFromString("1755.39"),
+		Diff: decimal.RequireFromString("1"), Tolerance: Tolerance(2), Unit: model.Wan}
+	want := "公开05表!D7 公开05表 一般公共预算财政拨款支出决算表 合计/基本支出：部门表 1,755.40，单位合计 1,755.39，差额 1.00 万元（允许 0.015）"
+	if got := d.String(); got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	d.Sheet, d.Table = "", ""
+	if got := d.String(); !strings.HasPrefix(got, "（部门表无此单元格） 一般公共预算财政拨款支出决算表 合计/基本支出") {
+		t.Errorf("a table the department lacks: %s", got)
 	}
 }

@@ -7,6 +7,7 @@ package model
 const (
 	TagAudit = "审核"
 	TagClean = "报送"
+	TagSum   = "汇总" // a department consolidated from its units
 )
 
 // DefaultStem names a result when neither the unit nor the file has a

@@ -75,6 +75,9 @@ func FromBook(b *xlsx.Book, opt Options) (*model.Workbook, error) {
 	if rd.wb.UnitName == "" {
 		rd.wb.UnitName = rd.titleDept
 	}
+	if rd.wb.UnitName == "" {
+		rd.wb.UnitName = rd.noteDept
+	}
 	// The year: as asked, else the one the workbook prints most often.
 	rd.wb.Year = rd.printedYear()
 	rd.wb.YearPrinted = rd.wb.Year
@@ -139,6 +142,7 @@ type reader struct {
 	codeChecks []func(*catalog.Catalog, int) []model.Finding
 	years      map[int]int // year -> how often printed
 	titleDept  string      // a unit name printed before a title's year
+	noteDept   string      // a unit name an empty table's 说明 line prints
 	wb         *model.Workbook
 	findings   []model.Finding
 	norm       map[string]string // NormalizeText memo: the table passes read the same cells several times
@@ -380,6 +384,9 @@ func (rd *reader) commit(t *located) {
 	if rd.titleDept == "" {
 		rd.titleDept = t.titleDept
 	}
+	if rd.noteDept == "" {
+		rd.noteDept = noteUnit(t.EmptyNote)
+	}
 	rd.findings = append(rd.findings, t.findings...)
 	if t.codeCheck != nil {
 		rd.codeChecks = append(rd.codeChecks, t.codeCheck)
@@ -391,6 +398,26 @@ func (rd *reader) commit(t *located) {
 
 // yearRe finds a 决算年度 in a title, the 部门 line or a cover: 2024年度,
 // 2024 年 (only 2000-2099).
+// noteUnitRe takes the unit from an empty table's statement, the one
+// place a Shanghai workbook without unit titles prints its name:
+// "说明：中共上海市普陀区委社会工作部本年度没有财政拨款“三公”经费支出，故本表无数据。"
+var noteUnitRe = regexp.MustCompile(`^(?:说明|注)\s*[:：]\s*(.{2,60}?)\s*(?:本年度|(?:20\d{2})\s*年度?)`)
+
+// noteUnit is the unit an empty-table note names, "" for none or for a
+// generic 本单位/本部门.
+func noteUnit(note string) string {
+	m := noteUnitRe.FindStringSubmatch(strings.TrimSpace(note))
+	if m == nil {
+		return ""
+	}
+	switch u := strings.TrimSpace(m[1]); u {
+	case "本单位", "本部门", "我单位", "我部门", "本机关", "我局", "本局", "单位", "部门":
+		return ""
+	default:
+		return u
+	}
+}
+
 var yearRe = regexp.MustCompile(`(20\d{2})\s*年度?`)
 
 // yearsIn returns the years text names.

@@ -208,3 +208,45 @@ func TestBatchProgress(t *testing.T) {
 		t.Errorf("bar has no time left: %q", screen)
 	}
 }
+
+// TestConsolidateNaming: the result is named after the department (the
+// units' common name, or --name), never after the first unit, and a single
+// unit is not told to re-check with --parts 1.
+func TestConsolidateNaming(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	a, b := filepath.Join(dir, "a.xlsx"), filepath.Join(dir, "b.xlsx")
+	writeHalf(t, a, "某局机关", true)
+	writeHalf(t, b, "某局应急救援中心", false)
+	for _, tc := range []struct {
+		name   string
+		args   []string
+		file   string
+		stdout []string
+		not    []string
+	}{
+		{"common name", []string{a, b}, "某局.汇总.xlsx", []string{"已汇总 2 个单位 → 某局.汇总.xlsx（某局）", "--parts 2"}, []string{"某局机关（汇总）"}},
+		{"--name", []string{"--name", "某某市某局", a, b}, "某某市某局.汇总.xlsx", []string{"（某某市某局）"}, nil},
+		{"one unit", []string{a}, "某局机关.汇总.xlsx", []string{"已汇总 1 个单位"}, []string{"--parts"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var out, errb bytes.Buffer
+			if code := run(append([]string{"consolidate"}, tc.args...), &out, &errb); code != exitOK {
+				t.Fatalf("exit %d\n%s%s", code, out.String(), errb.String())
+			}
+			if _, err := os.Stat(filepath.Join(dir, tc.file)); err != nil {
+				t.Errorf("result not named %s: %v\n%s", tc.file, err, out.String())
+			}
+			for _, s := range tc.stdout {
+				if !strings.Contains(out.String(), s) {
+					t.Errorf("stdout lacks %q:\n%s", s, out.String())
+				}
+			}
+			for _, s := range tc.not {
+				if strings.Contains(out.String(), s) {
+					t.Errorf("stdout has %q:\n%s", s, out.String())
+				}
+			}
+		})
+	}
+}

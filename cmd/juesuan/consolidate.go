@@ -25,13 +25,13 @@ func init() {
 func runConsolidate(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("consolidate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	out := fs.String("o", "", "汇总后的部门工作簿（默认 部门汇总.xlsx；只核对时可省略）")
-	name := fs.String("name", "", "部门名称（默认由单位名称推断）")
+	out := fs.String("o", "", "汇总后的部门工作簿（默认 <部门名称>.汇总.xlsx；只核对时可省略）")
+	name := fs.String("name", "", "部门名称（默认取各单位名称的共同部分，如“某局机关”“某局中心”→“某局”）")
 	against := fs.String("against", "", "已报送的部门工作簿：列出与单位合计不一致的单元格")
 	style := fs.String("style", "mof", "汇总表版式：mof 或 shanghai")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, joinLines(
-			"用法: juesuan consolidate [-o 部门.xlsx] [--against 部门.xlsx] 单位.xlsx…",
+			"用法: juesuan consolidate [-o 部门.xlsx] [--name 部门名称] [--against 部门.xlsx] 单位.xlsx…",
 			"",
 			"逐表、逐行（科目编码或行名）、逐列相加各单位的数值（先补填各单位的合计），",
 			"生成部门汇总工作簿并补填、审核；--against 时列出部门表与单位合计的差异",
@@ -47,9 +47,6 @@ func runConsolidate(args []string, stdout, stderr io.Writer) int {
 	if len(files) == 0 {
 		fs.Usage()
 		return exitInput
-	}
-	if *out == "" && *against == "" {
-		*out = "部门汇总.xlsx"
 	}
 	ctx := context.Background()
 	units := make([]*model.Workbook, 0, len(files))
@@ -77,6 +74,9 @@ func runConsolidate(args []string, stdout, stderr io.Writer) int {
 	}
 	if *name == "" {
 		*name = consolidate.DeptName(units)
+	}
+	if *out == "" && *against == "" {
+		*out = model.ResultName(*name, "", model.TagSum) // named after the department, as fill names a unit's
 	}
 	sum, err := consolidate.Sum(*name, units)
 	if err != nil {
@@ -106,7 +106,9 @@ func runConsolidate(args []string, stdout, stderr io.Writer) int {
 		s := res.Report.Summary
 		fmt.Fprintf(stdout, "已汇总 %d 个单位 → %s（%s）：错误 %d 条，提示 %d 条，尾差 %d 条，补填 %d 个单元格。\n",
 			len(units), *out, sum.UnitName, s.Errors, s.Warnings, s.Infos, s.Filled)
-		fmt.Fprintf(stdout, "以后审核此汇总表请加 --parts %d（各单位金额分别四舍五入，尾差随单位数累积）。\n", len(units))
+		if len(units) > 1 {
+			fmt.Fprintf(stdout, "以后审核此汇总表请加 --parts %d（各单位金额分别四舍五入，尾差随单位数累积）。\n", len(units))
+		}
 		if s.Errors > 0 {
 			code = exitFindings
 		}
@@ -125,7 +127,7 @@ func runConsolidate(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stdout, "%s 与 %d 个单位的合计有 %d 处不一致。\n", *against, len(units), len(diffs))
 			code = exitFindings
 		} else {
-			fmt.Fprintf(stdout, "%s 与 %d 个单位的合计一致（允许差额 %s）。\n", *against, len(units), consolidate.Tolerance(len(units)))
+			fmt.Fprintf(stdout, "%s 与 %d 个单位的合计一致（允许差额 %s）。\n", *against, len(units), model.FormatAmount(consolidate.Tolerance(len(units))))
 		}
 	}
 	return code
