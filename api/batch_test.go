@@ -82,13 +82,16 @@ func TestBatchEndpoint(t *testing.T) {
 		t.Fatalf("report-only answer holds %d entries", len(files))
 	}
 	lines := strings.Split(strings.TrimSpace(string(files[batch.ResultsName])), "\n")
-	var ok, bad int
+	var ok, bad, stray int
 	for _, l := range lines {
 		var rec struct {
 			Report *model.Report `json:"report"`
 			Error  *struct {
 				Code string `json:"code"`
 			} `json:"error"`
+			Narrative *struct {
+				Status string `json:"status"`
+			} `json:"narrative"`
 		}
 		if err := json.Unmarshal([]byte(l), &rec); err != nil {
 			t.Fatalf("ndjson line %q: %v", l, err)
@@ -98,7 +101,12 @@ func TestBatchEndpoint(t *testing.T) {
 			ok++
 		case rec.Error != nil:
 			bad++
+		case rec.Narrative != nil && rec.Narrative.Status == batch.NarrUnpaired:
+			stray++ // 说明.txt: a narrative of no unit in the zip
 		}
+	}
+	if stray != 1 {
+		t.Errorf("results.ndjson: %d unpaired narratives, want 说明.txt: %s", stray, files[batch.ResultsName])
 	}
 	if ok != 2 || bad < 1 {
 		t.Errorf("results.ndjson: %d good, %d unreadable, want 2 and ≥1: %s", ok, bad, files[batch.ResultsName])

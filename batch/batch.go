@@ -22,6 +22,7 @@ import (
 
 	"github.com/juesuan/juesuan/audit"
 	"github.com/juesuan/juesuan/model"
+	"github.com/juesuan/juesuan/narrative"
 )
 
 // Options configure a batch run.
@@ -69,7 +70,13 @@ type Stats struct {
 	Warnings   int
 	Infos      int
 	Filled     int
-	Elapsed    time.Duration
+	// Paired are the workbooks checked with a 决算公开说明; Unpaired the
+	// narratives no workbook was paired with (each has a row of its own
+	// and counts in Files). A narrative that cannot be read counts in
+	// Unreadable, on its unit's row or its own.
+	Paired   int
+	Unpaired int
+	Elapsed  time.Duration
 }
 
 // outcome is one processed file, committed in input order.
@@ -78,6 +85,7 @@ type outcome struct {
 	res       *audit.Result
 	err       error
 	annotated []byte
+	narr      *narrOutcome // the narrative paired with the workbook
 }
 
 // engine runs the pool: walk -> workers -> in-order commit.
@@ -94,6 +102,7 @@ type engine struct {
 	// Progress.Total; -1 or 0 with no count: the files found so far.
 	total int
 	seqs  seqs // kept job -> position in the walk
+	narrs *narrIndex
 }
 
 func (o *Options) jobs() int {
@@ -116,10 +125,15 @@ func (e *engine) run(ctx context.Context, walk func(*walker) error, commit func(
 	tokens := make(chan struct{}, window)
 	jobs := make(chan *job)
 	results := make(chan *outcome, window)
+	narrs, err := findNarratives(ctx, e.opt.Limits.withDefaults(), walk, e.roots)
+	if err != nil {
+		return err
+	}
+	e.narrs = narrs
 	var walkErr error
 	go func() {
 		defer close(jobs)
-		w := &walker{ctx: ctx, lim: e.opt.Limits.withDefaults(), skip: map[string]bool{}}
+		w := &walker{ctx: ctx, lim: e.opt.Limits.withDefaults(), skip: map[string]bool{}, want: notNarrative}
 		if e.opt.Shard.Count > 1 {
 			w.keep = e.inShard
 		}
@@ -206,7 +220,7 @@ func (e *engine) inShard(name string) bool {
 // same walk, litter, output folder and shard filter.
 func (e *engine) count(ctx context.Context, walk func(*walker) error) (int, error) {
 	n := 0
-	w := &walker{ctx: ctx, lim: e.opt.Limits.withDefaults(), skip: map[string]bool{}, scan: true, count: true}
+	w := &walker{ctx: ctx, lim: e.opt.Limits.withDefaults(), skip: map[string]bool{}, scan: true, count: true, want: notNarrative}
 	if e.opt.Shard.Count > 1 {
 		w.keep = e.inShard
 	}
@@ -222,9 +236,30 @@ func (e *engine) count(ctx context.Context, walk func(*walker) error) (int, erro
 	return n, nil
 }
 
-// process audits one file. It never panics (audit recovers) and never
-// fails the run: every problem becomes the outcome's error.
+// process audits one file and checks the narrative paired with it.
 func (e *engine) process(ctx context.Context, j *job) *outcome {
+	o := e.processBook(ctx, j)
+	unit := ""
+	if o.err == nil {
+		unit = o.res.Workbook.UnitName
+	}
+	if nf, how := e.narrs.pair(j, unit); nf != nil {
+		o.narr = &narrOutcome{file: nf, pairedBy: how}
+		if o.err == nil && nf.doc != nil {
+			o.narr.findings = narrative.Analyze(nf.doc, o.res.Workbook).Findings
+			// One report, as check --narrative: status and counts cover both.
+			rep := o.res.Report
+			merged := model.NewReport(o.res.Workbook, append(append([]model.Finding(nil), rep.Findings...), o.narr.findings...), rep.Fills)
+			merged.Unchecked, merged.Pack = rep.Unchecked, rep.Pack
+			o.res.Report = merged
+		}
+	}
+	return o
+}
+
+// processBook audits one file. It never panics (audit recovers) and never
+// fails the run: every problem becomes the outcome's error.
+func (e *engine) processBook(ctx context.Context, j *job) *outcome {
 	o := &outcome{job: j}
 	if j.err != nil {
 		o.err = j.err

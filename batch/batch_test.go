@@ -22,7 +22,7 @@ func inbox(t *testing.T) (dir string, want []string) {
 	writeFile(t, filepath.Join(dir, "a.xlsx"), a)
 	writeFile(t, filepath.Join(dir, "b.xlsx"), book(t, false, "乙单位", true, templates.Options{Style: model.StyleShanghai}))
 	writeFile(t, filepath.Join(dir, "broken.xlsx"), a[:len(a)/2])
-	writeFile(t, filepath.Join(dir, "说明.txt"), []byte("这不是工作簿"))
+	writeFile(t, filepath.Join(dir, "说明.csv"), []byte("这不是工作簿"))
 	writeFile(t, filepath.Join(dir, "sub", "dup.xlsx"), a)
 	writeFile(t, filepath.Join(dir, "~$a.xlsx"), []byte("lock"))
 	writeFile(t, filepath.Join(dir, ".DS_Store"), []byte("junk"))
@@ -33,7 +33,7 @@ func inbox(t *testing.T) (dir string, want []string) {
 		entry{"__MACOSX/d/._e.xlsx", []byte("fork")},
 	))
 	// Walk order: folder entries by name, archive entries by name.
-	want = []string{"a.xlsx", "b.xlsx", "broken.xlsx", "nested.zip/d/e.xlsx", "nested.zip/inner.zip/c.xlsx", "sub/dup.xlsx", "说明.txt"}
+	want = []string{"a.xlsx", "b.xlsx", "broken.xlsx", "nested.zip/d/e.xlsx", "nested.zip/inner.zip/c.xlsx", "sub/dup.xlsx", "说明.csv"}
 	for i, w := range want {
 		want[i] = filepath.Join(dir, w)
 	}
@@ -82,7 +82,7 @@ func TestRunDirInbox(t *testing.T) {
 		}
 		byFile[filepath.Base(r.File)] = r
 	}
-	for _, name := range []string{"broken.xlsx", "说明.txt"} {
+	for _, name := range []string{"broken.xlsx", "说明.csv"} {
 		r := byFile[name]
 		if r.Error == nil || r.Report != nil || r.Error.Message == "" {
 			t.Errorf("%s: %+v, want an error with a Chinese message", name, r)
@@ -154,6 +154,12 @@ func checkSummary(t *testing.T, recs []Record, sheets map[string]xlsx.SheetRows,
 		if r.Error != nil {
 			if cell(rows, i+1, 3) != "无法读取" || !strings.Contains(cell(rows, i+1, 12), r.Error.Message) {
 				t.Errorf("汇总 row %d: %v, want 无法读取 and %q", i+1, row, r.Error.Message)
+			}
+			continue
+		}
+		if r.Report == nil && r.Narrative != nil { // a narrative no workbook was paired with
+			if cell(rows, i+1, 3) != msgOnlyNarrative {
+				t.Errorf("汇总 row %d: %v, want %s", i+1, row, msgOnlyNarrative)
 			}
 			continue
 		}
@@ -231,13 +237,21 @@ func checkSummary(t *testing.T, recs []Record, sheets map[string]xlsx.SheetRows,
 			if f.Severity == model.SevError && f.Rule == cell(d.Rows, i, 2) && f.Sheet+"!"+f.Cell == ref {
 				found = true
 			}
+			if f.Severity == model.SevError && f.Rule == cell(d.Rows, i, 2) && f.Narrative != nil && f.Cell == "" &&
+				ref == fmt.Sprintf(msgNarrPlace, f.Narrative.Paragraph+1) {
+				found = true
+			}
 		}
 		if !found {
 			t.Errorf("错误明细 row %d (%s %s) is no error of %s", i, cell(d.Rows, i, 2), ref, r.File)
 		}
 		a1 := fmt.Sprintf("D%d", i+1)
 		fo := d.Formulas[a1]
-		if links {
+		if links && strings.HasPrefix(ref, "说明第") {
+			if fo != "" {
+				t.Errorf("错误明细 %s: a narrative paragraph links to %q", a1, fo)
+			}
+		} else if links {
 			sheet, c, _ := strings.Cut(ref, "!")
 			want := fmt.Sprintf(`HYPERLINK("%s#%s!%s"`, r.Output, xlsx.QuoteSheet(sheet), c)
 			if !strings.HasPrefix(fo, want) {

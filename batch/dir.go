@@ -71,6 +71,11 @@ func RunDir(ctx context.Context, paths []string, outDir string, opt Options) (*S
 	if runErr == nil && ctx.Err() != nil {
 		runErr = model.Errorf(model.ETimeout, ctx.Err(), "批量审核已取消或超时。")
 	}
+	if runErr == nil {
+		if err := col.recordUnpaired(eng); err != nil {
+			return nil, err
+		}
+	}
 	// Interrupted (Ctrl-C, deadline): still write what was done, so an
 	// hour of work is not lost; the error says the run is incomplete.
 	st, err := finishDir(col, outDir, nd)

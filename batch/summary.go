@@ -20,6 +20,7 @@ import (
 
 	"github.com/juesuan/juesuan/audit"
 	"github.com/juesuan/juesuan/model"
+	"github.com/juesuan/juesuan/narrative"
 	"github.com/juesuan/juesuan/xlsx"
 )
 
@@ -49,6 +50,11 @@ type Record struct {
 	Shard string `json:"shard,omitempty"`
 	// Figures are the summary's amounts (万元), for a merge of shards.
 	Figures *Figures `json:"figures,omitempty"`
+	// Narrative is the 决算公开说明 paired with the workbook (its
+	// findings are in Report, which covers both documents). A line with
+	// a Narrative and neither Report nor Error is a narrative no workbook
+	// was paired with.
+	Narrative *NarrativeRecord `json:"narrative,omitempty"`
 }
 
 // Figures are the amounts 汇总.xlsx shows per unit, in 万元 ("" when the
@@ -73,6 +79,7 @@ type row struct {
 	sum                              model.Summary
 	income, expense, sangong         string // 万元; "" when the table lacks the cell
 	rules                            map[string]int
+	narr                             *NarrativeRecord
 }
 
 // detail is one error finding, spilled to disk until the summary is written.
@@ -85,6 +92,7 @@ type detail struct {
 	Expected   string `json:"e,omitempty"`
 	Actual     string `json:"a,omitempty"`
 	Difference string `json:"d,omitempty"`
+	Paragraph  int    `json:"p,omitempty"` // 1-based paragraph of a narrative finding
 }
 
 // collector is shared by the folder and zip outputs.
@@ -133,6 +141,8 @@ func statusText(s string) string {
 		return "有提示"
 	case "fail":
 		return "有错误"
+	case "narrative":
+		return msgOnlyNarrative
 	}
 	return "无法读取"
 }
@@ -147,6 +157,9 @@ func (c *collector) commit(o *outcome) error {
 	}
 	if o.err != nil {
 		rec.Error = &RecordError{Code: model.ErrorCode(o.err), Message: model.ErrorMessage(o.err)}
+		if o.narr != nil {
+			rec.Narrative = o.narr.record(false)
+		}
 	} else {
 		wb := o.res.Workbook
 		rec.Unit, rec.Report = strings.TrimSpace(wb.UnitName), &o.res.Report
@@ -154,6 +167,9 @@ func (c *collector) commit(o *outcome) error {
 			Income:  amount(wb, model.Key{Table: model.T01, Row: "收入总计", Col: "决算数"}),
 			Expense: amount(wb, model.Key{Table: model.T01, Row: "支出总计", Col: "决算数"}),
 			Sangong: amount(wb, model.Key{Table: model.T09, Row: "三公经费", Col: "决算数/合计"}),
+		}
+		if o.narr != nil {
+			rec.Narrative = o.narr.record(true)
 		}
 		if o.annotated != nil && c.put != nil {
 			rec.Output = c.names.Name(rec.Unit, o.base, model.TagAudit)
@@ -174,15 +190,34 @@ func (c *collector) record(rec *Record) error {
 	if rec.Path != "" {
 		shown = rec.Path
 	}
-	r := &row{file: shown, prior: rec.Prior, output: rec.Output}
+	r := &row{file: shown, prior: rec.Prior, output: rec.Output, narr: rec.Narrative}
 	c.stats.Files++
-	if rec.Error != nil || rec.Report == nil {
+	switch {
+	case rec.Narrative == nil:
+	case rec.Error == nil && rec.Report == nil:
+		// A narrative of its own: no workbook was paired with it.
+		r.status = "narrative"
+		r.message = msgUnpairedNote
+		if rec.Narrative.Status == NarrError {
+			r.message = msgUnpairedUnread
+		}
+		c.stats.Unpaired++
+	default:
+		c.stats.Paired++
+	}
+	if rec.Narrative != nil && rec.Narrative.Status == NarrError {
+		c.stats.Unreadable++ // a narrative that could not be read, paired or not
+	}
+	switch {
+	case r.status == "narrative":
+		// counted above; it has no report
+	case rec.Error != nil || rec.Report == nil:
 		if rec.Error == nil {
 			rec.Error = &RecordError{Code: model.EInternal, Message: "结果记录缺少审核报告。"}
 		}
 		r.status, r.code, r.message = "error", rec.Error.Code, rec.Error.Message
 		c.stats.Unreadable++
-	} else {
+	default:
 		rep := rec.Report
 		r.unit, r.status, r.sum = rec.Unit, rep.Status, rep.Summary
 		rec.DuplicateOf = ""
@@ -212,6 +247,9 @@ func (c *collector) record(rec *Record) error {
 			}
 			d := detail{Row: len(c.rows), Rule: f.Rule, Sheet: f.Sheet, Cell: f.Cell, Message: f.Message,
 				Expected: f.Expected, Actual: f.Actual, Difference: f.Difference}
+			if f.Narrative != nil {
+				d.Paragraph = f.Narrative.Paragraph + 1
+			}
 			b, _ := json.Marshal(d)
 			c.dw.Write(b)
 			c.dw.WriteByte('\n')
@@ -235,7 +273,7 @@ func (c *collector) record(rec *Record) error {
 	if err := c.ndjson.WriteByte('\n'); err != nil {
 		return model.Errorf(model.EInternal, err, "写出 %s 失败。", ResultsName)
 	}
-	if c.opt.Progress != nil {
+	if c.opt.Progress != nil && r.status != "narrative" {
 		p := Progress{Done: c.stats.Files, Total: c.stats.Files, File: shown, Status: statusText(r.status),
 			Failing: c.stats.Failing, Unreadable: c.stats.Unreadable, Elapsed: time.Since(c.start)}
 		if c.eng != nil {
@@ -323,13 +361,17 @@ func money(s string) xlsx.SummaryCell {
 func txt(s string) xlsx.SummaryCell { return xlsx.SummaryCell{Text: s} }
 
 func (c *collector) sheetUnits(sw *xlsx.SummaryWriter) error {
-	if err := sw.Sheet("汇总", []float64{6, 36, 40, 10, 8, 8, 8, 11, 16, 16, 18, 36, 60}, 2, 3); err != nil {
+	if err := sw.Sheet("汇总", []float64{6, 36, 40, 10, 8, 8, 8, 11, 16, 16, 18, 36, 60, 40, 14, 12, 12}, 2, 3); err != nil {
 		return err
 	}
-	if err := sw.Row(head("序号", "单位名称", "文件", "状态", "错误", "提示", "尾差", "补填单元格",
-		"收入总计（万元）", "支出总计（万元）", "三公经费决算合计（万元）", "审核后文件", "说明")...); err != nil {
+	// The narrative columns come last so the workbook columns keep their
+	// places; 错误/提示/尾差 count both documents, 决算说明错误/提示 the
+	// narrative's share.
+	if err := sw.Row(head(append([]string{"序号", "单位名称", "文件", "状态", "错误", "提示", "尾差", "补填单元格",
+		"收入总计（万元）", "支出总计（万元）", "三公经费决算合计（万元）", "审核后文件", "说明"}, narrHeads...)...)...); err != nil {
 		return err
 	}
+	var narrErrs, narrWarns int
 	var tot model.Summary
 	var inc, exp, sg decimal.Decimal
 	for i, r := range c.rows {
@@ -358,7 +400,7 @@ func (c *collector) sheetUnits(sw *xlsx.SummaryWriter) error {
 			out.Link = r.output
 		}
 		cells := []xlsx.SummaryCell{num(i + 1), txt(r.unit), txt(r.file), st}
-		if r.status == "error" {
+		if r.status == "error" || r.status == "narrative" {
 			cells = append(cells, xlsx.SummaryCell{}, xlsx.SummaryCell{}, xlsx.SummaryCell{}, xlsx.SummaryCell{},
 				xlsx.SummaryCell{}, xlsx.SummaryCell{}, xlsx.SummaryCell{})
 		} else {
@@ -366,6 +408,27 @@ func (c *collector) sheetUnits(sw *xlsx.SummaryWriter) error {
 				money(r.income), money(r.expense), money(r.sangong))
 		}
 		cells = append(cells, out, txt(strings.Join(notes, "；")))
+		if n := r.narr; n != nil {
+			nst := txt(narrStatusText(n))
+			switch n.Status {
+			case NarrFail, NarrError:
+				nst.Fill = fillRed
+			case NarrWarn, NarrUnpaired, NarrNoWorkbook:
+				nst.Fill = fillAmber
+			}
+			shownN := n.File
+			if n.Path != "" {
+				shownN = n.Path
+			}
+			cells = append(cells, txt(shownN), nst)
+			if n.Status == NarrError || n.Status == NarrNoWorkbook {
+				cells = append(cells, xlsx.SummaryCell{}, xlsx.SummaryCell{})
+			} else {
+				cells = append(cells, num(n.Errors), num(n.Warnings))
+				narrErrs += n.Errors
+				narrWarns += n.Warnings
+			}
+		}
 		if err := sw.Row(cells...); err != nil {
 			return err
 		}
@@ -387,7 +450,8 @@ func (c *collector) sheetUnits(sw *xlsx.SummaryWriter) error {
 		b(txt(fmt.Sprintf("已审核 %d，无法读取 %d", c.stats.Read, c.stats.Unreadable))),
 		b(txt(fmt.Sprintf("有错误 %d", c.stats.Failing))),
 		b(num(tot.Errors)), b(num(tot.Warnings)), b(num(tot.Infos)), b(num(tot.Filled)),
-		b(money(inc.String())), b(money(exp.String())), b(money(sg.String())))
+		b(money(inc.String())), b(money(exp.String())), b(money(sg.String())), xlsx.SummaryCell{}, xlsx.SummaryCell{},
+		b(txt(fmt.Sprintf(msgNarrTotal, c.stats.Paired, c.stats.Unpaired))), xlsx.SummaryCell{}, b(num(narrErrs)), b(num(narrWarns)))
 }
 
 // sheetMatrix: one row per checked unit, one column per rule that fired
@@ -418,7 +482,7 @@ func (c *collector) sheetMatrix(sw *xlsx.SummaryWriter) error {
 	}
 	units := make([]int, len(ids))
 	for _, r := range c.rows {
-		if r.status == "error" {
+		if r.status == "error" || r.status == "narrative" {
 			continue
 		}
 		cells := []xlsx.SummaryCell{txt(r.unit), txt(r.file)}
@@ -470,6 +534,9 @@ func (c *collector) sheetDetails(sw *xlsx.SummaryWriter) error {
 		if d.Sheet != "" || d.Cell != "" {
 			ref = d.Sheet + "!" + d.Cell
 		}
+		if ref == "" && d.Paragraph > 0 {
+			ref = fmt.Sprintf(msgNarrPlace, d.Paragraph) // a narrative finding without a table cell
+		}
 		loc := txt(ref)
 		if r.output != "" && d.Sheet != "" && d.Cell != "" {
 			loc.Link = r.output + "#" + xlsx.QuoteSheet(d.Sheet) + "!" + d.Cell
@@ -493,6 +560,9 @@ func ruleMessages() map[string]string {
 		return out
 	}
 	for _, r := range rs {
+		out[r.ID] = r.Message
+	}
+	for _, r := range narrative.Rules() {
 		out[r.ID] = r.Message
 	}
 	return out

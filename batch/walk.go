@@ -107,6 +107,13 @@ type walker struct {
 	total int64
 	held  int64 // bytes of inflated nested archives in memory now
 	peak  int64 // the most held so far
+	// want, when set, takes a file (not an archive) by its name; others
+	// are passed over unread and uncounted: the narrative walk takes
+	// narratives only, the workbook walk everything else.
+	want func(name string) bool
+	// raw reads archive entries as they are, without the workbook probe
+	// of readEntry (a narrative may be text or a PDF).
+	raw bool
 }
 
 func (w *walker) add(j *job) error {
@@ -183,6 +190,9 @@ func (w *walker) file(fp, display string) error {
 			return w.add(&job{name: display, base: filepath.Base(fp), err: model.Errorf(model.ECorrupt, err, "无法打开压缩包。")})
 		}
 		return w.archive(f, st.Size(), display, 1)
+	}
+	if w.want != nil && !w.want(fp) {
+		return nil
 	}
 	j := &job{name: display, base: filepath.Base(fp)}
 	switch {
@@ -301,6 +311,9 @@ func (w *walker) archive(ra io.ReaderAt, size int64, display string, depth int) 
 			}
 			continue
 		}
+		if w.want != nil && !w.want(e.name) {
+			continue
+		}
 		j := &job{name: disp, base: path.Base(e.name)}
 		switch {
 		case w.keep != nil && !w.keep(disp):
@@ -319,7 +332,11 @@ func (w *walker) archive(ra io.ReaderAt, size int64, display string, depth int) 
 				if readHook != nil {
 					readHook(disp)
 				}
-				j.data, j.err = readEntry(e.f, w.lim.MaxFile, size)
+				if w.raw {
+					j.data, j.err = readSized(e.f.Open, w.lim.MaxFile, size)
+				} else {
+					j.data, j.err = readEntry(e.f, w.lim.MaxFile, size)
+				}
 			}
 		}
 		if err := w.add(j); err != nil {

@@ -126,6 +126,9 @@ func serveZip(ctx context.Context, in io.ReaderAt, size int64, out io.Writer, op
 	if err := eng.run(ctx, walk, col.commit); err != nil {
 		return nil, err
 	}
+	if err := col.recordUnpaired(eng); err != nil {
+		return nil, err
+	}
 	if err := col.finish(); err != nil {
 		return nil, err
 	}

@@ -21,7 +21,7 @@ func upload(t *testing.T) []byte {
 		entry{`C:\win\a.xlsx`, a},
 		entry{"ok/../../../dup.xlsx", a},
 		entry{"nested.zip", zipOf(t, entry{"../c.xlsx", book(t, true, "", false, templates.Options{})})},
-		entry{"readme.txt", []byte("hello")},
+		entry{"readme.md", []byte("hello")},
 	)
 }
 
@@ -90,7 +90,7 @@ func TestServeZip(t *testing.T) {
 	if len(recs) != 6 {
 		t.Fatalf("%d records", len(recs))
 	}
-	wantFiles := []string{"abs/root.xlsx", "evil.xlsx", "nested.zip/c.xlsx", "dup.xlsx", "readme.txt", "win/a.xlsx"}
+	wantFiles := []string{"abs/root.xlsx", "evil.xlsx", "nested.zip/c.xlsx", "dup.xlsx", "readme.md", "win/a.xlsx"}
 	got := map[string]bool{}
 	for _, r := range recs {
 		got[r.File] = true

@@ -98,6 +98,9 @@ func runBatch(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "共 %d 个文件：已审核 %d，无法读取 %d；有错误的单位 %d 个（错误 %d 条，提示 %d 条，补填 %d 个单元格）。用时 %s，%.1f 个/秒。\n",
 		st.Files, st.Read, st.Unreadable, st.Failing, st.Errors, st.Warnings, st.Filled, st.Elapsed.Round(time.Millisecond), rate)
 	fmt.Fprintf(stdout, "汇总：%s\n", filepath.Join(*out, batch.SummaryName))
+	if st.Paired+st.Unpaired > 0 {
+		fmt.Fprintf(stdout, "决算公开说明：与工作簿配对 %d 个，未配对 %d 个（见汇总表的“决算说明”各列）。\n", st.Paired, st.Unpaired)
+	}
 	switch {
 	case st.Read == 0 && opt.Shard.Count <= 1:
 		return exitInput
@@ -140,6 +143,9 @@ func runBatchMerge(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "已合并 %d 个分片，共 %d 个文件：已审核 %d，无法读取 %d；有错误的单位 %d 个（错误 %d 条，提示 %d 条，补填 %d 个单元格）。\n",
 		len(files), st.Files, st.Read, st.Unreadable, st.Failing, st.Errors, st.Warnings, st.Filled)
 	fmt.Fprintf(stdout, "汇总：%s\n", filepath.Join(*out, batch.SummaryName))
+	if st.Paired+st.Unpaired > 0 {
+		fmt.Fprintf(stdout, "决算公开说明：与工作簿配对 %d 个，未配对 %d 个（见汇总表的“决算说明”各列）。\n", st.Paired, st.Unpaired)
+	}
 	switch {
 	case st.Read == 0:
 		return exitInput

@@ -43,9 +43,9 @@ func TestBatchExitCodes(t *testing.T) {
 	clean, bad, junk, mixed := t.TempDir(), t.TempDir(), t.TempDir(), t.TempDir()
 	writeUnitCase(t, filepath.Join(clean, "a.xlsx"), "", false)
 	writeUnitCase(t, filepath.Join(bad, "b.xlsx"), "乙", true)
-	os.WriteFile(filepath.Join(junk, "x.txt"), []byte("no"), 0o644)
+	os.WriteFile(filepath.Join(junk, "x.csv"), []byte("no"), 0o644)
 	writeUnitCase(t, filepath.Join(mixed, "a.xlsx"), "", false)
-	os.WriteFile(filepath.Join(mixed, "x.txt"), []byte("no"), 0o644)
+	os.WriteFile(filepath.Join(mixed, "x.csv"), []byte("no"), 0o644)
 	for _, tc := range []struct {
 		name string
 		args []string
