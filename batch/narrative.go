@@ -50,7 +50,7 @@ const (
 // report) a narrative no workbook was paired with.
 type NarrativeRecord struct {
 	File     string       `json:"file"`
-	Path     string       `json:"path,omitempty"` // File relative to its input, as Record.Path
+	Path     string       `json:"path,omitempty"`      // File relative to its input, as Record.Path
 	PairedBy string       `json:"paired_by,omitempty"` // stem | unit
 	Status   string       `json:"status"`
 	Errors   int          `json:"errors"`
