@@ -74,6 +74,29 @@ func priorOfCaseA() *templates.Data {
 	return &p
 }
 
+// withFunds is Case A with a 政府性基金 and a 国有资本经营 grant: T07 and
+// T08 not empty, so their sections state figures instead of the 空表 line.
+func withFunds() *templates.Data {
+	d := templates.CaseA()
+	p := *d
+	p.Values = map[model.TableID]map[string]map[string]string{}
+	for id, rows := range d.Values {
+		p.Values[id] = rows
+	}
+	row := func(v string) map[string]string {
+		return map[string]string{"年初结转和结余": "0.00", "本年收入": v, "本年支出小计": v, "基本支出": "0.00", "项目支出": v, "年末结转和结余": "0.00"}
+	}
+	p.Values[model.T07] = map[string]map[string]string{"合计": row("20.00"), "229": row("20.00"), "22960": row("20.00"), "2296002": row("20.00")}
+	p.Values[model.T08] = map[string]map[string]string{"合计": row("5.00"), "223": row("5.00"), "22301": row("5.00"), "2230199": row("5.00")}
+	p.Names = map[string]string{}
+	for k, v := range d.Names {
+		p.Names[k] = v
+	}
+	p.Names["22960"], p.Names["2296002"] = "彩票公益金安排的支出", "用于社会福利的彩票公益金支出"
+	p.Names["223"], p.Names["22301"], p.Names["2230199"] = "国有资本经营预算支出", "解决历史遗留问题及改革成本支出", "其他解决历史遗留问题及改革成本支出"
+	return &p
+}
+
 func readBack(t testing.TB, data []byte, name string) *narrative.Document {
 	t.Helper()
 	nd, err := narrative.ReadBytes(data, name, narrative.Limits{})
@@ -112,6 +135,7 @@ var draftCases = []draftCase{
 	{"C-shanghai", templates.CaseC(), model.StyleShanghai, nil, 1},
 	{"A-mof-prior", templates.CaseA(), model.StyleMOF, priorOfCaseA(), 5},
 	{"A-shanghai-prior", templates.CaseA(), model.StyleShanghai, priorOfCaseA(), 5},
+	{"A-funds", withFunds(), model.StyleMOF, nil, 5},
 }
 
 func (c draftCase) draft(t testing.TB) (*Document, *model.Workbook) {
