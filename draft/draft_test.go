@@ -375,3 +375,20 @@ func golden(t *testing.T, name, got string) {
 		t.Errorf("%s differs from the golden (go test ./draft -run %s -update, then review the diff)\ngot:\n%s", name, t.Name(), got)
 	}
 }
+
+// BenchmarkDraftCaseA: drafting Case A (figures, template, docx), the
+// workbook already checked.
+func BenchmarkDraftCaseA(b *testing.B) {
+	res := checked(b, templates.CaseA(), model.StyleMOF, false)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		doc, err := Draft(res.Workbook, Options{Year: 2024})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := doc.DOCX(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
