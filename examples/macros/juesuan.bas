@@ -13,6 +13,15 @@ Attribute VB_Name = "Juesuan"
 '   请求体：工作簿 .xlsx 文件的原始字节
 ' 读取的响应头：X-Juesuan-Status、X-Juesuan-Errors、X-Juesuan-Warnings、X-Juesuan-Filled
 ' 出错时响应为 application/problem+json，显示其中的 detail 字段。
+'
+' JuesuanAuditWithNarrative 同时审核工作簿和它的决算公开说明（.docx、.txt 或 .pdf），
+' 两个文件放在一个请求里（服务端测试同样逐字重放）：
+'   POST {JUESUAN_URL}/api/v1/check
+'   Content-Type: multipart/form-data; boundary=----juesuan-<时间>
+'   Accept: application/json, application/problem+json
+'   X-Juesuan-Client: excel-vba/1
+'   请求体：部分 file（工作簿 .xlsx，文件名为原文件名）和部分 narrative（说明文件，文件名为其原名）
+' 响应是两份文件合起来的 JSON 报告；消息框显示审核结论和说明中的错误、提示（规则 N01…N26）。
 Option Explicit
 
 ' 服务地址：按实际部署修改。
@@ -73,6 +82,149 @@ Failed:
     MsgBox "无法完成审核：" & Err.Description & vbCrLf & "请确认服务地址 " & JUESUAN_URL & " 可以访问。", _
         vbCritical, "决算审核助手"
 End Sub
+
+' JuesuanAuditWithNarrative checks the workbook and its 决算公开说明 in one
+' request: the figures of the narrative against the tables and themselves.
+Public Sub JuesuanAuditWithNarrative()
+    Dim wb As Workbook
+    Dim copyPath As String, baseName As String, boundary As String
+    Dim narrPath As Variant
+    Dim book() As Byte, narr() As Byte, body() As Byte
+    Dim http As Object
+
+    On Error GoTo Failed
+    Set wb = ActiveWorkbook
+    If wb Is Nothing Then
+        MsgBox "请先打开要审核的决算工作簿。", vbExclamation, "决算审核助手"
+        Exit Sub
+    End If
+    narrPath = Application.GetOpenFilename("决算公开说明 (*.docx;*.txt;*.pdf),*.docx;*.txt;*.pdf", , "选择与本工作簿对应的决算公开说明")
+    If VarType(narrPath) = vbBoolean Then Exit Sub
+
+    baseName = wb.Name
+    If InStrRev(baseName, ".") > 0 Then baseName = Left$(baseName, InStrRev(baseName, ".") - 1)
+    copyPath = TempFolder() & "\juesuan-" & Format$(Now, "yyyymmddhhnnss") & ".xlsx"
+    SaveXlsxCopy wb, copyPath
+    book = ReadBytes(copyPath)
+    Kill copyPath
+    narr = ReadBytes(CStr(narrPath))
+
+    boundary = "----juesuan-" & Format$(Now, "yyyymmddhhnnss")
+    body = MultipartBody(boundary, baseName & ".xlsx", book, Mid$(narrPath, InStrRev(narrPath, "\") + 1), narr)
+
+    Set http = NewHttp()
+    http.Open "POST", JUESUAN_URL & "/api/v1/check", False
+    http.setRequestHeader "Content-Type", "multipart/form-data; boundary=" & boundary
+    http.setRequestHeader "Accept", "application/json, application/problem+json"
+    http.setRequestHeader "X-Juesuan-Client", "excel-vba/1"
+    Application.StatusBar = "决算审核助手：正在审核 " & wb.Name & " 和说明 ……"
+    http.send body
+    Application.StatusBar = False
+
+    If http.Status <> 200 Then
+        MsgBox "审核失败（HTTP " & http.Status & "）：" & vbCrLf & ProblemDetail(http.responseText), _
+            vbCritical, "决算审核助手"
+        Exit Sub
+    End If
+
+    MsgBox "审核结论（工作簿和说明）：" & StatusText(http.getResponseHeader("X-Juesuan-Status")) & vbCrLf & _
+        "错误：" & http.getResponseHeader("X-Juesuan-Errors") & " 个" & vbCrLf & _
+        "提示：" & http.getResponseHeader("X-Juesuan-Warnings") & " 个" & vbCrLf & vbCrLf & _
+        NarrativeMessages(http.responseText, 10), _
+        IIf(http.getResponseHeader("X-Juesuan-Status") = "fail", vbExclamation, vbInformation), "决算审核助手"
+    Exit Sub
+
+Failed:
+    Application.StatusBar = False
+    MsgBox "无法完成审核：" & Err.Description & vbCrLf & "请确认服务地址 " & JUESUAN_URL & " 可以访问。", _
+        vbCritical, "决算审核助手"
+End Sub
+
+' MultipartBody is the multipart/form-data body of the two files; the part
+' headers are UTF-8 (Chinese file names), the files their own bytes.
+Private Function MultipartBody(boundary As String, bookName As String, book() As Byte, narrName As String, narr() As Byte) As Byte()
+    Dim st As Object
+    Set st = CreateObject("ADODB.Stream")
+    st.Type = 1
+    st.Open
+    WriteUtf8 st, "--" & boundary & vbCrLf & "Content-Disposition: form-data; name=""file""; filename=""" & bookName & """" & vbCrLf & "Content-Type: " & XLSX_TYPE & vbCrLf & vbCrLf
+    st.Write book
+    WriteUtf8 st, vbCrLf & "--" & boundary & vbCrLf & "Content-Disposition: form-data; name=""narrative""; filename=""" & narrName & """" & vbCrLf & "Content-Type: application/octet-stream" & vbCrLf & vbCrLf
+    st.Write narr
+    WriteUtf8 st, vbCrLf & "--" & boundary & "--" & vbCrLf
+    st.Position = 0
+    MultipartBody = st.Read
+    st.Close
+End Function
+
+' WriteUtf8 appends s as UTF-8, without the byte order mark ADODB writes.
+Private Sub WriteUtf8(st As Object, s As String)
+    Dim t As Object, b() As Byte
+    Set t = CreateObject("ADODB.Stream")
+    t.Type = 2
+    t.Charset = "utf-8"
+    t.Open
+    t.WriteText s
+    t.Position = 0
+    t.Type = 1
+    t.Position = 3
+    b = t.Read
+    t.Close
+    st.Write b
+End Sub
+
+' NarrativeMessages lists the errors and warnings of the narrative (rules
+' N..) in a JSON report, at most max of them, without a JSON library.
+Private Function NarrativeMessages(body As String, max As Long) As String
+    Dim i As Long, n As Long, total As Long, rule As String, sev As String, msg As String, out As String
+    i = InStr(body, """rule"":""")
+    Do While i > 0
+        rule = JsonString(body, i + Len("""rule"":"""))
+        If Left$(rule, 1) = "N" Then
+            sev = JsonString(body, InStr(i, body, """severity"":""") + Len("""severity"":"""))
+            msg = JsonString(body, InStr(i, body, """message"":""") + Len("""message"":"""))
+            If sev <> "info" Then
+                total = total + 1
+                If n < max Then
+                    n = n + 1
+                    out = out & IIf(sev = "error", "【错误】", "【提示】") & msg & vbCrLf
+                End If
+            End If
+        End If
+        i = InStr(i + 1, body, """rule"":""")
+    Loop
+    If total = 0 Then
+        NarrativeMessages = "说明中没有发现错误或提示。"
+    ElseIf total > n Then
+        NarrativeMessages = "说明中的问题（共 " & total & " 条，列出前 " & n & " 条）：" & vbCrLf & out
+    Else
+        NarrativeMessages = "说明中的问题：" & vbCrLf & out
+    End If
+End Function
+
+' JsonString reads the JSON string that starts at i (just after its
+' opening quote), undoing the escapes \" \\ \/ \n \t and \uXXXX.
+Private Function JsonString(body As String, ByVal i As Long) As String
+    Dim c As String, out As String
+    Do While i <= Len(body)
+        c = Mid$(body, i, 1)
+        If c = """" Then Exit Do
+        If c = "\" Then
+            i = i + 1
+            c = Mid$(body, i, 1)
+            Select Case c
+                Case "n": c = vbLf
+                Case "t": c = vbTab
+                Case "u"
+                    c = ChrW(CLng("&H" & Mid$(body, i + 1, 4)))
+                    i = i + 4
+            End Select
+        End If
+        out = out & c
+        i = i + 1
+    Loop
+    JsonString = out
+End Function
 
 ' SaveXlsxCopy writes the workbook as .xlsx without touching the open file:
 ' SaveCopyAs keeps the original format, so other formats (.xls, .et, new
