@@ -66,7 +66,7 @@ func readDOCX(data []byte, name string, lim Limits) (*Document, error) {
 		return nil, err
 	}
 	b := newBuilder(name, FormatDOCX, lim)
-	if err := parseDocument(raw, num, b, lim); err != nil {
+	if err := parseDocument(raw, num, b, lim, nil); err != nil {
 		return nil, err
 	}
 	return b.done(), nil
@@ -98,6 +98,7 @@ type depthDecoder struct {
 	depth int
 	max   int
 	stack []string // local names of the open elements
+	off   int      // byte offset where the last token starts
 }
 
 func newDecoder(data []byte, max int) *depthDecoder {
@@ -107,6 +108,7 @@ func newDecoder(data []byte, max int) *depthDecoder {
 }
 
 func (x *depthDecoder) token() (xml.Token, error) {
+	x.off = int(x.d.InputOffset())
 	t, err := x.d.RawToken()
 	if err != nil {
 		return nil, err
@@ -466,8 +468,10 @@ func chineseNumber(v int) string {
 	return b.String()
 }
 
-// parseDocument streams document.xml into the builder.
-func parseDocument(data []byte, num *numbering, b *builder, lim Limits) error {
+// parseDocument streams document.xml into the builder. tr, when set,
+// records where each piece of text came from (MapDOCX); it sees the same
+// walk, so the map and the text agree by construction.
+func parseDocument(data []byte, num *numbering, b *builder, lim Limits, tr *docxTrace) error {
 	x := newDecoder(data, lim.MaxDepth)
 	type cellState struct {
 		parts []string
@@ -487,6 +491,7 @@ func parseDocument(data []byte, num *numbering, b *builder, lim Limits) error {
 	)
 	flushPara := func() error {
 		text := para.String()
+		para0 := len(text) // the paragraph's own text; a list label goes before it
 		para.Reset()
 		if !hasNum && style != "" {
 			if id, l := num.styleNumbering(style); id != "" {
@@ -503,11 +508,21 @@ func parseDocument(data []byte, num *numbering, b *builder, lim Limits) error {
 		size = 0
 		if tblDepth > 0 && cell != nil {
 			if t := trimSpace(text); t != "" {
+				if tr != nil {
+					tr.cellPart(cell.parts, text, len(text)-para0)
+				}
 				cell.parts = append(cell.parts, t)
 			}
 			return nil
 		}
-		return b.paragraph(text)
+		n := len(b.doc.Paragraphs)
+		if err := b.paragraph(text); err != nil {
+			return err
+		}
+		if tr != nil {
+			tr.paragraph(len(b.doc.Paragraphs) > n, text, len(text)-para0)
+		}
+		return nil
 	}
 	for {
 		t, err := x.token()
@@ -536,6 +551,13 @@ func parseDocument(data []byte, num *numbering, b *builder, lim Limits) error {
 				style = attr(e, "val")
 			case "r":
 				hidden = false
+				if tr != nil {
+					tr.runStart(x, e)
+				}
+			case "rPr":
+				if tr != nil {
+					tr.rPrStart(x)
+				}
 			case "vanish":
 				v := attr(e, "val")
 				hidden = v != "0" && v != "false" && v != "off"
@@ -549,6 +571,9 @@ func parseDocument(data []byte, num *numbering, b *builder, lim Limits) error {
 				}
 			case "t":
 				// text is read in CharData below
+				if tr != nil {
+					tr.textStart(x, e)
+				}
 			case "tab", "ptab":
 				if inPara > 0 {
 					para.WriteByte('\t')
@@ -588,15 +613,25 @@ func parseDocument(data []byte, num *numbering, b *builder, lim Limits) error {
 						return err
 					}
 				}
+			case "rPr":
+				if tr != nil {
+					tr.rPrEnd(x)
+				}
 			case "tc":
 				if tblDepth == 1 && cell != nil {
 					row = append(row, strings.Join(cell.parts, "\n"))
 					cell = nil
+					if tr != nil {
+						tr.cellEnd()
+					}
 				}
 			case "tr":
 				if tblDepth == 1 {
 					if err := b.row(row); err != nil {
 						return err
+					}
+					if tr != nil {
+						tr.rowEnd(b)
 					}
 					row = nil
 				}
@@ -613,6 +648,9 @@ func parseDocument(data []byte, num *numbering, b *builder, lim Limits) error {
 				size += len(e)
 				if size > 4*lim.MaxParagraphRunes {
 					return errTooLong(len(b.doc.Paragraphs)+1, lim.MaxParagraphRunes)
+				}
+				if tr != nil {
+					tr.text(x, para.Len(), len(e), inPara > 1)
 				}
 				para.Write(e)
 			}
