@@ -36,3 +36,11 @@ var directOptions = xlsx.DirectOptions{
 
 // msgStyleLimit is the message for a workbook whose cell styles are full.
 const msgStyleLimit = "工作簿中的单元格样式已达 Excel 的上限（%d 个），无法再添加审核标记。请在 Excel/WPS 中清理未使用的样式（或另存为新文件）后重新上传。"
+
+// Texts of the annotated narrative (docx.go).
+const (
+	docxInitials    = "审核"
+	msgDocxTooLarge = "说明文件过大，无法标注。"
+	msgDocxCorrupt  = "说明文件（.docx）已损坏，无法标注：请用 Word/WPS 打开后另存为 .docx 再试。"
+	msgDocxNotWord  = "这不是 Word 文档（缺少 word/document.xml），无法标注。"
+)

@@ -65,7 +65,7 @@ func MapDOCX(document, numberingXML, stylesXML []byte, lim Limits) (*Document, *
 			}
 		}
 	}
-	prefix, ok := mainPrefix(document)
+	prefix, ok := WordPrefix(document)
 	if !ok {
 		return nil, nil, model.Errorf(model.EUnsupported, nil, msgNoDocument)
 	}
@@ -227,9 +227,10 @@ type docxTrace struct {
 
 func (tr *docxTrace) main(e xml.StartElement) bool { return e.Name.Space == tr.prefix }
 
-// mainPrefix is the prefix the root element binds to WordprocessingML,
-// ok false when it binds none.
-func mainPrefix(data []byte) (string, bool) {
+// WordPrefix is the prefix the root element of a WordprocessingML part
+// binds to its namespace ("w" nearly always, "" for a default namespace);
+// ok is false when it binds none.
+func WordPrefix(data []byte) (string, bool) {
 	d := xml.NewDecoder(bytes.NewReader(data))
 	for {
 		t, err := d.RawToken()
