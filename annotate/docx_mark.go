@@ -337,7 +337,9 @@ func (pk *docxPackage) mark(m *narrative.DOCXMap, findings []model.Finding, res 
 		next = max(next, csc.maxID+1)
 	}
 	var edits []edit
-	add := func(at, del int, ins string) { edits = append(edits, edit{at: at, del: del, ins: ins, seq: len(edits)}) }
+	add := func(at, del int, ins string) {
+		edits = append(edits, edit{at: at, del: del, ins: ins, seq: len(edits)})
+	}
 	split := map[int]bool{} // w:t elements split already (by tag offset)
 	tOpen := "<" + qn(pfx, "t") + preserveAttr + ">"
 	closeRun := "</" + qn(pfx, "t") + "></" + qn(pfx, "r") + ">"
