@@ -14,6 +14,9 @@ const (
 	CodeTooManyStyles = model.ETooManyStyles
 	// CodeCrossSite: a browser request from another site (403).
 	CodeCrossSite = "cross_site"
+	// CodeNarrativeNotDocx: fill was asked for the annotated narrative
+	// alone (part=narrative) and the narrative is text or PDF (422).
+	CodeNarrativeNotDocx = "narrative_not_docx"
 )
 
 const (
@@ -25,8 +28,13 @@ const (
 	msgTooManyStyles = "工作簿中的单元格样式过多（%d 个，上限约 64000 个），无法再添加标注样式：请在 Excel/WPS 中清理多余的单元格样式（如“开始 → 单元格样式”中的重复样式）后重新上传；只需审核报告时可用 /api/v1/check。"
 	// msgNarrativePrefix names the narrative in a reader error that does
 	// not say which file it is about.
-	msgNarrativePrefix   = "说明文件："
-	msgNarrativeTooLarge = "说明文件（narrative）超过 %s 的上限，请删去图片等附件后重试。"
+	msgNarrativePrefix    = "说明文件："
+	msgNarrativeTooLarge  = "说明文件（narrative）超过 %s 的上限，请删去图片等附件后重试。"
+	msgPartNoNarrative    = "part=narrative 需要同时上传决算公开说明（multipart 字段 narrative）。"
+	msgNarrativeNotDocx   = "说明文件是%s，只有 Word（.docx）说明才能加批注标注；说明的审核结果见报告（/api/v1/check 或 format=json），或上传 .docx 版本。"
+	msgNarrativeNotMarked = "说明：上传的决算公开说明是%s，无法在其中加批注标注；说明的审核结果列在本报告中（“说明第 N 段”）。如需标注版，请上传 Word（.docx）版本。"
+	// reportName is the report's name inside fill's zip.
+	reportName = "审核报告.txt"
 )
 
 // Texts of the explanations field of check and fill (审核说明 typed on the

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"html"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -279,5 +280,115 @@ func TestNarrativeAdmission(t *testing.T) {
 	req.Header.Set("Content-Type", ct)
 	if rec := do(h, req); rec.Code != 200 {
 		t.Fatalf("workbook, prior and narrative: %d %s", rec.Code, rec.Body.String())
+	}
+}
+
+func unzipAll(t *testing.T, data []byte) map[string][]byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string][]byte{}
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(rc)
+		rc.Close()
+		out[f.Name] = b
+	}
+	return out
+}
+
+// juesuanComments counts the comments juesuan wrote into a docx.
+func juesuanComments(t *testing.T, docx []byte) int {
+	t.Helper()
+	c := unzipAll(t, docx)["word/comments.xml"]
+	return strings.Count(string(c), `w:author="决算审核助手"`)
+}
+
+// TestFillNarrativePart: POST /api/v1/fill with a narrative answers a zip
+// of the annotated workbook, the annotated docx and the report of both;
+// part=narrative the docx alone; a text narrative cannot be annotated
+// (the zip's report says so; alone it is 422 narrative_not_docx).
+func TestFillNarrativePart(t *testing.T) {
+	fx := fixtures(t)
+	h, _ := newTestServer(t, Config{})
+	bad := plantedSeed(t)
+	docx := docxOfText(t, bad)
+
+	rec := do(h, narrativeForm(t, "/api/v1/fill", fx.sample, "单位说明.docx", docx))
+	if rec.Code != 200 || rec.Header().Get("Content-Type") != ZipType {
+		t.Fatalf("fill with docx: %d %s %.300s", rec.Code, rec.Header().Get("Content-Type"), rec.Body.String())
+	}
+	if rec.Header().Get(HeaderStatus) != "fail" || rec.Header().Get(HeaderErrors) == "0" {
+		t.Errorf("status %s errors %s: the planted fault is an error", rec.Header().Get(HeaderStatus), rec.Header().Get(HeaderErrors))
+	}
+	if cd := rec.Header().Get("Content-Disposition"); !strings.Contains(cd, ".zip") {
+		t.Errorf("Content-Disposition %q", cd)
+	}
+	files := unzipAll(t, rec.Body.Bytes())
+	const unit = "昌吉回族自治州应急管理局"
+	bookName, docName := model.ResultName(unit, "单位.xlsx", model.TagAudit), model.ResultName(unit, "单位说明.docx", model.TagAudit)
+	if docName != unit+"（单位说明）.审核.docx" {
+		t.Errorf("docx named %s", docName)
+	}
+	book, doc, report := files[bookName], files[docName], files["审核报告.txt"]
+	if book == nil || doc == nil || report == nil || len(files) != 3 {
+		names := []string{}
+		for n := range files {
+			names = append(names, n)
+		}
+		t.Fatalf("zip holds %q", names)
+	}
+	if n := juesuanComments(t, doc); n == 0 {
+		t.Errorf("the annotated docx has no comments")
+	}
+	if !strings.Contains(string(report), "说明第 33 段") {
+		t.Errorf("the report does not cite the narrative:\n%s", report)
+	}
+	if _, err := zip.NewReader(bytes.NewReader(book), int64(len(book))); err != nil {
+		t.Errorf("workbook in the zip: %v", err)
+	}
+
+	rec = do(h, narrativeForm(t, "/api/v1/fill?part=narrative", fx.sample, "单位说明.docx", docx))
+	if rec.Code != 200 || rec.Header().Get("Content-Type") != DOCXType || !bytes.Equal(rec.Body.Bytes(), doc) {
+		t.Fatalf("part=narrative: %d %s (same docx as in the zip: %v)", rec.Code, rec.Header().Get("Content-Type"), bytes.Equal(rec.Body.Bytes(), doc))
+	}
+	rec = do(h, narrativeForm(t, "/api/v1/fill?part=workbook", fx.sample, "单位说明.docx", docx))
+	if rec.Code != 200 || rec.Header().Get("Content-Type") != XLSXType || rec.Header().Get(HeaderStatus) != "fail" {
+		t.Fatalf("part=workbook: %d %s %s", rec.Code, rec.Header().Get("Content-Type"), rec.Header().Get(HeaderStatus))
+	}
+	rec = do(h, narrativeForm(t, "/api/v1/fill?format=json", fx.sample, "单位说明.docx", docx))
+	var rep model.Report
+	if rec.Code != 200 || json.Unmarshal(rec.Body.Bytes(), &rep) != nil || rep.Status != "fail" {
+		t.Fatalf("format=json: %d %.200s", rec.Code, rec.Body.String())
+	}
+	if n, errs := narrativeFindings(rep); n == 0 || errs == 0 {
+		t.Errorf("format=json: narrative findings %d, errors %d", n, errs)
+	}
+
+	// a text narrative: the zip has the workbook and the report with the note
+	rec = do(h, narrativeForm(t, "/api/v1/fill", fx.sample, "说明.txt", bad))
+	if rec.Code != 200 || rec.Header().Get("Content-Type") != ZipType {
+		t.Fatalf("fill with txt: %d %.300s", rec.Code, rec.Body.String())
+	}
+	files = unzipAll(t, rec.Body.Bytes())
+	if len(files) != 2 || files[bookName] == nil || !strings.Contains(string(files["审核报告.txt"]), "无法在其中加批注") {
+		t.Errorf("txt zip: %d files, report %.300s", len(files), files["审核报告.txt"])
+	}
+	rec = do(h, narrativeForm(t, "/api/v1/fill?part=narrative", fx.sample, "说明.txt", bad))
+	if rec.Code != 422 || decodeProblem(t, rec).Code != CodeNarrativeNotDocx {
+		t.Fatalf("part=narrative with txt: %d %s", rec.Code, rec.Body.String())
+	}
+	rec = do(h, narrativeForm(t, "/api/v1/fill?part=narrative", fx.sample, "", nil))
+	if rec.Code != 400 || decodeProblem(t, rec).Code != model.EInvalid {
+		t.Fatalf("part=narrative without one: %d %s", rec.Code, rec.Body.String())
+	}
+	rec = do(h, narrativeForm(t, "/api/v1/fill?part=both", fx.sample, "说明.txt", bad))
+	if rec.Code != 400 {
+		t.Fatalf("part=both: %d", rec.Code)
 	}
 }

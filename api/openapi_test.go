@@ -282,6 +282,10 @@ func TestOpenAPIResponses(t *testing.T) {
 		{def, narrativeForm(t, "/api/v1/check", fx.sample, "说明.doc", oleXLS()), 415},
 		{def, narrativeForm(t, "/api/v1/fill", fx.sample, "说明.docx", []byte("PK\x03\x04junk")), 400},
 		{def, narrativeForm(t, "/api/v1/fill?format=json", fx.sample, "说明.txt", []byte("本年收入合计4,113.55万元。")), 200},
+		{def, narrativeForm(t, "/api/v1/fill", fx.sample, "说明.docx", docxOfText(t, []byte("本年收入合计4,213.55万元。"))), 200},
+		{def, narrativeForm(t, "/api/v1/fill?part=narrative", fx.sample, "说明.docx", docxOfText(t, []byte("本年收入合计4,213.55万元。"))), 200},
+		{def, narrativeForm(t, "/api/v1/fill?part=narrative", fx.sample, "说明.txt", []byte("本年收入合计4,213.55万元。")), 422},
+		{def, narrativeForm(t, "/api/v1/fill?part=all", fx.sample, "说明.txt", []byte("本年收入合计4,213.55万元。")), 400},
 	}
 	seen := map[string]bool{}
 	for _, tc := range cases {

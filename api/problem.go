@@ -66,7 +66,7 @@ func statusOf(code string) int {
 		return http.StatusBadRequest
 	case model.ETooLarge, model.ETooMany:
 		return http.StatusRequestEntityTooLarge
-	case model.ENoTables, model.ETooManyStyles, model.EErrorsRemain, narrative.ENoText, model.ENotYuan:
+	case model.ENoTables, model.ETooManyStyles, model.EErrorsRemain, narrative.ENoText, model.ENotYuan, CodeNarrativeNotDocx:
 		return http.StatusUnprocessableEntity
 	case model.EUnavailable, model.ETimeout:
 		return http.StatusServiceUnavailable
@@ -166,7 +166,7 @@ func (r problemRender) WriteContentType(w http.ResponseWriter) {
 var fieldNames = map[string]string{
 	"format": "format（返回格式）", "exact": "exact（精确模式）", "overwrite": "overwrite（覆盖已填数）",
 	"name": "name（文件名）", "style": "style（模板格式）", "report_only": "report_only（仅输出报告）", "parts": "parts（汇总单位数）",
-	"year": "year（决算年度）", "clean": "clean（报送版）", "force": "force（强制生成）",
+	"year": "year（决算年度）", "clean": "clean（报送版）", "force": "force（强制生成）", "part": "part（返回哪份文件）",
 }
 
 // valid validates v (a query/form struct with `label` tags) and answers 400

@@ -46,6 +46,9 @@ type workQuery struct {
 	Grid string `validate:"omitempty,boolean" label:"grid"`
 	// MarkRounding: 尾差 infos are coloured and noted in the workbook too.
 	MarkRounding string `validate:"omitempty,boolean" label:"mark_rounding"`
+	// Part: with a narrative, fill answers only the annotated docx
+	// (narrative) or only the workbook (workbook) instead of a zip of both.
+	Part string `validate:"omitempty,oneof=workbook narrative" label:"part"`
 }
 
 func (q *workQuery) set(key, val string) {
@@ -70,12 +73,14 @@ func (q *workQuery) set(key, val string) {
 		q.Grid = val
 	case "mark_rounding":
 		q.MarkRounding = val
+	case "part":
+		q.Part = val
 	}
 }
 
 // workParams are the parameters check and fill take from the query (and
 // from multipart fields of the same name).
-var workParams = []string{"format", "exact", "overwrite", "name", "parts", "year", "clean", "force", "grid", "mark_rounding"}
+var workParams = []string{"format", "exact", "overwrite", "name", "parts", "year", "clean", "force", "grid", "mark_rounding", "part"}
 
 // Bounds of the explanations field: a workbook has at most a few hundred
 // 提示; a 审核说明 is a sentence or a paragraph.
@@ -292,7 +297,7 @@ func (s *server) readMultipart(c *gin.Context, u *upload) bool {
 				return false
 			}
 			u.explanations = v
-		case "format", "exact", "overwrite", "name", "parts", "year", "clean", "force", "grid", "mark_rounding":
+		case "format", "exact", "overwrite", "name", "parts", "year", "clean", "force", "grid", "mark_rounding", "part":
 			v, err := io.ReadAll(io.LimitReader(p, 1024))
 			if err != nil {
 				s.fail(c, readErr(err))
@@ -469,7 +474,12 @@ func (s *server) fillHandler(c *gin.Context) {
 		return
 	}
 	defer done()
+	if u.q.Part == "narrative" && u.narrative == nil {
+		s.problem(c, http.StatusBadRequest, model.EInvalid, msgPartNoNarrative, nil)
+		return
+	}
 	var out bytes.Buffer
+	var story *narrativeResult
 	res, ok := s.run(c, func(ctx context.Context) (*audit.Result, error) {
 		// Beyond this many cell styles no mark can be added: say so
 		// rather than let the writer fail as if the file were damaged.
@@ -481,10 +491,13 @@ func (s *server) fillHandler(c *gin.Context) {
 		if err != nil {
 			return nil, err
 		}
-		if _, err := s.checkNarrative(u, res); err != nil {
+		if story, err = s.checkNarrative(u, res); err != nil {
 			return nil, err
 		}
-		return res, nil
+		if story != nil && u.q.Format != "json" && !parseBool(u.q.Clean) && u.q.Part != "workbook" {
+			err = story.annotate(u.narrative, u.q.Part == "narrative")
+		}
+		return res, err
 	})
 	if !ok {
 		return
@@ -512,6 +525,10 @@ func (s *server) fillHandler(c *gin.Context) {
 	}
 	name = strings.TrimSuffix(name, path.Ext(name)) + ext
 	fallback = strings.TrimSuffix(fallback, path.Ext(fallback)) + ext
+	if story != nil && (story.marked != nil || story.note != "") {
+		s.sendWithNarrative(c, u, res, story, name, out.Bytes())
+		return
+	}
 	c.Header("Content-Disposition", contentDispositionAs(name, fallback))
 	c.Data(http.StatusOK, ctype, out.Bytes())
 }
