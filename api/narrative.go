@@ -132,9 +132,6 @@ func (s *server) sendWithNarrative(c *gin.Context, u *upload, res *audit.Result,
 	c.Data(http.StatusOK, ZipType, buf.Bytes())
 }
 
-// DOCXType is the media type of .docx documents.
-const DOCXType = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
 // checkNarrative reads the upload's narrative (nil when none was sent) and
 // checks it against the workbook of res; the report of res then covers
 // both documents. A narrative that cannot be read fails the request with
