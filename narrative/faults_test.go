@@ -49,6 +49,7 @@ func TestPlantedFaults(t *testing.T) {
 		{"三公 budget variance", 77, 50, "0.00%", "5.00%", "N04", "", false},
 		{"contradiction 增加 with a minus", 50, 58, "3.16", "-3.16", "N06", "", false},
 		{"机关运行经费 above 公用经费", 80, 45, "121.25", "131.25", "N10", "公开06表", false},
+		{"政府采购 part 服务支出", 82, 67, "686.14", "696.14", "N05", "", false},
 		{"share without its % sign", 32, 36, "98.91%", "98.91", "N13", "", true},
 		{"car count without purchase fee", 75, 99, "0辆", "2辆", "N14", "", true},
 	}
@@ -70,6 +71,15 @@ func TestPlantedFaults(t *testing.T) {
 			}
 			if !strings.Contains(hit.Message, fmt.Sprintf("第 %d 段", c.para+1)) {
 				t.Errorf("message does not cite the paragraph: %s", hit.Message)
+			}
+			// The quote is the planted paragraph's own text, and the
+			// planted figure is in the quote or the message.
+			planted := plant(t, doc, c.para, c.off, c.old, c.new).Paragraphs[c.para].Text
+			if q := hit.Narrative.Quote; q == "" || !strings.Contains(planted, q) {
+				t.Errorf("quote %q is not from paragraph %d", q, c.para+1)
+			}
+			if !strings.Contains(hit.Narrative.Quote+hit.Message, c.new) {
+				t.Errorf("neither quote %q nor message names the planted %s: %s", hit.Narrative.Quote, c.new, hit.Message)
 			}
 		})
 	}
