@@ -2,6 +2,7 @@ package audit
 
 import (
 	"sort"
+	"strings"
 
 	"github.com/xuri/excelize/v2"
 
@@ -108,6 +109,28 @@ func tableGrid(t *model.Table, roles map[pos]model.GridRole) (model.Grid, bool) 
 	sort.Slice(rows, func(i, j int) bool { return rows[i].sheetRow < rows[j].sheetRow })
 	cols := append([]*model.Column(nil), t.Columns...)
 	sort.SliceStable(cols, func(i, j int) bool { return cols[i].SheetCol < cols[j].SheetCol })
+	// In the 收入|支出 tables a sheet row carries two items: show only the
+	// side(s) the finding's cells are on, so each value stands beside its
+	// own row name.
+	side := map[int]string{}
+	for _, c := range cols {
+		side[c.SheetCol] = c.Side
+	}
+	used := map[string]bool{}
+	for p := range roles {
+		if sd, ok := side[p.col]; ok {
+			used[sd] = true
+		}
+	}
+	if len(used) == 1 && !used[""] {
+		kept := cols[:0]
+		for _, c := range cols {
+			if used[c.Side] {
+				kept = append(kept, c)
+			}
+		}
+		cols = kept
+	}
 
 	rowIdx, colIdx := map[int]int{}, map[int]int{}
 	for i, r := range rows {
@@ -163,15 +186,22 @@ func tableGrid(t *model.Table, roles map[pos]model.GridRole) (model.Grid, bool) 
 	prev := -1
 	for _, ri := range pickR {
 		r := rows[ri]
+		// On a row printed with both sides, name it by the side(s) shown.
 		label := r.rows[0]
-		// On a row printed with both sides, name it by the side shown.
+		var names []string
 		for _, x := range r.rows {
 			if sides[x.Side] {
-				label = x
-				break
+				if len(names) == 0 {
+					label = x
+				}
+				names = append(names, x.Label)
 			}
 		}
-		gr := model.GridRow{Key: label.Key, Code: label.Code, Label: label.Label, Row: r.sheetRow,
+		text := label.Label
+		if len(names) > 1 {
+			text = strings.Join(names, " | ")
+		}
+		gr := model.GridRow{Key: label.Key, Code: label.Code, Label: text, Row: r.sheetRow,
 			Gap: prev >= 0 && ri != prev+1, Cells: make([]model.GridCell, 0, len(pickC))}
 		prev = ri
 		for _, ci := range pickC {
@@ -199,9 +229,9 @@ func tableGrid(t *model.Table, roles map[pos]model.GridRole) (model.Grid, bool) 
 }
 
 // window picks indexes out of 0..n-1 to show: the wanted ones (sorted, at
-// most limit) and, while room is left, the neighbours of the span they
-// cover. When the wanted ones are spread wider than limit, only they are
-// shown (the grid marks the gaps).
+// most limit), the rows between them and one neighbour on each side when
+// that fits in limit. When the wanted ones are spread wider than limit,
+// only they are shown (the grid marks the gaps).
 func window(want []int, n, limit int) []int {
 	sort.Ints(want)
 	if len(want) > limit {
@@ -211,20 +241,11 @@ func window(want []int, n, limit int) []int {
 	if hi-lo+1 > limit {
 		return want
 	}
-	// Grow the contiguous span by one on each side while it fits.
-	for hi-lo+1 < limit && (lo > 0 || hi < n-1) {
-		grew := false
-		if lo > 0 && hi-lo+1 < limit {
-			lo--
-			grew = true
-		}
-		if hi < n-1 && hi-lo+1 < limit {
-			hi++
-			grew = true
-		}
-		if !grew || hi-lo+1 >= want[len(want)-1]-want[0]+3 {
-			break
-		}
+	if lo > 0 && hi-lo+2 <= limit {
+		lo--
+	}
+	if hi < n-1 && hi-lo+2 <= limit {
+		hi++
 	}
 	out := make([]int, 0, hi-lo+1)
 	for i := lo; i <= hi; i++ {
