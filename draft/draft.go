@@ -20,6 +20,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/juesuan/juesuan/catalog"
 	"github.com/juesuan/juesuan/model"
 	"github.com/juesuan/juesuan/templates"
 )
@@ -367,22 +368,27 @@ func classes(wb, prior *model.Workbook, general decimal.Decimal) ([]map[string]a
 		if v.Round(2).IsZero() {
 			continue
 		}
-		cls = append(cls, map[string]any{"序号": len(cls) + 1, "名称": r.Label, "金额": money(v), "占比": share(v, general)})
+		cls = append(cls, map[string]any{"序号": len(cls) + 1, "名称": strings.TrimSpace(r.Label), "金额": money(v), "占比": share(v, general)})
 	}
 	type item struct {
 		code, class, kuan, name string
 		now, before             decimal.Decimal
 	}
 	items := map[string]*item{}
+	// The 类 and 款 as the workbook prints them, else as the catalog of
+	// the year names them (a table may print 项 rows only).
+	cat, _ := catalog.ForYear(wb.Year)
+	label := func(tb *model.Table, code string) string {
+		if r := tb.Row(code); r != nil && strings.TrimSpace(r.Label) != "" {
+			return strings.TrimSpace(r.Label)
+		}
+		if es := cat.Lookup(code); len(es) > 0 {
+			return es[0].Name
+		}
+		return Placeholder
+	}
 	names := func(tb *model.Table, r *model.Row) (string, string) {
-		c, k := "", ""
-		if cr := tb.Row(r.Code[:3]); cr != nil {
-			c = cr.Label
-		}
-		if kr := tb.Row(r.Code[:5]); kr != nil {
-			k = kr.Label
-		}
-		return c, k
+		return label(tb, r.Code[:3]), label(tb, r.Code[:5])
 	}
 	for _, r := range t.Rows {
 		if r.Level != 3 || len(r.Code) != 7 {
@@ -393,7 +399,7 @@ func classes(wb, prior *model.Workbook, general decimal.Decimal) ([]map[string]a
 			continue
 		}
 		c, k := names(t, r)
-		items[r.Code] = &item{code: r.Code, class: c, kuan: k, name: r.Label, now: v}
+		items[r.Code] = &item{code: r.Code, class: c, kuan: k, name: strings.TrimSpace(r.Label), now: v}
 	}
 	var pt *model.Table
 	if prior != nil {
@@ -414,7 +420,7 @@ func classes(wb, prior *model.Workbook, general decimal.Decimal) ([]map[string]a
 				continue
 			}
 			c, k := names(pt, r)
-			items[r.Code] = &item{code: r.Code, class: c, kuan: k, name: r.Label, before: v}
+			items[r.Code] = &item{code: r.Code, class: c, kuan: k, name: strings.TrimSpace(r.Label), before: v}
 		}
 	}
 	codes := make([]string, 0, len(items))

@@ -28,8 +28,13 @@ var update = flag.Bool("update", false, "rewrite the goldens under testdata")
 // computes them) and runs it through audit.Check, as the CLI does.
 func checked(t testing.TB, d *templates.Data, st model.Style, omit bool) *audit.Result {
 	t.Helper()
+	return checkedAs(t, d, templates.Options{Style: st, OmitDerived: omit})
+}
+
+func checkedAs(t testing.TB, d *templates.Data, opt templates.Options) *audit.Result {
+	t.Helper()
 	var buf bytes.Buffer
-	if _, err := templates.Write(&buf, d, templates.Options{Style: st, OmitDerived: omit}); err != nil {
+	if _, err := templates.Write(&buf, d, opt); err != nil {
 		t.Fatal(err)
 	}
 	res, err := audit.Check(context.Background(), bytes.NewReader(buf.Bytes()), audit.Options{})
@@ -97,6 +102,23 @@ func withFunds() *templates.Data {
 	return &p
 }
 
+// budgetOnly is Case C with a 三公 budget and no 三公 spending: the items
+// are stated at 0.00 without shares (of a zero total) and with their
+// 预决算差异率 of -100.00%.
+func budgetOnly() *templates.Data {
+	d := templates.CaseC()
+	p := *d
+	p.Values = map[model.TableID]map[string]map[string]string{}
+	for id, rows := range d.Values {
+		p.Values[id] = rows
+	}
+	p.Values[model.T09] = map[string]map[string]string{"三公经费": {
+		"预算数/合计": "3.00", "预算数/因公出国（境）费": "0.00", "预算数/公务用车购置及运行费": "2.00", "预算数/公务用车购置费": "0.00",
+		"预算数/公务用车运行费": "2.00", "预算数/公务接待费": "1.00", "决算数/合计": "0.00", "决算数/因公出国（境）费": "0.00",
+		"决算数/公务用车购置及运行费": "0.00", "决算数/公务用车购置费": "0.00", "决算数/公务用车运行费": "0.00", "决算数/公务接待费": "0.00"}}
+	return &p
+}
+
 func readBack(t testing.TB, data []byte, name string) *narrative.Document {
 	t.Helper()
 	nd, err := narrative.ReadBytes(data, name, narrative.Limits{})
@@ -126,21 +148,25 @@ type draftCase struct {
 	// residues are the 尾差 the tables themselves carry (the narrative
 	// restates them; spec §4): info findings, nothing else is allowed.
 	residues int
+	unit     model.Unit // the workbook's unit ("" = 万元)
 }
 
 var draftCases = []draftCase{
-	{"A-mof", templates.CaseA(), model.StyleMOF, nil, 5},
-	{"A-shanghai", templates.CaseA(), model.StyleShanghai, nil, 5},
-	{"C-mof", templates.CaseC(), model.StyleMOF, nil, 1},
-	{"C-shanghai", templates.CaseC(), model.StyleShanghai, nil, 1},
-	{"A-mof-prior", templates.CaseA(), model.StyleMOF, priorOfCaseA(), 5},
-	{"A-shanghai-prior", templates.CaseA(), model.StyleShanghai, priorOfCaseA(), 5},
-	{"A-funds", withFunds(), model.StyleMOF, nil, 5},
+	{"A-mof", templates.CaseA(), model.StyleMOF, nil, 5, ""},
+	{"A-shanghai", templates.CaseA(), model.StyleShanghai, nil, 5, ""},
+	{"C-mof", templates.CaseC(), model.StyleMOF, nil, 1, ""},
+	{"C-shanghai", templates.CaseC(), model.StyleShanghai, nil, 1, ""},
+	{"A-mof-prior", templates.CaseA(), model.StyleMOF, priorOfCaseA(), 5, ""},
+	{"A-shanghai-prior", templates.CaseA(), model.StyleShanghai, priorOfCaseA(), 5, ""},
+	{"A-funds", withFunds(), model.StyleMOF, nil, 5, ""},
+	{"C-sangong-budget-only", budgetOnly(), model.StyleShanghai, nil, 1, ""},
+	// a workbook in 元: the draft states 万元 (Case A's amounts are whole cents of 万元)
+	{"A-yuan", templates.CaseA(), model.StyleMOF, nil, 5, model.Yuan},
 }
 
 func (c draftCase) draft(t testing.TB) (*Document, *model.Workbook) {
 	t.Helper()
-	res := checked(t, c.data, c.style, false)
+	res := checkedAs(t, c.data, templates.Options{Style: c.style, Unit: c.unit})
 	opt := Options{Year: c.data.Year}
 	if c.prior != nil {
 		opt.Prior = checked(t, c.prior, c.style, false).Workbook
