@@ -142,7 +142,7 @@ func Rows(wb *model.Workbook, rep model.Report) []xlsx.ResultRow {
 	for _, fl := range rep.Fills {
 		msg := "空白单元格已按" + fl.Rule + "计算填入"
 		if fl.Old != "" {
-			msg = "原值 " + fl.Old + " 与公式不符，已按" + fl.Rule + "替换"
+			msg = "原值 " + model.FormatAmountText(fl.Old) + " 与公式不符，已按" + fl.Rule + "替换"
 		}
 		rows = append(rows, xlsx.ResultRow{
 			Kind: xlsx.MarkFilled, Level: "补填", Rule: fl.Rule,
@@ -185,9 +185,9 @@ func tableName(wb *model.Workbook, id model.TableID) string {
 }
 
 func fillNote(fl model.Fill) string {
-	s := fmt.Sprintf("补填 %s：%s", fl.Rule, fl.Value)
+	s := fmt.Sprintf("补填 %s：%s", fl.Rule, model.FormatAmountText(fl.Value))
 	if fl.Old != "" {
-		s = fmt.Sprintf("补填 %s：原值 %s 已替换为 %s", fl.Rule, fl.Old, fl.Value)
+		s = fmt.Sprintf("补填 %s：原值 %s 已替换为 %s", fl.Rule, model.FormatAmountText(fl.Old), model.FormatAmountText(fl.Value))
 	}
 	if fl.Note != "" {
 		s += "\n" + fl.Note
@@ -202,17 +202,15 @@ func findingNote(f model.Finding) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "[%s] %s %s", f.Severity.Chinese(), f.Rule, f.Message)
 	var parts []string
-	if f.Expected != "" {
-		parts = append(parts, "应为 "+f.Expected)
-	}
-	if f.Actual != "" {
-		parts = append(parts, "实为 "+f.Actual)
-	}
-	if f.Difference != "" {
-		parts = append(parts, "差额 "+f.Difference)
-	}
-	if f.Tolerance != "" {
-		parts = append(parts, "容差 "+f.Tolerance)
+	// A 提示 is a heuristic (R05.3: 基本支出 usually only in 行政运行…), not
+	// an identity: its message says what is unusual, and 应为 0 / 容差 0.005
+	// beside it would read as an equation that failed.
+	if f.Severity != model.SevWarning {
+		for _, p := range [][2]string{{"应为 ", f.Expected}, {"实为 ", f.Actual}, {"差额 ", f.Difference}, {"容差 ", f.Tolerance}} {
+			if p[1] != "" {
+				parts = append(parts, p[0]+model.FormatAmountText(p[1]))
+			}
+		}
 	}
 	if len(parts) > 0 {
 		b.WriteString("\n" + strings.Join(parts, "，"))

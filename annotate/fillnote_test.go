@@ -27,7 +27,7 @@ func TestFillNoteOnFilledCell(t *testing.T) {
 		t.Fatal(err)
 	}
 	n := s.Comments[blank.Sheet+"!"+blank.Addr]
-	for _, want := range []string{"补填 R06.2：2152.26", fl.Note, "另：" + fl.Alternative} {
+	for _, want := range []string{"补填 R06.2：2,152.26", fl.Note, "另：" + fl.Alternative} {
 		if !strings.Contains(n, want) {
 			t.Errorf("note %q lacks %q", n, want)
 		}

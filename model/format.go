@@ -35,6 +35,18 @@ func FormatAmount(d decimal.Decimal) string {
 	return Thousands(d.StringFixed(places))
 }
 
+// FormatAmountText is FormatAmount of an amount held as text (the JSON
+// report's expected, actual, difference, tolerance and fill values): the
+// one display users read, "1.00" never "1" beside it. Text that is not a
+// number is returned as it is.
+func FormatAmountText(s string) string {
+	d, err := decimal.NewFromString(strings.TrimSpace(s))
+	if err != nil {
+		return s
+	}
+	return FormatAmount(d)
+}
+
 // Thousands inserts thousands separators into a plain decimal text.
 func Thousands(s string) string {
 	neg := strings.HasPrefix(s, "-")

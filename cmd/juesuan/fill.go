@@ -157,7 +157,7 @@ func runFill(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintln(info, annotate.Summary(res.Report))
 	for _, fl := range res.Report.Fills {
 		if fl.Old != "" && !*asJSON {
-			fmt.Fprintf(info, "  已替换 %s!%s：%s → %s（%s）\n", fl.Sheet, fl.Cell, fl.Old, fl.Value, fl.Rule)
+			fmt.Fprintf(info, "  已替换 %s!%s：%s → %s（%s）\n", fl.Sheet, fl.Cell, model.FormatAmountText(fl.Old), model.FormatAmountText(fl.Value), fl.Rule)
 		}
 	}
 	if res.Report.Summary.Errors > 0 {

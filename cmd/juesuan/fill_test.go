@@ -50,7 +50,7 @@ func TestFillCommand(t *testing.T) {
 		// --exact turns Case A's published 尾差 into errors.
 		{"flags after file", []string{"fill", typed, "-o", "x.xlsx", "--exact"}, exitFindings, []string{"已输出：x.xlsx", "尾差 0 条"}, "x.xlsx"},
 		{"errors", []string{"fill", brokenPath}, exitFindings, []string{"错误 "}, filepath.Join(dir, "昌吉回族自治州应急管理局（broken）.审核.xlsx")},
-		{"overwrite", []string{"fill", "--overwrite", brokenPath, "-o", "fixed.xlsx"}, exitOK, []string{"已替换", "5000.00 →"}, "fixed.xlsx"},
+		{"overwrite", []string{"fill", "--overwrite", brokenPath, "-o", "fixed.xlsx"}, exitOK, []string{"已替换", "5,000.00 →"}, "fixed.xlsx"},
 		{"junk", []string{"fill", junk}, exitInput, nil, ""},
 		{"missing", []string{"fill", filepath.Join(dir, "nope.xlsx")}, exitInput, nil, ""},
 		{"two files", []string{"fill", typed, typed}, exitInput, nil, ""},
