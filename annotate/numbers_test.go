@@ -23,7 +23,7 @@ func TestNoteNumbers(t *testing.T) {
 			Expected: "4113.56", Actual: "4113.55", Difference: "-0.01", Tolerance: "0.045"}),
 			[]string{"应为 4,113.56，实为 4,113.55，差额 -0.01，容差 0.045"}, nil},
 		{"hint without equation", findingNote(model.Finding{Rule: "R05.3", Severity: model.SevWarning,
-			Message: "基本支出通常只出现在行政运行…：公开05表 2240106 安全监管 基本支出 3.62，通常应为 0",
+			Message:  "基本支出通常只出现在行政运行…：公开05表 2240106 安全监管 基本支出 3.62，通常应为 0",
 			Expected: "0", Actual: "3.62", Difference: "3.62", Tolerance: "0.005"}),
 			[]string{"[提示] R05.3 基本支出通常只出现在行政运行"}, []string{"\n应为", "实为", "差额", "容差"}},
 		{"fill", fillNote(model.Fill{Rule: "R01.2", Value: "4126.6"}), []string{"补填 R01.2：4,126.60"}, []string{"4126.6"}},
