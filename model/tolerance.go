@@ -27,10 +27,23 @@ func (c *Cell) Printed() bool { return c != nil && !c.Blank && !c.Invalid }
 // Tolerance is the §5.0 bound of an identity among cells: the sum of the
 // half-intervals of its printed operands (nil and blank cells add nothing).
 func Tolerance(cells ...*Cell) decimal.Decimal {
+	// Counted per number of decimals (nearly always all 2): one exact
+	// decimal per count, not a decimal addition per operand.
+	var n [8]int64
 	tol := decimal.Zero
 	for _, c := range cells {
-		if c.Printed() {
-			tol = tol.Add(HalfUnit(c.Decimals))
+		if !c.Printed() {
+			continue
+		}
+		if d := max(c.Decimals, 2); d < len(n) {
+			n[d]++
+		} else {
+			tol = tol.Add(HalfUnit(d))
+		}
+	}
+	for d, k := range n {
+		if k > 0 {
+			tol = tol.Add(decimal.New(5*k, int32(-d-1)))
 		}
 	}
 	return tol

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"math/rand"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -40,5 +41,29 @@ func TestTolerance(t *testing.T) {
 	}
 	if got := ToleranceOf(3, 2); got.String() != "0.015" {
 		t.Errorf("ToleranceOf(3, 2) = %s", got)
+	}
+}
+
+// Tolerance counts operands per number of decimals; the bound (and its
+// text, which reports and fingerprints carry) is the plain sum of the
+// half-units of the printed operands, whatever the mix.
+func TestToleranceIsTheSumOfHalfUnits(t *testing.T) {
+	rng := rand.New(rand.NewSource(11))
+	for i := 0; i < 2000; i++ {
+		var cells []*Cell
+		want := decimal.Zero
+		for j := rng.Intn(40); j > 0; j-- {
+			c := &Cell{Decimals: rng.Intn(12) - 1, Blank: rng.Intn(5) == 0, Invalid: rng.Intn(9) == 0}
+			if rng.Intn(7) == 0 {
+				c = nil
+			}
+			if c.Printed() {
+				want = want.Add(HalfUnit(c.Decimals))
+			}
+			cells = append(cells, c)
+		}
+		if got := Tolerance(cells...); !got.Equal(want) || got.String() != want.String() {
+			t.Fatalf("Tolerance = %s, want %s (%d operands)", got, want, len(cells))
+		}
 	}
 }
