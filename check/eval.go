@@ -133,12 +133,14 @@ func (c *Checker) run() []model.Finding {
 			return nil
 		}
 		eq := &c.eqs[i]
-		f, ok := c.evalEq(eq)
+		// Each side is summed once, for the finding and for the suspects.
+		l, r := c.side(eq.Left), c.side(eq.Right)
+		var tol *decimal.Decimal
+		f, ok := c.evalSides(eq, l, r, &tol)
 		ev := evaluated{eq: eq, finding: -1}
 		if certain(eq.Rule) {
 			ev.cells, ev.coef = c.operands(eq)
-			l, r := c.side(eq.Left), c.side(eq.Right)
-			ev.residual, ev.tol = l.sum.Sub(r.sum), c.Tolerance(eq)
+			ev.residual, ev.tol = l.sum.Sub(r.sum), c.sidesTolerance(l, r, &tol)
 			if l.invalid() || r.invalid() {
 				continue // unknown, neither broken nor holding
 			}
@@ -255,8 +257,22 @@ func (c *Checker) Tolerance(eq *Equation) decimal.Decimal {
 	return model.Tolerance(cells...).Mul(c.parts)
 }
 
-func (c *Checker) evalEq(eq *Equation) (model.Finding, bool) {
-	l, r := c.side(eq.Left), c.side(eq.Right)
+// sidesTolerance is Tolerance over the operands of sides l and r, computed
+// once into *memo.
+func (c *Checker) sidesTolerance(l, r side, memo **decimal.Decimal) decimal.Decimal {
+	if *memo == nil {
+		tol := decimal.Zero
+		if !c.exact {
+			tol = model.Tolerance(append(append(make([]*model.Cell, 0, len(l.cells)+len(r.cells)), l.cells...), r.cells...)...).Mul(c.parts)
+		}
+		*memo = &tol
+	}
+	return **memo
+}
+
+// evalSides judges eq on its summed sides l and r; tol memoizes the
+// tolerance (sidesTolerance).
+func (c *Checker) evalSides(eq *Equation, l, r side, memo **decimal.Decimal) (model.Finding, bool) {
 	// An operand the reader could not read (S05) is unknown, not 0: the
 	// equation says nothing until it is corrected.
 	if l.invalid() || r.invalid() {
@@ -275,7 +291,7 @@ func (c *Checker) evalEq(eq *Equation) (model.Finding, bool) {
 	if excess.Sign() <= 0 {
 		return model.Finding{}, false
 	}
-	tol := c.Tolerance(eq)
+	tol := c.sidesTolerance(l, r, memo)
 	sev := eq.Rule.Severity
 	if excess.LessThanOrEqual(tol) {
 		sev = model.SevInfo

@@ -41,7 +41,24 @@ func certain(r *Rule) bool {
 func (c *Checker) operands(eq *Equation) ([]*model.Cell, []int) {
 	var cells []*model.Cell
 	var coef []int
-	idx := map[*model.Cell]int{}
+	// A cell may stand on both sides; most equations are short, so a map
+	// is made only for long ones.
+	var idx map[*model.Cell]int
+	if len(eq.Left)+len(eq.Right) > 16 {
+		idx = map[*model.Cell]int{}
+	}
+	find := func(cell *model.Cell) (int, bool) {
+		if idx != nil {
+			i, ok := idx[cell]
+			return i, ok
+		}
+		for i, x := range cells {
+			if x == cell {
+				return i, true
+			}
+		}
+		return 0, false
+	}
 	for side, ts := range [2][]Term{eq.Left, eq.Right} {
 		for _, t := range ts {
 			cell := c.b.cell(t)
@@ -55,11 +72,13 @@ func (c *Checker) operands(eq *Equation) ([]*model.Cell, []int) {
 			if side == 1 {
 				a = -a
 			}
-			if i, ok := idx[cell]; ok {
+			if i, ok := find(cell); ok {
 				coef[i] += a
 				continue
 			}
-			idx[cell] = len(cells)
+			if idx != nil {
+				idx[cell] = len(cells)
+			}
 			cells = append(cells, cell)
 			coef = append(coef, a)
 		}
