@@ -187,7 +187,7 @@ func (s *solver) conflict(c *rcon, blank []*rvar) model.Finding {
 	var texts [2][]string
 	for side, ts := range [2][]check.Term{e.Left, e.Right} {
 		for _, t := range ts {
-			cell := s.wb.Cell(t.Key)
+			cell := t.CellIn(s.wb)
 			if cell == nil {
 				continue
 			}

@@ -213,7 +213,7 @@ func newSolver(wb *model.Workbook, eqs []check.Equation, opt Options, stop *mode
 		q := &equation{rule: e.Rule.ID, fill: e.Rule.Fill, certain: e.Rule.Class == check.ClassCertain, nLeft: len(e.Left), src: ei}
 		for side, ts := range [2][]check.Term{e.Left, e.Right} {
 			for _, t := range ts {
-				c := wb.Cell(t.Key)
+				c := t.CellIn(wb)
 				q.terms = append(q.terms, eqTerm{cell: c, sign: signOf(t), left: side == 0})
 				if c != nil && s.state[c] != stKnown {
 					q.unknown++
@@ -357,7 +357,12 @@ func (s *solver) push(q *equation) {
 	if u == nil || !ok {
 		return
 	}
-	_, w, _, _ := s.solve(q, u)
+	w := 0 // solve's weight, without its value
+	for _, t := range q.terms {
+		if t.cell != nil && t.cell != u {
+			w += s.weight[t.cell]
+		}
+	}
 	s.seq++
 	heap.Push(&s.queue, candidate{class: s.class(q, u), weight: w, terms: len(q.terms) - 1, seq: s.seq, q: q, cell: u})
 }
@@ -589,7 +594,7 @@ func hasPrior(e check.Equation) bool {
 func hasInvalid(wb *model.Workbook, e check.Equation) bool {
 	for _, ts := range [2][]check.Term{e.Left, e.Right} {
 		for _, t := range ts {
-			if c := wb.Cell(t.Key); c != nil && c.Invalid {
+			if c := t.CellIn(wb); c != nil && c.Invalid {
 				return true
 			}
 		}

@@ -250,7 +250,7 @@ func (s *solver) system(eqs []check.Equation, rebind bool) *repairer {
 		invalid := false
 		for side, ts := range [2][]check.Term{e.Left, e.Right} {
 			for _, t := range ts {
-				cell := s.wb.Cell(t.Key)
+				cell := t.CellIn(s.wb)
 				cells = append(cells, cell)
 				if cell == nil {
 					continue
@@ -611,7 +611,7 @@ func (p *repairer) conflicts(stuck []*rcon) {
 		handled++
 		var blank []*rvar
 		if len(c.eq.Left) == 1 {
-			if cell := s.wb.Cell(c.eq.Left[0].Key); cell != nil {
+			if cell := c.eq.Left[0].CellIn(s.wb); cell != nil {
 				for _, vr := range c.vars {
 					if v := p.vars[vr.idx]; v.cell == cell && !v.gone {
 						blank = append(blank, v)
