@@ -341,7 +341,7 @@ func (b *bindCtx) term(k model.Key, sign int, prior bool) Term {
 }
 
 func (b *bindCtx) terms(s sumExpr, e env) ([]Term, bool) {
-	var out []Term
+	out := make([]Term, 0, len(s))
 	for _, t := range s {
 		if t.ref == nil {
 			continue // a constant (only 0 is meaningful in equations)
@@ -366,7 +366,9 @@ func (b *bindCtx) terms(s sumExpr, e env) ([]Term, bool) {
 			if !b.locatedKey(model.Key{Table: r.table.id, Col: col}, r.table.prior) {
 				return nil, false
 			}
-			for _, row := range b.idx(r.table.prior).evalSet(*r.rows, e) {
+			rows := b.idx(r.table.prior).evalSet(*r.rows, e)
+			out = slices.Grow(out, len(rows))
+			for _, row := range rows {
 				out = append(out, b.term(model.Key{Table: r.table.id, Row: row, Col: col}, t.sign, r.table.prior))
 			}
 			continue
@@ -399,6 +401,7 @@ type Binding struct {
 	rules   []*Rule // the rules for the workbook's year
 	idx     *windex
 	clauses map[*clause]*boundClause
+	total   int // equations of the largest use so far, to size the next
 }
 
 // boundClause is one clause bound: its equations and the misses (tables,
@@ -439,6 +442,16 @@ func (cl *clause) readsPrior() bool {
 
 func (b *bindCtx) bind(rules []*Rule) []Equation {
 	var out []Equation
+	if b.shared != nil && b.shared.total > 0 {
+		out = make([]Equation, 0, b.shared.total)
+	}
+	// spans are the clauses bound here for the shared binding: their
+	// equations are a range of out, set once out is complete.
+	type span struct {
+		bc         *boundClause
+		start, end int
+	}
+	var spans []span
 	for _, r := range rules {
 		b.rule = r
 		for _, cl := range r.clauses {
@@ -494,11 +507,19 @@ func (b *bindCtx) bind(rules []*Rule) []Equation {
 			})
 			if share {
 				b.rec = nil
-				b.shared.clauses[cl] = &boundClause{eqs: slices.Clone(out[start:]), misses: misses}
+				bc := &boundClause{misses: misses}
+				b.shared.clauses[cl] = bc
+				spans = append(spans, span{bc, start, len(out)})
 			}
 		}
 	}
 	b.rule = nil
+	for _, sp := range spans {
+		sp.bc.eqs = out[sp.start:sp.end:sp.end]
+	}
+	if b.shared != nil {
+		b.shared.total = max(b.shared.total, len(out))
+	}
 	return out
 }
 

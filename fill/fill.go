@@ -165,7 +165,11 @@ func runStop(wb *model.Workbook, eqs []check.Equation, opt Options, stop *model.
 // newSolver runs the sweep: every computable blank derived cell gets its
 // straightforward value.
 func newSolver(wb *model.Workbook, eqs []check.Equation, opt Options, stop *model.Stop) *solver {
-	s := &solver{wb: wb, opt: opt, state: map[*model.Cell]int{}, weight: map[*model.Cell]int{},
+	n := 0 // cells: the state and weight maps end up holding most of them
+	for _, t := range wb.Located() {
+		n += len(t.Cells())
+	}
+	s := &solver{wb: wb, opt: opt, state: make(map[*model.Cell]int, n), weight: make(map[*model.Cell]int, n),
 		eqsOf: map[*model.Cell][]*equation{}, cross: map[*model.Cell]bool{}, def: map[*model.Cell]*equation{},
 		moved: map[*model.Cell]moved{}, dropped: map[int]bool{}, names: labeler{wb: wb},
 		exact: opt.Exact || check.AutoExact(wb), parts: decimal.NewFromInt(int64(max(opt.Parts, 1))), stop: stop}
