@@ -13,6 +13,7 @@ import (
 	"github.com/juesuan/juesuan/annotate"
 	"github.com/juesuan/juesuan/audit"
 	"github.com/juesuan/juesuan/model"
+	"github.com/juesuan/juesuan/narrative"
 	"github.com/juesuan/juesuan/templates"
 )
 
@@ -24,7 +25,7 @@ func init() {
 	})
 }
 
-const fillUsage = `用法: juesuan fill [--json] [--overwrite] [--exact] [--prior 上年文件] [-o 输出文件] [文件]
+const fillUsage = `用法: juesuan fill [--json] [--overwrite] [--exact] [--prior 上年文件] [--narrative 说明.docx] [-o 输出文件] [文件]
 
 补填空白的合计、小计、类/款合计和跨表引用单元格，按审核公式逐条审核，
 输出标注后的工作簿（错误标红、提示标黄、补填标蓝，附“审核结果”表；尾差只列在审核结果表中，加 --mark-rounding 时也标绿并加批注）。
@@ -55,6 +56,7 @@ func runFill(args []string, stdout, stderr io.Writer) int {
 	clean := fs.Bool("clean", false, "输出报送版：只含补填的数值，不加标记、批注和审核结果表（仍有错误时拒绝，除非 --force）")
 	force := fs.Bool("force", false, "与 --clean 同用：仍有错误时也生成报送版")
 	markRounding := fs.Bool("mark-rounding", false, "尾差也在工作簿中标色并加批注（默认尾差只列在审核结果表中）")
+	narrativePath := fs.String("narrative", "", "决算公开说明（.docx、.txt 或 PDF）：核对其中的数字，.docx 另输出加批注的标注版（与工作簿同目录，<单位名>（<文件名>）.审核.docx）；退出码涵盖两份文件")
 	files, err := parseInterspersed(fs, args)
 	if err != nil {
 		return parseExit(err)
@@ -81,6 +83,15 @@ func runFill(args []string, stdout, stderr io.Writer) int {
 	if *year != 0 && (*year < 2000 || *year > 2099) {
 		fmt.Fprintf(stderr, "juesuan: --year 应为四位的决算年度，如 2025，收到 %d\n", *year)
 		return exitInput
+	}
+	// A narrative that cannot be read stops fill before anything is written.
+	var narrData []byte
+	var narrDoc *narrative.Document
+	if *narrativePath != "" {
+		if narrData, narrDoc, err = readNarrativeFile(*narrativePath); err != nil {
+			fmt.Fprintf(stderr, "juesuan fill: 说明文件 %s：%s\n", *narrativePath, model.ErrorMessage(err))
+			return exitInput
+		}
 	}
 	opt := audit.Options{Exact: *exact, Overwrite: *overwrite, Parts: *parts, Year: *year, Clean: *clean, Force: *force, MarkRounding: *markRounding}
 	if *prior != "" {
@@ -142,6 +153,17 @@ func runFill(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "juesuan fill: 无法写出 %s：%v\n", target, err)
 		return exitInput
 	}
+	// The narrative joins the report before it is printed.
+	var narrOut bytes.Buffer
+	if *narrativePath != "" {
+		dir := ""
+		if target != "-" {
+			dir = filepath.Dir(target)
+		}
+		if !fillNarrative(*narrativePath, narrData, narrDoc, res.Workbook, &res.Report, dir, *clean, &narrOut, stderr) {
+			return exitInput
+		}
+	}
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
@@ -154,6 +176,7 @@ func runFill(args []string, stdout, stderr io.Writer) int {
 	if target != "-" {
 		fmt.Fprintf(info, "已输出：%s\n", target)
 	}
+	narrOut.WriteTo(info)
 	fmt.Fprintln(info, annotate.Summary(res.Report))
 	for _, fl := range res.Report.Fills {
 		if fl.Old != "" && !*asJSON {
