@@ -75,7 +75,9 @@ func narrativeDocx(t *testing.T, text []byte) []byte {
 		t.Fatal(err)
 	}
 	var body strings.Builder
-	run := func(s string) string { return `<w:p><w:r><w:t xml:space="preserve">` + html.EscapeString(s) + `</w:t></w:r></w:p>` }
+	run := func(s string) string {
+		return `<w:p><w:r><w:t xml:space="preserve">` + html.EscapeString(s) + `</w:t></w:r></w:p>`
+	}
 	ti := 0
 	tables := func(after int) {
 		for ; ti < len(doc.Tables) && doc.Tables[ti].After == after; ti++ {
