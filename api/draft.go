@@ -15,7 +15,6 @@ import (
 	"github.com/juesuan/juesuan/draft"
 	"github.com/juesuan/juesuan/model"
 	"github.com/juesuan/juesuan/templates"
-	"github.com/juesuan/juesuan/xlsx"
 )
 
 // DOCXType is the media type of a Word document.
@@ -90,12 +89,13 @@ func (s *server) draftHandler(c *gin.Context) {
 }
 
 // draftSampleHandler (GET /api/v1/draft): the draft of the embedded sample
-// workbook (Case A), placeholders and all.
+// workbook (Case A), placeholders and all; made once, kept as text.
 func (s *server) draftSampleHandler(c *gin.Context) {
 	format, ok := s.draftFormat(c)
 	if !ok {
 		return
 	}
+	// generate holds its lock while building: the workbook first, apart.
 	data, err := s.generate("sample", func(w *bytes.Buffer) error {
 		_, err := templates.Write(w, templates.CaseA(), templates.Options{Style: model.StyleMOF})
 		return err
@@ -104,18 +104,23 @@ func (s *server) draftSampleHandler(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	res, err := s.cfg.check(c.Request.Context(), bytes.NewReader(data), audit.Options{Limits: xlsx.Limits{MaxBytes: s.cfg.MaxUpload}})
+	text, err := s.generate("draft-sample.txt", func(w *bytes.Buffer) error {
+		res, err := audit.Check(context.Background(), bytes.NewReader(data), audit.Options{})
+		if err != nil {
+			return err
+		}
+		// The sample's titles print no year: its data knows it.
+		doc, err := draft.Draft(res.Workbook, draft.Options{Year: templates.CaseA().Year})
+		if err != nil {
+			return err
+		}
+		return doc.WriteText(w)
+	})
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	// The sample's titles print no year: its data knows it.
-	doc, err := draft.Draft(res.Workbook, draft.Options{Year: templates.CaseA().Year})
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	s.sendDraft(c, "示例.说明草稿.docx", doc, format, "no-cache")
+	s.sendDraft(c, "示例.说明草稿.docx", draft.Parse(string(text)), format, "no-cache")
 }
 
 // sampleDocxHandler (GET /api/v1/sample.docx): the embedded Case A

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/juesuan/juesuan/model"
 	"github.com/juesuan/juesuan/narrative"
 	"github.com/juesuan/juesuan/templates"
 )
@@ -17,6 +18,9 @@ import (
 func TestDraftCommand(t *testing.T) {
 	dir := t.TempDir()
 	wbPath := writeCase(t, templates.CaseA())
+	broken := templates.CaseA()
+	broken.Values[model.T01]["事业收入"] = map[string]string{"决算数": "5.00"}
+	brokenPath := writeCase(t, broken)
 	junk := filepath.Join(dir, "junk.xlsx")
 	if err := os.WriteFile(junk, []byte("not a workbook"), 0o644); err != nil {
 		t.Fatal(err)
@@ -33,6 +37,8 @@ func TestDraftCommand(t *testing.T) {
 		{"sample txt", []string{"draft", "-o", filepath.Join(dir, "s.txt")}, exitOK, filepath.Join(dir, "s.txt"), "未给上年决算", ""},
 		{"workbook, default name", []string{"draft", wbPath}, exitOK, strings.TrimSuffix(wbPath, ".xlsx") + ".说明草稿.docx", "已输出", ""},
 		{"prior", []string{"draft", "--prior", wbPath, "-o", filepath.Join(dir, "p.docx")}, exitOK, filepath.Join(dir, "p.docx"), "待填写", ""},
+		// a workbook with errors still drafts (exit 0), and says so
+		{"broken workbook", []string{"draft", brokenPath, "-o", filepath.Join(dir, "b.txt")}, exitOK, "", "工作簿本身有 2 条错误", ""},
 		{"stdout", []string{"draft", "-o", "-"}, exitOK, "", "2024年度部门决算公开说明", ""},
 		{"year", []string{"draft", "--year", "2025", "-o", "-"}, exitOK, "", "2025年度部门决算公开说明", ""},
 		{"bad year", []string{"draft", "--year", "25"}, exitInput, "", "", "--year 应为四位的决算年度"},
