@@ -418,3 +418,41 @@ func BenchmarkDraftCaseA(b *testing.B) {
 		}
 	}
 }
+
+// TestRecheckCatchesEdits: the re-check is not vacuous — the same draft
+// with one figure changed has an error citing that paragraph.
+func TestRecheckCatchesEdits(t *testing.T) {
+	doc, wb := draftCases[0].draft(t)
+	text := doc.Text()
+	for _, c := range []struct{ from, to, rule string }{
+		{"基本支出1,755.39万元", "基本支出1,755.93万元", "N01"},
+		{"财政拨款收入4,068.52万元，占98.91%", "财政拨款收入4,068.52万元，占98.19%", "N02"},
+		{"决算数为116.21万元", "决算数为116.12万元", "N01"},
+		{"公务接待费0.24万元，占1.30%", "公务接待费0.42万元，占1.30%", "N01"},
+		{"公务用车运行维护费全年预算数10.90万元，决算数10.90万元，预决算差异率0.00%", "公务用车运行维护费全年预算数10.90万元，决算数10.90万元，预决算差异率1.00%", "N04"},
+		{"5.灾害防治及应急管理支出（类）3,226.21万元", "5.灾害防治及应急管理支出（类）3,262.21万元", "N01"},
+	} {
+		t.Run(c.rule+" "+c.to, func(t *testing.T) {
+			if !strings.Contains(text, c.from) {
+				t.Fatalf("draft lacks %q", c.from)
+			}
+			edited := strings.Replace(text, c.from, c.to, 1)
+			nd := readBack(t, []byte(edited), "edited.txt")
+			want := -1
+			for _, p := range nd.Paragraphs {
+				if strings.Contains(p.Text, c.to) {
+					want = p.Index
+				}
+			}
+			found := false
+			for _, f := range narrative.Check(nd, wb) {
+				if f.Rule == c.rule && f.Severity == model.SevError && f.Narrative != nil && f.Narrative.Paragraph == want {
+					found = true
+				}
+			}
+			if !found {
+				t.Errorf("no %s error in paragraph %d", c.rule, want+1)
+			}
+		})
+	}
+}
