@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/xml"
+	"flag"
 	"fmt"
 	"html"
 	"io"
@@ -885,5 +886,150 @@ func TestNarrativeWordStyleLibreOffice(t *testing.T) {
 		if i >= len(lo.Paragraphs) || strings.ReplaceAll(lo.Paragraphs[i].Text, "\t", "") != strings.ReplaceAll(strings.TrimSuffix(p.Text, "1+1"), "\t", "") {
 			t.Errorf("paragraph %d through LibreOffice: %q, want %q", i, lo.Paragraphs[min(i, len(lo.Paragraphs)-1)].Text, p.Text)
 		}
+	}
+}
+
+// wordStyleCase is the Word-style document with the user's comment and a
+// few findings.
+func wordStyleCase(t *testing.T) ([]byte, []model.Finding) {
+	src := docxZip(t, readTestdata(t, "wordstyle-document.xml"), part{"word/numbering.xml", readTestdata(t, "wordstyle-numbering.xml")}, part{"word/comments.xml", userComments})
+	doc, err := narrative.ReadBytes(src, "说明.docx", narrative.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return src, []model.Finding{
+		{Rule: "N01", Severity: model.SevError, Message: "收入总计与表不符。", Narrative: figureRef(t, doc, 2, "4,189.71")},
+		{Rule: "N02", Severity: model.SevWarning, Message: "占比请核实。", Narrative: figureRef(t, doc, 3, "100.00%")},
+		{Rule: "N01", Severity: model.SevError, Message: "表格合计不符。", Narrative: &model.NarrativeRef{Paragraph: -1, Table: 1, Row: 2, Col: 2, Length: 13}},
+	}
+}
+
+// TestNarrativeGolden pins the annotated document.xml and comments.xml of
+// the Word-style document (readable XML; go test ./annotate -update).
+func TestNarrativeGolden(t *testing.T) {
+	src, findings := wordStyleCase(t)
+	res, err := Narrative(src, findings)
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts, _, _ := unzipParts(t, res.Data)
+	for _, g := range []struct{ part, file string }{
+		{"word/document.xml", "wordstyle-annotated-document.golden.xml"},
+		{"word/comments.xml", "wordstyle-annotated-comments.golden.xml"},
+	} {
+		path := "../testdata/docx/" + g.file
+		if f := flag.Lookup("update"); f != nil && f.Value.String() == "true" { // -update, declared by direct_test.go
+			if err := os.WriteFile(path, parts[g.part], 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		want, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(parts[g.part], want) {
+			t.Errorf("%s differs from %s: %s", g.part, g.file, byteDiff(want, parts[g.part]))
+		}
+	}
+}
+
+// TestNarrativeResavedByAnotherProgram: a file juesuan annotated and
+// another program saved again (comment ids renumbered, the run after a
+// figure rewritten, whitespace between elements) is re-annotated by
+// finding juesuan's marks by author and w:rsidRPr: one comment per place,
+// never two, the user's comment kept, the text as before.
+func TestNarrativeResavedByAnotherProgram(t *testing.T) {
+	src, findings := wordStyleCase(t)
+	first, err := Narrative(src, findings)
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts, _, names := unzipParts(t, first.Data)
+	doc, comments := string(parts["word/document.xml"]), string(parts["word/comments.xml"])
+	for id := 20; id >= 8; id-- { // renumber juesuan's ids as Word does
+		from, to := fmt.Sprintf(`w:id="%d"`, id), fmt.Sprintf(`w:id="%d"`, id+100)
+		doc, comments = strings.ReplaceAll(doc, from, to), strings.ReplaceAll(comments, from, to)
+	}
+	for _, r := range [][2]string{
+		{`<w:commentReference w:id="108"/></w:r><w:r w:rsidRPr="00C4">`, `<w:commentReference w:id="108"/></w:r><w:r w:rsidR="00D9" w:rsidRPr="00C4">`},
+		{`</w:r><w:commentRangeEnd`, "</w:r>\n<w:commentRangeEnd"},
+	} {
+		if !strings.Contains(doc, r[0]) {
+			t.Fatalf("the first run's output lacks %s", r[0])
+		}
+		doc = strings.ReplaceAll(doc, r[0], r[1])
+	}
+	parts["word/document.xml"], parts["word/comments.xml"] = []byte(doc), []byte(comments)
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, n := range names {
+		w, _ := zw.Create(n)
+		w.Write(parts[n])
+	}
+	zw.Close()
+	second, err := Narrative(buf.Bytes(), findings)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _, _ := unzipParts(t, second.Data)
+	ours, users := ourComments(t, out["word/comments.xml"])
+	if len(ours) != second.Marked || second.Marked != first.Marked || users != 1 {
+		t.Errorf("%d juesuan comments for %d places (first run %d), %d user comments", len(ours), second.Marked, first.Marked, users)
+	}
+	if n := strings.Count(string(out["word/document.xml"]), "commentReference"); n != second.Marked+1 {
+		t.Errorf("%d comment references, want %d", n, second.Marked+1)
+	}
+	a, _ := narrative.ReadBytes(src, "a.docx", narrative.Limits{})
+	b, err := narrative.ReadBytes(second.Data, "b.docx", narrative.Limits{})
+	if err != nil || a.Text() != b.Text() {
+		t.Errorf("text after re-annotation differs: %v", err)
+	}
+	isOurs := map[string]bool{}
+	for id := range ours {
+		isOurs[id] = true
+	}
+	for id, text := range highlightedTexts(t, out["word/document.xml"], isOurs) {
+		if text != "4,189.71" && text != "100.00%" && text != "1,234.50（万元）" {
+			t.Errorf("comment %s highlights %q", id, text)
+		}
+	}
+	// the old highlights are gone: as many highlighted runs as places' pieces
+	if got := strings.Count(string(out["word/document.xml"]), `w:val="yellow"`) + strings.Count(string(out["word/document.xml"]), `w:val="cyan"`); got != strings.Count(string(parts["word/document.xml"]), `w:val="yellow"`)+strings.Count(string(parts["word/document.xml"]), `w:val="cyan"`) {
+		t.Errorf("%d highlights after re-annotation", got)
+	}
+}
+
+// TestNarrativeBadInput: junk, truncated and flipped files and findings
+// that point nowhere give a coded error or an unmarked count, never a
+// panic.
+func TestNarrativeBadInput(t *testing.T) {
+	src, findings := wordStyleCase(t)
+	far := []model.Finding{
+		{Severity: model.SevError, Message: "x", Narrative: &model.NarrativeRef{Paragraph: 99, Offset: 0, Length: 3}},
+		{Severity: model.SevError, Message: "x", Narrative: &model.NarrativeRef{Paragraph: 2, Offset: 1000, Length: 3}},
+		{Severity: model.SevError, Message: "x", Narrative: &model.NarrativeRef{Paragraph: -1, Table: 5, Row: 1, Col: 1, Length: 1}},
+		{Severity: model.SevError, Message: "x", Narrative: &model.NarrativeRef{Paragraph: 2, Offset: -4, Length: 3}},
+	}
+	res, err := Narrative(src, far)
+	if err != nil || res.Marked != 0 || res.Unmarked != len(far) {
+		t.Errorf("findings pointing nowhere: %v, marked %d, unmarked %d", err, res.Marked, res.Unmarked)
+	}
+	for _, junk := range [][]byte{nil, []byte("PK\x03\x04junk"), src[:len(src)/2], []byte("plain text")} {
+		if _, err := Narrative(junk, findings); err == nil || model.ErrorCode(err) == model.EInternal {
+			t.Errorf("junk %.20q: %v", junk, err)
+		}
+	}
+	for i := 0; i < 300; i++ {
+		b := append([]byte(nil), src...)
+		b[(i*7919)%len(b)] ^= byte(1 + i%255)
+		func() {
+			defer func() {
+				if v := recover(); v != nil {
+					t.Fatalf("flip %d: panic %v", i, v)
+				}
+			}()
+			Narrative(b, findings)
+		}()
 	}
 }
