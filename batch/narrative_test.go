@@ -208,3 +208,37 @@ func checkPairing(t *testing.T, recs []Record, path func(string) string) {
 		t.Errorf("c.xlsx: %+v", c)
 	}
 }
+
+// TestBatchNarrativeSharedByTwo: two workbooks of one unit (a resubmission)
+// both choose the one narrative naming their unit; each is checked against
+// it, concurrently (run under -race), and the narrative is not unpaired.
+func TestBatchNarrativeSharedByTwo(t *testing.T) {
+	seed, err := os.ReadFile(seedPath)
+	if err != nil {
+		t.Fatalf("the seed narrative: %v", err)
+	}
+	dir := filepath.Join(t.TempDir(), "收件箱")
+	a := book(t, false, "", false, templates.Options{})
+	writeFile(t, filepath.Join(dir, "第一次.xlsx"), a)
+	writeFile(t, filepath.Join(dir, "第二次.xlsx"), a)
+	writeFile(t, filepath.Join(dir, "公开说明.txt"), seed)
+	out := filepath.Join(t.TempDir(), "out")
+	st, err := RunDir(context.Background(), []string{dir}, out, Options{Jobs: 2, ReportOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Paired != 2 || st.Unpaired != 0 {
+		t.Fatalf("stats %+v", st)
+	}
+	recs := parseNDJSON(t, mustOpen(t, filepath.Join(out, ResultsName)))
+	var counts []NarrativeRecord
+	for _, r := range recs {
+		if r.Narrative == nil || r.Narrative.PairedBy != "unit" {
+			t.Fatalf("%s: narrative %+v", r.File, r.Narrative)
+		}
+		counts = append(counts, *r.Narrative)
+	}
+	if len(counts) != 2 || counts[0].Warnings != counts[1].Warnings || counts[0].Infos != counts[1].Infos || counts[0].Warnings == 0 {
+		t.Errorf("the two checks of one narrative differ: %+v", counts)
+	}
+}
