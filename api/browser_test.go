@@ -201,7 +201,7 @@ func TestBrowser(t *testing.T) {
 	}
 	pairBook := write("应急管理局（带说明）.xlsx", fx.sample)
 	pairText := write("应急管理局决算公开说明.txt", []byte(narr))
-	zipPath := write("二十个单位.zip", twentyUnits(t, book))
+	zipPath := write("二十个单位.zip", twentyUnits(t, book, []byte(narr)))
 
 	downloads := filepath.Join(dir, "downloads")
 	shots := filepath.Join("testdata", "artifacts")
@@ -301,6 +301,11 @@ func TestBrowser(t *testing.T) {
 		if n := p.visible(`[data-t=sample] .finding.info`); n != 0 {
 			t.Errorf("%d 尾差 items visible before the line is opened", n)
 		}
+		png, err := chromedp.Run(p.ctx, chromedp.Screenshot(chromedp.CSS(`[data-t=sample]`), chromedp.NodeVisible))
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.shot("clean-folded.png", png)
 		p.do("open 尾差", chromedp.Click(chromedp.CSS(`[data-t=sample] .rounding > details > summary`), chromedp.NodeVisible))
 		if n := p.visible(`[data-t=sample] .finding.info`); n == 0 {
 			t.Errorf("opening the 尾差 line shows nothing")
@@ -400,6 +405,16 @@ func TestBrowser(t *testing.T) {
 		if got := resultsExplanations(t, data)[fp]; got != said {
 			t.Errorf("审核结果 row %s: 审核说明 %q, want %q", fp, got, said)
 		}
+		// 尾差 are not marked in the workbook unless the box is ticked.
+		if n := greenCells(t, data); n != 0 {
+			t.Errorf("%d 尾差 cells marked in the download by default", n)
+		}
+		p.do("tick mark rounding", chromedp.Click(chromedp.ID("opt-rounding"), chromedp.NodeVisible))
+		_, marked := p.download(`[data-t=sample] .dl .btn.primary`)
+		p.do("untick mark rounding", chromedp.Click(chromedp.ID("opt-rounding"), chromedp.NodeVisible))
+		if n := greenCells(t, marked); n == 0 {
+			t.Errorf("ticking 在下载的工作簿中也标出尾差 marked no cell")
+		}
 	})
 
 	t.Run("round", func(t *testing.T) {
@@ -468,6 +483,25 @@ func TestBrowser(t *testing.T) {
 		if st := eval[string](p, `document.querySelector('#files .card').dataset.state`); st != "warn" && st != "pass" {
 			t.Errorf("sample card %s", st)
 		}
+		// The sample workbook and the sample narrative, checked together;
+		// the download is both annotated, in one zip.
+		p.do("tag", chromedp.Evaluate[chromedp.Void](`document.querySelector('#files .card').dataset.t = 'both'`))
+		if pair := eval[string](p, `(document.querySelector('[data-t=both] .pair') || {}).textContent || ''`); !strings.Contains(pair, "决算公开说明（Word 文档）：") {
+			t.Errorf("试用示例 pair line %q: want the sample narrative beside the workbook", pair)
+		}
+		name, data := p.download(`[data-t=both] .dl .btn.primary`)
+		zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+		if err != nil {
+			t.Fatalf("download %q of workbook and narrative is not a zip: %v", name, err)
+		}
+		var names []string
+		for _, f := range zr.File {
+			names = append(names, f.Name)
+		}
+		all := strings.Join(names, ",")
+		if !strings.Contains(all, ".xlsx") || !strings.Contains(all, ".docx") {
+			t.Errorf("zip %q holds %v: want the annotated workbook and docx", name, names)
+		}
 	})
 
 	t.Run("batch", func(t *testing.T) {
@@ -490,6 +524,12 @@ func TestBrowser(t *testing.T) {
 		})()`)
 		if b.Files != 20 || b.Done != 20 || b.Rows != 20 || b.Cells == 0 || !strings.Contains(b.Head, "X") && !strings.Contains(b.Head, "R") {
 			t.Errorf("batch %+v: want 20 files done, 20 matrix rows with counts", b)
+		}
+		if pairs := eval[[]string](p, `[...document.querySelectorAll('[data-t=batch] .bpair')].map(e => e.closest('.bname').firstChild.textContent + e.textContent)`); len(pairs) != 1 || pairs[0] != "第02个单位决算.xlsx ＋ 说明：第02个单位决算公开说明.txt" {
+			t.Errorf("narratives paired in the batch: %v", pairs)
+		}
+		if !regexp.MustCompile(`N\d\d`).MatchString(b.Head) {
+			t.Errorf("matrix head %q: want the narrative's rules among the columns", b.Head)
 		}
 		units := eval[[]string](p, `[...document.querySelectorAll('[data-t=batch] .matrix tbody th')].map(th => th.firstChild.textContent)`)
 		if len(units) != 20 || units[0] != "测试单位01" {
@@ -530,6 +570,12 @@ func TestBrowser(t *testing.T) {
 		if w := eval[int](p, `document.documentElement.scrollWidth - window.innerWidth`); w > 0 {
 			t.Errorf("the page overflows the phone by %d px", w)
 		}
+		// A grid wider than the phone is scrolled to its suspect cell.
+		p.wait("suspect cell out of view", `(() => {
+			const td = document.querySelector('[data-t=phone] .finding.error td.suspect');
+			const box = td.closest('.grid-scroll').getBoundingClientRect(), r = td.getBoundingClientRect();
+			return r.left >= box.left - 1 && r.right <= box.right + 1;
+		})()`, 5*time.Second)
 		png, err := chromedp.Run(p.ctx, chromedp.CaptureScreenshot())
 		if err != nil {
 			t.Fatal(err)
@@ -545,11 +591,20 @@ func TestBrowser(t *testing.T) {
 	}
 }
 
-// twentyUnits zips 20 workbooks of 20 units; every fourth has a wrong
-// figure (errors), the others Case A's 尾差 and 提示.
-func twentyUnits(t *testing.T, book func(*templates.Data, templates.Options) []byte) []byte {
+// twentyUnits zips 20 workbooks of 20 units (every fourth has a wrong
+// figure: errors; the others Case A's 尾差 and 提示) and the second one's
+// narrative.
+func twentyUnits(t *testing.T, book func(*templates.Data, templates.Options) []byte, narrative []byte) []byte {
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
+	// The second unit's narrative, paired by its file name.
+	w, err := zw.Create("第02个单位决算公开说明.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Write(narrative); err != nil {
+		t.Fatal(err)
+	}
 	for i := 1; i <= 20; i++ {
 		d := templates.CaseA()
 		d.UnitName = fmt.Sprintf("测试单位%02d", i)
@@ -568,6 +623,22 @@ func twentyUnits(t *testing.T, book func(*templates.Data, templates.Options) []b
 		t.Fatal(err)
 	}
 	return buf.Bytes()
+}
+
+// greenCells counts the table cells (not 审核结果's) with the 尾差 colour.
+func greenCells(t *testing.T, data []byte) int {
+	t.Helper()
+	snap, err := xlsx.TakeSnapshot(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for k, c := range snap.Cells {
+		if !strings.HasPrefix(k, xlsx.ResultsSheet+"!") && strings.Contains(c.Fill, xlsx.MarkColor(xlsx.MarkInfo)) {
+			n++
+		}
+	}
+	return n
 }
 
 func sheetNames(t *testing.T, data []byte) []string {

@@ -287,6 +287,7 @@
       renderFills(report)].filter(Boolean));
     updateTableFilter();
     applyFilters();
+    window.requestAnimationFrame(() => showSuspects(ui.body));
     announce(ui.file.name + " 审核完成：" + (s.errors || 0) + " 个错误，" + (s.warnings || 0) + " 个提示，" + (s.infos || 0) + " 处尾差。");
   }
 
@@ -518,6 +519,19 @@
         el("table", { class: "grid" }, el("thead", {}, head), el("tbody", {}, body))));
   }
 
+  // showSuspects scrolls each grid wider than its box (a phone) so that
+  // its suspect cell is in view.
+  function showSuspects(root) {
+    for (const sc of root.querySelectorAll(".grid-scroll")) {
+      const td = sc.querySelector("td.suspect") || sc.querySelector("td.operand");
+      if (!td || sc.scrollWidth <= sc.clientWidth) continue;
+      if (td.offsetLeft + td.offsetWidth > sc.clientWidth) {
+        sc.scrollLeft = Math.max(0, td.offsetLeft + td.offsetWidth - sc.clientWidth + 8);
+      }
+    }
+  }
+  window.addEventListener("resize", () => showSuspects(filesList));
+
   function renderFills(report) {
     const fills = report.fills || [];
     if (!fills.length) return null;
@@ -667,16 +681,47 @@
     return new Blob([...chunks, ...central, new Uint8Array(e.buffer)], { type: "application/zip" });
   }
 
+  // pairNarratives pairs each narrative with the workbook whose file stem
+  // it equals, else contains or is contained in (the longest such stem);
+  // a narrative pairs at most once. The service's batch pairs the same
+  // files its own way for the result zip.
+  function pairNarratives(workbooks, narratives) {
+    const stem = (f) => f.name.replace(/\.[^.]+$/, "").replace(/[\s（）()【】\[\]_\-]/g, "").toLowerCase();
+    const pairs = new Map();
+    const used = new Set();
+    for (const exact of [true, false]) {
+      for (const w of workbooks) {
+        if (pairs.has(w)) continue;
+        const ws = stem(w);
+        let best = null;
+        for (const n of narratives) {
+          if (used.has(n)) continue;
+          const ns = stem(n);
+          const ok = exact ? ns === ws : ns.length > 1 && ws.length > 1 && (ns.includes(ws) || ws.includes(ns));
+          if (ok && (!best || stem(best).length < ns.length)) best = n;
+        }
+        if (best) { pairs.set(w, best); used.add(best); }
+      }
+    }
+    return pairs;
+  }
+
   // runBatch checks many workbooks one after the other (progress per file),
   // shows the unit × rule matrix, and downloads the result zip of
   // POST /api/v1/batch.
-  async function runBatch(workbooks, zipFile) {
-    const ui = addCard("批量审核：" + workbooks.length + " 个工作簿" + (zipFile ? "（" + zipFile.name + "）" : ""));
+  async function runBatch(workbooks, zipFile, narratives) {
+    const pairs = pairNarratives(workbooks, narratives || []);
+    const nPaired = [...pairs.values()].length;
+    const ui = addCard("批量审核：" + workbooks.length + " 个工作簿" + (nPaired ? "、" + nPaired + " 份决算公开说明" : "") + (zipFile ? "（" + zipFile.name + "）" : ""));
     ui.card.classList.add("batch");
+    const unpaired = (narratives || []).filter((n) => ![...pairs.values()].includes(n));
     const items = workbooks.map((f) => {
       const prog = el("progress", { max: "100", value: "0", "aria-label": f.name + " 进度" });
       const st = el("span", { class: "state", text: "等待" });
-      return { file: f, prog, st, row: el("li", { class: "bfile" }, el("span", { class: "bname", text: f.name }), prog, st) };
+      const n = pairs.get(f) || null;
+      return { file: f, narrative: n, prog, st, row: el("li", { class: "bfile" },
+        el("span", { class: "bname", title: f.name + (n ? " ＋ " + n.name : "") }, f.name, n ? el("span", { class: "muted bpair", text: " ＋ 说明：" + n.name }) : null),
+        prog, st) };
     });
     const list = el("ol", { class: "bfiles", "aria-label": "各文件进度" }, items.map((i) => i.row));
     const matrixBox = el("div", { class: "matrix-box" });
@@ -690,7 +735,7 @@
     for (const it of items) {
       it.st.textContent = "上传中";
       it.row.scrollIntoView({ block: "nearest" });
-      const out = await checkOne(it.file, null, null, (f) => {
+      const out = await checkOne(it.file, it.narrative, null, (f) => {
         it.prog.value = Math.round(f * 100);
         if (f >= 1) { it.prog.removeAttribute("value"); it.st.textContent = "审核中…"; }
       });
@@ -714,14 +759,18 @@
     ui.state.textContent = "已完成：" + items.length + " 个文件，" + failed + " 个未通过";
     ui.state.className = "state badge " + (failed ? "bad" : "ok");
     matrixBox.replaceChildren(renderMatrix(items, detail));
+    if (unpaired.length) {
+      matrixBox.append(el("p", { class: "muted", text: "未找到对应工作簿的决算公开说明（按文件名配对）：" + unpaired.map((n) => n.name).join("、") }));
+    }
     dl.disabled = false;
     dl.addEventListener("click", async () => {
       dl.disabled = true;
       dlState.textContent = "正在生成结果压缩包…";
       let body = zipFile;
       if (!body) {
-        const bytes = await Promise.all(workbooks.map(async (f) => new Uint8Array(await f.arrayBuffer())));
-        body = zipStore(workbooks, bytes);
+        const all = workbooks.concat(narratives || []);
+        const bytes = await Promise.all(all.map(async (f) => new Uint8Array(await f.arrayBuffer())));
+        body = zipStore(all, bytes);
       }
       const res = await new Promise((resolve) => {
         const xhr = new XMLHttpRequest();
@@ -840,29 +889,26 @@
           : "不是 Excel 工作簿（.xlsx）或决算公开说明（.docx/.txt/.pdf），无法审核。", f.name);
     }
     let batch = books.slice();
+    const texts = narratives.slice();
     for (const z of zips) {
       try {
         const inner = await readZip(z);
         const wbs = inner.filter(isWorkbook);
         if (!wbs.length) throw new Error("压缩包中没有 .xlsx 工作簿。");
-        if (zips.length === 1 && !books.length) {
-          await runBatch(wbs, z);
+        if (zips.length === 1 && !books.length && !narratives.length) {
+          await runBatch(wbs, z, inner.filter((f) => !isWorkbook(f)));
           batch = null;
-        } else batch.push(...wbs);
+        } else {
+          batch.push(...wbs);
+          texts.push(...inner.filter((f) => !isWorkbook(f)));
+        }
       } catch (e) {
         fail(addCard(z.name, z.size), e.message, z.name);
       }
     }
-    const skipNarratives = () => {
-      for (const n of narratives) fail(addCard(n.name, n.size), "批量审核时只审核工作簿；核对决算公开说明请把它和对应的决算表单独拖入。", n.name);
-    };
-    if (batch === null) {
-      skipNarratives();
-      return;
-    }
+    if (batch === null) return;
     if (batch.length > 1) {
-      skipNarratives();
-      await runBatch(batch, null);
+      await runBatch(batch, null, texts);
       return;
     }
     if (batch.length === 1) {
