@@ -1033,3 +1033,42 @@ func TestNarrativeBadInput(t *testing.T) {
 		}()
 	}
 }
+
+// TestNarrativeMinimalDocx: a docx of three parts (no document
+// relationships, no comments part, as some generators write): the
+// relationships part is created and removed again with juesuan's marks.
+func TestNarrativeMinimalDocx(t *testing.T) {
+	body := `<w:p><w:r><w:t>本年收入合计4,213.55万元，占100%。</w:t></w:r></w:p>`
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, p := range []part{
+		{"[Content_Types].xml", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>`},
+		{"_rels/.rels", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>`},
+		{"word/document.xml", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>` + body + `</w:body></w:document>`},
+	} {
+		w, _ := zw.Create(p.name)
+		w.Write([]byte(p.data))
+	}
+	zw.Close()
+	src := buf.Bytes()
+	doc, err := narrative.ReadBytes(src, "a.docx", narrative.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	findings := []model.Finding{
+		{Rule: "N01", Severity: model.SevError, Message: "与表不符。", Narrative: figureRef(t, doc, 0, "4,213.55")},
+		{Rule: "N13", Severity: model.SevWarning, Message: "请核实。", Narrative: figureRef(t, doc, 0, "100%")},
+	}
+	res, err := Narrative(src, findings)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Marked != 2 {
+		t.Fatalf("marked %d", res.Marked)
+	}
+	parts, _, _ := unzipParts(t, res.Data)
+	if !strings.Contains(string(parts["word/_rels/document.xml.rels"]), `Id="juesuanComments"`) {
+		t.Errorf("no relationship to the comments part: %s", parts["word/_rels/document.xml.rels"])
+	}
+	checkAnnotated(t, src, findings, res)
+}
