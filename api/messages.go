@@ -6,6 +6,10 @@ import "github.com/juesuan/juesuan/model"
 // (bounded bodies, memory admission, cross-site refusal) and their stable
 // codes, which are not pipeline codes (package model) but the service's own.
 
+// msgNoFile: an upload without a file, or an empty one. Said for the
+// accountant; the API's field names are in the OpenAPI document.
+const msgNoFile = "没有收到文件，或上传的文件是空的：请选择要审核的 .xlsx 工作簿后重新上传。"
+
 const (
 	// CodeSlowBody: the body arrived slower than the minimum rate (408).
 	CodeSlowBody = "slow_body"

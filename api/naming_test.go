@@ -2,11 +2,14 @@ package api
 
 import (
 	"bytes"
+	"encoding/json"
 	"mime"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/juesuan/juesuan/model"
 )
 
 // TestResultDownloadName: /fill names its result as the CLI and batch do
@@ -66,4 +69,26 @@ func between(s, a, b string) string {
 	}
 	s, _, _ = strings.Cut(s, b)
 	return s
+}
+
+// TestNoFileMessage: an upload without a workbook is told so in the
+// accountant's words (no field names, no code in the text).
+func TestNoFileMessage(t *testing.T) {
+	h, _ := newTestServer(t, Config{})
+	empty := httptest.NewRequest(http.MethodPost, "/api/v1/check", strings.NewReader(""))
+	empty.Header.Set("Content-Type", XLSXType)
+	body, ct := multipartBody(t, map[string]namedFile{"file": {"空.xlsx", nil}}, nil)
+	form := httptest.NewRequest(http.MethodPost, "/api/v1/fill", body)
+	form.Header.Set("Content-Type", ct)
+	for name, r := range map[string]*http.Request{"empty body": empty, "empty file part": form} {
+		rec := do(h, r)
+		var p Problem
+		if err := json.Unmarshal(rec.Body.Bytes(), &p); err != nil || rec.Code != http.StatusBadRequest {
+			t.Fatalf("%s: %d %s", name, rec.Code, rec.Body.String())
+		}
+		const want = "没有收到文件，或上传的文件是空的：请选择要审核的 .xlsx 工作簿后重新上传。"
+		if p.Detail != want || p.Code != model.EInvalid {
+			t.Errorf("%s: detail %q code %q, want %q invalid", name, p.Detail, p.Code, want)
+		}
+	}
 }

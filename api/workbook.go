@@ -197,7 +197,7 @@ func (s *server) readUpload(c *gin.Context) *upload {
 		return nil
 	}
 	if len(u.file) == 0 {
-		s.problem(c, http.StatusBadRequest, model.EInvalid, "没有收到文件：请上传 .xlsx 工作簿（multipart 字段 file，或请求体）。", nil)
+		s.problem(c, http.StatusBadRequest, model.EInvalid, msgNoFile, nil)
 		return nil
 	}
 	if !s.valid(c, &u.q) {

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/juesuan/juesuan/model"
 	"github.com/juesuan/juesuan/reader"
@@ -101,23 +102,23 @@ func printInspect(w io.Writer, name string, wb *model.Workbook) {
 	fmt.Fprintf(w, "金额单位：%s\n", wb.Unit)
 	located := wb.Located()
 	fmt.Fprintf(w, "识别出 %d/9 张表：\n", len(located))
+	// Tables by their printed number and title, never the internal T01
+	// (the JSON view keeps the ids for scripts).
+	label := func(t *model.Table) string { return strings.TrimSpace(t.Number + " " + t.Name) }
 	for _, t := range located {
 		extra := ""
-		if t.Number != "" {
-			extra += " " + t.Number
+		if v := variantName(t.Variant); v != "" {
+			extra += "  格式 " + v
 		}
-		if t.Variant != "" {
-			extra += " 变体 " + t.Variant
-		}
-		fmt.Fprintf(w, "  %s %s  工作表“%s” %s  版式 %s  单位 %s%s\n", t.ID, t.Name, t.Sheet, t.Range, styleName(t.Style), t.Unit, extra)
+		fmt.Fprintf(w, "  %s  工作表“%s” %s  版式 %s  单位 %s%s\n", label(t), t.Sheet, t.Range, styleName(t.Style), t.Unit, extra)
 	}
 	for _, t := range located {
-		fmt.Fprintf(w, "\n%s %s（工作表“%s”）\n", t.ID, t.Name, t.Sheet)
+		fmt.Fprintf(w, "\n%s（工作表“%s”）\n", label(t), t.Sheet)
 		if t.EmptyNote != "" {
 			fmt.Fprintf(w, "  空表说明：%s\n", t.EmptyNote)
 		}
 		for _, c := range t.Cells() {
-			v := c.Value.StringFixed(int32(max(c.Decimals, 2)))
+			v := model.FormatAmount(c.Value)
 			if c.Blank {
 				v = "（空）"
 			}
@@ -141,12 +142,33 @@ func printInspect(w io.Writer, name string, wb *model.Workbook) {
 	}
 	fmt.Fprintf(w, "\n结构性问题 %d 项：\n", len(wb.Findings))
 	for _, f := range wb.Findings {
-		where := string(f.Table)
+		where := ""
+		if t := wb.Table(f.Table); t != nil {
+			where = label(t)
+		}
 		if f.Cell != "" {
-			where += " " + f.Sheet + "!" + f.Cell
+			where = strings.TrimSpace(where + " " + f.Sheet + "!" + f.Cell)
 		}
 		fmt.Fprintf(w, "  [%s] %s %s：%s\n", f.Severity.Chinese(), f.Rule, where, f.Message)
 	}
 }
 
 func styleName(s model.Style) string { return s.Chinese() }
+
+// variantName says a layout variant the reader recognised in words; the
+// ids (groups-3, blocks…) are the JSON view's.
+func variantName(v string) string {
+	switch {
+	case v == "":
+		return ""
+	case v == "blocks":
+		return "预算数、决算数分两块"
+	case v == "interleaved":
+		return "预算数、决算数逐项交替"
+	case v == "expenditure-only":
+		return "只列支出"
+	case strings.HasPrefix(v, "groups-"):
+		return strings.TrimPrefix(v, "groups-") + " 组并列"
+	}
+	return v
+}

@@ -102,10 +102,14 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 // Chinese ("flag provided but not defined: -foo" → 未知的选项 -foo), then
 // the usage.
 func parseChinese(fs *flag.FlagSet, args []string) error {
-	out := fs.Output()
+	// The flag package prints its English error and calls Usage itself;
+	// both are silenced here so the usage follows the Chinese message once.
+	out, usage := fs.Output(), fs.Usage
 	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
 	err := fs.Parse(args)
 	fs.SetOutput(out)
+	fs.Usage = usage
 	if err == nil {
 		return nil
 	}
