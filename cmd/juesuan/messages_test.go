@@ -47,9 +47,10 @@ func TestMessagesGolden(t *testing.T) {
 		lines int // keep the first n lines of the output (0: all)
 	}
 	steps := []step{
-		{[]string{"check", "--foo"}, 2},
-		{[]string{"fill", "-o"}, 2},
-		{[]string{"check", "--parts", "x"}, 2},
+		// The usage that follows is each command's own (pinned below: once).
+		{[]string{"check", "--foo"}, 1},
+		{[]string{"fill", "-o"}, 1},
+		{[]string{"check", "--parts", "x"}, 1},
 		{[]string{"check", "没有这个文件.xlsx"}, 0},
 		{[]string{"check", "文件夹"}, 0},
 		{[]string{"check", "不是工作簿.xlsx"}, 0},
@@ -89,6 +90,14 @@ func TestMessagesGolden(t *testing.T) {
 	}
 	if got.String() != string(want) {
 		t.Errorf("messages differ from %s (rerun with -update and review the diff):\n%s", golden, got.String())
+	}
+	// A flag error: the Chinese message first, then the usage, once.
+	for _, args := range [][]string{{"check", "--foo"}, {"fill", "-o"}, {"batch", "--nope"}, {"consolidate", "-x"}} {
+		errb.Reset()
+		run(args, &out, &errb)
+		if n := strings.Count(errb.String(), "用法:"); n != 1 || !strings.HasPrefix(errb.String(), "juesuan "+args[0]+": ") {
+			t.Errorf("%v: usage printed %d times, or not after the message:\n%s", args, n, errb.String())
+		}
 	}
 	// What must never show, whatever the golden says.
 	for _, bad := range []string{"flag provided", "bind:", "T01", "T05", "groups-", "CERTAIN", "USUAL", "not_xlsx", "容差 0.005", "5000.00", "/1+]"} {
