@@ -1072,3 +1072,42 @@ func TestNarrativeMinimalDocx(t *testing.T) {
 	}
 	checkAnnotated(t, src, findings, res)
 }
+
+// TestNarrativeCommittedLibreOffice: the Word-style document as LibreOffice
+// saved it (testdata/docx/lo-wordstyle.docx, committed so this runs
+// without LibreOffice): its runs, namespaces and the user's comment are
+// LibreOffice's; the same figures are marked under checkAnnotated.
+func TestNarrativeCommittedLibreOffice(t *testing.T) {
+	src, err := os.ReadFile("../testdata/docx/lo-wordstyle.docx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := narrative.ReadBytes(src, "说明.docx", narrative.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// what LibreOffice's file reads as (the formula became an object)
+	want := []string{"某某局2024年度部门决算公开说明", "一、收入支出决算总体情况说明",
+		"2024年度收入总计4,189.71万元。其中：本年收入合计4,113.55万元 R&D。", "本年支出合计 4,113.55万元，占100.00%\t。", "公用经费56.78万元"}
+	for i, w := range want {
+		if i >= len(doc.Paragraphs) || doc.Paragraphs[i].Text != w {
+			t.Fatalf("paragraphs %q, want %q", doc.Text(), want)
+		}
+	}
+	cellText := doc.Tables[0].Rows[1][1]
+	findings := []model.Finding{
+		{Rule: "N01", Severity: model.SevError, Message: "收入总计与表不符。", Narrative: figureRef(t, doc, 2, "4,189.71")},
+		{Rule: "N01", Severity: model.SevWarning, Message: "本年收入合计请核实。", Narrative: figureRef(t, doc, 2, "4,113.55")},
+		{Rule: "N02", Severity: model.SevWarning, Message: "占比请核实。", Narrative: figureRef(t, doc, 3, "100.00%")},
+		{Rule: "N01", Severity: model.SevError, Message: "表格合计不符。", Narrative: &model.NarrativeRef{Paragraph: -1, Table: 1, Row: 2, Col: 2, Length: len([]rune(cellText))}},
+		{Rule: "N01", Severity: model.SevError, Message: "公用经费与表不符。", Narrative: figureRef(t, doc, 4, "56.78")},
+	}
+	res, err := Narrative(src, findings)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Marked != len(findings) || res.Unmarked != 0 {
+		t.Errorf("marked %d, unmarked %d", res.Marked, res.Unmarked)
+	}
+	checkAnnotated(t, src, findings, res)
+}
