@@ -21,15 +21,16 @@ const (
 // tables around them (its primary cell's table first). The workbook is
 // the filled one, so the grid shows what check judged.
 func AttachGrids(wb *model.Workbook, fs []model.Finding) {
+	idx := map[model.TableID]*tableIndex{} // each table laid out once
 	for i := range fs {
-		fs[i].Grids = findingGrids(wb, &fs[i])
+		fs[i].Grids = findingGrids(wb, &fs[i], idx)
 	}
 }
 
 // pos is a cell's sheet coordinates.
 type pos struct{ row, col int }
 
-func findingGrids(wb *model.Workbook, f *model.Finding) []model.Grid {
+func findingGrids(wb *model.Workbook, f *model.Finding, idx map[model.TableID]*tableIndex) []model.Grid {
 	roles := map[model.TableID]map[pos]model.GridRole{}
 	var order []model.TableID
 	add := func(id model.TableID, sheet, addr string, role model.GridRole) {
@@ -80,7 +81,12 @@ func findingGrids(wb *model.Workbook, f *model.Finding) []model.Grid {
 		if len(out) == gridMaxTables {
 			break
 		}
-		if g, ok := tableGrid(wb.Table(id), roles[id]); ok {
+		ti := idx[id]
+		if ti == nil {
+			ti = indexTable(wb.Table(id))
+			idx[id] = ti
+		}
+		if g, ok := tableGrid(wb.Table(id), ti, roles[id]); ok {
 			out = append(out, g)
 		}
 	}
@@ -94,7 +100,15 @@ type gridRow struct {
 	rows     []*model.Row
 }
 
-func tableGrid(t *model.Table, roles map[pos]model.GridRole) (model.Grid, bool) {
+// tableIndex is a table laid out by sheet position: its sheet rows and
+// value columns in sheet order, its cells by coordinates.
+type tableIndex struct {
+	rows  []*gridRow
+	cols  []*model.Column
+	cells map[pos]*model.Cell
+}
+
+func indexTable(t *model.Table) *tableIndex {
 	byRow := map[int]*gridRow{}
 	var rows []*gridRow
 	for _, r := range t.Rows {
@@ -109,6 +123,21 @@ func tableGrid(t *model.Table, roles map[pos]model.GridRole) (model.Grid, bool) 
 	sort.Slice(rows, func(i, j int) bool { return rows[i].sheetRow < rows[j].sheetRow })
 	cols := append([]*model.Column(nil), t.Columns...)
 	sort.SliceStable(cols, func(i, j int) bool { return cols[i].SheetCol < cols[j].SheetCol })
+	cells := map[pos]*model.Cell{}
+	for _, c := range t.Cells() {
+		if c.Sheet != t.Sheet {
+			continue
+		}
+		if col, row, err := excelize.CellNameToCoordinates(c.Addr); err == nil {
+			cells[pos{row, col}] = c
+		}
+	}
+	return &tableIndex{rows: rows, cols: cols, cells: cells}
+}
+
+func tableGrid(t *model.Table, ti *tableIndex, roles map[pos]model.GridRole) (model.Grid, bool) {
+	rows, cells := ti.rows, ti.cells
+	cols := append([]*model.Column(nil), ti.cols...) // narrowed below, per finding
 	// In the 收入|支出 tables a sheet row carries two items: show only the
 	// side(s) the finding's cells are on, so each value stands beside its
 	// own row name.
@@ -162,15 +191,6 @@ func tableGrid(t *model.Table, roles map[pos]model.GridRole) (model.Grid, bool) 
 	pickR := window(wantRows, len(rows), gridMaxRows)
 	pickC := window(wantCols, len(cols), gridMaxCols)
 
-	cells := map[pos]*model.Cell{}
-	for _, c := range t.Cells() {
-		if c.Sheet != t.Sheet {
-			continue
-		}
-		if col, row, err := excelize.CellNameToCoordinates(c.Addr); err == nil {
-			cells[pos{row, col}] = c
-		}
-	}
 	g := model.Grid{Table: t.ID, Title: t.Title, Number: t.Number, Sheet: t.Sheet, Unit: t.Unit,
 		Columns: []model.GridColumn{}, Rows: []model.GridRow{}}
 	if g.Title == "" {

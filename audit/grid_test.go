@@ -88,3 +88,22 @@ func TestGridsOfCaseA(t *testing.T) {
 		t.Errorf("no finding of 收入支出决算总表 shows one side only")
 	}
 }
+
+// BenchmarkCheckGrid: Check of the changed Case A with and without grids.
+func BenchmarkCheckGrid(b *testing.B) {
+	var buf bytes.Buffer
+	d := templates.CaseA()
+	d.Values[model.T01]["本年收入合计"] = map[string]string{"决算数": "5000.00"}
+	if _, err := templates.Write(&buf, d, templates.Options{Style: model.StyleMOF}); err != nil {
+		b.Fatal(err)
+	}
+	for _, grid := range []bool{false, true} {
+		b.Run(map[bool]string{false: "plain", true: "grid"}[grid], func(b *testing.B) {
+			for b.Loop() {
+				if _, err := Check(context.Background(), bytes.NewReader(buf.Bytes()), Options{Grid: grid}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
