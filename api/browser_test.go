@@ -397,6 +397,9 @@ func TestBrowser(t *testing.T) {
 			t.Fatal("the 提示 has no 审核说明 box")
 		}
 		p.do("type", chromedp.ScrollIntoView(chromedp.CSS(sel)), chromedp.SendKeys(chromedp.CSS(sel), said, chromedp.NodeVisible))
+		if note := eval[string](p, `document.querySelector('[data-t=sample] .xsum').textContent`); !strings.Contains(note, "已填写审核说明 1 / 1 条") || !strings.Contains(note, "通过") {
+			t.Errorf("card note after typing: %q", note)
+		}
 		name, data := p.download(`[data-t=sample] .dl .btn.primary`)
 		if !strings.HasSuffix(name, ".审核.xlsx") || !strings.Contains(name, "2024年应急管理局决算") {
 			t.Errorf("download named %q", name)

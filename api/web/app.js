@@ -283,10 +283,12 @@
     ui.body.replaceChildren(...[
       el("div", { class: "summary" }, counts, el("div", { class: "dl" }, actions, dlState)),
       meta,
+      el("p", { class: "xsum muted", "aria-live": "polite" }),
       renderFindings(ui, report),
       renderFills(report)].filter(Boolean));
     updateTableFilter();
     applyFilters();
+    explainedNote(ui);
     window.requestAnimationFrame(() => showSuspects(ui.body));
     announce(ui.file.name + " 审核完成：" + (s.errors || 0) + " 个错误，" + (s.warnings || 0) + " 个提示，" + (s.infos || 0) + " 处尾差。");
   }
@@ -473,8 +475,21 @@
     box.addEventListener("input", () => {
       ui.expl[f.fingerprint] = box.value;
       hint.textContent = box.value.trim() ? "将随下载写入工作簿的审核结果表（审核说明列）。" : "未填写说明。";
+      explainedNote(ui);
     });
     return el("div", { class: "explain-box" }, el("label", { for: id, text: "审核说明" }), box, hint);
+  }
+
+  // explainedNote says on the card how many 提示 have a 审核说明 and, when
+  // all have and no error remains, that the download will read 通过.
+  function explainedNote(ui) {
+    const note = ui.body.querySelector(".xsum");
+    if (!note || !ui.report) return;
+    const warnings = (ui.report.findings || []).filter((f) => f.severity === "warning" && f.fingerprint);
+    const n = warnings.filter((f) => (ui.expl[f.fingerprint] || "").trim()).length;
+    if (!warnings.length) { note.textContent = ""; return; }
+    note.textContent = "已填写审核说明 " + n + " / " + warnings.length + " 条" +
+      (n === warnings.length && !(ui.report.summary || {}).errors ? "：下载的工作簿审核结论为“通过”。" : "。");
   }
 
   function gridLegend() {
