@@ -146,6 +146,12 @@ func (s *server) checkNarrative(u *upload, res *audit.Result) (*narrativeResult,
 		return nil, narrativeError(err)
 	}
 	an := narrative.Analyze(doc, res.Workbook)
+	// As for the workbook's findings: 审核说明 typed on the page, and with
+	// ?grid=true the table around the cell a figure is compared with.
+	annotate.ApplyExplanations(an.Findings, u.expl)
+	if parseBool(u.q.Grid) {
+		audit.AttachGrids(res.Workbook, an.Findings)
+	}
 	res.Report = mergeReport(res.Workbook, res.Report, an.Findings)
 	return &narrativeResult{doc: doc, an: an}, nil
 }

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -300,4 +302,48 @@ func snapResults(s *xlsx.Snapshot) []string {
 func changedFixture(t testing.TB) []byte {
 	b, _ := changedSample(t)
 	return b
+}
+
+// TestNarrativeGrid: with ?grid=true a narrative finding that names the
+// table cell its figure is compared with carries that table's grid (the
+// cell outlined, not blamed: the narrative may be the wrong one).
+func TestNarrativeGrid(t *testing.T) {
+	h, _ := newTestServer(t, Config{})
+	fx := fixtures(t)
+	seed, err := os.ReadFile(filepath.Join("..", "..", "shared", "seeds", "000_a0b1eb271cefa8f5.txt"))
+	if err != nil {
+		t.Fatalf("Case A narrative: %v", err)
+	}
+	narr := strings.Replace(string(seed), "本年收入合计4,113.55万元", "本年收入合计4,118.55万元", 1)
+	body, ct := multipartBody(t, map[string]namedFile{"file": {"x.xlsx", fx.sample}, "narrative": {"说明.txt", []byte(narr)}}, nil)
+	req := httptest.NewRequest(http.MethodPost, "/api/v1/check?grid=true", body)
+	req.Header.Set("Content-Type", ct)
+	rec := do(h, req)
+	if rec.Code != 200 {
+		t.Fatalf("check: %d %s", rec.Code, rec.Body)
+	}
+	found := false
+	for _, f := range decodeReport(t, rec.Body.Bytes()).Findings {
+		if f.Narrative == nil || f.Cell == "" || !strings.Contains(f.Narrative.Quote, "4,118.55") {
+			continue
+		}
+		found = true
+		if len(f.Grids) == 0 {
+			t.Fatalf("narrative finding %s on %s!%s has no grid", f.Rule, f.Sheet, f.Cell)
+		}
+		roles := map[model.GridRole]int{}
+		for _, r := range f.Grids[0].Rows {
+			for _, c := range r.Cells {
+				if c.Cell == f.Cell {
+					roles[c.Role]++
+				}
+			}
+		}
+		if roles[model.RoleOperand] != 1 || roles[model.RoleSuspect] != 0 {
+			t.Errorf("the compared cell %s in the grid: roles %v, want outlined once, not suspect", f.Cell, roles)
+		}
+	}
+	if !found {
+		t.Fatal("no narrative finding quotes the changed figure 4,118.55 with a table cell")
+	}
 }
