@@ -8,6 +8,7 @@ package api
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"fmt"
 	"net/http"
 	"path"
@@ -137,15 +138,18 @@ func (s *server) sendWithNarrative(c *gin.Context, u *upload, res *audit.Result,
 // both documents. A narrative that cannot be read fails the request with
 // the reader's code (too_large, too_many, corrupt, unsupported, encrypted,
 // invalid, no_text) and a Chinese detail naming the narrative.
-func (s *server) checkNarrative(u *upload, res *audit.Result) (*narrativeResult, error) {
+func (s *server) checkNarrative(ctx context.Context, u *upload, res *audit.Result) (*narrativeResult, error) {
 	if u.narrative == nil {
 		return nil, nil
 	}
-	doc, err := narrative.ReadBytes(u.narrative, narrativeName(u.narrativeName), narrative.Limits{MaxBytes: s.cfg.MaxUpload})
+	doc, err := narrative.ReadBytesContext(ctx, u.narrative, narrativeName(u.narrativeName), narrative.Limits{MaxBytes: s.cfg.MaxUpload})
 	if err != nil {
 		return nil, narrativeError(err)
 	}
-	an := narrative.Analyze(doc, res.Workbook)
+	an, err := narrative.AnalyzeContext(ctx, doc, res.Workbook)
+	if err != nil {
+		return nil, err
+	}
 	// As for the workbook's findings: 审核说明 typed on the page, and with
 	// ?grid=true the table around the cell a figure is compared with.
 	annotate.ApplyExplanations(an.Findings, u.expl)

@@ -455,7 +455,7 @@ func (s *server) checkHandler(c *gin.Context) {
 		if err != nil {
 			return nil, err
 		}
-		if _, err := s.checkNarrative(u, res); err != nil {
+		if _, err := s.checkNarrative(ctx, u, res); err != nil {
 			return nil, err
 		}
 		return res, nil
@@ -491,7 +491,7 @@ func (s *server) fillHandler(c *gin.Context) {
 		if err != nil {
 			return nil, err
 		}
-		if story, err = s.checkNarrative(u, res); err != nil {
+		if story, err = s.checkNarrative(ctx, u, res); err != nil {
 			return nil, err
 		}
 		if story != nil && u.q.Format != "json" && !parseBool(u.q.Clean) && u.q.Part != "workbook" {

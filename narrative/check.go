@@ -1,6 +1,7 @@
 package narrative
 
 import (
+	"context"
 	"fmt"
 	"sort"
 	"strings"
@@ -20,6 +21,7 @@ type Analysis struct {
 	bs       *Bindings
 	first    map[string]int // name → index of its first figure
 	names    []string       // the names of first, sorted (for prefix sums)
+	stop     *model.Stop    // AnalyzeContext's: the checks' loops end early, it fails
 }
 
 // Check checks a narrative against a workbook (nil: the narrative's own
@@ -30,13 +32,32 @@ func Check(doc *Document, wb *model.Workbook) []model.Finding {
 
 // Analyze reads the figures of doc, binds them and checks them.
 func Analyze(doc *Document, wb *model.Workbook) *Analysis {
+	a, _ := analyze(doc, wb, nil)
+	return a
+}
+
+// AnalyzeContext is Analyze whose loops (paragraphs, figures, between the
+// checks) end with the coded ETimeout error of the 审核说明 stage once
+// ctx is done: no partial list of findings.
+func AnalyzeContext(ctx context.Context, doc *Document, wb *model.Workbook) (*Analysis, error) {
+	stop := model.NewStop(ctx, "审核说明")
+	if stop.Now() {
+		return nil, stop.Err()
+	}
+	return analyze(doc, wb, stop)
+}
+
+func analyze(doc *Document, wb *model.Workbook, stop *model.Stop) (*Analysis, error) {
 	bs, err := LoadBindings()
 	if err != nil {
 		// The bindings are embedded and tested; a failure is a build defect.
-		return &Analysis{Findings: []model.Finding{{Rule: "N00", Severity: model.SevError, Message: fmt.Sprintf(msgBindings, err)}}}
+		return &Analysis{Findings: []model.Finding{{Rule: "N00", Severity: model.SevError, Message: fmt.Sprintf(msgBindings, err)}}}, nil
 	}
-	a := &Analysis{doc: doc, wb: wb, bs: bs, first: map[string]int{}}
-	a.Figures = Extract(doc, bs)
+	a := &Analysis{doc: doc, wb: wb, bs: bs, first: map[string]int{}, stop: stop}
+	a.Figures = extract(doc, bs, stop)
+	if err := stop.Err(); err != nil {
+		return nil, err
+	}
 	if len(a.Figures) > maxFigures {
 		a.Figures = a.Figures[:maxFigures]
 		a.add("N12", model.SevInfo, nil, fmt.Sprintf(msgTooManyFigures, maxFigures), "", "", "", "")
@@ -48,21 +69,22 @@ func Analyze(doc *Document, wb *model.Workbook) *Analysis {
 			}
 		}
 	}
-	a.checkCells()
-	a.checkSame()
-	a.checkShares()
-	a.checkChanges()
-	a.checkBudgets()
-	a.checkSums()
-	a.checkPlaceholders()
-	a.checkStatements()
-	a.checkUnbound()
-	a.checkPerformance()
+	for _, check := range []func(){a.checkCells, a.checkSame, a.checkShares, a.checkChanges, a.checkBudgets,
+		a.checkSums, a.checkPlaceholders, a.checkStatements, a.checkUnbound, a.checkPerformance} {
+		if stop.Now() {
+			return nil, stop.Err()
+		}
+		check()
+	}
+	if err := stop.Err(); err != nil {
+		return nil, err
+	}
+	a.stop = nil
 	for i := range a.Findings {
 		a.Findings[i].SetFingerprint()
 	}
 	sortFindings(a.Findings)
-	return a
+	return a, nil
 }
 
 func sortFindings(fs []model.Finding) {
@@ -260,6 +282,9 @@ func (a *Analysis) cellValue(bd *Binding, groups map[string]string) (*model.Cell
 
 func (a *Analysis) checkCells() {
 	for i := range a.Figures {
+		if a.stop.Tick() {
+			return
+		}
 		f := &a.Figures[i]
 		if f.Name == "" {
 			continue

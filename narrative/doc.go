@@ -76,6 +76,9 @@ func newBuilder(name string, f Format, lim Limits) *builder {
 }
 
 func (b *builder) paragraph(text string) error {
+	if b.lim.stop.Tick() {
+		return b.lim.stop.Err()
+	}
 	b.endTable()
 	text = trimSpace(text)
 	n := runeCount(text)
@@ -98,6 +101,9 @@ func (b *builder) row(cells []string) error {
 	if b.cur == nil {
 		b.doc.Tables = append(b.doc.Tables, Table{Index: len(b.doc.Tables), After: len(b.doc.Paragraphs) - 1})
 		b.cur = &b.doc.Tables[len(b.doc.Tables)-1]
+	}
+	if b.lim.stop.Tick() {
+		return b.lim.stop.Err()
 	}
 	out := make([]string, len(cells))
 	for i, c := range cells {

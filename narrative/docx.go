@@ -75,6 +75,9 @@ func readDOCX(data []byte, name string, lim Limits) (*Document, error) {
 // readPart unzips one part within the per-part limit and the shared budget,
 // whatever sizes the zip headers claim.
 func readPart(f *zip.File, lim Limits, budget *int64) ([]byte, error) {
+	if lim.stop.Now() {
+		return nil, lim.stop.Err()
+	}
 	max := min(lim.UnzipXMLSize, *budget)
 	rc, err := f.Open()
 	if err != nil {
@@ -99,6 +102,7 @@ type depthDecoder struct {
 	max   int
 	stack []string // local names of the open elements
 	off   int      // byte offset where the last token starts
+	stop  *model.Stop
 }
 
 func newDecoder(data []byte, max int) *depthDecoder {
@@ -108,6 +112,9 @@ func newDecoder(data []byte, max int) *depthDecoder {
 }
 
 func (x *depthDecoder) token() (xml.Token, error) {
+	if x.stop.Tick() {
+		return nil, x.stop.Err()
+	}
 	x.off = int(x.d.InputOffset())
 	t, err := x.d.RawToken()
 	if err != nil {
@@ -182,6 +189,7 @@ type styleNum struct {
 func parseStyles(data []byte, lim Limits) (map[string]styleNum, error) {
 	out := map[string]styleNum{}
 	x := newDecoder(data, lim.MaxDepth)
+	x.stop = lim.stop
 	id := ""
 	var cur styleNum
 	inNum := false
@@ -253,6 +261,7 @@ type numLevel struct {
 func parseNumbering(data []byte, lim Limits) (*numbering, error) {
 	n := &numbering{nums: map[string]string{}, abstract: map[string]map[int]*numLevel{}, overrides: map[string]map[int]int{}, counters: map[string][]int{}}
 	x := newDecoder(data, lim.MaxDepth)
+	x.stop = lim.stop
 	var abs, numID string
 	var lvl *numLevel
 	ovLevel := -1
@@ -473,6 +482,7 @@ func chineseNumber(v int) string {
 // walk, so the map and the text agree by construction.
 func parseDocument(data []byte, num *numbering, b *builder, lim Limits, tr *docxTrace) error {
 	x := newDecoder(data, lim.MaxDepth)
+	x.stop = lim.stop
 	type cellState struct {
 		parts []string
 	}

@@ -258,12 +258,18 @@ func (b *Bindings) sectionOf(heading string) string {
 }
 
 // Extract finds and binds every figure of the document's prose paragraphs.
-func Extract(doc *Document, bs *Bindings) []Figure {
+func Extract(doc *Document, bs *Bindings) []Figure { return extract(doc, bs, nil) }
+
+// extract is Extract that ends early (the caller fails) once stop is done.
+func extract(doc *Document, bs *Bindings, stop *model.Stop) []Figure {
 	var figs []Figure
 	section := ""
 	top := ""
 	sentence := 0
 	for _, p := range doc.Paragraphs {
+		if stop.Now() { // per paragraph: one may hold 100,000 characters
+			return nil
+		}
 		if isHeading(p.Text) || bs.plainHeading(p.Text) {
 			s := bs.sectionOf(p.Text)
 			if strings.HasPrefix(strings.TrimSpace(p.Text), "第") {

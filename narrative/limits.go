@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/juesuan/juesuan/model"
 )
 
 // Limits bound the work on one document; zero fields take DefaultLimits.
@@ -19,6 +21,10 @@ type Limits struct {
 	MaxCells          int   // table cells
 	MaxParagraphRunes int   // runes in one paragraph or table cell
 	MaxPDFObjects     int   // objects in a PDF
+
+	// stop is ReadContext's cancellation, looked at by the readers' loops
+	// (zip entries, XML tokens, PDF objects and operators, paragraphs).
+	stop *model.Stop
 }
 
 // DefaultLimits are generous for real narratives (a few hundred

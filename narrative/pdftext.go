@@ -80,6 +80,9 @@ func openPDF(data []byte, lim Limits) (*pdfDoc, error) {
 		return nil, model.Errorf(model.ECorrupt, nil, msgPDFCorrupt, "找不到任何对象")
 	}
 	for _, h := range heads {
+		if lim.stop.Tick() {
+			return nil, lim.stop.Err()
+		}
 		num, _ := strconv.Atoi(string(data[h[2]:h[3]]))
 		p := &pdfParser{d: d, b: data, i: h[1]}
 		obj := p.object(0)
@@ -116,6 +119,9 @@ func openPDF(data []byte, lim Limits) (*pdfDoc, error) {
 func (d *pdfDoc) lines() ([][]pdfLine, error) {
 	var lines [][]pdfLine
 	for _, pg := range d.pages() {
+		if d.lim.stop.Now() {
+			return nil, d.lim.stop.Err()
+		}
 		fr, err := d.pageFrags(pg)
 		if err != nil {
 			return nil, err
@@ -1226,6 +1232,9 @@ func (d *pdfDoc) run(data []byte, res map[string]any, st *textState, depth int) 
 		return pdfMatrix{num(6), num(5), num(4), num(3), num(2), num(1)}
 	}
 	for p.i < len(p.b) {
+		if d.lim.stop.Tick() {
+			return d.lim.stop.Err()
+		}
 		start := p.i
 		o := p.object(0)
 		if d.err != nil {

@@ -107,6 +107,9 @@ func (a *Analysis) perfTables() []*perfTable {
 	var cur *perfTable
 	lastAfter := -2
 	for ti, t := range a.doc.Tables {
+		if a.stop.Now() {
+			return nil
+		}
 		title := ""
 		if len(t.Rows) > 0 {
 			for _, c := range t.Rows[0] {
@@ -148,6 +151,9 @@ func (a *Analysis) perfTables() []*perfTable {
 		}
 		lastAfter = t.After
 		for ri, r := range t.Rows {
+			if a.stop.Tick() {
+				return nil
+			}
 			row := make([]perfCell, len(r))
 			for ci, c := range r {
 				row[ci] = perfCell{table: ti, row: ri, col: ci, text: c, norm: templates.NormalizeText(c)}
@@ -223,6 +229,9 @@ func (a *Analysis) checkPerformance() {
 	sumBudget, sumExec := decimal.Zero, decimal.Zero
 	var budgetHalf, execHalf decimal.Decimal
 	for _, pt := range tables {
+		if a.stop.Now() {
+			return
+		}
 		hr, cols := fundColumns(pt.rows)
 		if hr < 0 {
 			continue
@@ -388,6 +397,9 @@ func (a *Analysis) checkIndicators(pt *perfTable) {
 	hr := -1
 	cols := map[string]int{}
 	for ri, r := range pt.rows {
+		if a.stop.Tick() {
+			return
+		}
 		for ci, c := range r {
 			switch c.norm {
 			case "三级指标":
@@ -483,6 +495,9 @@ func (a *Analysis) checkIndicators(pt *perfTable) {
 	// prose counts of the 实际完成情况 (the cell under that header) vs indicators
 	actual := -1
 	for ri, row := range pt.rows {
+		if a.stop.Tick() {
+			return
+		}
 		for ci, c := range row {
 			if c.norm == "实际完成情况" {
 				actual = ci

@@ -2,6 +2,7 @@ package narrative
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"path/filepath"
 	"strings"
@@ -14,6 +15,12 @@ import (
 // GB18030); name is used for messages and to tell an old .doc apart. Every
 // error is a *model.Error with a Chinese message.
 func Read(r io.Reader, name string, lim Limits) (*Document, error) {
+	return ReadContext(context.Background(), r, name, lim)
+}
+
+// ReadContext is Read whose loops end with the coded ETimeout error of the
+// 读取说明 stage once ctx is done: never a partial document.
+func ReadContext(ctx context.Context, r io.Reader, name string, lim Limits) (*Document, error) {
 	lim = lim.withDefaults()
 	data, err := io.ReadAll(io.LimitReader(r, lim.MaxBytes+1))
 	if err != nil {
@@ -22,12 +29,18 @@ func Read(r io.Reader, name string, lim Limits) (*Document, error) {
 	if int64(len(data)) > lim.MaxBytes {
 		return nil, model.Errorf(model.ETooLarge, nil, msgTooLarge, sizeText(lim.MaxBytes))
 	}
-	return ReadBytes(data, name, lim)
+	return ReadBytesContext(ctx, data, name, lim)
 }
 
 // ReadBytes is Read on a file already in memory.
 func ReadBytes(data []byte, name string, lim Limits) (*Document, error) {
+	return ReadBytesContext(context.Background(), data, name, lim)
+}
+
+// ReadBytesContext is ReadContext on a file already in memory.
+func ReadBytesContext(ctx context.Context, data []byte, name string, lim Limits) (*Document, error) {
 	lim = lim.withDefaults()
+	lim.stop = model.NewStop(ctx, "读取说明")
 	if int64(len(data)) > lim.MaxBytes {
 		return nil, model.Errorf(model.ETooLarge, nil, msgTooLarge, sizeText(lim.MaxBytes))
 	}
@@ -52,6 +65,9 @@ func ReadBytes(data []byte, name string, lim Limits) (*Document, error) {
 		doc, err = readPDF(data, name, lim)
 	default:
 		doc, err = readText(data, name, lim)
+	}
+	if err := lim.stop.Err(); err != nil {
+		return nil, err // whatever a loop made of the error, the cancel is the cause
 	}
 	if err != nil {
 		return nil, err
