@@ -5,63 +5,17 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"math/rand"
 	"testing"
 	"time"
 
-	"github.com/juesuan/juesuan/catalog"
-	"github.com/juesuan/juesuan/model"
-	"github.com/juesuan/juesuan/templates"
+	"github.com/juesuan/juesuan/canceltest"
 )
 
-// department is a department-sized workbook: every function code of the
-// catalog (1,454: 类, 款 and 项) in T02, T03 and T05, the 项 typed with
-// random figures, every subtotal and total left for fill.
-func department(t testing.TB) []byte { return departmentPart(t, 1) }
+// department is the department-sized workbook (canceltest.Department).
+func department(t testing.TB) []byte { return canceltest.Department(t) }
 
 // departmentPart is department with every k-th 项 of the catalog only.
-func departmentPart(t testing.TB, k int) []byte {
-	d := templates.CaseA()
-	rng := rand.New(rand.NewSource(7))
-	for _, id := range []model.TableID{model.T02, model.T03, model.T05} {
-		d.Values[id] = map[string]map[string]string{}
-	}
-	// The 类 rows and totals of T01 and T04 are left blank too: fill pulls
-	// them from T03 and T05, as for a unit that typed only its 项.
-	for _, id := range []model.TableID{model.T01, model.T04} {
-		for row := range d.Values[id] {
-			if model.CodeLevel(row) > 0 || row == "本年支出合计" || row == "支出总计" {
-				delete(d.Values[id], row)
-			}
-		}
-	}
-	n := 0
-	for _, e := range catalog.Default().All() {
-		if len(e.Code) != 7 || e.Code[0] != '2' {
-			continue
-		}
-		if n++; (n-1)%k != 0 {
-			continue
-		}
-		d.Names[e.Code] = e.Name
-		v := fmt.Sprintf("%d.%02d", rng.Intn(5000), rng.Intn(100))
-		d.Values[model.T02][e.Code] = map[string]string{"财政拨款收入": v}
-		d.Values[model.T03][e.Code] = map[string]string{"基本支出": v}
-		d.Values[model.T05][e.Code] = map[string]string{"基本支出": v}
-		for _, p := range []string{e.Code[:3], e.Code[:5]} {
-			if d.Names[p] == "" {
-				if es := catalog.Default().Lookup(p); len(es) > 0 {
-					d.Names[p] = es[0].Name
-				}
-			}
-		}
-	}
-	var buf bytes.Buffer
-	if _, err := templates.Write(&buf, d, templates.Options{OmitDerived: true}); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
+func departmentPart(t testing.TB, k int) []byte { return canceltest.DepartmentPart(t, k) }
 
 // TestDepartmentFillIsLinear (issue 15): a department workbook with
 // thousands of code rows and fills is filled and annotated in bounded

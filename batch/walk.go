@@ -9,6 +9,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -391,8 +392,12 @@ func (w *walker) nested(ra io.ReaderAt, f *zip.File, disp string, depth int) err
 	// in increasing offsets, and none is an archive); else it inflates it
 	// into memory once, after Hold has granted the declared size.
 	sa := newStreamAt(f.Open, size)
+	sa.ctx = w.ctx
 	defer sa.close()
 	if err := sa.prime(); err != nil {
+		if cerr := w.ctx.Err(); cerr != nil {
+			return cerr // cancelled, not damaged
+		}
 		return fail(model.Errorf(model.ECorrupt, err, "内层压缩包“%s”已损坏或大小与目录记载不符。", path.Base(disp)))
 	}
 	if sa.streamable() {
@@ -484,7 +489,15 @@ func CheckDirectory(ctx context.Context, in io.ReaderAt, size int64, lim Limits)
 		return model.Errorf(model.ECorrupt, err, "上传的不是 zip 压缩包，或压缩包已损坏。")
 	}
 	w := &walker{ctx: ctx, lim: lim, scan: true, dir: true, emit: func(*job) error { return nil }}
-	return w.archive(in, size, "", 1)
+	return scanErr(ctx, w.archive(in, size, "", 1))
+}
+
+// scanErr codes the error of a limit scan that its context ended.
+func scanErr(ctx context.Context, err error) error {
+	if err != nil && ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+		return model.Errorf(model.ETimeout, err, "批量审核已取消或超时。")
+	}
+	return err
 }
 
 // streamAt is an io.ReaderAt over a compressed nested archive that is never
@@ -494,6 +507,7 @@ func CheckDirectory(ctx context.Context, in io.ReaderAt, size int64, lim Limits)
 // bytes, where the directory is; other reads inflate forward from the
 // start (again when an earlier offset is asked for).
 type streamAt struct {
+	ctx     context.Context // nil: not cancellable; else prime looks at it every MiB
 	open    func() (io.ReadCloser, error)
 	size    int64
 	tail    []byte
@@ -520,7 +534,14 @@ func (s *streamAt) prime() error {
 	ring := make([]byte, t)
 	var n int64
 	buf := make([]byte, 32<<10)
-	for {
+	for reads := 0; ; reads++ {
+		// A nested archive may be hundreds of MiB: the walk's context is
+		// looked at every 32 reads (1 MiB).
+		if s.ctx != nil && reads%32 == 31 {
+			if err := s.ctx.Err(); err != nil {
+				return err
+			}
+		}
 		k, err := rc.Read(buf)
 		for p := buf[:k]; len(p) > 0 && t > 0; {
 			i := n % t

@@ -53,7 +53,7 @@ func CheckZip(ctx context.Context, in io.ReaderAt, size int64, lim Limits) error
 	}
 	w := &walker{ctx: ctx, lim: lim, scan: true, emit: func(*job) error { return nil }}
 	if err := w.archive(in, size, "", 1); err != nil {
-		return err
+		return scanErr(ctx, err)
 	}
 	if w.files == 0 {
 		return model.Errorf(model.ENoTables, nil, "压缩包中没有文件。")
