@@ -1,12 +1,9 @@
 package audit
 
 import (
-	"archive/zip"
 	"bytes"
 	"context"
 	"io"
-	"math/rand"
-	"strings"
 	"testing"
 
 	"github.com/juesuan/juesuan/annotate"
@@ -38,56 +35,6 @@ func stages(t *testing.T, data []byte) (*model.Workbook, *xlsx.Book, model.Repor
 	return wb, book, model.NewReport(wb, fs, fills)
 }
 
-// withLongNotes is data with a text of n bytes (random letters, so it
-// deflates slowly) in a row of its own under the table of every sheet
-// with a code-row table: the largest workbook the limits let through, so
-// that writing the annotated copy takes long enough to be cancelled.
-func withLongNotes(t *testing.T, data []byte, n int) []byte {
-	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	rng := rand.New(rand.NewSource(1))
-	text := make([]byte, n)
-	for i := range text {
-		text[i] = "abcdefghijklmnopqrstuvwxyz"[rng.Intn(26)]
-	}
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	edited := 0
-	for _, zf := range zr.File {
-		rc, err := zf.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		part, err := io.ReadAll(rc)
-		rc.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if strings.HasPrefix(zf.Name, "xl/worksheets/sheet") && bytes.Count(part, []byte("<row ")) > 1000 {
-			row := `<row r="4990"><c r="A4990" t="inlineStr"><is><t>` + string(text) + `</t></is></c></row></sheetData>`
-			part = bytes.Replace(part, []byte("</sheetData>"), []byte(row), 1)
-			edited++
-		}
-		w, err := zw.Create(zf.Name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := w.Write(part); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if edited != 3 {
-		t.Fatalf("%d sheets with code rows, want 3 (T02, T03, T05)", edited)
-	}
-	return buf.Bytes()
-}
-
 // TestCancelStages (issue 15): each stage, started on the department
 // workbook (thousands of code rows, fills and findings) and cancelled part
 // way, returns the coded timeout error within canceltest.Bound of the
@@ -95,7 +42,7 @@ func withLongNotes(t *testing.T, data []byte, n int) []byte {
 // zip entries looks at its context.
 func TestCancelStages(t *testing.T) {
 	data := department(t)
-	long := withLongNotes(t, data, 8<<20)
+	long := canceltest.WithLongNotes(t, data, 8<<20)
 	rs, err := Rules()
 	if err != nil {
 		t.Fatal(err)

@@ -5,10 +5,13 @@
 package canceltest
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"math/rand"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -125,6 +128,56 @@ func DepartmentPart(t testing.TB, k int) []byte {
 	var buf bytes.Buffer
 	if _, err := templates.Write(&buf, d, templates.Options{OmitDerived: true}); err != nil {
 		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// WithLongNotes is data with a text of n bytes (random letters, so it
+// deflates slowly) in a row of its own under the table of every sheet
+// with a code-row table: the largest workbook the limits let through, so
+// that writing the annotated copy takes long enough to be cancelled.
+func WithLongNotes(t *testing.T, data []byte, n int) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewSource(1))
+	text := make([]byte, n)
+	for i := range text {
+		text[i] = "abcdefghijklmnopqrstuvwxyz"[rng.Intn(26)]
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	edited := 0
+	for _, zf := range zr.File {
+		rc, err := zf.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		part, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.HasPrefix(zf.Name, "xl/worksheets/sheet") && bytes.Count(part, []byte("<row ")) > 1000 {
+			row := `<row r="4990"><c r="A4990" t="inlineStr"><is><t>` + string(text) + `</t></is></c></row></sheetData>`
+			part = bytes.Replace(part, []byte("</sheetData>"), []byte(row), 1)
+			edited++
+		}
+		w, err := zw.Create(zf.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Write(part); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if edited != 3 {
+		t.Fatalf("%d sheets with code rows, want 3 (T02, T03, T05)", edited)
 	}
 	return buf.Bytes()
 }
