@@ -246,7 +246,12 @@ func (e *engine) process(ctx context.Context, j *job) *outcome {
 	if nf, how := e.narrs.pair(j, unit); nf != nil {
 		o.narr = &narrOutcome{file: nf, pairedBy: how}
 		if o.err == nil && nf.doc != nil {
-			o.narr.findings = narrative.Analyze(nf.doc, o.res.Workbook).Findings
+			an, err := narrative.AnalyzeContext(ctx, nf.doc, o.res.Workbook)
+			if err != nil {
+				o.res, o.err = nil, err // cancelled: no partial report
+				return o
+			}
+			o.narr.findings = an.Findings
 			// One report, as check --narrative: status and counts cover both.
 			rep := o.res.Report
 			merged := model.NewReport(o.res.Workbook, append(append([]model.Finding(nil), rep.Findings...), o.narr.findings...), rep.Fills)

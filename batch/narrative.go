@@ -128,7 +128,7 @@ func findNarratives(ctx context.Context, lim Limits, walk func(*walker) error, r
 	w := &walker{ctx: ctx, lim: lim, skip: map[string]bool{}, want: isNarrativeName, raw: true}
 	w.emit = func(j *job) error {
 		if isNarrativeName(j.base) && model.ErrorCode(j.err) != model.ENotFound {
-			x.add(j)
+			x.add(ctx, j)
 			if roots != nil {
 				x.files[len(x.files)-1].rel = roots.rel(j.name)
 			}
@@ -147,11 +147,11 @@ func findNarratives(ctx context.Context, lim Limits, walk func(*walker) error, r
 func fileStem(base string) string { return strings.TrimSuffix(base, path.Ext(base)) }
 
 // add reads one narrative found by the walk.
-func (x *narrIndex) add(j *job) {
+func (x *narrIndex) add(ctx context.Context, j *job) {
 	nf := &narrFile{name: j.name, dir: path.Dir(strings.ReplaceAll(j.name, `\`, "/")),
 		stem: pairKey(fileStem(j.base)), err: j.err}
 	if nf.err == nil {
-		nf.doc, nf.err = narrative.ReadBytes(j.data, j.base, narrative.Limits{})
+		nf.doc, nf.err = narrative.ReadBytesContext(ctx, j.data, j.base, narrative.Limits{})
 	}
 	if nf.doc != nil {
 		var head strings.Builder

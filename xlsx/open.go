@@ -215,18 +215,36 @@ func (b *Book) part(name string) (data []byte, ok bool, err error) {
 	if err == nil {
 		n := min(zf.UncompressedSize64, uint64(b.lim.UnzipXMLSize))
 		buf := bytes.NewBuffer(make([]byte, 0, n+bytes.MinRead))
-		_, err = buf.ReadFrom(io.LimitReader(rc, b.lim.UnzipXMLSize+1))
+		_, err = buf.ReadFrom(io.LimitReader(stopReader{rc, b.stop}, b.lim.UnzipXMLSize+1))
 		rc.Close()
 		data = buf.Bytes()
 		if err == nil && int64(len(data)) > b.lim.UnzipXMLSize {
 			return nil, true, model.Errorf(model.ETooLarge, nil, "文件中的部件 %s 解压后超过大小上限（%s）。", name, humanBytes(b.lim.UnzipXMLSize))
 		}
 	}
+	if err := b.stop.Err(); err != nil {
+		return nil, true, err
+	}
 	if err != nil {
 		return nil, true, model.Errorf(model.ECorrupt, err, "文件已损坏（部件 %s 无法解压），请在 Excel/WPS 中重新保存后上传。", name)
 	}
 	b.parts[name] = data
 	return data, true, nil
+}
+
+// stopReader ends an inflation with stop's error once stop is done; the
+// inflater returns at most a window (32 KiB) per Read, so a part of many
+// MiB is looked at often.
+type stopReader struct {
+	r    io.Reader
+	stop *model.Stop
+}
+
+func (s stopReader) Read(p []byte) (int, error) {
+	if s.stop.Now() {
+		return 0, s.stop.Err()
+	}
+	return s.r.Read(p)
 }
 
 type xmlRels struct {
