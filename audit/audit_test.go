@@ -249,7 +249,7 @@ func TestOverwriteListsReplacedValues(t *testing.T) {
 	}
 	found := false
 	for k, sc := range after.Cells {
-		if strings.HasPrefix(k, xlsx.ResultsSheet+"!") && strings.Contains(sc.Value, "原值 "+f.Old) {
+		if strings.HasPrefix(k, xlsx.ResultsSheet+"!") && strings.Contains(sc.Value, "原值 "+model.FormatAmountText(f.Old)) {
 			found = true
 		}
 	}

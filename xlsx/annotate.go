@@ -63,6 +63,10 @@ func MarkColor(kind string) string { return markColors[kind] }
 // defaultNumFmt is what filled amounts get when the cell has no number format.
 const defaultNumFmt = "#,##0.00"
 
+// ToleranceNumFmt shows a tolerance as the messages print it
+// (model.FormatAmount): two decimals, a third when it has one (0.045).
+const ToleranceNumFmt = "#,##0.00#"
+
 // maxStyles is excelize's hard cap on cellXfs.
 const maxStyles = 65430
 

@@ -139,8 +139,8 @@ func (d *Direct) AddResultsSheet(summary string, rows []ResultRow) error {
 }
 
 type resultsStyles struct {
-	title, bold, hdr, body, num, link, expl int
-	level                                   map[string]int
+	title, bold, hdr, body, num, tol, link, expl int
+	level                                        map[string]int
 }
 
 func (d *Direct) resultsStyles() (resultsStyles, error) {
@@ -164,6 +164,9 @@ func (d *Direct) resultsStyles() (resultsStyles, error) {
 	rs.hdr = fail(st.plainXf(0, bold, st.solidFill("D9D9D9"), border, `horizontal="center" vertical="center" wrapText="1"`))
 	rs.body = fail(st.plainXf(0, plain, 0, border, top))
 	rs.num = fail(st.plainXf(4, plain, 0, border, `vertical="top"`))
+	// A tolerance is a multiple of half a cent (0.045): #,##0.00 would show
+	// 0.05 beside a message saying 0.045.
+	rs.tol = fail(st.plainXf(st.numFmtFor(ToleranceNumFmt), plain, 0, border, `vertical="top"`))
 	rs.link = fail(st.plainXf(0, st.font(false, 0, "0563C1", true), 0, border, `vertical="top"`))
 	rs.expl = fail(st.plainXf(0, plain, st.solidFill("FFF2CC"), border, top))
 	rs.level = map[string]int{}
@@ -309,7 +312,7 @@ func (d *Direct) resultsXML(name string, req *resultsReq) ([]byte, int, error) {
 			sw.value(8, r.Expected, rs.num, rs.body)
 			sw.value(9, r.Actual, rs.num, rs.body)
 			sw.value(10, r.Difference, rs.num, rs.body)
-			sw.value(11, r.Tolerance, rs.num, rs.body)
+			sw.value(11, r.Tolerance, rs.tol, rs.body)
 			sw.text(12, r.Fingerprint, rs.body)
 		}
 		if i < len(d.marks) {
