@@ -12,12 +12,9 @@ import (
 	"io"
 	"reflect"
 	"regexp"
-	"runtime"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
-	"weak"
 
 	"github.com/shopspring/decimal"
 	"github.com/xuri/excelize/v2"
@@ -70,9 +67,7 @@ const ToleranceNumFmt = "#,##0.00#"
 // maxStyles is excelize's hard cap on cellXfs.
 const maxStyles = 65430
 
-// annState is per-Book annotation state. Book is defined in book.go (another
-// owner), so the state lives in a side table keyed weakly by the Book and is
-// dropped when the Book is collected.
+// annState is a Book's annotation state (Book.annot), made on first use.
 type annState struct {
 	fillIDs map[string]int      // colour -> fill index
 	numFmt  map[string]int      // format code -> numFmt id
@@ -87,32 +82,17 @@ type markRec struct {
 	orig        int
 }
 
-var (
-	annMu  sync.Mutex
-	annMap = map[weak.Pointer[Book]]*annState{}
-)
-
 func (b *Book) ann() *annState {
-	k := weak.Make(b)
-	annMu.Lock()
-	defer annMu.Unlock()
-	if s := annMap[k]; s != nil {
-		return s
+	if b.annot == nil {
+		b.annot = &annState{
+			fillIDs: map[string]int{},
+			numFmt:  map[string]int{},
+			clones:  map[[3]int]int{},
+			marked:  map[string]markRec{},
+			notes:   map[string][]string{},
+		}
 	}
-	s := &annState{
-		fillIDs: map[string]int{},
-		numFmt:  map[string]int{},
-		clones:  map[[3]int]int{},
-		marked:  map[string]markRec{},
-		notes:   map[string][]string{},
-	}
-	annMap[k] = s
-	runtime.AddCleanup(b, func(k weak.Pointer[Book]) {
-		annMu.Lock()
-		delete(annMap, k)
-		annMu.Unlock()
-	}, k)
-	return s
+	return b.annot
 }
 
 // SetNumber writes v as a number into sheet!addr, keeping the cell's style.

@@ -46,6 +46,8 @@ type Book struct {
 	cached map[string]map[int64]string
 
 	stop *model.Stop // cancellation of the loops over this book's parts (nil: none)
+
+	annot *annState // marks, notes and cloned styles of the excelize path (ann)
 }
 
 // SetContext makes the book's loops (zip entries, sheet and shared-string
