@@ -17,7 +17,8 @@ func TestLoad(t *testing.T) {
 		"R09.1", "R09.2", "R09.3", "R09.4", "R09.5", "R09.6",
 		"X1", "X2", "X3", "X4", "X5", "X6", "X7", "X8", "X9", "X10", "X11", "X12", "X13", "X14", "X15",
 		"X16", "X17", "X18", "X19", "X20", "X21", "Y1", "Y2", "Y3", "Y4", "Y5",
-		"K25.1"} // 2025 pack (templates/packs.yaml)
+		"K25.1",                                     // 2025 pack (templates/packs.yaml)
+		"R10.1", "R10.2", "R11.1", "R11.2", "R11.3"} // the Yunnan set (yunnan.rules)
 	got := map[string]*Rule{}
 	for _, r := range rules {
 		got[r.ID] = r
@@ -53,7 +54,7 @@ func TestParseErrors(t *testing.T) {
 		{"no message", "A1 error CERTAIN\n    T01[本年收入合计] = T01[其他收入]\n", `t.rules:1:1: 规则首行应以带引号的中文说明结尾: "A1 error CERTAIN"`},
 		{"no body", "A1 error CERTAIN \"x\"\n", "t.rules:1:1: A1: 没有公式"},
 		{"body first", "    T01[本年收入合计] = T01[其他收入]\n", "t.rules:1:5: 公式行前缺少规则首行"},
-		{"unknown table", "A1 error CERTAIN \"x\"\n    T10[合计, 合计] = T01[其他收入]\n", `t.rules:2:5: A1: 未知的表 "T10"（应为 T01–T09）`},
+		{"unknown table", "A1 error CERTAIN \"x\"\n    T12[合计, 合计] = T01[其他收入]\n", `t.rules:2:5: A1: 未知的表 "T12"（应为 T01–T11）`},
 		{"no operator", "A1 error CERTAIN \"x\"\n    T01[本年收入合计] + T01[其他收入]\n", "t.rules:2:28: A1: 公式缺少 = 或 <= 或 >="},
 		{"missing column", "A1 error CERTAIN \"x\"\n    T02[合计] = T01[其他收入]\n", "t.rules:2:11: A1: T02[合计] 需要指明列"},
 		{"unknown set", "A1 error CERTAIN \"x\"\n    for r in lines(T02): T02[r, 合计] = 0\n", `t.rules:2:14: A1: 未知的集合 "lines"`},

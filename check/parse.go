@@ -867,7 +867,7 @@ func (p *parser) tableRef() (tableRef, error) {
 		return tr, nil
 	}
 	id := model.TableID(w)
-	for _, k := range model.AllTables {
+	for _, k := range model.KnownTables {
 		if k == id {
 			tr.id = id
 			return tr, nil

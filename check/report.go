@@ -67,7 +67,7 @@ func WriteTextOptions(w io.Writer, r model.Report, opt TextOptions) error {
 			return
 		}
 		fmt.Fprintf(&sb, "\n%s（%d 条）\n", title, n)
-		for _, id := range append(append([]model.TableID{}, model.AllTables...), "") {
+		for _, id := range append(append([]model.TableID{}, model.KnownTables...), "") {
 			fs := groups[id]
 			if len(fs) == 0 {
 				continue
@@ -94,7 +94,7 @@ func WriteTextOptions(w io.Writer, r model.Report, opt TextOptions) error {
 		}
 		if n > 0 {
 			fmt.Fprintf(&sb, "\n%s（%d 条）\n", msgSectionResidues, n)
-			for _, id := range append(append([]model.TableID{}, model.AllTables...), "") {
+			for _, id := range append(append([]model.TableID{}, model.KnownTables...), "") {
 				if fs := counts[id]; len(fs) > 0 {
 					fmt.Fprintf(&sb, "【%s】"+msgResiduesFolded+"\n", head(id, fs), len(fs))
 				}

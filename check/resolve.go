@@ -60,7 +60,7 @@ func (ti *tinfo) addCol(key, side string) {
 var specTables = sync.OnceValue(func() map[model.TableID]*tinfo {
 	spec := templates.MustLoad()
 	out := map[model.TableID]*tinfo{}
-	for _, id := range model.AllTables {
+	for _, id := range model.KnownTables {
 		ts := spec.Table(id)
 		ti := &tinfo{id: id, rows: map[string][]string{}, cols: map[string][]string{}}
 		out[id] = ti
@@ -919,7 +919,7 @@ func (r *resolver) predArgs(p *pred) {
 // tablesFor lists the tables an argument kind accepts.
 func (r *resolver) tablesFor(k argKind) string {
 	var ids []string
-	for _, id := range model.AllTables {
+	for _, id := range model.KnownTables {
 		ti := r.info[id]
 		if ti == nil {
 			continue

@@ -49,7 +49,7 @@ var brokenEdits = map[string][][2]string{
 		// X6: misspelt member of a literal set (used as a column of T02 and a row of T01).
 		{"{上级补助收入, 事业收入, 经营收入,", "{上级补助收入, 事业收入, 经营收人,"},
 		// X10: unknown table.
-		{"T04[本年支出合计, 一般公共预算财政拨款] = T05[合计, 合计]", "T04[本年支出合计, 一般公共预算财政拨款] = T10[合计, 合计]"},
+		{"T04[本年支出合计, 一般公共预算财政拨款] = T05[合计, 合计]", "T04[本年支出合计, 一般公共预算财政拨款] = T12[合计, 合计]"},
 		// X19: misspelt T09 column.
 		{"T09[三公经费, 决算数/公务接待费] >= T06[30217]", "T09[三公经费, 决算数/公务招待费] >= T06[30217]"},
 		// X21: subset with one set checks nothing.
@@ -142,10 +142,10 @@ func TestResolveDiagnostics(t *testing.T) {
 			[]string{"t.rules:2:49: A1: T03 没有列“上交上级支出”（是否为“上缴上级支出”？）"}},
 		{"row no table has", "    T05[不存在的行, 合计] = 0\n",
 			[]string{"t.rules:2:9: A1: T05 没有行“不存在的行”"}},
-		{"unknown table", "    T10[合计, 合计] = T01[其他收入]\n",
-			[]string{`t.rules:2:5: A1: 未知的表 "T10"（应为 T01–T09）`}},
-		{"unknown table in a set", "    for r in rows(T11): T02[r, 本年收入合计] = 0\n",
-			[]string{`t.rules:2:19: A1: 未知的表 "T11"（应为 T01–T09）`}},
+		{"unknown table", "    T12[合计, 合计] = T01[其他收入]\n",
+			[]string{`t.rules:2:5: A1: 未知的表 "T12"（应为 T01–T11）`}},
+		{"unknown table in a set", "    for r in rows(T12): T02[r, 本年收入合计] = 0\n",
+			[]string{`t.rules:2:19: A1: 未知的表 "T12"（应为 T01–T11）`}},
 		{"unknown column", "    T02[合计, 本年支出合计] = T02[合计, 财政拨款收入]\n",
 			[]string{"t.rules:2:13: A1: T02 没有列“本年支出合计”（是否为“本年收入合计”？）"}},
 		{"row and column swapped", "    T02[本年收入合计, 合计] = 0\n",
@@ -230,9 +230,9 @@ func TestResolveDiagnostics(t *testing.T) {
 		{"note of a table without an empty statement", "    empty(T01) <=> note(T01)\n",
 			[]string{"t.rules:2:25: A1: note 的第 1 个参数应为表（T07 T08 T09），实为“T01”"}},
 		{"haveparents of a balance table", "    haveparents(T02, T04)\n",
-			[]string{"t.rules:2:22: A1: haveparents 的第 2 个参数应为表（T02 T03 T05 T06 T07 T08），实为“T04”"}},
+			[]string{"t.rules:2:22: A1: haveparents 的第 2 个参数应为表（T02 T03 T05 T06 T07 T08 T10），实为“T04”"}},
 		{"haveparents of nothing", "    haveparents(x)\n",
-			[]string{"t.rules:2:17: A1: haveparents 的第 1 个参数应为表（T02 T03 T05 T06 T07 T08），实为“x”"}},
+			[]string{"t.rules:2:17: A1: haveparents 的第 1 个参数应为表（T02 T03 T05 T06 T07 T08 T10），实为“x”"}},
 		{"sides of T05", "    sides(T05)\n",
 			[]string{"t.rules:2:11: A1: sides 的第 1 个参数应为表（T06），实为“T05”"}},
 		{"located alone", "    located(T07)\n",

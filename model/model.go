@@ -24,10 +24,31 @@ const (
 	T07 TableID = "T07" // 政府性基金预算财政拨款收入支出决算表
 	T08 TableID = "T08" // 国有资本经营预算财政拨款收入支出决算表
 	T09 TableID = "T09" // 财政拨款"三公"经费支出决算表
+
+	// Tables some regions print beyond the nine (Yunnan's set of 11).
+	T10 TableID = "T10" // 一般公共预算财政拨款项目支出决算表
+	T11 TableID = "T11" // 财政拨款"三公"经费、行政参公单位机关运行经费情况表
 )
 
 // AllTables lists the nine ids in their canonical order.
 var AllTables = []TableID{T01, T02, T03, T04, T05, T06, T07, T08, T09}
+
+// ExtraTables lists the regional tables beyond the nine: read and checked
+// when a workbook prints them, never missing when it does not.
+var ExtraTables = []TableID{T10, T11}
+
+// KnownTables is AllTables then ExtraTables.
+var KnownTables = append(append([]TableID{}, AllTables...), ExtraTables...)
+
+// IsExtra reports whether id is a regional table beyond the nine.
+func IsExtra(id TableID) bool {
+	for _, x := range ExtraTables {
+		if x == id {
+			return true
+		}
+	}
+	return false
+}
 
 // Style is the layout family a table was printed in.
 type Style string
@@ -240,10 +261,11 @@ func (w *Workbook) Cell(k Key) *Cell { return w.Table(k.Table).Cell(k.Row, k.Col
 // Value returns the amount at k: 0 for a missing table, row or cell.
 func (w *Workbook) Value(k Key) decimal.Decimal { return w.Table(k.Table).Value(k.Row, k.Col) }
 
-// Located returns the located tables in canonical order.
+// Located returns the located tables in canonical order, the regional
+// extras after the nine.
 func (w *Workbook) Located() []*Table {
 	var out []*Table
-	for _, id := range AllTables {
+	for _, id := range KnownTables {
 		if t := w.Tables[id]; t != nil {
 			out = append(out, t)
 		}

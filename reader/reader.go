@@ -98,6 +98,7 @@ func FromBook(b *xlsx.Book, opt Options) (*model.Workbook, error) {
 	if len(rd.wb.Tables) == 0 {
 		return nil, model.Errorf(model.ENoTables, nil, msgNoTables)
 	}
+	rd.regionalTitles()
 	for _, id := range model.AllTables {
 		if rd.wb.Tables[id] != nil {
 			continue
@@ -138,15 +139,16 @@ func FromBook(b *xlsx.Book, opt Options) (*model.Workbook, error) {
 }
 
 type reader struct {
-	spec       *templates.Spec
-	codeChecks []func(*catalog.Catalog, int) []model.Finding
-	years      map[int]int // year -> how often printed
-	titleDept  string      // a unit name printed before a title's year
-	noteDept   string      // a unit name an empty table's 说明 line prints
-	wb         *model.Workbook
-	findings   []model.Finding
-	norm       map[string]string // NormalizeText memo: the table passes read the same cells several times
-	stop       *model.Stop       // the book's cancellation: the row and cell loops end early, FromBook fails
+	spec        *templates.Spec
+	codeChecks  []func(*catalog.Catalog, int) []model.Finding
+	years       map[int]int // year -> how often printed
+	titleDept   string      // a unit name printed before a title's year
+	noteDept    string      // a unit name an empty table's 说明 line prints
+	wb          *model.Workbook
+	findings    []model.Finding
+	norm        map[string]string // NormalizeText memo: the table passes read the same cells several times
+	stop        *model.Stop       // the book's cancellation: the row and cell loops end early, FromBook fails
+	setVariants []*located        // tables printed with a regional set's title
 }
 
 // normText is templates.NormalizeText, memoised for this read.
@@ -394,6 +396,26 @@ func (rd *reader) commit(t *located) {
 	for _, y := range t.years {
 		rd.years[y]++
 	}
+	if t.setVariant != nil {
+		rd.setVariants = append(rd.setVariants, t)
+	}
+}
+
+// regionalTitles adds the S07 finding of each regional title whose set
+// the workbook does not print (a 云南 title in a workbook without 云南's
+// extra tables is a variant; in the 云南 set it is the expected title).
+func (rd *reader) regionalTitles() {
+	for _, t := range rd.setVariants {
+		inSet := false
+		for _, x := range rd.wb.Tables {
+			if ts := rd.spec.Table(x.ID); ts != nil && ts.Set == t.setName {
+				inSet = true
+			}
+		}
+		if !inSet {
+			rd.findings = append(rd.findings, *t.setVariant)
+		}
+	}
 }
 
 // yearRe finds a 决算年度 in a title, the 部门 line or a cover: 2024年度,
@@ -452,4 +474,8 @@ type located struct {
 	// workbook's year (and so its catalog) is known.
 	codeCheck func(cat *catalog.Catalog, year int) []model.Finding
 	years     []int // years the title and furniture print
+	// setVariant is the S07 finding of a title of regional set setName,
+	// kept unless the workbook prints a table of that set.
+	setVariant *model.Finding
+	setName    string
 }

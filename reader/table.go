@@ -709,8 +709,15 @@ func (t *tableCtx) finish() {
 		if v.Note != "" {
 			note = "（" + v.Note + "）"
 		}
-		t.add(model.Finding{Rule: RuleTitleVariant, Severity: model.SevWarning, Cell: xlsx.Addr(t.hit.row, t.hit.col),
+		f := t.complete(model.Finding{Rule: RuleTitleVariant, Severity: model.SevWarning, Cell: xlsx.Addr(t.hit.row, t.hit.col),
 			Message: fmt.Sprintf(msgTitleVariant, clip(t.hit.text), note, t.ts.Name)})
+		if v.Set != "" {
+			// A regional title is expected in that region's set: decided
+			// once every sheet is read (FromBook).
+			t.setVariant, t.setName = &f, v.Set
+		} else {
+			t.findings = append(t.findings, f)
+		}
 	}
 	if t.ts.Kind == templates.KindCoded || t.ts.Kind == templates.KindEcon {
 		t.checkCodes()

@@ -223,3 +223,57 @@ func PrintCodes(id model.TableID) ([]EconCode, error) {
 	})
 	return printCodes[id], printErr
 }
+
+// WithYunnan returns a copy of d with the two tables of the Yunnan set
+// beyond the nine, derived from the nine so that their identities hold:
+// T10 (一般公共预算财政拨款项目支出) is T05's 项目支出 column row by row;
+// T11 carries T09's 三公 items (预算数, 决算数) and a 机关运行经费 equal to
+// T06's 公用经费合计. The sample and the tests of the Yunnan set use it.
+func WithYunnan(d *Data) *Data {
+	if d == nil {
+		return nil
+	}
+	out := *d
+	out.Values = map[model.TableID]map[string]map[string]string{}
+	for id, rows := range d.Values {
+		out.Values[id] = map[string]map[string]string{}
+		for rk, cols := range rows {
+			m := map[string]string{}
+			for ck, v := range cols {
+				m[ck] = v
+			}
+			out.Values[id][rk] = m
+		}
+	}
+	// T10 lists the 类 that have 项目支出, with every row T05 prints under
+	// them (a printed 0.00 included, as T05 prints it).
+	t10 := map[string]map[string]string{}
+	for rk, cols := range d.Values[model.T05] {
+		class := rk
+		if isCode(rk) && len(rk) > 3 {
+			class = rk[:3]
+		}
+		if v, ok := d.Value(model.T05, class, "项目支出"); ok && !v.IsZero() {
+			if _, ok := cols["项目支出"]; ok {
+				t10[rk] = map[string]string{"项目支出": cols["项目支出"]}
+			}
+		}
+	}
+	out.Values[model.T10] = t10
+	t11 := map[string]map[string]string{}
+	for _, item := range []string{"合计", "因公出国（境）费", "公务用车购置及运行费", "公务用车购置费", "公务用车运行费", "公务接待费"} {
+		row := item
+		m := map[string]string{}
+		for _, block := range []string{"预算数", "决算数"} {
+			if v, ok := d.Values[model.T09]["三公经费"][block+"/"+item]; ok {
+				m[block] = v
+			}
+		}
+		t11[row] = m
+	}
+	if v, ok := d.Values[model.T06]["公用经费合计"]["决算数"]; ok {
+		t11["机关运行经费"] = map[string]string{"决算数": v}
+	}
+	out.Values[model.T11] = t11
+	return &out
+}

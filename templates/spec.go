@@ -8,6 +8,7 @@ import (
 	_ "embed"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -33,6 +34,8 @@ const (
 type Spec struct {
 	Classes []Class     `yaml:"classes"`
 	Tables  []TableSpec `yaml:"tables"`
+	// Sets are the regional table sets (云南 …): order and printed titles.
+	Sets []SetSpec `yaml:"sets"`
 	// TitleAffixes is what real files print before and after a title.
 	TitleAffixes TitleAffixes `yaml:"title_affixes"`
 	byID         map[model.TableID]*TableSpec
@@ -67,6 +70,26 @@ func (a TitleAffixes) wrap(p string) string {
 	return b.String()
 }
 
+// SetSpec is one regional table set: the tables it prints in its order and
+// the titles it prints where they differ from the tables' names.
+type SetSpec struct {
+	Key    string                   `yaml:"key"`
+	Name   string                   `yaml:"name"`
+	Note   string                   `yaml:"note"`
+	Tables []model.TableID          `yaml:"tables"`
+	Titles map[model.TableID]string `yaml:"titles"`
+}
+
+// Set returns the regional set key, or nil.
+func (s *Spec) Set(key string) *SetSpec {
+	for i := range s.Sets {
+		if s.Sets[i].Key == key {
+			return &s.Sets[i]
+		}
+	}
+	return nil
+}
+
 // Class is one 功能分类 类 row of the 支出 side of T01/T04.
 type Class struct {
 	Code    string `yaml:"code"`
@@ -81,12 +104,14 @@ func (c *Class) Matches(label string) bool { return c.re.MatchString(NormalizeLa
 
 // TableSpec describes one table.
 type TableSpec struct {
-	ID      model.TableID `yaml:"id"`
-	Name    string        `yaml:"name"`
-	Number  int           `yaml:"number"`
-	Kind    Kind          `yaml:"kind"`
-	Catalog string        `yaml:"catalog"` // function | economic
-	Titles  []string      `yaml:"titles"`
+	ID     model.TableID `yaml:"id"`
+	Name   string        `yaml:"name"`
+	Number int           `yaml:"number"`
+	Kind   Kind          `yaml:"kind"`
+	// Set is the regional set a table beyond the nine belongs to.
+	Set     string   `yaml:"set"`
+	Catalog string   `yaml:"catalog"` // function | economic
+	Titles  []string `yaml:"titles"`
 	// Variants are title forms of other years or regions (a warning, not an error).
 	Variants []Variant                  `yaml:"variants"`
 	Note     string                     `yaml:"note"`
@@ -108,6 +133,9 @@ type Variant struct {
 	Title string `yaml:"title"`
 	Name  string `yaml:"name"`
 	Note  string `yaml:"note"`
+	// Set: the title of a regional set, expected where the workbook
+	// prints a table of that set.
+	Set string `yaml:"set"`
 }
 
 // SideSpec is one side (收入 or 支出) of a balance table.
@@ -227,6 +255,32 @@ func Parse(doc []byte) (*Spec, error) {
 	for _, id := range model.AllTables {
 		if s.byID[id] == nil {
 			return nil, fmt.Errorf("tables spec: %s missing", id)
+		}
+	}
+	for _, t := range s.Tables {
+		if !model.IsExtra(t.ID) && !slices.Contains(model.AllTables, t.ID) {
+			return nil, fmt.Errorf("tables spec: unknown table %s", t.ID)
+		}
+		if model.IsExtra(t.ID) && s.Set(t.Set) == nil {
+			return nil, fmt.Errorf("tables spec: %s: set %q is not declared", t.ID, t.Set)
+		}
+		for _, v := range t.Variants {
+			if v.Set != "" && s.Set(v.Set) == nil {
+				return nil, fmt.Errorf("tables spec: %s: variant %q: set %q is not declared", t.ID, v.Title, v.Set)
+			}
+		}
+	}
+	for _, st := range s.Sets {
+		for _, id := range st.Tables {
+			if s.byID[id] == nil {
+				return nil, fmt.Errorf("tables spec: set %s: unknown table %s", st.Key, id)
+			}
+		}
+		for id, title := range st.Titles {
+			ts := s.byID[id]
+			if ts == nil || !ts.MatchesTitle(title) {
+				return nil, fmt.Errorf("tables spec: set %s: title %q is not one the reader recognises as %s", st.Key, title, id)
+			}
 		}
 	}
 	return &s, nil

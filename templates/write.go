@@ -20,6 +20,9 @@ import (
 // Options selects the layout. The zero value writes the MOF style.
 type Options struct {
 	Style model.Style // "" = MOF
+	// Set is a regional table set of tables.yaml ("yunnan"): its tables in
+	// its order with its titles, no 公开0N表 numbers; "" = the nine.
+	Set string
 	// Order is the sheet order; default: by table number.
 	Order []model.TableID
 	// SheetNames overrides sheet names (default: 公开0N表 in MOF style, the
@@ -102,6 +105,7 @@ func Build(d *Data, opt Options) (*xlsx.Builder, *model.Workbook, error) {
 
 type writer struct {
 	spec   *Spec
+	set    *SetSpec // nil: the nine
 	d      *Data
 	opt    Options
 	style  model.Style
@@ -146,6 +150,15 @@ func newWriter(spec *Spec, d *Data, opt Options) (*writer, error) {
 		return nil, model.Errorf(model.EInvalid, err, "起始单元格 %q 无效", origin)
 	}
 	wr.r0, wr.c0 = r, c
+	if opt.Set != "" {
+		if wr.set = spec.Set(opt.Set); wr.set == nil {
+			var keys []string
+			for _, s := range spec.Sets {
+				keys = append(keys, s.Key)
+			}
+			return nil, model.Errorf(model.EInvalid, nil, "未知的地区表套 %q（可选 %s）", opt.Set, strings.Join(keys, "、"))
+		}
+	}
 	if opt.T06Groups != 0 && opt.T06Groups != 2 && opt.T06Groups != 3 {
 		return nil, model.Errorf(model.EInvalid, nil, "T06 列组数只能是 2 或 3")
 	}
@@ -171,6 +184,9 @@ func (wr *writer) order() []model.TableID {
 	if len(wr.opt.Order) > 0 {
 		return wr.opt.Order
 	}
+	if wr.set != nil {
+		return wr.set.Tables
+	}
 	ids := append([]model.TableID(nil), model.AllTables...)
 	sort.SliceStable(ids, func(i, j int) bool { return wr.number(ids[i]) < wr.number(ids[j]) })
 	return ids
@@ -179,6 +195,13 @@ func (wr *writer) order() []model.TableID {
 func (wr *writer) sheetName(id model.TableID) string {
 	if n := wr.opt.SheetNames[id]; n != "" {
 		return n
+	}
+	if wr.set != nil {
+		// Named by title, like the documents' headings (no 公开0N表).
+		if r := []rune(wr.title(wr.spec.Table(id))); len(r) > 31 {
+			return string(r[:31])
+		}
+		return wr.title(wr.spec.Table(id))
 	}
 	if wr.style == model.StyleMOF {
 		return fmt.Sprintf("公开%02d表", wr.number(id))
@@ -191,6 +214,9 @@ func (wr *writer) sheetName(id model.TableID) string {
 // quotes as real files print them.
 func (wr *writer) title(ts *TableSpec) string {
 	t := ts.Name
+	if wr.set != nil && wr.set.Titles[ts.ID] != "" {
+		t = wr.set.Titles[ts.ID]
+	}
 	if wr.opt.T08ExpenditureOnly {
 		for _, v := range ts.Variants {
 			if v.Name == "expenditure-only" {
@@ -239,7 +265,7 @@ func (wr *writer) run() error {
 		}
 		tw := &tableWriter{writer: wr, ts: ts, t: model.NewTable(id)}
 		tw.t.Name, tw.t.Sheet, tw.t.Title, tw.t.Style, tw.t.Unit = ts.Name, name, wr.title(ts), wr.style, wr.unit
-		if wr.style == model.StyleMOF {
+		if wr.style == model.StyleMOF && wr.set == nil {
 			tw.t.Number = fmt.Sprintf("公开%02d表", wr.number(id))
 		}
 		if err := tw.write(); err != nil {
@@ -410,8 +436,10 @@ func (x *tableWriter) furniture() error {
 	r++
 	unitText := "单位：" + string(x.unit)
 	if x.style == model.StyleMOF {
-		if err := b.SetString(r, last, x.t.Number, xlsx.BuildRight); err != nil {
-			return err
+		if x.t.Number != "" {
+			if err := b.SetString(r, last, x.t.Number, xlsx.BuildRight); err != nil {
+				return err
+			}
 		}
 		r++
 		name := ""
@@ -697,11 +725,17 @@ func (x *tableWriter) balanceCols() []hcol {
 	var cols []hcol
 	seq := 0
 	for _, s := range x.ts.Sides {
-		cols = append(cols, hcol{path: []string{s.Header, "项目"}, stretch: 1, width: 34, kind: colLabel, side: s.Key})
-		if x.style == model.StyleMOF {
-			cols = append(cols, hcol{path: []string{s.Header, "行次"}, stretch: 1, width: 6, kind: colLine, side: s.Key})
+		// A one-sided list (T11) has no 收入/支出 caption over its columns.
+		var top []string
+		if s.Header != "" {
+			top = []string{s.Header}
 		}
-		cols = append(cols, x.valueCols(s.Columns, s.Key, &seq, []string{s.Header})...)
+		path := func(leaf string) []string { return append(append([]string{}, top...), leaf) }
+		cols = append(cols, hcol{path: path("项目"), stretch: len(top), width: 34, kind: colLabel, side: s.Key})
+		if x.style == model.StyleMOF {
+			cols = append(cols, hcol{path: path("行次"), stretch: len(top), width: 6, kind: colLine, side: s.Key})
+		}
+		cols = append(cols, x.valueCols(s.Columns, s.Key, &seq, top)...)
 	}
 	return cols
 }

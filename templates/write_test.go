@@ -595,7 +595,8 @@ func TestWriteErrors(t *testing.T) {
 		"unit":      {Unit: "千元"},
 		"groups":    {T06Groups: 4},
 		"t09 order": {T09Order: "zigzag"},
-		"table":     {Order: []model.TableID{"T10"}},
+		"table":     {Order: []model.TableID{"T12"}},
+		"set":       {Set: "beijing"},
 		"sheet":     {SheetNames: map[model.TableID]string{model.T01: "a/b"}},
 		"dup sheet": {SheetNames: map[model.TableID]string{model.T01: "x", model.T02: "x"}},
 	}
