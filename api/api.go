@@ -348,7 +348,7 @@ func (s *server) narrativeRulesHandler(c *gin.Context) {
 
 // templateQuery is the query of GET /api/v1/template.xlsx.
 type templateQuery struct {
-	Style string `validate:"omitempty,oneof=mof shanghai" label:"style"`
+	Style string `validate:"omitempty,oneof=mof shanghai yunnan" label:"style"`
 }
 
 func (s *server) templateHandler(c *gin.Context) {
@@ -356,13 +356,16 @@ func (s *server) templateHandler(c *gin.Context) {
 	if !s.valid(c, &q) {
 		return
 	}
-	style := model.StyleMOF
+	opt, key := templates.Options{Style: model.StyleMOF}, "mof"
 	name := "决算公开九张表模板-财政部格式.xlsx"
-	if q.Style == string(model.StyleShanghai) {
-		style, name = model.StyleShanghai, "决算公开九张表模板-上海格式.xlsx"
+	switch q.Style {
+	case string(model.StyleShanghai):
+		opt.Style, key, name = model.StyleShanghai, "shanghai", "决算公开九张表模板-上海格式.xlsx"
+	case "yunnan": // the Yunnan set of 11 tables (tables.yaml sets)
+		opt.Set, key, name = "yunnan", "yunnan", "决算公开表模板-云南省11张表.xlsx"
 	}
-	data, err := s.generate("template-"+string(style), func(w *bytes.Buffer) error {
-		_, err := templates.Write(w, nil, templates.Options{Style: style})
+	data, err := s.generate("template-"+key, func(w *bytes.Buffer) error {
+		_, err := templates.Write(w, nil, opt)
 		return err
 	})
 	if err != nil {

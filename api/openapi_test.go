@@ -229,6 +229,7 @@ func TestOpenAPIResponses(t *testing.T) {
 		{h, raw("GET", "/api/v1/rules", "", nil), 200},
 		{h, raw("GET", "/api/v1/rules/narrative", "", nil), 200},
 		{h, raw("GET", "/api/v1/template.xlsx?style=shanghai", "", nil), 200},
+		{h, raw("GET", "/api/v1/template.xlsx?style=yunnan", "", nil), 200},
 		{h, raw("GET", "/api/v1/template.xlsx?style=word", "", nil), 400},
 		{h, raw("GET", "/api/v1/sample.xlsx", "", nil), 200},
 		{h, raw("GET", "/api/v1/sample.docx", "", nil), 200},

@@ -60,7 +60,19 @@ func NewChecker(wb *model.Workbook, rules []*Rule, opt Options) *Checker {
 	}
 	rules = ForYear(rules, year)
 	parts := int64(max(opt.Parts, 1))
-	return &Checker{b: b, rules: rules, eqs: b.bind(rules), exact: opt.Exact || AutoExact(wb), parts: decimal.NewFromInt(parts)}
+	c := &Checker{b: b, rules: rules, eqs: b.bind(rules), exact: opt.Exact || AutoExact(wb), parts: decimal.NewFromInt(parts)}
+	// A table no bound identity reads is listed as such in the report
+	// (model.TableRef.NoRules) rather than passing as checked.
+	for _, eq := range c.eqs {
+		for _, side := range [][]Term{eq.Left, eq.Right} {
+			for _, t := range side {
+				if tb := wb.Tables[t.Key.Table]; tb != nil && !t.prior {
+					tb.Checked = true
+				}
+			}
+		}
+	}
+	return c
 }
 
 // ForYear keeps the rules that apply to year (Rule.Since); 0 means the

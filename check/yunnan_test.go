@@ -103,3 +103,38 @@ func TestYunnanRulesNeedTheirTables(t *testing.T) {
 		t.Errorf("unchecked: %+v", u)
 	}
 }
+
+// TestExtraTablesListed: the report lists the Yunnan tables as extra, and
+// says so when no rule checks one (here: the rules without yunnan.rules)
+// instead of passing it over.
+func TestExtraTablesListed(t *testing.T) {
+	all := mustRules(t)
+	var nine []*Rule
+	for _, r := range all {
+		if !strings.HasPrefix(r.ID, "R10.") && !strings.HasPrefix(r.ID, "R11.") {
+			nine = append(nine, r)
+		}
+	}
+	for _, tc := range []struct {
+		name    string
+		rules   []*Rule
+		noRules bool
+	}{
+		{"with yunnan.rules", all, false},
+		{"without", nine, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			wb, _ := yunnanBook(t, templates.WithYunnan(templates.CaseA()))
+			rep := model.NewReport(wb, NewChecker(wb, tc.rules, Options{}).Run(), nil)
+			if len(rep.Tables) != 11 {
+				t.Fatalf("%d tables listed", len(rep.Tables))
+			}
+			for _, tr := range rep.Tables {
+				extra := tr.ID == model.T10 || tr.ID == model.T11
+				if tr.Extra != extra || tr.NoRules != (extra && tc.noRules) {
+					t.Errorf("%s: extra %v, no_rules %v", tr.ID, tr.Extra, tr.NoRules)
+				}
+			}
+		})
+	}
+}

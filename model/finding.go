@@ -150,6 +150,11 @@ type TableRef struct {
 	Style  Style  `json:"style,omitempty"`
 	Unit   Unit   `json:"unit,omitempty"`
 	Range  string `json:"range,omitempty"`
+	// Extra: a regional table beyond the nine (云南 T10, T11).
+	Extra bool `json:"extra,omitempty"`
+	// NoRules: an extra table was recognised but no rule checks it (listed
+	// so that it is not taken as checked).
+	NoRules bool `json:"no_rules,omitempty"`
 }
 
 // Report is the public JSON contract of check and fill.
@@ -206,7 +211,9 @@ func NewReport(wb *Workbook, findings []Finding, fills []Fill) Report {
 	}
 	SortFindings(r.Findings)
 	for _, t := range wb.Located() {
-		r.Tables = append(r.Tables, TableRef{ID: t.ID, Sheet: t.Sheet, Title: t.Title, Number: t.Number, Style: t.Style, Unit: t.Unit, Range: t.Range})
+		extra := IsExtra(t.ID)
+		r.Tables = append(r.Tables, TableRef{ID: t.ID, Sheet: t.Sheet, Title: t.Title, Number: t.Number, Style: t.Style, Unit: t.Unit, Range: t.Range,
+			Extra: extra, NoRules: extra && !t.Checked})
 	}
 	for _, f := range r.Findings {
 		switch f.Severity {

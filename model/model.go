@@ -142,10 +142,13 @@ type Table struct {
 	Variant string // layout variant, e.g. "blocks"/"interleaved" (T09), "expenditure-only" (T08)
 	// EmptyNote is the 无数据/为空表 statement printed under the table, if any.
 	EmptyNote string
-	Rows      []*Row
-	Columns   []*Column
-	cells     map[[2]string]*Cell
-	order     []*Cell
+	// Checked: some bound identity reads the table's cells (set by
+	// check.NewChecker).
+	Checked bool
+	Rows    []*Row
+	Columns []*Column
+	cells   map[[2]string]*Cell
+	order   []*Cell
 }
 
 // NewTable returns an empty table ready for SetCell.

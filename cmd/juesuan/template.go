@@ -23,12 +23,13 @@ func runTemplate(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("template", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	out := fs.String("o", "blank.xlsx", "输出文件；- 表示写到标准输出")
-	style := fs.String("style", "mof", "版式：mof（财政部格式）或 shanghai（上海格式）")
+	style := fs.String("style", "mof", "版式：mof（财政部格式）、shanghai（上海格式）或 yunnan（云南省 11 张表）")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, joinLines(
-			"用法: juesuan template [-o blank.xlsx] [--style mof|shanghai]",
+			"用法: juesuan template [-o blank.xlsx] [--style mof|shanghai|yunnan]",
 			"",
-			"按内置的表格规格生成空白的部门决算公开九张表模板。",
+			"按内置的表格规格生成空白的部门决算公开九张表模板；yunnan 为云南省的 11 张表",
+			"（九张表另加一般公共预算财政拨款项目支出决算表和财政拨款“三公”经费、行政参公单位机关运行经费情况表）。",
 			"",
 			"选项:"))
 		fs.PrintDefaults()
@@ -40,20 +41,25 @@ func runTemplate(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "juesuan template: 多余的参数 %q\n", fs.Args())
 		return exitInput
 	}
-	st, ok := genParseStyle(*style)
+	opt, ok := genParseStyle(*style)
 	if !ok {
-		fmt.Fprintf(stderr, "juesuan template: 未知的版式 %q（可选 mof、shanghai）\n", *style)
+		fmt.Fprintf(stderr, "juesuan template: 未知的版式 %q（可选 mof、shanghai、yunnan）\n", *style)
 		return exitInput
 	}
-	return genWriteWorkbook("template", *out, nil, templates.Options{Style: st}, stdout, stderr)
+	return genWriteWorkbook("template", *out, nil, opt, stdout, stderr)
 }
 
-func genParseStyle(s string) (model.Style, bool) {
+// genParseStyle maps --style to the writer's options: a layout style, or a
+// regional set (yunnan: the MOF layout with the set's tables and titles).
+func genParseStyle(s string) (templates.Options, bool) {
 	switch model.Style(s) {
 	case model.StyleMOF, model.StyleShanghai:
-		return model.Style(s), true
+		return templates.Options{Style: model.Style(s)}, true
 	}
-	return "", false
+	if templates.MustLoad().Set(s) != nil {
+		return templates.Options{Style: model.StyleMOF, Set: s}, true
+	}
+	return templates.Options{}, false
 }
 
 // genWriteWorkbook writes d to path ("-" = stdout) atomically: a temporary

@@ -9,6 +9,14 @@
                                  totals as formulas with no cached values
                                  (openpyxl never computes them), a user's own
                                  comment (openpyxl's own VML), no calcChain.
+  openpyxl_scratch_yunnan_a.xlsx Case A as Yunnan's set of 11 tables, written
+                                 from scratch in the same layout: Yunnan's order
+                                 and titles (收入支出决算表, 一般公共预算财政拨款收入
+                                 支出决算表, 表十一 一般公共预算财政拨款“三公”经费
+                                 情况表), plus 表七 一般公共预算财政拨款项目支出决算表
+                                 (T05's 项目支出 by code, 合计 as a formula) and 表十
+                                 财政拨款“三公”经费、行政参公单位机关运行经费情况表
+                                 (labelled rows, （一）… ordinals, 预算数|决算数).
   openpyxl_resaved_<style>_<case>.xlsx
                                  a juesuan sample loaded with openpyxl and saved
                                  again: every part rewritten (shared strings
@@ -119,9 +127,9 @@ def coded(wb, name, title, case, tid, cols, note):
     return sh
 
 
-def balance_t01(wb, case, classes):
+def balance_t01(wb, case, classes, name="表一", title="收入支出决算总表"):
     t = case["tables"]["T01"]["rows"]
-    sh = Sheet(wb, "表一", "收入支出决算总表", 4, case)
+    sh = Sheet(wb, name, title, 4, case)
     header(sh, 3, ["收入", None, "支出", None])
     sh.merge(3, 0, 3, 1)
     sh.merge(3, 2, 3, 3)
@@ -161,9 +169,9 @@ def balance_t01(wb, case, classes):
     return sh
 
 
-def balance_t04(wb, case, classes):
+def balance_t04(wb, case, classes, name="表四", title="财政拨款收入支出决算总表"):
     t = case["tables"]["T04"]["rows"]
-    sh = Sheet(wb, "表四", "财政拨款收入支出决算总表", 7, case)
+    sh = Sheet(wb, name, title, 7, case)
     header(sh, 3, ["收入", None, "支出", None, None, None, None])
     sh.merge(3, 0, 3, 1)
     sh.merge(3, 2, 3, 6)
@@ -247,9 +255,9 @@ def empty_fund(wb, case, tid, name, title, note):
     return sh
 
 
-def sangong(wb, case):
+def sangong(wb, case, name="表九", title="财政拨款“三公”经费支出决算表"):
     vals = case["tables"]["T09"]["rows"]["三公经费"]
-    sh = Sheet(wb, "表九", "财政拨款“三公”经费支出决算表", 12, case)
+    sh = Sheet(wb, name, title, 12, case)
     for block, label in ((0, "预算数"), (6, "决算数")):
         sh.put(3, block, label, box=True, font=Font(bold=True))
         sh.merge(3, block, 3, block + 5)
@@ -295,6 +303,77 @@ def scratch(path):
     wb.save(path)
 
 
+def project_t10(wb, case):
+    """表七 of Yunnan: T05's 项目支出 for the 类 that have any, by code."""
+    rows = case["tables"]["T05"]["rows"]
+    sh = Sheet(wb, "表七", "一般公共预算财政拨款项目支出决算表", 3, case)
+    header(sh, 3, ["项目", None, "决算数"])
+    sh.merge(3, 0, 3, 1)
+    sh.merge(3, 2, 4, 2)
+    header(sh, 4, ["科目编码", "科目名称"])
+    sh.put(5, 0, "合计", box=True)
+    sh.merge(5, 0, 5, 1)
+    r, top = 6, []
+    for code, vals in rows.items():
+        if code == "合计" or float(rows[code[:3]][2]) == 0:
+            continue
+        if len(code) == 3:
+            top.append(r)
+        sh.put(r, 0, code, box=True)
+        sh.put(r, 1, case["names"].get(code, ""), box=True)
+        sh.put(r, 2, vals[2], money=True)
+        r += 1
+    sh.put(5, 2, "=" + "+".join(sh.ref(x, 2) for x in top), money=True)
+    sh.put(r, 0, "注：本表反映部门本年度一般公共预算财政拨款项目支出情况。")
+    return sh
+
+
+def sangong_t11(wb, case):
+    """表十 of Yunnan: 三公 items and 机关运行经费 as labelled rows."""
+    v = case["tables"]["T09"]["rows"]["三公经费"]
+    common = case["tables"]["T06"]["rows"]["公用经费合计"][0]
+    sh = Sheet(wb, "表十", "财政拨款“三公”经费、行政参公单位机关运行经费情况表", 3, case)
+    header(sh, 3, ["项目", "预算数", "决算数"])
+    lines = [("“三公”经费支出合计", 0), ("（一）因公出国（境）费", 1), ("（二）公务用车购置及运行维护费", 2),
+             ("1.公务用车购置费", 3), ("2.公务用车运行维护费", 4), ("（三）公务接待费", 5)]
+    for i, (label, k) in enumerate(lines):
+        sh.put(4 + i, 0, label, box=True)
+        sh.put(4 + i, 1, v[k], money=True)
+        sh.put(4 + i, 2, v[6 + k], money=True)
+    sh.put(10, 0, "行政参公单位机关运行经费", box=True)
+    sh.put(10, 1, None, money=True)
+    sh.put(10, 2, common, money=True)
+    sh.put(11, 0, "注：本表反映部门本年度财政拨款“三公”经费支出预决算情况和行政参公单位机关运行经费情况。")
+    return sh
+
+
+def scratch_yunnan(path):
+    case = load_case("case_a.yaml")
+    classes = load_classes()
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    balance_t01(wb, case, classes, title="收入支出决算表")
+    coded(wb, "表二", "收入决算表", case, "T02",
+          ["本年收入合计", "财政拨款收入", "上级补助收入", "事业收入", "经营收入", "附属单位上缴收入", "其他收入"],
+          "注：本表反映部门本年度取得的各项收入情况。")
+    coded(wb, "表三", "支出决算表", case, "T03",
+          ["本年支出合计", "基本支出", "项目支出", "上缴上级支出", "经营支出", "对附属单位补助支出"],
+          "注：本表反映部门本年度各项支出情况。")
+    balance_t04(wb, case, classes, title="财政拨款收入支出决算表")
+    coded(wb, "表五", "一般公共预算财政拨款收入支出决算表", case, "T05",
+          ["合计", "基本支出", "项目支出"], "注：本表反映部门本年度一般公共预算财政拨款支出情况。")
+    econ_t06(wb, case)
+    project_t10(wb, case)
+    empty_fund(wb, case, "T07", "表八", "政府性基金预算财政拨款收入支出决算表",
+               "注：本表反映部门本年度政府性基金预算财政拨款收入支出及结转和结余情况。")
+    empty_fund(wb, case, "T08", "表九", "国有资本经营预算财政拨款收入支出决算表",
+               "注：本表反映部门本年度国有资本经营预算财政拨款收入支出及结转和结余情况。")
+    sangong_t11(wb, case)
+    sangong(wb, case, name="表十一", title="一般公共预算财政拨款“三公”经费情况表")
+    wb.properties.creator = "openpyxl fixture"
+    wb.save(path)
+
+
 def resave(style, case, path):
     with tempfile.TemporaryDirectory() as d:
         src = os.path.join(d, "in.xlsx")
@@ -305,7 +384,11 @@ def resave(style, case, path):
 
 
 def main():
+    if sys.argv[1:] == ["yunnan"]:  # only the Yunnan fixture
+        scratch_yunnan(os.path.join(HERE, "openpyxl_scratch_yunnan_a.xlsx"))
+        return 0
     scratch(os.path.join(HERE, "openpyxl_scratch_mof_a.xlsx"))
+    scratch_yunnan(os.path.join(HERE, "openpyxl_scratch_yunnan_a.xlsx"))
     for style, case in (("mof", "a"), ("shanghai", "c")):
         resave(style, case, os.path.join(HERE, "openpyxl_resaved_%s_%s.xlsx" % (style, case)))
     return 0
