@@ -89,6 +89,12 @@ func WriteOptions(wb *model.Workbook) templates.Options {
 	if t := wb.Table(model.T08); t != nil && t.Variant == "expenditure-only" {
 		opt.T08ExpenditureOnly = true
 	}
+	// A regional set (云南's 11 tables) is written as that set.
+	for _, t := range wb.Located() {
+		if ts := templates.MustLoad().Table(t.ID); ts != nil && ts.Set != "" {
+			opt.Set = ts.Set
+		}
+	}
 	return opt
 }
 
