@@ -153,6 +153,8 @@ const (
 	msgResiduesHint     = "  （加 --all 逐条列出尾差）"
 	msgSectionUnchecked = "未审核（找不到所需的表、行或栏，相关规则未进行，不按0计）："
 	msgUncheckedRules   = "%s"
+	// msgExtraNoRules: a regional table beyond the nine that no rule checks.
+	msgExtraNoRules = "已识别“%s”（九张表以外的地区表），但没有审核公式核对它，未审核。"
 )
 
 // Hints of USUAL rules (no equation, no tolerance).

@@ -102,6 +102,12 @@ func WriteTextOptions(w io.Writer, r model.Report, opt TextOptions) error {
 			sb.WriteString(msgResiduesHint + "\n")
 		}
 	}
+	// A regional table no rule checks is said so, not passed over.
+	for _, t := range r.Tables {
+		if t.NoRules {
+			fmt.Fprintf(&sb, "\n"+msgExtraNoRules+"\n", t.Title)
+		}
+	}
 	if len(r.Unchecked) > 0 {
 		fmt.Fprintf(&sb, "\n%s\n", msgSectionUnchecked)
 		for _, u := range r.Unchecked {

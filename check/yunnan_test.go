@@ -138,3 +138,24 @@ func TestExtraTablesListed(t *testing.T) {
 		})
 	}
 }
+
+// TestExtraNoRulesText: the printed report names a regional table no rule
+// checks.
+func TestExtraNoRulesText(t *testing.T) {
+	var nine []*Rule
+	for _, r := range mustRules(t) {
+		if !strings.HasPrefix(r.ID, "R10.") && !strings.HasPrefix(r.ID, "R11.") {
+			nine = append(nine, r)
+		}
+	}
+	wb, _ := yunnanBook(t, templates.WithYunnan(templates.CaseA()))
+	var sb strings.Builder
+	if err := WriteText(&sb, model.NewReport(wb, NewChecker(wb, nine, Options{}).Run(), nil)); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"已识别“一般公共预算财政拨款项目支出决算表”", "已识别“财政拨款“三公”经费、行政参公单位机关运行经费情况表”"} {
+		if !strings.Contains(sb.String(), want) {
+			t.Errorf("report lacks %q:\n%s", want, sb.String())
+		}
+	}
+}

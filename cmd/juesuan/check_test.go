@@ -53,7 +53,7 @@ func TestCheckCommand(t *testing.T) {
 		// A bad prior-year file is named as such, not the checked file.
 		{"bad prior", []string{"check", "--prior", junk, brokenPath}, exitInput, "", "junk.xlsx：上年决算工作簿"},
 		{"two files", []string{"check", junk, junk}, exitInput, "", "一次只能审核一个文件"},
-		{"rules", []string{"rules"}, exitOK, "共 73 条审核公式", ""},
+		{"rules", []string{"rules"}, exitOK, "共 78 条审核公式", ""},
 		{"rules json", []string{"rules", "--json"}, exitOK, `"id": "X21"`, ""},
 		{"rules since", []string{"rules"}, exitOK, "适用: 2025 年度起", ""},
 		{"year pack", []string{"check", "--year", "2026", "--json"}, exitOK, `"source": "asked"`, ""},

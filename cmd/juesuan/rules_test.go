@@ -49,7 +49,7 @@ func TestRulesFile(t *testing.T) {
 			[]string{narr + ":2:22: N1: 决算说明中没有“机关经费”这一项", narr + ":2:40: N1: 决算说明中没有“机关经费”这一项"}, true},
 		{"missing file", []string{"rules", "--file", filepath.Join(dir, "none.rules")}, exitInput, nil, []string{"无法读取公式文件"}, true},
 		{"positional argument", []string{"rules", good}, exitInput, nil, []string{"用法"}, true},
-		{"embedded", []string{"rules"}, exitOK, []string{"共 73 条审核公式。"}, nil, false},
+		{"embedded", []string{"rules"}, exitOK, []string{"共 78 条审核公式。"}, nil, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
