@@ -183,7 +183,7 @@ func Compare(dept *model.Workbook, sum *templates.Data, n int) []Difference {
 		}
 		out = append(out, d)
 	}
-	for _, id := range model.AllTables {
+	for _, id := range model.KnownTables {
 		t := dept.Table(id)
 		if t != nil {
 			for _, c := range t.Cells() {

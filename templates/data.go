@@ -224,6 +224,21 @@ func PrintCodes(id model.TableID) ([]EconCode, error) {
 	return printCodes[id], printErr
 }
 
+// SetOf is the regional set whose extra tables d holds ("" = the nine): the
+// set to write it as, so that a sum or a conversion keeps those tables.
+func SetOf(d *Data) string {
+	if d == nil {
+		return ""
+	}
+	spec := MustLoad()
+	for id := range d.Values {
+		if ts := spec.Table(id); ts != nil && ts.Set != "" {
+			return ts.Set
+		}
+	}
+	return ""
+}
+
 // WithYunnan returns a copy of d with the two tables of the Yunnan set
 // beyond the nine, derived from the nine so that their identities hold:
 // T10 (一般公共预算财政拨款项目支出) is T05's 项目支出 column row by row;

@@ -86,7 +86,8 @@ func runConsolidate(args []string, stdout, stderr io.Writer) int {
 	code := exitOK
 	if *out != "" {
 		var buf bytes.Buffer
-		if _, err := templates.Write(&buf, sum, templates.Options{Style: model.Style(*style)}); err != nil {
+		// Units of a regional set (云南's 11 tables) sum into that set.
+		if _, err := templates.Write(&buf, sum, templates.Options{Style: model.Style(*style), Set: templates.SetOf(sum)}); err != nil {
 			fmt.Fprintf(stderr, "生成部门汇总表失败：%s\n", model.ErrorMessage(err))
 			return exitInput
 		}
