@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/juesuan/juesuan/check"
 	"github.com/juesuan/juesuan/narrative"
@@ -97,7 +98,7 @@ func runRules(args []string, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 	for _, r := range rules {
-		fmt.Fprintf(stdout, "%-6s %s %-12s %s\n", r.ID, severityWords[string(r.Severity)], r.Class, r.Message)
+		fmt.Fprintf(stdout, "%-6s %s %s %s\n", r.ID, severityWords[string(r.Severity)], padRunes(classWords(r.Class), 6), r.Message)
 		for _, l := range strings.Split(r.Expr, "\n") {
 			fmt.Fprintf(stdout, "       %s\n", l)
 		}
@@ -124,6 +125,32 @@ func runRules(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	return exitOK
+}
+
+// classWords says a rule's class (CERTAIN, USUAL… in the rule files and
+// the JSON listing) in the accountant's words.
+func classWords(c string) string {
+	switch c {
+	case check.ClassCertain:
+		return "必然成立"
+	case check.ClassCertainIneq:
+		return "必然成立的不等式"
+	case check.ClassConditional:
+		return "条件成立"
+	case check.ClassUsual:
+		return "通常成立"
+	case check.ClassStructure:
+		return "结构要求"
+	}
+	return c
+}
+
+// padRunes pads s to n characters, for aligned columns of Chinese text.
+func padRunes(s string, n int) string {
+	if k := utf8.RuneCountInString(s); k < n {
+		return s + strings.Repeat("　", n-k)
+	}
+	return s
 }
 
 // severityWords name severities as the rule listings print them.
