@@ -881,7 +881,6 @@ func messages(fs []model.Finding) string {
 	return strings.Join(ms, "\n")
 }
 
-
 // wordStyleCase is the Word-style document with the user's comment and a
 // few findings.
 func wordStyleCase(t *testing.T) ([]byte, []model.Finding) {
