@@ -60,7 +60,7 @@ function 决算审核() {
       return;
     }
     var outDir = wb.Path && wb.Path.indexOf("://") < 0 ? wb.Path : tmpDir;
-    var outPath = outDir + sep + base + "-审核.xlsx";
+    var outPath = outDir + sep + base + ".审核.xlsx";
     writeFile(outPath, xhr.responseText);
     app.Workbooks.Open(outPath);
 

@@ -65,7 +65,7 @@ Public Sub JuesuanAudit()
         Exit Sub
     End If
 
-    outPath = OutputFolder(wb) & "\" & baseName & "-…Û∫À.xlsx"
+    outPath = OutputFolder(wb) & "\" & baseName & ".…Û∫À.xlsx"
     WriteBytes outPath, http.responseBody
     Workbooks.Open outPath
 
