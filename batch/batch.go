@@ -201,6 +201,11 @@ func (e *engine) run(ctx context.Context, walk func(*walker) error, commit func(
 	if walkErr != nil && errors.Is(walkErr, ctx.Err()) {
 		return model.Errorf(model.ETimeout, walkErr, "批量审核已取消或超时。")
 	}
+	if walkErr == nil && ctx.Err() != nil {
+		// Every file was walked but the run was cancelled before all were
+		// audited: their outcomes are timeouts, not a finished run.
+		return model.Errorf(model.ETimeout, ctx.Err(), "批量审核已取消或超时。")
+	}
 	return walkErr
 }
 

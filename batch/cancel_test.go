@@ -12,7 +12,7 @@ import (
 	"github.com/juesuan/juesuan/canceltest"
 )
 
-// TestCancelBatch (issue 15): a bulk run over a zip of department
+// TestCancelBatch (issue 15): a bulk run over a zip of large department
 // workbooks, and the limit scan of a zip holding a large compressed nested
 // archive, cancelled part way, return the coded timeout error within
 // canceltest.Bound of the cancel: the walk looks at its context per entry
@@ -20,11 +20,11 @@ import (
 // loops.
 func TestCancelBatch(t *testing.T) {
 	dept := canceltest.Department(t)
-	var es []entry
-	for i := range 3 {
-		es = append(es, entry{fmt.Sprintf("部门%d.xlsx", i+1), dept})
-	}
-	workbooks := zipOf(t, es...)
+	// Two department workbooks with an 8 MiB text under each large table,
+	// audited at once: every stage of each takes long enough that a run
+	// which only looked between stages would be late.
+	long := canceltest.WithLongNotes(t, dept, 8<<20)
+	workbooks := zipOf(t, entry{"部门1.xlsx", long}, entry{"部门2.xlsx", long})
 
 	nested := zipOf(t, entry{"单位.zip", storedLetters(t, 2, 16<<20)}, entry{"部门.xlsx", dept})
 
