@@ -92,6 +92,7 @@ type detail struct {
 	Expected   string `json:"e,omitempty"`
 	Actual     string `json:"a,omitempty"`
 	Difference string `json:"d,omitempty"`
+	Tolerance  string `json:"t,omitempty"`
 	Paragraph  int    `json:"p,omitempty"` // 1-based paragraph of a narrative finding
 }
 
@@ -246,7 +247,7 @@ func (c *collector) record(rec *Record) error {
 				continue
 			}
 			d := detail{Row: len(c.rows), Rule: f.Rule, Sheet: f.Sheet, Cell: f.Cell, Message: f.Message,
-				Expected: f.Expected, Actual: f.Actual, Difference: f.Difference}
+				Expected: f.Expected, Actual: f.Actual, Difference: f.Difference, Tolerance: f.Tolerance}
 			if f.Narrative != nil {
 				d.Paragraph = f.Narrative.Paragraph + 1
 			}
@@ -360,6 +361,21 @@ func money(s string) xlsx.SummaryCell {
 
 func txt(s string) xlsx.SummaryCell { return xlsx.SummaryCell{Text: s} }
 
+// figure is a finding's amount (expected, actual, difference: plain
+// decimal text in the report) as a number shown #,##0.00, so the column
+// sums and sorts; a tolerance shows its third decimal (#,##0.00#, as in
+// 审核结果). Anything else stays text.
+func figure(s string, tolerance bool) xlsx.SummaryCell {
+	t := strings.TrimSpace(s)
+	if _, err := decimal.NewFromString(t); err != nil || strings.ContainsAny(t, "eE") {
+		return txt(s)
+	}
+	if tolerance {
+		return xlsx.SummaryCell{Number: t, NumFmt: xlsx.ToleranceNumFmt}
+	}
+	return xlsx.SummaryCell{Number: t, Amount: true}
+}
+
 func (c *collector) sheetUnits(sw *xlsx.SummaryWriter) error {
 	if err := sw.Sheet("汇总", []float64{6, 36, 40, 10, 8, 8, 8, 11, 16, 16, 18, 36, 60, 40, 14, 12, 12}, 2, 3); err != nil {
 		return err
@@ -446,6 +462,7 @@ func (c *collector) sheetUnits(sw *xlsx.SummaryWriter) error {
 		}
 	}
 	b := func(c xlsx.SummaryCell) xlsx.SummaryCell { c.Bold = true; return c }
+	sw.Footer()
 	return sw.Row(b(txt("合计")), b(txt(fmt.Sprintf("%d 个文件", len(c.rows)))),
 		b(txt(fmt.Sprintf("已审核 %d，无法读取 %d", c.stats.Read, c.stats.Unreadable))),
 		b(txt(fmt.Sprintf("有错误 %d", c.stats.Failing))),
@@ -498,6 +515,7 @@ func (c *collector) sheetMatrix(sw *xlsx.SummaryWriter) error {
 			return err
 		}
 	}
+	sw.Footer()
 	last := []xlsx.SummaryCell{{Text: "涉及单位数", Bold: true}, {}}
 	for _, n := range units {
 		last = append(last, xlsx.SummaryCell{Number: strconv.Itoa(n), Bold: true})
@@ -509,10 +527,11 @@ func (c *collector) sheetMatrix(sw *xlsx.SummaryWriter) error {
 const maxDetailRows = 1_000_000
 
 func (c *collector) sheetDetails(sw *xlsx.SummaryWriter) error {
-	if err := sw.Sheet("错误明细", []float64{36, 40, 10, 28, 70, 16, 16, 14}, 2, 1); err != nil {
+	// 容差 comes last: the columns before it keep their places.
+	if err := sw.Sheet("错误明细", []float64{36, 40, 10, 28, 70, 16, 16, 14, 10}, 2, 1); err != nil {
 		return err
 	}
-	if err := sw.Row(head("单位名称", "文件", "规则", "位置", "说明", "应为", "实为", "差额")...); err != nil {
+	if err := sw.Row(head("单位名称", "文件", "规则", "位置", "说明", "应为", "实为", "差额", "容差")...); err != nil {
 		return err
 	}
 	if _, err := c.details.Seek(0, io.SeekStart); err != nil {
@@ -527,6 +546,7 @@ func (c *collector) sheetDetails(sw *xlsx.SummaryWriter) error {
 			return model.Errorf(model.EInternal, err, "读取临时文件失败。")
 		}
 		if n++; n > maxDetailRows {
+			sw.Footer()
 			return sw.Row(txt(fmt.Sprintf("错误共 %d 条，此表只列前 %d 条；完整清单见 %s。", c.ndetails, maxDetailRows, ResultsName)))
 		}
 		r := c.rows[d.Row]
@@ -542,7 +562,7 @@ func (c *collector) sheetDetails(sw *xlsx.SummaryWriter) error {
 			loc.Link = r.output + "#" + xlsx.QuoteSheet(d.Sheet) + "!" + d.Cell
 		}
 		if err := sw.Row(txt(r.unit), txt(r.file), txt(d.Rule), loc, txt(d.Message),
-			txt(d.Expected), txt(d.Actual), txt(d.Difference)); err != nil {
+			figure(d.Expected, false), figure(d.Actual, false), figure(d.Difference, false), figure(d.Tolerance, true)); err != nil {
 			return err
 		}
 	}

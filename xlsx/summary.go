@@ -28,6 +28,9 @@ type SummaryCell struct {
 	Link   string
 	Bold   bool
 	Amount bool // #,##0.00; otherwise a number is shown as is
+	// NumFmt is a custom number format of a Number (ToleranceNumFmt);
+	// it takes precedence over Amount.
+	NumFmt string
 	Fill   string
 }
 
@@ -38,6 +41,12 @@ type SummaryWriter struct {
 	sheets int
 	row    int
 	styles map[SummaryCell]int
+	// The current sheet's header row (the last frozen row; 0 = none), its
+	// width in cells, and the last data row once Footer was called.
+	name    string
+	headRow int
+	cols    int
+	dataEnd int
 }
 
 // NewSummaryWriter starts an empty workbook.
@@ -50,6 +59,10 @@ func (s *SummaryWriter) Close() error { return s.f.Close() }
 
 // Sheet starts a new sheet (flushing the previous one) with column widths
 // and freeze panes above row freezeRow / left of freezeCol (1-based; 1 = none).
+// Like the 审核结果 sheet of an annotated workbook, every sheet prints A4
+// landscape, one page wide; with frozen rows, the last of them is the
+// header of an AutoFilter over the data below it, and the frozen rows
+// repeat on every printed page.
 func (s *SummaryWriter) Sheet(name string, widths []float64, freezeRow, freezeCol int) error {
 	if err := s.flush(); err != nil {
 		return err
@@ -62,6 +75,12 @@ func (s *SummaryWriter) Sheet(name string, widths []float64, freezeRow, freezeCo
 		return fmt.Errorf("sheet %q: %w", name, err)
 	}
 	s.sheets++
+	// Print setup goes on the sheet while it is still empty: the stream
+	// writer copies sheetPr out when it starts and the page setup when it
+	// flushes, and the sheet is never parsed back.
+	if err := s.printSetup(name); err != nil {
+		return err
+	}
 	sw, err := s.f.NewStreamWriter(name)
 	if err != nil {
 		return fmt.Errorf("sheet %q: %w", name, err)
@@ -85,7 +104,40 @@ func (s *SummaryWriter) Sheet(name string, widths []float64, freezeRow, freezeCo
 		}
 	}
 	s.sw, s.row = sw, 0
+	s.name, s.headRow, s.cols, s.dataEnd = name, max(freezeRow-1, 0), 0, 0
+	if s.headRow > 0 {
+		titles := fmt.Sprintf("%s!$1:$%d", QuoteSheet(name), s.headRow)
+		if err := s.f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: titles, Scope: name}); err != nil {
+			return fmt.Errorf("sheet %q print titles: %w", name, err)
+		}
+	}
 	return nil
+}
+
+// printSetup: A4 landscape, fitted to one page wide (as many pages tall as
+// it takes), the margins of the 审核结果 sheet.
+func (s *SummaryWriter) printSetup(name string) error {
+	a4, landscape, wide, tall := 9, "landscape", 1, 0
+	fit := true
+	if err := s.f.SetSheetProps(name, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
+		return fmt.Errorf("sheet %q print setup: %w", name, err)
+	}
+	if err := s.f.SetPageLayout(name, &excelize.PageLayoutOptions{Size: &a4, Orientation: &landscape, FitToWidth: &wide, FitToHeight: &tall}); err != nil {
+		return fmt.Errorf("sheet %q print setup: %w", name, err)
+	}
+	lr, tb, hf := 0.4, 0.6, 0.3
+	if err := s.f.SetPageMargins(name, &excelize.PageLayoutMarginsOptions{Left: &lr, Right: &lr, Top: &tb, Bottom: &tb, Header: &hf, Footer: &hf}); err != nil {
+		return fmt.Errorf("sheet %q print setup: %w", name, err)
+	}
+	return nil
+}
+
+// Footer marks the rows from here on (totals, a note) as below the data:
+// outside the AutoFilter, so sorting and filtering leave them in place.
+func (s *SummaryWriter) Footer() {
+	if s.dataEnd == 0 {
+		s.dataEnd = max(s.row, s.headRow)
+	}
 }
 
 // Row appends one row to the current sheet.
@@ -94,6 +146,9 @@ func (s *SummaryWriter) Row(cells ...SummaryCell) error {
 		return fmt.Errorf("summary row: no sheet")
 	}
 	s.row++
+	if s.row == s.headRow {
+		s.cols = len(cells)
+	}
 	vals := make([]any, len(cells))
 	for i, c := range cells {
 		id, err := s.style(c)
@@ -130,17 +185,23 @@ func formulaString(s string) string { return `"` + strings.ReplaceAll(s, `"`, `"
 
 func (s *SummaryWriter) style(c SummaryCell) (int, error) {
 	k := SummaryCell{Bold: c.Bold, Amount: c.Amount && c.Number != "", Fill: c.Fill, Link: boolText(c.Link != "")}
+	if c.Number != "" {
+		k.NumFmt = c.NumFmt
+	}
 	if id, ok := s.styles[k]; ok {
 		return id, nil
 	}
-	if !k.Bold && !k.Amount && k.Fill == "" && k.Link == "" {
+	if !k.Bold && !k.Amount && k.NumFmt == "" && k.Fill == "" && k.Link == "" {
 		return 0, nil
 	}
 	st := &excelize.Style{Font: &excelize.Font{Bold: k.Bold}}
 	if k.Link != "" {
 		st.Font.Color, st.Font.Underline = "0563C1", "single"
 	}
-	if k.Amount {
+	switch {
+	case k.NumFmt != "":
+		st.CustomNumFmt = &k.NumFmt
+	case k.Amount:
 		st.NumFmt = 4 // #,##0.00
 	}
 	if k.Fill != "" {
@@ -164,6 +225,18 @@ func boolText(b bool) string {
 func (s *SummaryWriter) flush() error {
 	if s.sw == nil {
 		return nil
+	}
+	if s.headRow > 0 && s.cols > 0 {
+		end := s.dataEnd
+		if end == 0 {
+			end = max(s.row, s.headRow)
+		}
+		// The stream writer still holds the sheet's settings, which it
+		// writes out on Flush.
+		ref := Addr(s.headRow, 1) + ":" + Addr(end, s.cols)
+		if err := s.f.AutoFilter(s.name, ref, nil); err != nil {
+			return fmt.Errorf("sheet %q filter: %w", s.name, err)
+		}
 	}
 	err := s.sw.Flush()
 	s.sw = nil
