@@ -56,6 +56,7 @@ func TestCheckCommand(t *testing.T) {
 		{"rules", []string{"rules"}, exitOK, "共 78 条审核公式", ""},
 		{"rules json", []string{"rules", "--json"}, exitOK, `"id": "X21"`, ""},
 		{"rules since", []string{"rules"}, exitOK, "适用: 2025 年度起", ""},
+		{"rules formula", []string{"rules", "--formula"}, exitOK, "for r in rows(T02): T02[r, 本年收入合计] =", ""},
 		{"year pack", []string{"check", "--year", "2026", "--json"}, exitOK, `"source": "asked"`, ""},
 		{"bad year", []string{"check", "--year", "25"}, exitInput, "", "--year 应为四位的决算年度"},
 		{"catalog 2025", []string{"catalog", "--year", "2025"}, exitOK, "22198    款 超长期特别国债安排的支出", ""},

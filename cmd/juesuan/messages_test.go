@@ -58,7 +58,7 @@ func TestMessagesGolden(t *testing.T) {
 		{[]string{"check", "示例.xlsx"}, 0},
 		{[]string{"check", "有错误.xlsx"}, 8},
 		{[]string{"inspect", "示例.xlsx"}, 13},
-		{[]string{"rules"}, 1}, // the formula lines below are the rule language (T01[…]) for --file
+		{[]string{"rules"}, 12}, // the formula lines (rule language, T01[…]) only with --formula or --file
 		{[]string{"fill", "--overwrite", "有错误.xlsx", "-o", "已修正.xlsx"}, 0},
 		{[]string{"batch", "-j", "1", "-o", "结果", "收件箱"}, 0},
 	}

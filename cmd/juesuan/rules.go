@@ -21,6 +21,7 @@ func runRules(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("rules", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	asJSON := fs.Bool("json", false, "以 JSON 输出")
+	formula := fs.Bool("formula", false, "同时列出每条公式的表达式（公式语言，供编写 --file 公式文件时参考）")
 	narr := fs.Bool("narrative", false, "列出决算公开说明的数字对应表（节、数字的含义、对应的表和单元格、关系）和说明核对规则 N01–N26")
 	var files []string
 	fs.Func("file", "检查并列出这个公式文件（可重复，多个文件作为一套公式）而不是内置公式", func(s string) error {
@@ -28,8 +29,8 @@ func runRules(args []string, stdout, stderr io.Writer) int {
 		return nil
 	})
 	fs.Usage = func() {
-		fmt.Fprint(stderr, joinLines("用法: juesuan rules [--json] [--file 公式文件.rules …] [--narrative]",
-			"列出全部审核公式（编号、严重程度、类别、说明、公式）。",
+		fmt.Fprint(stderr, joinLines("用法: juesuan rules [--json] [--formula] [--file 公式文件.rules …] [--narrative]",
+			"列出全部审核公式（编号、严重程度、类别、说明；--formula 另列表达式和条件）。",
 			"--narrative：列出决算公开说明中的数字按什么说法对应到九张表的哪个单元格（narrative/bindings.txt），以及说明的核对规则。",
 			"--file：检查自己写的公式文件：每个表、行、列、集合、谓词和循环变量都按九张表的定义核对，",
 			"有问题时逐条列出 文件:行:列: 说明 并以 2 退出；没有问题时列出其中的公式。"))
@@ -99,11 +100,15 @@ func runRules(args []string, stdout, stderr io.Writer) int {
 	}
 	for _, r := range rules {
 		fmt.Fprintf(stdout, "%-6s %s %s %s\n", r.ID, severityWords[string(r.Severity)], padRunes(classWords(r.Class), 6), r.Message)
-		for _, l := range strings.Split(r.Expr, "\n") {
-			fmt.Fprintf(stdout, "       %s\n", l)
-		}
-		if r.When != "" {
-			fmt.Fprintf(stdout, "       条件: %s\n", r.When)
+		// The expression is the rule language (T01[…], for r in rows(…)):
+		// for authors of --file rule files, not for every reader.
+		if *formula || len(files) > 0 {
+			for _, l := range strings.Split(r.Expr, "\n") {
+				fmt.Fprintf(stdout, "       %s\n", l)
+			}
+			if r.When != "" {
+				fmt.Fprintf(stdout, "       条件: %s\n", r.When)
+			}
 		}
 		if r.Since != 0 {
 			fmt.Fprintf(stdout, "       适用: %d 年度起\n", r.Since)
