@@ -6,6 +6,8 @@ import (
 	"io"
 	"testing"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/juesuan/juesuan/annotate"
 	"github.com/juesuan/juesuan/canceltest"
 	"github.com/juesuan/juesuan/check"
@@ -72,9 +74,21 @@ func TestCancelStages(t *testing.T) {
 				return err
 			}
 		}},
+		// One T05 项 cell in seven is put 1.00 off, so about a thousand
+		// identities break and the suspects are searched as well: the
+		// loops of a faulty workbook's check (some 20 ms on a quiet
+		// machine, the shortest stage here).
 		{"check", func(t *testing.T) func(ctx context.Context) error {
 			wb, book, _ := stages(t, data)
 			book.Close()
+			n := 0
+			for _, cell := range wb.Tables[model.T05].Cells() {
+				if len(cell.Row) == 7 && !cell.Blank && !cell.Filled() {
+					if n++; n%7 == 0 {
+						cell.Value = cell.Value.Add(decimal.NewFromInt(1))
+					}
+				}
+			}
 			c := check.NewChecker(wb, rs, check.Options{})
 			return func(ctx context.Context) error {
 				_, err := c.RunContext(ctx)
