@@ -119,10 +119,7 @@ func Summary(rep model.Report) string {
 	if s.Explained > 0 {
 		expl = fmt.Sprintf("（已说明 %d 条）", s.Explained)
 	}
-	status := map[string]string{"pass": "通过", "warn": "通过（有提示）", "fail": "未通过"}[rep.Status]
-	if status == "" {
-		status = rep.Status
-	}
+	status := rep.Status.Chinese()
 	return fmt.Sprintf("审核%s：错误 %d 条，提示 %d 条%s，尾差 %d 条，补填 %d 个单元格", status, s.Errors, s.Warnings, expl, s.Infos, s.Filled)
 }
 

@@ -259,7 +259,7 @@ func TestCheckSample(t *testing.T) {
 			if rep.Summary.Filled != len(rep.Fills) {
 				t.Errorf("summary.filled %d != %d fills", rep.Summary.Filled, len(rep.Fills))
 			}
-			if got := rec.Header().Get(HeaderStatus); got != rep.Status {
+			if got := rec.Header().Get(HeaderStatus); got != string(rep.Status) {
 				t.Errorf("%s = %q, report status %q", HeaderStatus, got, rep.Status)
 			}
 		})

@@ -169,10 +169,10 @@ func TestCheckNarrativePart(t *testing.T) {
 			if n == 0 || (errs == 0) != (tc.narrErrors == 0) {
 				t.Fatalf("narrative findings %d, errors %d, want errors %d", n, errs, tc.narrErrors)
 			}
-			if rep.Status != tc.status || rep.Summary.Errors != base.Summary.Errors+errs {
+			if string(rep.Status) != tc.status || rep.Summary.Errors != base.Summary.Errors+errs {
 				t.Errorf("status %s errors %d; want %s, %d", rep.Status, rep.Summary.Errors, tc.status, base.Summary.Errors+errs)
 			}
-			if got := rec.Header().Get(HeaderStatus); got != rep.Status {
+			if got := rec.Header().Get(HeaderStatus); got != string(rep.Status) {
 				t.Errorf("%s %s, report %s", HeaderStatus, got, rep.Status)
 			}
 			if got := rec.Header().Get(HeaderErrors); got != strconv.Itoa(rep.Summary.Errors) {

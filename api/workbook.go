@@ -566,7 +566,7 @@ func (s *server) rejectOversize(c *gin.Context) {
 
 func (s *server) summaryHeaders(c *gin.Context, r *model.Report) {
 	metrics.Observe(c, r)
-	c.Header(HeaderStatus, r.Status)
+	c.Header(HeaderStatus, string(r.Status))
 	c.Header(HeaderErrors, strconv.Itoa(r.Summary.Errors))
 	c.Header(HeaderWarnings, strconv.Itoa(r.Summary.Warnings))
 	c.Header(HeaderFilled, strconv.Itoa(r.Summary.Filled))

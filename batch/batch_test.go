@@ -169,7 +169,7 @@ func checkSummary(t *testing.T, recs []Record, sheets map[string]xlsx.SheetRows,
 				t.Errorf("汇总 row %d column %d = %q, report says %d", i+1, 5+j, got, want)
 			}
 		}
-		if got, want := cell(rows, i+1, 3), statusText(r.Report.Status); got != want {
+		if got, want := cell(rows, i+1, 3), statusText(string(r.Report.Status)); got != want {
 			t.Errorf("汇总 row %d status %q, want %q", i+1, got, want)
 		}
 		if got := cell(rows, i+1, 1); got != r.Unit {

@@ -220,7 +220,7 @@ func (c *collector) record(rec *Record) error {
 		c.stats.Unreadable++
 	default:
 		rep := rec.Report
-		r.unit, r.status, r.sum = rec.Unit, rep.Status, rep.Summary
+		r.unit, r.status, r.sum = rec.Unit, string(rep.Status), rep.Summary
 		rec.DuplicateOf = ""
 		if k := unitKey(r.unit); k != "" {
 			if first, ok := c.units[k]; ok {

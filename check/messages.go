@@ -30,9 +30,6 @@ const (
 // Human report texts (juesuan check).
 const (
 	msgReportHead     = "审核结果：%s（错误 %d 条，提示 %d 条，尾差 %d 条）\n"
-	msgStatusPass     = "通过"
-	msgStatusWarn     = "通过（有提示）"
-	msgStatusFail     = "未通过"
 	msgNoFindings     = "未发现问题。"
 	msgOtherGroup     = "其他"
 	msgNarrativeGroup = "决算公开说明"

@@ -25,7 +25,7 @@ func WriteText(w io.Writer, r model.Report) error { return WriteTextOptions(w, r
 // title), then one line per table for its 尾差 (all of them with All),
 // then what could not be checked.
 func WriteTextOptions(w io.Writer, r model.Report, opt TextOptions) error {
-	status := map[string]string{"pass": msgStatusPass, "warn": msgStatusWarn, "fail": msgStatusFail}[r.Status]
+	status := r.Status.Chinese()
 	var sb strings.Builder
 	fmt.Fprintf(&sb, msgReportHead, status, r.Summary.Errors, r.Summary.Warnings, r.Summary.Infos)
 	if len(r.Findings) == 0 {

@@ -69,7 +69,7 @@ func TestCorpusAPI(t *testing.T) {
 			if err := json.Unmarshal(w.Body.Bytes(), &rep); err != nil {
 				t.Fatalf("report body: %v", err)
 			}
-			if got := w.Header().Get(api.HeaderStatus); got != rep.Status || got == "" {
+			if got := w.Header().Get(api.HeaderStatus); got != string(rep.Status) || got == "" {
 				t.Errorf("%s header %q, report status %q", api.HeaderStatus, got, rep.Status)
 			}
 			if r := c.Want.Rule; r != "" && !slices.ContainsFunc(rep.Findings, func(f model.Finding) bool {

@@ -182,7 +182,7 @@ func corpusBytes(t *testing.T, name string) []byte {
 // checkGood verifies a 200 answer to a good upload against Case A's report.
 func checkGood(k kind, resp *http.Response, body []byte, ref model.Report) string {
 	h := resp.Header
-	if h.Get(api.HeaderStatus) != ref.Status || h.Get(api.HeaderErrors) != strconv.Itoa(ref.Summary.Errors) ||
+	if h.Get(api.HeaderStatus) != string(ref.Status) || h.Get(api.HeaderErrors) != strconv.Itoa(ref.Summary.Errors) ||
 		h.Get(api.HeaderWarnings) != strconv.Itoa(ref.Summary.Warnings) || h.Get(api.HeaderFilled) != strconv.Itoa(ref.Summary.Filled) {
 		return fmt.Sprintf("summary headers %s=%q %s=%q %s=%q %s=%q, want %s/%d/%d/%d", api.HeaderStatus, h.Get(api.HeaderStatus),
 			api.HeaderErrors, h.Get(api.HeaderErrors), api.HeaderWarnings, h.Get(api.HeaderWarnings), api.HeaderFilled, h.Get(api.HeaderFilled),

@@ -178,7 +178,7 @@ func (r *Registry) Middleware() gin.HandlerFunc {
 		}
 		wbStatus := c.Writer.Header().Get("X-Juesuan-Status")
 		if rep != nil && wbStatus == "" {
-			wbStatus = rep.Status
+			wbStatus = string(rep.Status)
 		}
 
 		r.mu.Lock()

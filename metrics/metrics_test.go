@@ -31,7 +31,7 @@ func engine(reg *Registry) *gin.Engine {
 			{Rule: `S"odd\rule`, Severity: model.SevWarning},
 		}}
 		Observe(c, rep)
-		c.Header("X-Juesuan-Status", rep.Status)
+		c.Header("X-Juesuan-Status", string(rep.Status))
 		c.JSON(http.StatusOK, rep)
 	})
 	e.POST("/api/v1/fill", func(c *gin.Context) {

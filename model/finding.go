@@ -159,7 +159,7 @@ type TableRef struct {
 
 // Report is the public JSON contract of check and fill.
 type Report struct {
-	Status   string     `json:"status"` // pass | warn | fail
+	Status   Status     `json:"status"` // pass | warn | fail
 	Findings []Finding  `json:"findings"`
 	Fills    []Fill     `json:"fills"`
 	Tables   []TableRef `json:"tables"`
@@ -232,11 +232,11 @@ func NewReport(wb *Workbook, findings []Finding, fills []Fill) Report {
 	r.UnitName, r.Unit = wb.UnitName, wb.Unit
 	switch {
 	case r.Summary.Errors > 0:
-		r.Status = "fail"
+		r.Status = StatusFail
 	case r.Summary.Warnings > r.Summary.Explained:
-		r.Status = "warn"
+		r.Status = StatusWarn
 	default:
-		r.Status = "pass"
+		r.Status = StatusPass
 	}
 	return r
 }

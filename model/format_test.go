@@ -30,7 +30,7 @@ func TestReportStatus(t *testing.T) {
 	cases := []struct {
 		name string
 		fs   []Finding
-		want string
+		want Status
 	}{
 		{"none", nil, "pass"},
 		{"info only", []Finding{{Severity: SevInfo}}, "pass"},
@@ -67,5 +67,15 @@ func TestFingerprint(t *testing.T) {
 	s2 := Finding{Rule: "S01", Table: T08, Message: "未找到公开08表"}
 	if mk(s1) == mk(s2) {
 		t.Error("missing-table findings share a fingerprint")
+	}
+}
+
+// The verdict's words are one definition: the text report, the annotated
+// workbook's summary and the page's JSON all say them through Chinese.
+func TestStatusChinese(t *testing.T) {
+	for s, want := range map[Status]string{StatusPass: "通过", StatusWarn: "通过（有提示）", StatusFail: "未通过", "other": "other"} {
+		if got := s.Chinese(); got != want {
+			t.Errorf("%s: %q, want %q", s, got, want)
+		}
 	}
 }

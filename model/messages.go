@@ -19,3 +19,10 @@ const (
 	msgDeadline = "审核超时（%s阶段），请稍后重试或拆分文件。"
 	msgCanceled = "审核已取消（%s阶段）。"
 )
+
+// A report's verdict (Status.Chinese).
+const (
+	msgStatusPass = "通过"
+	msgStatusWarn = "通过（有提示）"
+	msgStatusFail = "未通过"
+)
