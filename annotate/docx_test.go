@@ -6,7 +6,6 @@ import (
 	"encoding/xml"
 	"flag"
 	"fmt"
-	"html"
 	"io"
 	"os"
 	"os/exec"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/juesuan/juesuan/model"
 	"github.com/juesuan/juesuan/narrative"
+	"github.com/juesuan/juesuan/narrativetest"
 	"github.com/juesuan/juesuan/reader"
 	"github.com/juesuan/juesuan/templates"
 	"github.com/juesuan/juesuan/xlsx"
@@ -166,30 +166,7 @@ func docxZip(t testing.TB, document string, extra ...part) []byte {
 // docxOfDocument writes a narrative's paragraphs and tables as a .docx,
 // each paragraph in two runs (the second bold), so figures straddle runs.
 func docxOfDocument(t testing.TB, doc *narrative.Document) []byte {
-	var body strings.Builder
-	ti := 0
-	tables := func(after int) {
-		for ; ti < len(doc.Tables) && doc.Tables[ti].After == after; ti++ {
-			body.WriteString("<w:tbl>")
-			for _, row := range doc.Tables[ti].Rows {
-				body.WriteString("<w:tr>")
-				for _, c := range row {
-					body.WriteString(`<w:tc><w:p><w:r><w:t xml:space="preserve">` + html.EscapeString(c) + `</w:t></w:r></w:p></w:tc>`)
-				}
-				body.WriteString("</w:tr>")
-			}
-			body.WriteString("</w:tbl>")
-		}
-	}
-	tables(-1)
-	for _, p := range doc.Paragraphs {
-		rs := []rune(p.Text)
-		h := len(rs) / 2
-		fmt.Fprintf(&body, `<w:p><w:r><w:t xml:space="preserve">%s</w:t></w:r><w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">%s</w:t></w:r></w:p>`,
-			html.EscapeString(string(rs[:h])), html.EscapeString(string(rs[h:])))
-		tables(p.Index)
-	}
-	return docxZip(t, `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>`+"\n"+`<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>`+body.String()+`</w:body></w:document>`)
+	return docxZip(t, narrativetest.DocumentXML(doc))
 }
 
 func unzipParts(t testing.TB, data []byte) (map[string][]byte, map[string]*zip.File, []string) {

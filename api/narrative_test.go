@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"html"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -15,7 +14,7 @@ import (
 	"testing"
 
 	"github.com/juesuan/juesuan/model"
-	"github.com/juesuan/juesuan/narrative"
+	"github.com/juesuan/juesuan/narrativetest"
 )
 
 // seedPath is the real narrative of Case A (../shared beside the clone).
@@ -33,56 +32,8 @@ func seedNarrative(t testing.TB) []byte {
 	return data
 }
 
-// docxOfText writes a minimal .docx with the paragraphs and tables of a
-// narrative as juesuan reads it from text; each paragraph is split into two
-// runs (the second bold) so that figures may straddle runs.
-func docxOfText(t testing.TB, text []byte) []byte {
-	t.Helper()
-	doc, err := narrative.ReadBytes(text, "说明.txt", narrative.Limits{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var body strings.Builder
-	ti := 0
-	tables := func(after int) {
-		for ; ti < len(doc.Tables) && doc.Tables[ti].After == after; ti++ {
-			body.WriteString("<w:tbl>")
-			for _, row := range doc.Tables[ti].Rows {
-				body.WriteString("<w:tr>")
-				for _, c := range row {
-					body.WriteString(`<w:tc><w:p><w:r><w:t xml:space="preserve">` + html.EscapeString(c) + `</w:t></w:r></w:p></w:tc>`)
-				}
-				body.WriteString("</w:tr>")
-			}
-			body.WriteString("</w:tbl>")
-		}
-	}
-	tables(-1)
-	for _, p := range doc.Paragraphs {
-		rs := []rune(p.Text)
-		h := len(rs) / 2
-		fmt.Fprintf(&body, `<w:p><w:r><w:t xml:space="preserve">%s</w:t></w:r><w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">%s</w:t></w:r></w:p>`,
-			html.EscapeString(string(rs[:h])), html.EscapeString(string(rs[h:])))
-		tables(p.Index)
-	}
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	for _, f := range []struct{ name, data string }{
-		{"[Content_Types].xml", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>`},
-		{"_rels/.rels", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>`},
-		{"word/document.xml", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>` + body.String() + `</w:body></w:document>`},
-	} {
-		w, err := zw.Create(f.name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		w.Write([]byte(f.data))
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
+// docxOfText writes text as a .docx (narrativetest.DOCXOfText).
+func docxOfText(t testing.TB, text []byte) []byte { return narrativetest.DOCXOfText(t, text) }
 
 // workbookFindings counts the findings of the workbook's rules (the
 // narrative's are N01…N26).
