@@ -24,6 +24,9 @@ type batchQuery struct {
 	ReportOnly string `validate:"omitempty,boolean" label:"report_only"`
 	Exact      string `validate:"omitempty,boolean" label:"exact"`
 	Overwrite  string `validate:"omitempty,boolean" label:"overwrite"`
+	// MarkRounding: 尾差 infos coloured and noted in the workbooks too, as
+	// on /fill.
+	MarkRounding string `validate:"omitempty,boolean" label:"mark_rounding"`
 }
 
 // batchHandler takes a zip of workbooks and streams back a zip of annotated
@@ -32,7 +35,7 @@ type batchQuery struct {
 // the whole request holds one worker slot and runs BatchJobs workbooks at a
 // time, so a bulk request cannot starve single-workbook users.
 func (s *server) batchHandler(c *gin.Context) {
-	q := batchQuery{ReportOnly: c.Query("report_only"), Exact: c.Query("exact"), Overwrite: c.Query("overwrite")}
+	q := batchQuery{ReportOnly: c.Query("report_only"), Exact: c.Query("exact"), Overwrite: c.Query("overwrite"), MarkRounding: c.Query("mark_rounding")}
 	if !s.valid(c, &q) {
 		return
 	}
@@ -106,6 +109,7 @@ func (s *server) batchHandler(c *gin.Context) {
 	}
 	opt.Audit.Exact = parseBool(q.Exact)
 	opt.Audit.Overwrite = parseBool(q.Overwrite)
+	opt.Audit.MarkRounding = parseBool(q.MarkRounding)
 	c.Header("Content-Type", ZipType)
 	c.Header("Content-Disposition", contentDisposition("审核结果.zip"))
 	c.Header("Cache-Control", "no-store")

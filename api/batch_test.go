@@ -165,6 +165,11 @@ func TestBatchEndpointErrors(t *testing.T) {
 			r.Header.Set("Content-Type", ZipType)
 			return r
 		}, 400, model.EInvalid},
+		{"bad mark_rounding", h, func() *http.Request {
+			r := httptest.NewRequest("POST", "/api/v1/batch?mark_rounding=maybe", bytes.NewReader(in))
+			r.Header.Set("Content-Type", ZipType)
+			return r
+		}, 400, model.EInvalid},
 		{"empty archive", h, func() *http.Request {
 			r := httptest.NewRequest("POST", "/api/v1/batch", bytes.NewReader(zipOf(t, nil)))
 			r.Header.Set("Content-Type", ZipType)

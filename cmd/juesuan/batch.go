@@ -38,6 +38,7 @@ func runBatch(args []string, stdout, stderr io.Writer) int {
 	exact := fs.Bool("exact", false, "精确比较，不允许尾差")
 	overwrite := fs.Bool("overwrite", false, "改写与计算结果不符的非空合计单元格")
 	exitZero := fs.Bool("exit-zero", false, "有单位存在错误或有文件无法读取时也以 0 退出（Kubernetes Job 中审核出的错误不是任务失败）；2 不变")
+	markRounding := fs.Bool("mark-rounding", false, "尾差也在工作簿中标色并加批注（默认尾差只列在审核结果表中），同 fill --mark-rounding")
 	shard := fs.String("shard", "", "只处理第 i 个分片（共 N 个，i 从 0 起）：i/N；各分片的结果用 juesuan batch merge 合并")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, joinLines(
@@ -70,7 +71,7 @@ func runBatch(args []string, stdout, stderr io.Writer) int {
 		}
 		opt.Shard = sh
 	}
-	opt.Audit.Exact, opt.Audit.Overwrite = *exact, *overwrite
+	opt.Audit.Exact, opt.Audit.Overwrite, opt.Audit.MarkRounding = *exact, *overwrite, *markRounding
 	tuneGC()
 	prog := newProgress(stdout)
 	opt.Progress = prog.update

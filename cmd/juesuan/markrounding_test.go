@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,20 +13,34 @@ import (
 )
 
 // TestFillMarkRounding: Case A's 尾差 leave no green cell and no note in
-// the output of `fill`; with --mark-rounding they are marked. Either way
-// 审核结果 lists them.
+// the output of `fill` and of `batch`; with --mark-rounding they are
+// marked. Either way 审核结果 lists them.
 func TestFillMarkRounding(t *testing.T) {
 	dir := t.TempDir()
 	t.Chdir(dir)
 	in := fillTestFile(t, dir, "录入.xlsx", templates.CaseA(), false)
-	for _, tc := range []struct {
+	for i, tc := range []struct {
+		batch bool
 		args  []string
 		green bool
-	}{{nil, false}, {[]string{"--mark-rounding"}, true}} {
+	}{{false, nil, false}, {false, []string{"--mark-rounding"}, true}, {true, nil, false}, {true, []string{"--mark-rounding"}, true}} {
 		out := filepath.Join(dir, "out.xlsx")
+		args := append(append([]string{"fill"}, tc.args...), in, "-o", out)
+		if tc.batch {
+			outDir := filepath.Join(dir, fmt.Sprintf("结果%d", i))
+			args = append(append([]string{"batch", "-o", outDir}, tc.args...), in)
+			out = ""
+		}
 		var o, e bytes.Buffer
-		if code := run(append(append([]string{"fill"}, tc.args...), in, "-o", out), &o, &e); code != exitOK {
-			t.Fatalf("fill %v: exit %d: %s %s", tc.args, code, o.String(), e.String())
+		if code := run(args, &o, &e); code != exitOK {
+			t.Fatalf("%v: exit %d: %s %s", args, code, o.String(), e.String())
+		}
+		if out == "" {
+			m, _ := filepath.Glob(filepath.Join(dir, fmt.Sprintf("结果%d", i), "*.审核.xlsx"))
+			if len(m) == 0 {
+				t.Fatalf("%v: no annotated copy", args)
+			}
+			out = m[0]
 		}
 		data, err := os.ReadFile(out)
 		if err != nil {
@@ -51,7 +66,7 @@ func TestFillMarkRounding(t *testing.T) {
 			}
 		}
 		if (green > 0) != tc.green || (notes > 0) != tc.green || listed == 0 {
-			t.Errorf("fill %v: %d green cells, %d 尾差 notes, %d listed in 审核结果; want marks %v and the list", tc.args, green, notes, listed, tc.green)
+			t.Errorf("%v: %d green cells, %d 尾差 notes, %d listed in 审核结果; want marks %v and the list", args, green, notes, listed, tc.green)
 		}
 	}
 }
