@@ -789,7 +789,7 @@
       }
       const res = await new Promise((resolve) => {
         const xhr = new XMLHttpRequest();
-        xhr.open("POST", url("api/v1/batch", pick(options(), ["exact", "overwrite"])));
+        xhr.open("POST", url("api/v1/batch", pick(options(), ["exact", "overwrite", "mark_rounding"])));
         xhr.responseType = "blob";
         xhr.setRequestHeader("Content-Type", "application/zip");
         xhr.upload.onprogress = (e) => { if (e.lengthComputable) dlState.textContent = "上传中 " + Math.round((e.loaded / e.total) * 100) + "%"; };
