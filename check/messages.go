@@ -33,6 +33,8 @@ const (
 	msgNoFindings     = "未发现问题。"
 	msgOtherGroup     = "其他"
 	msgNarrativeGroup = "决算公开说明"
+	msgNarrativePara  = "说明第 %d 段"
+	msgNarrativeTable = "说明表格 %d 第 %d 行"
 	msgCellsHeader    = "    涉及单元格："
 )
 

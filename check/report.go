@@ -123,7 +123,16 @@ func writeFinding(sb *strings.Builder, f model.Finding) {
 	if f.Sheet != "" && f.Cell != "" {
 		loc = f.Sheet + "!" + f.Cell
 	}
-	fmt.Fprintf(sb, "  [%s] %s %s\n    %s\n", f.Severity.Chinese(), f.Rule, loc, f.Message)
+	if loc == "" && f.Narrative != nil {
+		// A narrative finding without a table cell stands in the document.
+		switch n := f.Narrative; {
+		case n.Paragraph >= 0:
+			loc = fmt.Sprintf(msgNarrativePara, n.Paragraph+1)
+		case n.Table > 0:
+			loc = fmt.Sprintf(msgNarrativeTable, n.Table, n.Row)
+		}
+	}
+	fmt.Fprintf(sb, "  [%s] %s\n    %s\n", f.Severity.Chinese(), strings.TrimSpace(f.Rule+" "+loc), f.Message)
 	if len(f.Cells) > 1 {
 		var cs []string
 		for _, c := range f.Cells {

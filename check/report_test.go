@@ -82,3 +82,27 @@ func TestWriteTextFoldsResidues(t *testing.T) {
 		}
 	}
 }
+
+// A narrative finding with no table cell is located in the document: 说明第
+// N 段 (1-based) or the row of a table of the document; one with a cell keeps
+// the cell.
+func TestWriteTextNarrativePlace(t *testing.T) {
+	wb := caseC()
+	for _, tc := range []struct {
+		f    model.Finding
+		want string
+	}{
+		{model.Finding{Rule: "N07", Severity: model.SevWarning, Message: "甲", Narrative: &model.NarrativeRef{Paragraph: 57}}, "[提示] N07 说明第 58 段\n"},
+		{model.Finding{Rule: "N26", Severity: model.SevWarning, Message: "乙", Narrative: &model.NarrativeRef{Paragraph: -1, Table: 3, Row: 10, Col: 4}}, "[提示] N26 说明表格 3 第 10 行\n"},
+		{model.Finding{Rule: "N01", Severity: model.SevError, Message: "丙", Sheet: "公开01表", Cell: "C8", Narrative: &model.NarrativeRef{Paragraph: 2}}, "[错误] N01 公开01表!C8\n"},
+		{model.Finding{Rule: "N12", Severity: model.SevWarning, Message: "丁"}, "[提示] N12\n"},
+	} {
+		var buf bytes.Buffer
+		if err := WriteText(&buf, model.NewReport(wb, []model.Finding{tc.f}, nil)); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(buf.String(), tc.want) {
+			t.Errorf("%s: want %q in:\n%s", tc.f.Rule, tc.want, buf.String())
+		}
+	}
+}
