@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"path"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -154,12 +153,9 @@ func (s *server) sendDraft(c *gin.Context, name string, doc *draft.Document, for
 	c.Data(http.StatusOK, DOCXType, data)
 }
 
-// draftName is <stem>.说明草稿.docx after the upload's base name.
+// draftName is <stem>.说明草稿.docx after the upload's base name, the stem
+// cleaned as every answered name is (uploadStem: no folders, controls or
+// bidi marks).
 func draftName(sent string) string {
-	sent = path.Base(strings.ReplaceAll(sent, `\`, "/"))
-	stem := strings.TrimSuffix(sent, path.Ext(sent))
-	if stem == "" || stem == "." || stem == "/" {
-		stem = "决算"
-	}
-	return stem + ".说明草稿.docx"
+	return uploadStem(sent) + ".说明草稿.docx"
 }

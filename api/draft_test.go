@@ -39,6 +39,8 @@ func TestDraftAPI(t *testing.T) {
 		{"shanghai", post("/api/v1/draft?format=txt", map[string]namedFile{"file": {"b.xlsx", fx.shanghai}}), 200, "text/plain", "b.说明草稿.txt", "一般公共预算财政拨款支出4,068.52万元", true},
 		{"sample draft", httptest.NewRequest(http.MethodGet, "/api/v1/draft?format=txt", nil), 200, "text/plain", "示例.说明草稿.txt", "昌吉回族自治州应急管理局2024年度部门决算公开说明", true},
 		{"sample narrative", httptest.NewRequest(http.MethodGet, "/api/v1/sample.docx", nil), 200, DOCXType, "示例-决算公开说明.docx", "机关运行经费支出121.25万元", false},
+		// A bidi override in the upload's name never reaches the download's.
+		{"bidi name", post("/api/v1/draft?format=txt", map[string]namedFile{"file": {"a\u202excod.xlsx", fx.sample}}), 200, "text/plain", "axcod.说明草稿.txt", "收入总计4,126.63万元", true},
 		{"bad format", post("/api/v1/draft?format=pdf", map[string]namedFile{"file": {"a.xlsx", fx.sample}}), 400, "application/problem+json", "", "format", false},
 		{"bad prior", post("/api/v1/draft", map[string]namedFile{"file": {"a.xlsx", fx.sample}, "prior": {"p.xlsx", []byte("PK\x03\x04junk")}}), 400, "application/problem+json", "", "上年决算工作簿", false},
 	}

@@ -35,6 +35,7 @@ const (
 	msgNarrativePrefix    = "说明文件："
 	msgNarrativeTooLarge  = "说明文件（narrative）超过 %s 的上限，请删去图片等附件后重试。"
 	msgPartNoNarrative    = "part=narrative 需要同时上传决算公开说明（multipart 字段 narrative）。"
+	msgPartNarrativeClean = "part=narrative（只要标注后的说明）不能与 clean=true（报送版工作簿）同时使用：报送版只有工作簿。"
 	msgNarrativeNotDocx   = "说明文件是%s，只有 Word（.docx）说明才能加批注标注；说明的审核结果见报告（/api/v1/check 或 format=json），或上传 .docx 版本。"
 	msgNarrativeNotMarked = "说明：上传的决算公开说明是%s，无法在其中加批注标注；说明的审核结果列在本报告中（“说明第 N 段”）。如需标注版，请上传 Word（.docx）版本。"
 	// reportName is the report's name inside fill's zip.

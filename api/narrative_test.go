@@ -338,6 +338,18 @@ func TestFillNarrativePart(t *testing.T) {
 	if rec.Code != 400 || decodeProblem(t, rec).Code != model.EInvalid {
 		t.Fatalf("part=narrative without one: %d %s", rec.Code, rec.Body.String())
 	}
+	// The 报送版 is a workbook: part=narrative with clean=true is refused,
+	// never answered with the workbook.
+	for _, name := range []string{"单位说明.docx", "说明.txt"} {
+		body := docx
+		if name == "说明.txt" {
+			body = bad
+		}
+		rec = do(h, narrativeForm(t, "/api/v1/fill?part=narrative&clean=true&force=true", fx.sample, name, body))
+		if p := decodeProblem(t, rec); rec.Code != 400 || p.Code != model.EInvalid || !strings.Contains(p.Detail, "clean=true") {
+			t.Fatalf("part=narrative with clean, %s: %d %s", name, rec.Code, rec.Body.String())
+		}
+	}
 	rec = do(h, narrativeForm(t, "/api/v1/fill?part=both", fx.sample, "说明.txt", bad))
 	if rec.Code != 400 {
 		t.Fatalf("part=both: %d", rec.Code)

@@ -51,7 +51,7 @@ var titles = map[int]string{
 	http.StatusMethodNotAllowed:      "请求方法不支持",
 	http.StatusRequestEntityTooLarge: "文件过大",
 	http.StatusUnsupportedMediaType:  "文件格式不支持",
-	http.StatusUnprocessableEntity:   "无法处理的工作簿",
+	http.StatusUnprocessableEntity:   "无法处理的文件",
 	http.StatusTooManyRequests:       "请求过多",
 	http.StatusInternalServerError:   "内部错误",
 	http.StatusServiceUnavailable:    "服务繁忙",
@@ -167,6 +167,7 @@ var fieldNames = map[string]string{
 	"format": "format（返回格式）", "exact": "exact（精确模式）", "overwrite": "overwrite（覆盖已填数）",
 	"name": "name（文件名）", "style": "style（模板格式）", "report_only": "report_only（仅输出报告）", "parts": "parts（汇总单位数）",
 	"year": "year（决算年度）", "clean": "clean（报送版）", "force": "force（强制生成）", "part": "part（返回哪份文件）",
+	"grid": "grid（附表格上下文）", "mark_rounding": "mark_rounding（尾差也标记）",
 }
 
 // valid validates v (a query/form struct with `label` tags) and answers 400

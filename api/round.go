@@ -76,6 +76,7 @@ func (s *server) roundHandler(c *gin.Context) {
 		c.JSON(http.StatusOK, rep)
 		return
 	}
-	c.Header("Content-Disposition", contentDisposition(uploadStem(u.fileName)+".万元.xlsx"))
+	// The ASCII name differs from the upload's (curl -OJ would refuse it).
+	c.Header("Content-Disposition", contentDispositionAs(uploadStem(u.fileName)+"."+model.TagWan+".xlsx", model.ResultNameASCII(u.fileName, model.TagWan)))
 	c.Data(http.StatusOK, XLSXType, out.Bytes())
 }

@@ -111,6 +111,11 @@ func TestRound(t *testing.T) {
 			if want := "filename*=UTF-8''" + percent(tc.filename); !strings.Contains(cd, want) {
 				t.Errorf("Content-Disposition %q lacks %q", cd, want)
 			}
+			// The ASCII name is never the upload's own (curl -OJ refuses to
+			// overwrite it): 单位_元.xlsx → juesuan.wanyuan.xlsx.
+			if !strings.Contains(cd, `.wanyuan.xlsx"`) {
+				t.Errorf("Content-Disposition %q: the ASCII name should end .wanyuan.xlsx", cd)
+			}
 			// The answer is a 万元 workbook that checks with no error and no 尾差.
 			res, err := audit.Check(context.Background(), bytes.NewReader(rec.Body.Bytes()), audit.Options{})
 			if err != nil {

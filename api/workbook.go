@@ -478,6 +478,11 @@ func (s *server) fillHandler(c *gin.Context) {
 		s.problem(c, http.StatusBadRequest, model.EInvalid, msgPartNoNarrative, nil)
 		return
 	}
+	// The 报送版 is the workbook alone: there is no narrative to send.
+	if u.q.Part == "narrative" && parseBool(u.q.Clean) {
+		s.problem(c, http.StatusBadRequest, model.EInvalid, msgPartNarrativeClean, nil)
+		return
+	}
 	var out bytes.Buffer
 	var story *narrativeResult
 	res, ok := s.run(c, func(ctx context.Context) (*audit.Result, error) {

@@ -8,6 +8,7 @@ const (
 	TagAudit = "审核"
 	TagClean = "报送"
 	TagSum   = "汇总" // a department consolidated from its units
+	TagWan   = "万元" // a workbook kept in 元 rounded to 万元 (juesuan round)
 )
 
 // DefaultStem names a result when neither the unit nor the file has a

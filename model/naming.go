@@ -55,8 +55,11 @@ func ResultNameASCII(file, tag string) string {
 		stem = "juesuan"
 	}
 	word := "audited"
-	if tag == TagClean {
+	switch tag {
+	case TagClean:
 		word = "clean"
+	case TagWan:
+		word = "wanyuan"
 	}
 	return stem + "." + word + outputExt(ext)
 }
