@@ -358,7 +358,7 @@ func scanDoc(data []byte, pfx string, depth int) (*docScan, error) {
 		switch e := tok.(type) {
 		case xml.StartElement:
 			if len(stack) >= depth {
-				return nil, model.Errorf(model.ETooLarge, nil, msgDocxCorrupt)
+				return nil, model.Errorf(model.ECorrupt, nil, msgDocxCorrupt)
 			}
 			main := e.Name.Space == pfx
 			run := -1

@@ -1080,3 +1080,14 @@ func TestNarrativeCommittedLibreOffice(t *testing.T) {
 	}
 	checkAnnotated(t, src, findings, res)
 }
+
+// XML nested deeper than the limit is a damaged file, said as such: code
+// corrupt with the corrupt message (it was too_large with that message).
+func TestNarrativeTooDeep(t *testing.T) {
+	doc := `<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>` +
+		strings.Repeat("<w:p>", 40) + strings.Repeat("</w:p>", 40) + `</w:body></w:document>`
+	_, err := scanDoc([]byte(doc), "http://schemas.openxmlformats.org/wordprocessingml/2006/main", 32)
+	if model.ErrorCode(err) != model.ECorrupt || !strings.Contains(model.ErrorMessage(err), "已损坏") {
+		t.Errorf("too deep: %v (code %s)", err, model.ErrorCode(err))
+	}
+}

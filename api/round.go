@@ -51,7 +51,7 @@ func (s *server) roundHandler(c *gin.Context) {
 	var rr *rounding.Result
 	res, ok := s.run(c, func(ctx context.Context) (*audit.Result, error) {
 		var err error
-		if rr, err = rounding.File(ctx, bytes.NewReader(u.file), &out, rounding.Options{}); err != nil {
+		if rr, err = rounding.File(ctx, bytes.NewReader(u.file), &out, rounding.Options{Limits: xlsx.Limits{MaxBytes: s.cfg.MaxUpload}}); err != nil {
 			return nil, err
 		}
 		return audit.Check(ctx, bytes.NewReader(out.Bytes()), audit.Options{Limits: xlsx.Limits{MaxBytes: s.cfg.MaxUpload}})

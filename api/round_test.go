@@ -1,9 +1,11 @@
 package api
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/json"
+	"math/rand"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -139,4 +141,42 @@ func percent(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// TestRoundHonoursMaxUpload: the server's upload limit, not the default,
+// bounds round's reading (a 21 MiB 元 workbook under a 40 MiB limit was
+// refused as over 20 MiB).
+func TestRoundHonoursMaxUpload(t *testing.T) {
+	zr, err := zip.NewReader(bytes.NewReader(roundFixture(t)), int64(len(roundFixture(t))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, f := range zr.File {
+		if err := zw.Copy(f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Two photo-sized parts, stored: the file grows past the default limit.
+	rng := rand.New(rand.NewSource(1))
+	for _, name := range []string{"xl/media/photo1.bin", "xl/media/photo2.bin"} {
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Store})
+		if err != nil {
+			t.Fatal(err)
+		}
+		junk := make([]byte, 21<<19)
+		rng.Read(junk)
+		w.Write(junk)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	h, _ := newTestServer(t, Config{MaxUpload: 40 << 20})
+	r := httptest.NewRequest(http.MethodPost, "/api/v1/round?format=json", bytes.NewReader(buf.Bytes()))
+	r.Header.Set("Content-Type", XLSXType)
+	rec := do(h, r)
+	if rec.Code != http.StatusOK {
+		t.Fatalf("a %d MiB 元 workbook under a 40 MiB limit: %d %.300s", buf.Len()>>20, rec.Code, rec.Body.String())
+	}
 }

@@ -102,7 +102,7 @@ func WriteOptions(wb *model.Workbook) templates.Options {
 // rounds it and writes the 万元 workbook to w with the template writer.
 // The input must be in 元 (model.Workbook.Unit).
 func File(ctx context.Context, r io.Reader, w io.Writer, opt Options) (*Result, error) {
-	ar, err := audit.Check(ctx, r, audit.Options{})
+	ar, err := audit.Check(ctx, r, audit.Options{Limits: opt.Limits})
 	if err != nil {
 		return nil, err
 	}

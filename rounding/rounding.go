@@ -28,6 +28,7 @@ import (
 
 	"github.com/juesuan/juesuan/check"
 	"github.com/juesuan/juesuan/model"
+	"github.com/juesuan/juesuan/xlsx"
 )
 
 // Options tune the solver; the zero value is the default.
@@ -38,6 +39,9 @@ type Options struct {
 	// Plain rounds every figure on its own, without the balance (to see
 	// what plain rounding breaks: every broken identity is in Residual).
 	Plain bool
+	// Limits bound the reading of File's input (zero fields: the defaults),
+	// as for every other upload.
+	Limits xlsx.Limits
 }
 
 // Adjustment is one figure published one cent away from its plain
