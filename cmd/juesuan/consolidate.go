@@ -93,7 +93,7 @@ func runConsolidate(args []string, stdout, stderr io.Writer) int {
 		}
 		f, err := os.Create(*out)
 		if err != nil {
-			fmt.Fprintf(stderr, "无法写入 %s：%v\n", *out, err)
+			fmt.Fprintf(stderr, "无法写入 %s：%s\n", *out, writeMessage(err))
 			return exitInput
 		}
 		res, err := audit.Fill(ctx, &buf, f, audit.Options{Parts: len(units)})

@@ -116,7 +116,7 @@ func runDraft(args []string, stdout, stderr io.Writer) int {
 	if target == "-" {
 		info = stderr
 		if _, err := stdout.Write(data.Bytes()); err != nil {
-			fmt.Fprintf(stderr, "juesuan draft: 写出失败：%v\n", err)
+			fmt.Fprintf(stderr, "juesuan draft: 写出失败：%s\n", writeMessage(err))
 			return exitInput
 		}
 	} else {
@@ -125,7 +125,7 @@ func runDraft(args []string, stdout, stderr io.Writer) int {
 			return exitInput
 		}
 		if err := writeFileAtomic(target, data.Bytes()); err != nil {
-			fmt.Fprintf(stderr, "juesuan draft: 无法写出 %s：%v\n", target, err)
+			fmt.Fprintf(stderr, "juesuan draft: 无法写出 %s：%s\n", target, writeMessage(err))
 			return exitInput
 		}
 		fmt.Fprintf(info, "已输出：%s\n", target)

@@ -150,7 +150,7 @@ func runFill(args []string, stdout, stderr io.Writer) int {
 			return exitInput
 		}
 	} else if err := writeFileAtomic(target, result.Bytes()); err != nil {
-		fmt.Fprintf(stderr, "juesuan fill: 无法写出 %s：%v\n", target, err)
+		fmt.Fprintf(stderr, "juesuan fill: 无法写出 %s：%s\n", target, writeMessage(err))
 		return exitInput
 	}
 	// The narrative joins the report before it is printed.

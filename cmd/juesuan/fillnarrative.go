@@ -65,7 +65,7 @@ func fillNarrative(path string, data []byte, doc *narrative.Document, wb *model.
 			return false
 		}
 		if err := writeFileAtomic(target, res.Data); err != nil {
-			fmt.Fprintf(stderr, "juesuan fill: 无法写出 %s：%v\n", target, err)
+			fmt.Fprintf(stderr, "juesuan fill: 无法写出 %s：%s\n", target, writeMessage(err))
 			return false
 		}
 		fmt.Fprintf(info, msgNarrWritten+"\n", target, res.Marked)

@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 
 	"github.com/juesuan/juesuan/model"
 	"github.com/juesuan/juesuan/templates"
@@ -231,7 +232,7 @@ func writeFileAtomic(path string, data []byte) error {
 		}
 		mode = fi.Mode().Perm()
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".juesuan-*.xlsx")
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".juesuan-*"+filepath.Ext(path))
 	if err != nil {
 		return err
 	}
@@ -247,6 +248,28 @@ func writeFileAtomic(path string, data []byte) error {
 		return err
 	}
 	return os.Rename(tmp.Name(), path)
+}
+
+// writeMessage says why a file could not be written in the user's words
+// (the operating system's errors are English: "open …: no such file or
+// directory"); an error juesuan made itself is said as it is.
+func writeMessage(err error) string {
+	var pe *fs.PathError
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return "所在文件夹不存在"
+	case errors.Is(err, fs.ErrPermission):
+		return "没有写入权限"
+	case errors.Is(err, syscall.ENOSPC):
+		return "磁盘空间不足"
+	case errors.Is(err, syscall.EROFS):
+		return "所在位置只读"
+	case errors.Is(err, syscall.EISDIR):
+		return "这是一个文件夹"
+	case errors.As(err, &pe):
+		return "写入失败（" + pe.Err.Error() + "）"
+	}
+	return err.Error()
 }
 
 // sameFile reports whether two paths name the same existing file.

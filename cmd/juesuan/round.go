@@ -74,7 +74,7 @@ func runRound(args []string, stdout, stderr io.Writer) int {
 		return exitInput
 	}
 	if err := writeFileAtomic(*out, buf.Bytes()); err != nil {
-		fmt.Fprintf(stderr, "无法写入 %s：%v\n", *out, err)
+		fmt.Fprintf(stderr, "无法写入 %s：%s\n", *out, writeMessage(err))
 		return exitInput
 	}
 	re, err := audit.Check(ctx, bytes.NewReader(buf.Bytes()), audit.Options{})

@@ -85,7 +85,7 @@ func genWriteWorkbook(cmd, path string, d *templates.Data, opt templates.Options
 		return exitInput
 	}
 	if err := writeFileAtomic(path, buf.Bytes()); err != nil {
-		fmt.Fprintf(stderr, "juesuan %s: 无法写入 %s：%v\n", cmd, path, err)
+		fmt.Fprintf(stderr, "juesuan %s: 无法写入 %s：%s\n", cmd, path, writeMessage(err))
 		return exitInput
 	}
 	fmt.Fprintf(stderr, "已生成 %s（%d 张表，%s版式）\n", path, len(wb.Tables), opt.Style.Chinese())
