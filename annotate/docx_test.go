@@ -13,52 +13,17 @@ import (
 	"reflect"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/juesuan/juesuan/model"
 	"github.com/juesuan/juesuan/narrative"
 	"github.com/juesuan/juesuan/narrativetest"
-	"github.com/juesuan/juesuan/reader"
-	"github.com/juesuan/juesuan/templates"
 	"github.com/juesuan/juesuan/xlsx"
 )
 
-const seedPath = "../../shared/seeds/000_a0b1eb271cefa8f5.txt"
+func seedText(t testing.TB) []byte { return narrativetest.Seed(t) }
 
-func seedText(t testing.TB) []byte {
-	t.Helper()
-	data, err := os.ReadFile(seedPath)
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("seed not available: %v", err)
-		}
-		t.Skipf("seed not available: %v", err)
-	}
-	return data
-}
-
-var (
-	caseAOnce sync.Once
-	caseAWB   *model.Workbook
-	caseAErr  error
-)
-
-func caseA(t testing.TB) *model.Workbook {
-	t.Helper()
-	caseAOnce.Do(func() {
-		var buf bytes.Buffer
-		if _, err := templates.Write(&buf, templates.CaseA(), templates.Options{}); err != nil {
-			caseAErr = err
-			return
-		}
-		caseAWB, _, caseAErr = reader.Read(bytes.NewReader(buf.Bytes()), reader.Options{})
-	})
-	if caseAErr != nil {
-		t.Fatal(caseAErr)
-	}
-	return caseAWB
-}
+func caseA(t testing.TB) *model.Workbook { return narrativetest.CaseA(t) }
 
 // soffice returns LibreOffice's command: missing, it fails in CI and
 // skips elsewhere.

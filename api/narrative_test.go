@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -17,20 +16,7 @@ import (
 	"github.com/juesuan/juesuan/narrativetest"
 )
 
-// seedPath is the real narrative of Case A (../shared beside the clone).
-const seedPath = "../../shared/seeds/000_a0b1eb271cefa8f5.txt"
-
-func seedNarrative(t testing.TB) []byte {
-	t.Helper()
-	data, err := os.ReadFile(seedPath)
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("seed not available: %v", err)
-		}
-		t.Skipf("seed not available: %v", err)
-	}
-	return data
-}
+func seedNarrative(t testing.TB) []byte { return narrativetest.Seed(t) }
 
 // docxOfText writes text as a .docx (narrativetest.DOCXOfText).
 func docxOfText(t testing.TB, text []byte) []byte { return narrativetest.DOCXOfText(t, text) }

@@ -1,7 +1,7 @@
-// Package narrativetest writes the .docx files the narrative tests of other
-// packages (annotate, api) read: a Document's paragraphs and tables as Word
-// writes them, each paragraph in two runs (the second bold) so figures
-// straddle runs. Only tests import it.
+// Package narrativetest holds what the narrative tests of other packages
+// (annotate, api) share: the seed, the Case A workbook, and .docx files
+// written from a Document as Word writes them, each paragraph in two runs
+// (the second bold) so figures straddle runs. Only tests import it.
 package narrativetest
 
 import (
@@ -9,10 +9,15 @@ import (
 	"bytes"
 	"fmt"
 	"html"
+	"os"
 	"strings"
+	"sync"
 	"testing"
 
+	"github.com/juesuan/juesuan/model"
 	"github.com/juesuan/juesuan/narrative"
+	"github.com/juesuan/juesuan/reader"
+	"github.com/juesuan/juesuan/templates"
 )
 
 // DocumentXML is word/document.xml of doc: its tables placed after the
@@ -79,4 +84,47 @@ func DOCXOfText(t testing.TB, text []byte) []byte {
 		t.Fatal(err)
 	}
 	return MinimalDOCX(t, DocumentXML(doc))
+}
+
+// SeedPath is the real 2024 narrative of Case A, read from ../shared beside
+// the clone (never copied into the repository), relative to a package
+// directory one level below the root.
+const SeedPath = "../../shared/seeds/000_a0b1eb271cefa8f5.txt"
+
+// Seed reads the seed narrative; without it a test fails in CI (env CI set)
+// and skips elsewhere.
+func Seed(t testing.TB) []byte {
+	t.Helper()
+	data, err := os.ReadFile(SeedPath)
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("seed not available: %v", err)
+		}
+		t.Skipf("seed not available: %v", err)
+	}
+	return data
+}
+
+var (
+	caseAOnce sync.Once
+	caseAWB   *model.Workbook
+	caseAErr  error
+)
+
+// CaseA is the Case A workbook as the reader sees it (templates.CaseA()
+// written and read back), made once per test binary.
+func CaseA(t testing.TB) *model.Workbook {
+	t.Helper()
+	caseAOnce.Do(func() {
+		var buf bytes.Buffer
+		if _, err := templates.Write(&buf, templates.CaseA(), templates.Options{}); err != nil {
+			caseAErr = err
+			return
+		}
+		caseAWB, _, caseAErr = reader.Read(bytes.NewReader(buf.Bytes()), reader.Options{})
+	})
+	if caseAErr != nil {
+		t.Fatal(caseAErr)
+	}
+	return caseAWB
 }
