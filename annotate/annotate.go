@@ -37,8 +37,8 @@ func Annotate(b *xlsx.Book, wb *model.Workbook, rep model.Report) error {
 
 // AnnotateWith is Annotate with options.
 func AnnotateWith(b *xlsx.Book, wb *model.Workbook, rep model.Report, opt Options) error {
-	if err := b.ClearAnnotations(); err != nil {
-		return fmt.Errorf("清除上次审核标记: %w", err)
+	if err := b.ClearAnnotations(texts); err != nil {
+		return fmt.Errorf(msgClearing, err)
 	}
 	// Marks whose record is gone (审核结果 deleted by the user) are found by
 	// their colour on the amount cells. Checked only when the styles hold a
@@ -52,7 +52,7 @@ func AnnotateWith(b *xlsx.Book, wb *model.Workbook, rep model.Report, opt Option
 				return b.Stop().Err()
 			}
 			if err := b.Unmark(c.Sheet, c.Addr); err != nil {
-				return fmt.Errorf("清除上次审核标记: %w", err)
+				return fmt.Errorf(msgClearing, err)
 			}
 		}
 	}
@@ -73,11 +73,11 @@ func AnnotateWith(b *xlsx.Book, wb *model.Workbook, rep model.Report, opt Option
 		if len(p.notes[t]) == 0 {
 			continue
 		}
-		if err := b.AddNote(t.sheet, t.cell, xlsx.NoteAuthor, strings.Join(p.notes[t], "\n")); err != nil {
+		if err := b.AddNote(t.sheet, t.cell, strings.Join(p.notes[t], "\n"), texts); err != nil {
 			return err
 		}
 	}
-	return b.AddResultsSheet(Summary(rep), Rows(wb, rep))
+	return directErr(b.AddResultsSheet(Layout, Summary(rep), Rows(wb, rep)))
 }
 
 // reference returns a typed amount of the fill's table, preferably in the
@@ -117,10 +117,10 @@ func Summary(rep model.Report) string {
 	s := rep.Summary
 	expl := ""
 	if s.Explained > 0 {
-		expl = fmt.Sprintf("（已说明 %d 条）", s.Explained)
+		expl = fmt.Sprintf(msgExplained, s.Explained)
 	}
 	status := rep.Status.Chinese()
-	return fmt.Sprintf("审核%s：错误 %d 条，提示 %d 条%s，尾差 %d 条，补填 %d 个单元格", status, s.Errors, s.Warnings, expl, s.Infos, s.Filled)
+	return fmt.Sprintf(msgSummary, status, s.Errors, s.Warnings, expl, s.Infos, s.Filled)
 }
 
 // Rows turns a report into the rows of the 审核结果 sheet: findings (errors
@@ -137,12 +137,12 @@ func Rows(wb *model.Workbook, rep model.Report) []xlsx.ResultRow {
 		})
 	}
 	for _, fl := range rep.Fills {
-		msg := "空白单元格已按" + fl.Rule + "计算填入"
+		msg := fmt.Sprintf(msgFilledBlank, fl.Rule)
 		if fl.Old != "" {
-			msg = "原值 " + model.FormatAmountText(fl.Old) + " 与公式不符，已按" + fl.Rule + "替换"
+			msg = fmt.Sprintf(msgFilledOld, model.FormatAmountText(fl.Old), fl.Rule)
 		}
 		rows = append(rows, xlsx.ResultRow{
-			Kind: xlsx.MarkFilled, Level: "补填", Rule: fl.Rule,
+			Kind: xlsx.MarkFilled, Level: levelFilled, Rule: fl.Rule,
 			Table: tableName(wb, fl.Table), Sheet: fl.Sheet, Cell: fl.Cell,
 			Message: msg + cellLabel(fl.Row, fl.Col), Expected: fl.Value, Actual: fl.Old,
 		})
@@ -155,9 +155,9 @@ func cellLabel(row, col string) string {
 		return ""
 	}
 	if col == "" {
-		return "（" + row + "）"
+		return fmt.Sprintf(msgLabelRow, row)
 	}
-	return "（" + row + " / " + col + "）"
+	return fmt.Sprintf(msgLabelRowCol, row, col)
 }
 
 // tableName is e.g. "公开05表 一般公共预算财政拨款支出决算表".
@@ -182,40 +182,46 @@ func tableName(wb *model.Workbook, id model.TableID) string {
 }
 
 func fillNote(fl model.Fill) string {
-	s := fmt.Sprintf("补填 %s：%s", fl.Rule, model.FormatAmountText(fl.Value))
+	s := fmt.Sprintf(noteFill, fl.Rule, model.FormatAmountText(fl.Value))
 	if fl.Old != "" {
-		s = fmt.Sprintf("补填 %s：原值 %s 已替换为 %s", fl.Rule, model.FormatAmountText(fl.Old), model.FormatAmountText(fl.Value))
+		s = fmt.Sprintf(noteFillOld, fl.Rule, model.FormatAmountText(fl.Old), model.FormatAmountText(fl.Value))
 	}
 	if fl.Note != "" {
 		s += "\n" + fl.Note
 	}
 	if fl.Alternative != "" {
-		s += "\n另：" + fl.Alternative
+		s += noteAlternative + fl.Alternative
 	}
 	return s
 }
 
 func findingNote(f model.Finding) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "[%s] %s %s", f.Severity.Chinese(), f.Rule, f.Message)
+	fmt.Fprintf(&b, noteFinding, f.Severity.Chinese(), f.Rule, f.Message)
 	var parts []string
 	// A 提示 is a heuristic (R05.3: 基本支出 usually only in 行政运行…), not
 	// an identity: its message says what is unusual, and 应为 0 / 容差 0.005
 	// beside it would read as an equation that failed.
 	if f.Severity != model.SevWarning {
-		for _, p := range [][2]string{{"应为 ", f.Expected}, {"实为 ", f.Actual}, {"差额 ", f.Difference}, {"容差 ", f.Tolerance}} {
+		for _, p := range [][2]string{{noteExpected, f.Expected}, {noteActual, f.Actual}, {noteDifference, f.Difference}, {noteTolerance, f.Tolerance}} {
 			if p[1] != "" {
 				parts = append(parts, p[0]+model.FormatAmountText(p[1]))
 			}
 		}
 	}
 	if len(parts) > 0 {
-		b.WriteString("\n" + strings.Join(parts, "，"))
+		b.WriteString("\n" + strings.Join(parts, noteSep))
 	}
 	if f.Explanation != "" {
-		b.WriteString("\n审核说明：" + f.Explanation)
+		b.WriteString(noteExplanation + f.Explanation)
 	}
 	return b.String()
+}
+
+// ReadExplanations returns fingerprint -> 审核说明 typed into juesuan's
+// 审核结果 sheet of an annotated workbook (empty when there is none).
+func ReadExplanations(b *xlsx.Book) (map[string]string, error) {
+	return b.ReadExplanations(Layout)
 }
 
 // ApplyExplanations copies 审核说明 texts (fingerprint -> text) into the

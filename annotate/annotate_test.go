@@ -94,7 +94,7 @@ func TestAnnotateMarksNotesAndResults(t *testing.T) {
 	// 审核结果: a row per finding and per fill, errors first, with links.
 	var rules []string
 	for r := 6; ; r++ {
-		c, ok := s.Cells[xlsx.ResultsSheet+"!C"+itoa(r)]
+		c, ok := s.Cells[ResultsSheet+"!C"+itoa(r)]
 		if !ok || c.Value == "" {
 			break
 		}
@@ -103,10 +103,10 @@ func TestAnnotateMarksNotesAndResults(t *testing.T) {
 	if got := strings.Join(rules, ","); got != "X12,R05.3,R05.1,R05.2,R05.2" {
 		t.Errorf("results rules = %s", got)
 	}
-	if s.Cells[xlsx.ResultsSheet+"!A2"].Value != Summary(rep) || !strings.Contains(Summary(rep), "错误 1 条，提示 1 条，尾差 2 条，补填 1 个单元格") {
-		t.Errorf("summary %q", s.Cells[xlsx.ResultsSheet+"!A2"].Value)
+	if s.Cells[ResultsSheet+"!A2"].Value != Summary(rep) || !strings.Contains(Summary(rep), "错误 1 条，提示 1 条，尾差 2 条，补填 1 个单元格") {
+		t.Errorf("summary %q", s.Cells[ResultsSheet+"!A2"].Value)
 	}
-	if d := s.Cells[xlsx.ResultsSheet+"!D6"].Value; d != "公开05表 一般公共预算财政拨款支出决算表" {
+	if d := s.Cells[ResultsSheet+"!D6"].Value; d != "公开05表 一般公共预算财政拨款支出决算表" {
 		t.Errorf("table column = %q", d)
 	}
 }
@@ -154,7 +154,7 @@ func TestRoundingMarkedOnlyWhenAsked(t *testing.T) {
 				}
 				var rules []string
 				for r := 6; ; r++ {
-					c, ok := s.Cells[xlsx.ResultsSheet+"!C"+itoa(r)]
+					c, ok := s.Cells[ResultsSheet+"!C"+itoa(r)]
 					if !ok || c.Value == "" {
 						break
 					}

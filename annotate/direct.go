@@ -31,12 +31,12 @@ func AnnotateDirectWith(b *xlsx.Book, wb *model.Workbook, rep model.Report, opt 
 }
 
 func annotateDirect(b *xlsx.Book, wb *model.Workbook, rep model.Report, opt Options) error {
-	d, err := b.Direct(directOptions)
+	d, err := b.Direct(texts)
 	if err != nil {
 		return err
 	}
 	if err := d.ClearAnnotations(); err != nil {
-		return fmt.Errorf("清除上次审核标记: %w", err)
+		return fmt.Errorf(msgClearing, err)
 	}
 	p, err := plan(wb, rep, opt, b.Stop())
 	if err != nil {
@@ -68,7 +68,7 @@ func annotateDirect(b *xlsx.Book, wb *model.Workbook, rep model.Report, opt Opti
 // sheets (and, on a re-upload, the parts that held the earlier
 // annotations) is byte-identical to the upload.
 func CleanCopy(b *xlsx.Book, wb *model.Workbook, rep model.Report) error {
-	d, err := b.Direct(directOptions)
+	d, err := b.Direct(texts)
 	if err != nil {
 		return directErr(err)
 	}
@@ -146,7 +146,7 @@ func plan(wb *model.Workbook, rep model.Report, opt Options, stop *model.Stop) (
 		}
 		v, err := decimal.NewFromString(fl.Value)
 		if err != nil {
-			return p, fmt.Errorf("补填值 %s!%s=%q: %w", fl.Sheet, fl.Cell, fl.Value, err)
+			return p, fmt.Errorf("annotate: fill value %s!%s=%q: %w", fl.Sheet, fl.Cell, fl.Value, err)
 		}
 		ref := reference(wb, fl)
 		ch := xlsx.CellChange{Sheet: fl.Sheet, Cell: fl.Cell, Number: v.String(), RefSheet: ref.Sheet, RefCell: ref.Addr}

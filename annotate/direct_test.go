@@ -516,7 +516,7 @@ func TestDirectKeepsUserComments(t *testing.T) {
 				}
 			}
 			c6 := after[sheets[1]+"!C6"]
-			if !strings.Contains(c6.Text, xlsx.NoteMarker+"\n") || !strings.Contains(c6.Text, "测试发现") {
+			if !strings.Contains(c6.Text, annotate.NoteMarker+"\n") || !strings.Contains(c6.Text, "测试发现") {
 				t.Errorf("C6 lacks juesuan's note: %q", c6.Text)
 			}
 			if n := len(after) - len(before); n <= 0 {
@@ -545,7 +545,7 @@ func TestDirectReannotateAfterOpenpyxl(t *testing.T) {
 	script := `
 import sys, openpyxl
 wb = openpyxl.load_workbook(sys.argv[1])
-ws = wb["` + xlsx.ResultsSheet + `"]
+ws = wb["` + annotate.ResultsSheet + `"]
 hdr = [c.value for c in ws[5]]
 fp, ex = hdr.index("指纹") + 1, hdr.index("审核说明") + 1
 ws.cell(row=6, column=ex).value = "已与财务核对"
@@ -565,7 +565,7 @@ wb.save(sys.argv[1])
 	if err != nil {
 		t.Fatal(err)
 	}
-	expl, err := b.ReadExplanations()
+	expl, err := b.ReadExplanations(annotate.Layout)
 	b.Close()
 	if err != nil || expl[fp] != "已与财务核对" {
 		t.Fatalf("explanation of %s not read back from the re-saved sheet: %v %v", fp, expl, err)
@@ -580,16 +580,16 @@ wb.save(sys.argv[1])
 			}
 		}
 		for k, c := range after {
-			if n := strings.Count(c.Text, xlsx.NoteMarker); n > 1 || n == 0 && before[k].Text == "" {
+			if n := strings.Count(c.Text, annotate.NoteMarker); n > 1 || n == 0 && before[k].Text == "" {
 				t.Errorf("round %d: %s has juesuan's marker %d times", round, k, n)
 			}
 		}
-		if c6 := after[sheets[1]+"!C6"]; strings.Count(c6.Text, xlsx.NoteMarker) != 1 {
+		if c6 := after[sheets[1]+"!C6"]; strings.Count(c6.Text, annotate.NoteMarker) != 1 {
 			t.Errorf("round %d: C6 note %q", round, c6.Text)
 		}
 		n := 0
 		for _, s := range names {
-			if strings.HasPrefix(s, xlsx.ResultsSheet) {
+			if strings.HasPrefix(s, annotate.ResultsSheet) {
 				n++
 			}
 		}
@@ -612,7 +612,7 @@ func TestDirectResultsSheet(t *testing.T) {
 	parts := zipParts(t, out)
 	var sheet []byte
 	for p, name := range sheetParts(t, parts) {
-		if name == xlsx.ResultsSheet {
+		if name == annotate.ResultsSheet {
 			sheet = parts[p]
 		}
 	}
@@ -668,10 +668,10 @@ func TestDirectResultsSheet(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer b.Close()
-	if _, err := b.ReadExplanations(); err != nil {
+	if _, err := b.ReadExplanations(annotate.Layout); err != nil {
 		t.Fatal(err)
 	}
-	if ok, err := b.SetExplanation(f.Fingerprint, "说明"); err != nil || !ok {
+	if ok, err := b.SetExplanation(annotate.Layout, f.Fingerprint, "说明"); err != nil || !ok {
 		t.Errorf("SetExplanation on the direct output: %v %v", ok, err)
 	}
 }
@@ -838,7 +838,7 @@ func TestDirectForeignWorkbooks(t *testing.T) {
 			for k, c := range before {
 				got, ok := after[k]
 				// juesuan's own earlier part is replaced; the user's stays.
-				user, _, ours := strings.Cut(c.Text, xlsx.NoteMarker)
+				user, _, ours := strings.Cut(c.Text, annotate.NoteMarker)
 				user = strings.TrimRight(user, "\n")
 				switch {
 				case !ok && ours && user == "":
@@ -851,7 +851,7 @@ func TestDirectForeignWorkbooks(t *testing.T) {
 				}
 			}
 			for k, c := range after {
-				if strings.HasPrefix(c.Text, xlsx.NoteMarker) && c.Author != xlsx.NoteAuthor {
+				if strings.HasPrefix(c.Text, annotate.NoteMarker) && c.Author != annotate.NoteAuthor {
 					t.Errorf("%s: juesuan's note under author %q", k, c.Author)
 				}
 			}
@@ -949,18 +949,18 @@ func TestDirectAfterExcelizePath(t *testing.T) {
 	out := directRep(t, old.Bytes(), res.Workbook, rep, false)
 	names, after := openpyxlComments(t, out)
 	for k, c := range before {
-		if got := after[k]; got.Author != c.Author || !strings.HasPrefix(got.Text, c.Text) || strings.Count(got.Text, xlsx.NoteMarker) > 1 {
+		if got := after[k]; got.Author != c.Author || !strings.HasPrefix(got.Text, c.Text) || strings.Count(got.Text, annotate.NoteMarker) > 1 {
 			t.Errorf("%s: %+v, want the user's %+v and one note", k, got, c)
 		}
 	}
 	for k, c := range after {
-		if strings.Count(c.Text, xlsx.NoteMarker) > 1 {
-			t.Errorf("%s: %d notes", k, strings.Count(c.Text, xlsx.NoteMarker))
+		if strings.Count(c.Text, annotate.NoteMarker) > 1 {
+			t.Errorf("%s: %d notes", k, strings.Count(c.Text, annotate.NoteMarker))
 		}
 	}
 	n := 0
 	for _, s := range names {
-		if strings.HasPrefix(s, xlsx.ResultsSheet) {
+		if strings.HasPrefix(s, annotate.ResultsSheet) {
 			n++
 		}
 	}

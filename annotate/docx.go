@@ -9,7 +9,7 @@ package annotate
 //
 // How juesuan's marks are found again (to replace them on re-annotation):
 //   - comments: w:comment elements whose w:author is 决算审核助手
-//     (xlsx.NoteAuthor); their w:commentRangeStart/End and the run holding
+//     (NoteAuthor); their w:commentRangeStart/End and the run holding
 //     their w:commentReference are juesuan's too;
 //   - highlights: a figure is split out of its run into a run of its own
 //     that carries w:rsidRPr="4A535348" ("JSSH"; 4A535350 when juesuan also

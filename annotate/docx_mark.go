@@ -11,7 +11,6 @@ import (
 
 	"github.com/juesuan/juesuan/model"
 	"github.com/juesuan/juesuan/narrative"
-	"github.com/juesuan/juesuan/xlsx"
 )
 
 // strip removes an earlier run's comments, their anchors and the
@@ -73,7 +72,7 @@ func scanComments(data []byte, pfx string, depth int) ([]edit, []int, int, error
 				return nil, nil, 0, model.Errorf(model.ETooLarge, nil, msgDocxCorrupt)
 			}
 			if level == 2 && e.Name.Local == "comment" && e.Name.Space == pfx {
-				if wattr(e, pfx, "author") == xlsx.NoteAuthor {
+				if wattr(e, pfx, "author") == NoteAuthor {
 					start = off
 					fmt.Sscan(wattr(e, pfx, "id"), &id)
 				} else {
@@ -478,7 +477,7 @@ func highlighted(doc []byte, rPr narrative.Range, pfx, color string) string {
 }
 
 func writeComment(b *strings.Builder, pfx string, id int, msgs []string) {
-	fmt.Fprintf(b, `<%s %s="%d" %s="%s" %s="%s">`, qn(pfx, "comment"), qn(pfx, "id"), id, qn(pfx, "author"), xlsx.NoteAuthor, qn(pfx, "initials"), docxInitials)
+	fmt.Fprintf(b, `<%s %s="%d" %s="%s" %s="%s">`, qn(pfx, "comment"), qn(pfx, "id"), id, qn(pfx, "author"), NoteAuthor, qn(pfx, "initials"), docxInitials)
 	for _, m := range msgs {
 		var esc bytes.Buffer
 		_ = xml.EscapeText(&esc, []byte(m))

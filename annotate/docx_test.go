@@ -18,7 +18,6 @@ import (
 	"github.com/juesuan/juesuan/model"
 	"github.com/juesuan/juesuan/narrative"
 	"github.com/juesuan/juesuan/narrativetest"
-	"github.com/juesuan/juesuan/xlsx"
 )
 
 func seedText(t testing.TB) []byte { return narrativetest.Seed(t) }
@@ -306,7 +305,7 @@ func ourComments(t *testing.T, data []byte) (map[string]string, int) {
 	}
 	ours := map[string]string{}
 	for _, c := range doc.Comments {
-		if c.Author == xlsx.NoteAuthor {
+		if c.Author == NoteAuthor {
 			var text strings.Builder
 			d := xml.NewDecoder(bytes.NewReader(append(append([]byte("<x xmlns:w=\"w\">"), c.Inner...), "</x>"...)))
 			for {
@@ -792,7 +791,7 @@ func TestNarrativeLibreOffice(t *testing.T) {
 		ours, users := 0, 0
 		var all strings.Builder
 		for _, a := range anns {
-			if a[0] == xlsx.NoteAuthor {
+			if a[0] == NoteAuthor {
 				ours++
 			} else if a == [2]string{"李四", "请核实研发费用。\n"} {
 				users++

@@ -21,6 +21,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/xuri/excelize/v2"
 
+	"github.com/juesuan/juesuan/annotate"
 	"github.com/juesuan/juesuan/model"
 	"github.com/juesuan/juesuan/templates"
 	"github.com/juesuan/juesuan/xlsx"
@@ -383,7 +384,7 @@ func TestBrowser(t *testing.T) {
 		if !strings.Contains(name, "报送") {
 			t.Errorf("forced copy named %q", name)
 		}
-		if sheets := sheetNames(t, data); strings.Contains(strings.Join(sheets, ","), xlsx.ResultsSheet) {
+		if sheets := sheetNames(t, data); strings.Contains(strings.Join(sheets, ","), annotate.ResultsSheet) {
 			t.Errorf("the copy for 报送 has the results sheet: %v", sheets)
 		}
 	})
@@ -637,7 +638,7 @@ func greenCells(t *testing.T, data []byte) int {
 	}
 	n := 0
 	for k, c := range snap.Cells {
-		if !strings.HasPrefix(k, xlsx.ResultsSheet+"!") && strings.Contains(c.Fill, xlsx.MarkColor(xlsx.MarkInfo)) {
+		if !strings.HasPrefix(k, annotate.ResultsSheet+"!") && strings.Contains(c.Fill, xlsx.MarkColor(xlsx.MarkInfo)) {
 			n++
 		}
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/juesuan/juesuan/annotate"
 	"github.com/juesuan/juesuan/model"
 	"github.com/juesuan/juesuan/xlsx"
 )
@@ -158,7 +159,7 @@ func resultsExplanations(t *testing.T, data []byte) map[string]string {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	rows, err := f.GetRows(xlsx.ResultsSheet)
+	rows, err := f.GetRows(annotate.ResultsSheet)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -291,7 +292,7 @@ func TestMarkRounding(t *testing.T) {
 func snapResults(s *xlsx.Snapshot) []string {
 	var out []string
 	for k, c := range s.Cells {
-		if strings.HasPrefix(k, xlsx.ResultsSheet+"!B") {
+		if strings.HasPrefix(k, annotate.ResultsSheet+"!B") {
 			out = append(out, c.Value)
 		}
 	}

@@ -234,9 +234,9 @@ func run(ctx context.Context, r io.Reader, opt Options) (*xlsx.Book, *Result, er
 			findings[i].SetFingerprint()
 		}
 	}
-	expl, err := book.ReadExplanations()
+	expl, err := annotate.ReadExplanations(book)
 	if err != nil {
-		return nil, nil, model.Errorf(model.ECorrupt, err, "读取“%s”表中的审核说明失败。", xlsx.ResultsSheet)
+		return nil, nil, model.Errorf(model.ECorrupt, err, "读取“%s”表中的审核说明失败。", annotate.ResultsSheet)
 	}
 	for fp, text := range opt.Explanations {
 		if expl == nil {

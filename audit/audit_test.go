@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/juesuan/juesuan/annotate"
 	"github.com/juesuan/juesuan/model"
 	"github.com/juesuan/juesuan/templates"
 	"github.com/juesuan/juesuan/xlsx"
@@ -98,14 +99,14 @@ func TestFillLosesNothing(t *testing.T) {
 				marked[f.Sheet+"!"+f.Cell] = true
 			}
 			before, after := snapshot(t, in), snapshot(t, out)
-			if got, want := strings.Join(after.Sheets, ","), strings.Join(before.Sheets, ",")+","+xlsx.ResultsSheet; got != want {
+			if got, want := strings.Join(after.Sheets, ","), strings.Join(before.Sheets, ",")+","+annotate.ResultsSheet; got != want {
 				t.Errorf("sheets %q, want %q", got, want)
 			}
 			seenValue := map[string]bool{}
 			for _, d := range before.Diff(after) {
 				switch {
 				case d.Where == "workbook" && d.What == "sheets":
-				case strings.HasPrefix(d.Where, xlsx.ResultsSheet):
+				case strings.HasPrefix(d.Where, annotate.ResultsSheet):
 				case d.What == "value":
 					f, ok := filled[d.Where]
 					if !ok || d.Old != "" || !sameNumber(d.New, f.Value) {
@@ -160,7 +161,7 @@ func TestExplanationsSurviveRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	const text = "安全监管项目含基本支出，已在说明中解释"
-	if ok, err := b.SetExplanation(warn.Fingerprint, text); err != nil || !ok {
+	if ok, err := b.SetExplanation(annotate.Layout, warn.Fingerprint, text); err != nil || !ok {
 		t.Fatalf("SetExplanation: %v %v", ok, err)
 	}
 	var typed bytes.Buffer
@@ -196,12 +197,12 @@ func TestExplanationsSurviveRoundTrip(t *testing.T) {
 		if s2.Comments[k] != c && !strings.Contains(s2.Comments[k], text) {
 			t.Errorf("note %s changed on re-upload:\n%q\n%q", k, c, s2.Comments[k])
 		}
-		if strings.Count(s2.Comments[k], xlsx.NoteMarker) != 1 {
-			t.Errorf("note %s has %d juesuan parts", k, strings.Count(s2.Comments[k], xlsx.NoteMarker))
+		if strings.Count(s2.Comments[k], annotate.NoteMarker) != 1 {
+			t.Errorf("note %s has %d juesuan parts", k, strings.Count(s2.Comments[k], annotate.NoteMarker))
 		}
 	}
 	for k, c := range s1.Cells {
-		if strings.HasPrefix(k, xlsx.ResultsSheet) {
+		if strings.HasPrefix(k, annotate.ResultsSheet) {
 			continue
 		}
 		if s2.Cells[k].Fill != c.Fill || s2.Cells[k].XfNoFill != c.XfNoFill {
@@ -249,7 +250,7 @@ func TestOverwriteListsReplacedValues(t *testing.T) {
 	}
 	found := false
 	for k, sc := range after.Cells {
-		if strings.HasPrefix(k, xlsx.ResultsSheet+"!") && strings.Contains(sc.Value, "原值 "+model.FormatAmountText(f.Old)) {
+		if strings.HasPrefix(k, annotate.ResultsSheet+"!") && strings.Contains(sc.Value, "原值 "+model.FormatAmountText(f.Old)) {
 			found = true
 		}
 	}

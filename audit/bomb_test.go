@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/juesuan/juesuan/annotate"
 	"github.com/juesuan/juesuan/templates"
-	"github.com/juesuan/juesuan/xlsx"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -40,8 +40,8 @@ func TestCommentsBomb(t *testing.T) {
 	for i := 0; i < n; i++ {
 		sh := sheets[i%len(sheets)]
 		cell, _ := excelize.CoordinatesToCellName(20+i/len(sheets)%200, 1+i/len(sheets)/200)
-		if err := f.AddComment(sh, excelize.Comment{Cell: cell, Author: xlsx.NoteAuthor,
-			Paragraph: []excelize.RichTextRun{{Text: xlsx.NoteMarker + fmt.Sprintf("第 %d 条", i)}}}); err != nil {
+		if err := f.AddComment(sh, excelize.Comment{Cell: cell, Author: annotate.NoteAuthor,
+			Paragraph: []excelize.RichTextRun{{Text: annotate.NoteMarker + fmt.Sprintf("第 %d 条", i)}}}); err != nil {
 			t.Fatal(err)
 		}
 	}

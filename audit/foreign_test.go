@@ -24,6 +24,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/juesuan/juesuan/annotate"
 	"github.com/juesuan/juesuan/model"
 	"github.com/juesuan/juesuan/reader"
 	"github.com/juesuan/juesuan/xlsx"
@@ -341,13 +342,13 @@ func unexpectedDiffs(t *testing.T, in, out []byte, rep model.Report) []xlsx.Snap
 		}
 	}
 	results := func(where string) bool {
-		return strings.HasPrefix(where, xlsx.ResultsSheet+"!") || where == xlsx.ResultsSheet
+		return strings.HasPrefix(where, annotate.ResultsSheet+"!") || where == annotate.ResultsSheet
 	}
 	var bad []xlsx.SnapDiff
 	for _, d := range before.Diff(after) {
 		switch {
 		case d.Where == "workbook" && d.What == "sheets":
-			if d.New != d.Old+","+xlsx.ResultsSheet {
+			if d.New != d.Old+","+annotate.ResultsSheet {
 				bad = append(bad, d)
 			}
 		case results(d.Where):
@@ -366,7 +367,7 @@ func unexpectedDiffs(t *testing.T, in, out []byte, rep model.Report) []xlsx.Snap
 				bad = append(bad, d)
 			}
 		case d.What == "comment":
-			if !marked[d.Where] && !strings.Contains(d.Old, xlsx.NoteMarker) {
+			if !marked[d.Where] && !strings.Contains(d.Old, annotate.NoteMarker) {
 				bad = append(bad, d)
 			}
 		default:
@@ -417,7 +418,7 @@ func sheetFeatures(t *testing.T, data []byte) map[string]map[string]int {
 			continue
 		}
 		sh := unescape(string(name[1]))
-		if strings.HasPrefix(sh, xlsx.ResultsSheet) {
+		if strings.HasPrefix(sh, annotate.ResultsSheet) {
 			continue
 		}
 		c := map[string]int{}
@@ -538,7 +539,7 @@ func notesOnlyRels(t *testing.T, data []byte, name string) bool {
 
 // userText is a comment's text before juesuan's marker.
 func userText(txt string) string {
-	if i := strings.Index(txt, xlsx.NoteMarker); i >= 0 {
+	if i := strings.Index(txt, annotate.NoteMarker); i >= 0 {
 		txt = txt[:i]
 	}
 	return strings.TrimSpace(txt)
@@ -563,18 +564,18 @@ func checkNotes(t *testing.T, stage string, rep model.Report, cs map[string]stri
 	}
 	notes := 0
 	for k, txt := range cs {
-		if strings.Contains(txt, xlsx.NoteMarker) {
+		if strings.Contains(txt, annotate.NoteMarker) {
 			notes++
 			if !noted[k] && !filled[k] {
 				t.Errorf("%s: juesuan's note on %s, which has no finding or fill: %q", stage, k, txt)
 			}
-			if n := strings.Count(txt, xlsx.NoteMarker); n != 1 {
+			if n := strings.Count(txt, annotate.NoteMarker); n != 1 {
 				t.Errorf("%s: %d markers in the note on %s: %q", stage, n, k, txt)
 			}
 		}
 	}
 	for k := range noted {
-		if !strings.Contains(cs[k], xlsx.NoteMarker) {
+		if !strings.Contains(cs[k], annotate.NoteMarker) {
 			t.Errorf("%s: finding at %s has no note in the output (comment %q)", stage, k, cs[k])
 		}
 	}
@@ -584,7 +585,7 @@ func checkNotes(t *testing.T, stage string, rep model.Report, cs map[string]stri
 func countUser(cs map[string]string) int {
 	n := 0
 	for _, txt := range cs {
-		if i := strings.Index(txt, xlsx.NoteMarker); i != 0 && strings.TrimSpace(txt) != "" {
+		if i := strings.Index(txt, annotate.NoteMarker); i != 0 && strings.TrimSpace(txt) != "" {
 			n++
 		}
 	}
@@ -679,7 +680,7 @@ func grids(t *testing.T, b *xlsx.Book) []*sheetCells {
 	t.Helper()
 	var out []*sheetCells
 	for _, name := range b.Sheets() {
-		if strings.HasPrefix(name, xlsx.ResultsSheet) {
+		if strings.HasPrefix(name, annotate.ResultsSheet) {
 			continue
 		}
 		g, err := b.Grid(name)

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/juesuan/juesuan/annotate"
 	"github.com/juesuan/juesuan/model"
 	"github.com/juesuan/juesuan/templates"
 	"github.com/juesuan/juesuan/xlsx"
@@ -53,7 +54,7 @@ func TestOneWrongCellOneRedCell(t *testing.T) {
 			snap := snapshot(t, out)
 			var red, related []string
 			for k, c := range snap.Cells {
-				if strings.HasPrefix(k, xlsx.ResultsSheet) {
+				if strings.HasPrefix(k, annotate.ResultsSheet) {
 					continue
 				}
 				switch {

@@ -12,8 +12,8 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/juesuan/juesuan/annotate"
 	"github.com/juesuan/juesuan/api"
-	"github.com/juesuan/juesuan/xlsx"
 )
 
 // commentsBomb is Case A re-uploaded with n comments that carry juesuan's
@@ -30,8 +30,8 @@ func commentsBomb(t *testing.T, n int) []byte {
 	for i := range n {
 		sh := sheets[i%len(sheets)]
 		cell, _ := excelize.CoordinatesToCellName(20+i/len(sheets)%200, 1+i/len(sheets)/200)
-		if err := f.AddComment(sh, excelize.Comment{Cell: cell, Author: xlsx.NoteAuthor,
-			Paragraph: []excelize.RichTextRun{{Text: xlsx.NoteMarker + fmt.Sprintf("第 %d 条", i)}}}); err != nil {
+		if err := f.AddComment(sh, excelize.Comment{Cell: cell, Author: annotate.NoteAuthor,
+			Paragraph: []excelize.RichTextRun{{Text: annotate.NoteMarker + fmt.Sprintf("第 %d 条", i)}}}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -25,11 +25,11 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/juesuan/juesuan/annotate"
 	"github.com/juesuan/juesuan/api"
 	"github.com/juesuan/juesuan/audit"
 	"github.com/juesuan/juesuan/hostile"
 	"github.com/juesuan/juesuan/model"
-	"github.com/juesuan/juesuan/xlsx"
 )
 
 // The load test's bounds. It runs against api.New on a loopback listener
@@ -227,8 +227,8 @@ func checkGood(k kind, resp *http.Response, body []byte, ref model.Report) strin
 		if err != nil {
 			return err.Error()
 		}
-		if !bytes.Contains(wbx, []byte(`name="`+xlsx.ResultsSheet+`"`)) {
-			return "annotated workbook has no " + xlsx.ResultsSheet + " sheet"
+		if !bytes.Contains(wbx, []byte(`name="`+annotate.ResultsSheet+`"`)) {
+			return "annotated workbook has no " + annotate.ResultsSheet + " sheet"
 		}
 		return ""
 	}

@@ -20,17 +20,6 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// ResultsSheet is the name of the findings sheet added to annotated workbooks.
-const ResultsSheet = "审核结果"
-
-// NoteAuthor is the author of the notes juesuan writes; NoteMarker starts
-// juesuan's part of a note so a re-upload can strip it without touching the
-// user's own note text.
-const (
-	NoteAuthor = "决算审核助手"
-	NoteMarker = "【决算审核助手】"
-)
-
 // Mark kinds accepted by Mark, in priority order (a cell gets one mark).
 const (
 	MarkError   = "error"
@@ -134,7 +123,7 @@ func (b *Book) setNumber(sheet, addr string, v string, format func() (int, error
 	}
 	fo, err := b.f.GetCellFormula(sheet, addr)
 	if err != nil {
-		return fmt.Errorf("读取 %s!%s 公式: %w", sheet, addr, err)
+		return fmt.Errorf("xlsx: read the formula of %s!%s: %w", sheet, addr, err)
 	}
 	if fo != "" {
 		// The user's formula stays: SetCellDefault would delete it (and the
@@ -146,15 +135,15 @@ func (b *Book) setNumber(sheet, addr string, v string, format func() (int, error
 	} else if err := b.f.SetCellDefault(sheet, addr, v); err != nil {
 		// SetCellDefault stores the decimal text verbatim as a numeric
 		// cell: no float64 round trip.
-		return fmt.Errorf("写入 %s!%s: %w", sheet, addr, err)
+		return fmt.Errorf("xlsx: write %s!%s: %w", sheet, addr, err)
 	}
 	sid, err := b.f.GetCellStyle(sheet, addr)
 	if err != nil {
-		return fmt.Errorf("读取 %s!%s 样式: %w", sheet, addr, err)
+		return fmt.Errorf("xlsx: read the style of %s!%s: %w", sheet, addr, err)
 	}
 	xfs := b.f.Styles.CellXfs
 	if sid < 0 || sid >= len(xfs.Xf) {
-		return fmt.Errorf("%s!%s: 样式 %d 不存在", sheet, addr, sid)
+		return fmt.Errorf("xlsx: %s!%s: no style %d", sheet, addr, sid)
 	}
 	if id := xfs.Xf[sid].NumFmtID; id != nil && *id != 0 {
 		return nil // the table's own format wins
@@ -183,7 +172,7 @@ func (b *Book) cacheValue(sheet, addr, v string) error {
 	}
 	r, c, okRef := parseRef(addr)
 	if !ok || !okRef || !plainNumber(v) {
-		return fmt.Errorf("写入 %s!%s: 无法保留公式", sheet, addr)
+		return fmt.Errorf("xlsx: write %s!%s: cannot keep the formula", sheet, addr)
 	}
 	if b.cached == nil {
 		b.cached = map[string]map[int64]string{}
@@ -211,7 +200,7 @@ func (b *Book) numFmtID(code string) (int, error) {
 		c := code
 		sid, err := b.f.NewStyle(&excelize.Style{CustomNumFmt: &c})
 		if err != nil {
-			return 0, fmt.Errorf("数字格式 %q: %w", code, err)
+			return 0, fmt.Errorf("xlsx: number format %q: %w", code, err)
 		}
 		if p := b.f.Styles.CellXfs.Xf[sid].NumFmtID; p != nil {
 			id = *p
@@ -232,11 +221,11 @@ func (b *Book) fillID(rgb string) (int, error) {
 	}
 	sid, err := b.f.NewStyle(&excelize.Style{Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{rgb}}})
 	if err != nil {
-		return 0, fmt.Errorf("填充色 %s: %w", rgb, err)
+		return 0, fmt.Errorf("xlsx: fill colour %s: %w", rgb, err)
 	}
 	p := b.f.Styles.CellXfs.Xf[sid].FillID
 	if p == nil {
-		return 0, fmt.Errorf("填充色 %s: 未生成填充记录", rgb)
+		return 0, fmt.Errorf("xlsx: fill colour %s: no fill record made", rgb)
 	}
 	st.fillIDs[rgb] = *p
 	return *p, nil
@@ -255,10 +244,10 @@ func (b *Book) cloneXf(orig, kind, param int) (int, error) {
 	}
 	xfs := b.f.Styles.CellXfs
 	if orig < 0 || orig >= len(xfs.Xf) {
-		return 0, fmt.Errorf("样式 %d 不存在", orig)
+		return 0, fmt.Errorf("xlsx: no style %d", orig)
 	}
 	if len(xfs.Xf) >= maxStyles {
-		return 0, fmt.Errorf("工作簿样式数已达上限 %d", maxStyles)
+		return 0, &StyleLimitError{Count: len(xfs.Xf), Limit: maxStyles}
 	}
 	x := xfs.Xf[orig] // value copy; pointer fields are shared but never mutated
 	on, p := true, param
@@ -299,14 +288,14 @@ func (b *Book) Mark(sheet, addr, kind string) error {
 func (b *Book) markCell(sheet, addr, kind string) (markRec, error) {
 	rgb := markColors[kind]
 	if rgb == "" {
-		return markRec{}, fmt.Errorf("未知标记类型 %q", kind)
+		return markRec{}, fmt.Errorf("xlsx: unknown mark %q", kind)
 	}
 	if err := b.edit(); err != nil {
 		return markRec{}, err
 	}
 	sid, err := b.f.GetCellStyle(sheet, addr)
 	if err != nil {
-		return markRec{}, fmt.Errorf("读取 %s!%s 样式: %w", sheet, addr, err)
+		return markRec{}, fmt.Errorf("xlsx: read the style of %s!%s: %w", sheet, addr, err)
 	}
 	fid, err := b.fillID(rgb)
 	if err != nil {
@@ -320,7 +309,7 @@ func (b *Book) markCell(sheet, addr, kind string) (markRec, error) {
 		return markRec{}, err
 	}
 	if err := b.f.SetCellStyle(sheet, addr, addr, nid); err != nil {
-		return markRec{}, fmt.Errorf("标记 %s!%s: %w", sheet, addr, err)
+		return markRec{}, fmt.Errorf("xlsx: mark %s!%s: %w", sheet, addr, err)
 	}
 	return markRec{sheet: sheet, cell: addr, orig: sid}, nil
 }
@@ -335,16 +324,18 @@ func (b *Book) recordMark(rec markRec) {
 	}
 }
 
-// AddNote adds juesuan's note to sheet!addr. Several notes on one cell are
-// merged into one comment (Excel allows one per cell); a note the user wrote
-// is kept, with juesuan's text appended after NoteMarker.
-func (b *Book) AddNote(sheet, addr, author, text string) error {
+// AddNote adds juesuan's note to sheet!addr, as opt.NoteAuthor. Several
+// notes on one cell are merged into one comment (Excel allows one per
+// cell); a note the user wrote is kept, with juesuan's text appended after
+// opt.NoteMarker.
+func (b *Book) AddNote(sheet, addr, text string, opt DirectOptions) error {
 	if err := b.edit(); err != nil {
 		return err
 	}
-	if author == "" {
-		author = NoteAuthor
+	if opt.NoteMarker == "" {
+		return fmt.Errorf("xlsx: note without a marker")
 	}
+	author := opt.NoteAuthor
 	st := b.ann()
 	k := sheet + "!" + addr
 	st.notes[k] = append(st.notes[k], text)
@@ -354,22 +345,22 @@ func (b *Book) AddNote(sheet, addr, author, text string) error {
 	}
 	var runs []excelize.RichTextRun
 	if existing != nil {
-		runs = userRuns(*existing)
+		runs = userRuns(*existing, opt.NoteMarker)
 		if existing.Author != "" && existing.Author != author && len(runs) > 0 {
 			author = existing.Author
 		}
 		if err := b.f.DeleteComment(sheet, addr); err != nil {
-			return fmt.Errorf("替换 %s!%s 批注: %w", sheet, addr, err)
+			return fmt.Errorf("xlsx: replace the comment on %s!%s: %w", sheet, addr, err)
 		}
 	}
-	ours := NoteMarker + "\n" + strings.Join(st.notes[k], "\n")
+	ours := opt.NoteMarker + "\n" + strings.Join(st.notes[k], "\n")
 	if len(runs) > 0 {
 		ours = "\n\n" + ours
 	}
 	runs = append(runs, excelize.RichTextRun{Text: ours})
 	c := excelize.Comment{Author: author, Cell: addr, Paragraph: runs, Width: 320, Height: 140}
 	if err := b.f.AddComment(sheet, c); err != nil {
-		return fmt.Errorf("添加 %s!%s 批注: %w", sheet, addr, err)
+		return fmt.Errorf("xlsx: add a comment on %s!%s: %w", sheet, addr, err)
 	}
 	return nil
 }
@@ -381,7 +372,7 @@ func (b *Book) comment(sheet, addr string) (*excelize.Comment, error) {
 	}
 	cs, err := b.f.GetComments(sheet)
 	if err != nil {
-		return nil, fmt.Errorf("读取 %s 批注: %w", sheet, err)
+		return nil, fmt.Errorf("xlsx: read the comments of %s: %w", sheet, err)
 	}
 	for i := range cs {
 		if cs[i].Cell == addr {
@@ -393,14 +384,14 @@ func (b *Book) comment(sheet, addr string) (*excelize.Comment, error) {
 
 // userRuns returns the runs of a comment that precede juesuan's marker
 // (the user's own text), keeping their fonts.
-func userRuns(c excelize.Comment) []excelize.RichTextRun {
+func userRuns(c excelize.Comment, marker string) []excelize.RichTextRun {
 	var runs []excelize.RichTextRun
 	if c.Text != "" {
 		runs = append(runs, excelize.RichTextRun{Text: c.Text})
 	}
 	runs = append(runs, c.Paragraph...)
 	for i, r := range runs {
-		if j := strings.Index(r.Text, NoteMarker); j >= 0 {
+		if j := strings.Index(r.Text, marker); j >= 0 {
 			runs = runs[:i+1]
 			runs[i].Text = strings.TrimRight(r.Text[:j], "\n")
 			if runs[i].Text == "" {
@@ -416,12 +407,12 @@ func userRuns(c excelize.Comment) []excelize.RichTextRun {
 	return runs
 }
 
-// ResultRow is one row of the 审核结果 sheet: a finding or a fill.
+// ResultRow is one row of the results sheet: a finding or a fill.
 type ResultRow struct {
-	Kind        string // error | warning | info | filled (colours the 级别 cell)
-	Level       string // 错误 / 提示 / 尾差 / 补填
+	Kind        string // error | warning | info | filled (colours the level cell)
+	Level       string // the severity's words
 	Rule        string
-	Table       string // e.g. 公开01表 收入支出决算总表
+	Table       string // the table's number and name
 	Sheet, Cell string // target of the hyperlink
 	Message     string
 	Expected    string
@@ -429,172 +420,186 @@ type ResultRow struct {
 	Difference  string
 	Tolerance   string
 	Fingerprint string
-	Explanation string // 审核说明 typed by the user (kept across uploads)
+	Explanation string // typed by the user (kept across uploads)
 }
 
-// resultHeaders are the columns of the results table. ReadExplanations
-// finds them by text, so their order may change between versions.
-var resultHeaders = []string{"序号", "级别", "规则", "表", "单元格", "说明", "应为", "实为", "差额", "容差", "指纹", "审核说明"}
-
-const (
-	hdrFingerprint = "指纹"
-	hdrExplanation = "审核说明"
-	hdrMarkCell    = "标记单元格" // hidden record of marked cells and their original style
-	hdrMarkStyle   = "原样式"
-)
+// titles are the column titles of the results table, A..L in order;
+// both write paths put the row's fields in this order (rowCells).
+func (c ResultColumns) titles() []string {
+	return []string{c.Seq, c.Level, c.Rule, c.Table, c.Cell, c.Message, c.Explanation, c.Expected, c.Actual, c.Difference, c.Tolerance, c.Fingerprint}
+}
 
 // QuoteSheet quotes a sheet name for a formula or hyperlink location.
 func QuoteSheet(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
 // ResultsSheetName is the name AddResultsSheet gave the results sheet
-// (ResultsSheet unless the user has a sheet of that name); "" before.
+// (the layout's name unless the user has a sheet of that name); "" before.
 func (b *Book) ResultsSheetName() string { return b.results }
 
-// AddResultsSheet creates (or replaces) the 审核结果 sheet with a title, a
-// summary line, a legend and one row per finding and fill, each linking to
-// its cell. It also records the cells marked in this run (hidden columns)
-// so that a re-upload can restore their original styles. The sheet is
-// written with excelize's stream writer (hundreds of rows).
-func (b *Book) AddResultsSheet(summary string, rows []ResultRow) error {
+// AddResultsSheet creates (or replaces) the results sheet of lay on the
+// excelize path: the same sheet the direct path writes (resultsXML) — a
+// title, the summary line, a legend and one row per finding and fill,
+// each linking to its cell; 应为/实为/差额/容差 as numbers; a frozen
+// header with an AutoFilter; A4 landscape one page wide with the header
+// row repeated. It also records the cells marked in this run (hidden
+// columns) so that a re-upload can restore their original styles.
+func (b *Book) AddResultsSheet(lay ResultsLayout, summary string, rows []ResultRow) error {
+	if lay.Name == "" || lay.Title == "" {
+		return fmt.Errorf("xlsx: results layout without a name or title")
+	}
 	if err := b.edit(); err != nil {
 		return err
 	}
 	f := b.f
 	// Only juesuan's own results sheet is replaced; a sheet of the user's
-	// that happens to be called 审核结果 stays, and ours takes the next
-	// free name.
-	name, _, _, _, err := b.resultsTable()
+	// that happens to have its name stays, and ours takes the next free
+	// name.
+	name, _, _, _, err := b.resultsTable(lay)
 	if err != nil {
 		return err
 	}
 	if name != "" {
 		if err := f.DeleteSheet(name); err != nil {
-			return fmt.Errorf("删除旧的%s表: %w", name, err)
+			return fmt.Errorf("xlsx: delete the old results sheet %s: %w", name, err)
 		}
 	} else {
 		for n := 1; ; n++ {
-			if idx, _ := f.GetSheetIndex(resultsName(n)); idx < 0 {
-				name = resultsName(n)
+			if idx, _ := f.GetSheetIndex(resultsName(lay.Name, n)); idx < 0 {
+				name = resultsName(lay.Name, n)
 				break
 			}
 		}
 	}
 	b.results = name
 	if _, err := f.NewSheet(name); err != nil {
-		return fmt.Errorf("新建%s表: %w", name, err)
+		return fmt.Errorf("xlsx: new results sheet %s: %w", name, err)
 	}
 	st, err := b.resultStyles()
 	if err != nil {
 		return err
 	}
-	sw, err := f.NewStreamWriter(name)
-	if err != nil {
-		return fmt.Errorf("写%s表: %w", name, err)
-	}
-	ncol := len(resultHeaders)
-	widths := []float64{6, 7, 9, 26, 24, 60, 14, 14, 12, 10, 18, 40}
-	for i, w := range widths {
-		if err := sw.SetColWidth(i+1, i+1, w); err != nil {
-			return err
-		}
+	w := &resultsWriter{f: f, sheet: name}
+	for i, width := range resultsWidths {
+		col := ColName(i + 1)
+		w.do(f.SetColWidth(name, col, col, width))
 	}
 	// Hidden record of this run's marks: a re-upload restores these cells'
 	// original styles before marking again (ClearAnnotations).
-	mc := ncol + 2
-	if err := sw.SetColVisible(mc, mc+1, false); err != nil {
-		return err
+	mc := resultsCols + 2
+	w.do(f.SetColVisible(name, ColName(mc)+":"+ColName(mc+1), false))
+	w.do(f.SetPanes(name, &excelize.Panes{Freeze: true, YSplit: resultsHeaderRow, TopLeftCell: Addr(resultsHeaderRow+1, 1), ActivePane: "bottomLeft"}))
+	w.text(1, 1, lay.Title, st.title)
+	w.text(2, 1, summary, 0)
+	w.text(3, 1, lay.LegendLabel, st.bold)
+	for i, l := range lay.Legend {
+		lv, ok := st.level[l.Kind]
+		if !ok {
+			lv = st.body
+		}
+		w.text(3, 2+2*i, l.Text, lv)
 	}
-	const hdrRow = 5
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: hdrRow, TopLeftCell: "A6", ActivePane: "bottomLeft"}); err != nil {
-		return err
+	for i, h := range lay.Columns.titles() {
+		w.text(resultsHeaderRow, i+1, h, st.hdr)
 	}
-	row := func(n int, cells ...any) error { return sw.SetRow(Addr(n, 1), cells) }
-	if err := row(1, excelize.Cell{StyleID: st.title, Value: resultsTitle}); err != nil {
-		return err
-	}
-	if err := row(2, summary); err != nil {
-		return err
-	}
-	legend := []any{excelize.Cell{StyleID: st.bold, Value: "图例："}}
-	for _, l := range []struct{ kind, text string }{
-		{MarkError, "错误（强制性审核不通过）"},
-		{MarkWarning, "提示（请核实，可在“审核说明”列填写说明）"},
-		{MarkFilled, "补填（由审核助手计算填入）"},
-		{MarkInfo, "尾差（四舍五入差异，允许）"},
-		{MarkRelated, "相关（与错误单元格同属一个不成立的关系）"},
-	} {
-		legend = append(legend, excelize.Cell{StyleID: st.level[l.kind], Value: l.text}, nil)
-	}
-	if err := row(3, legend...); err != nil {
-		return err
-	}
-	hdr := make([]any, 0, ncol+3)
-	for _, h := range resultHeaders {
-		hdr = append(hdr, excelize.Cell{StyleID: st.hdr, Value: h})
-	}
-	hdr = append(hdr, nil, hdrMarkCell, hdrMarkStyle)
-	if err := row(hdrRow, hdr...); err != nil {
-		return err
-	}
+	w.text(resultsHeaderRow, mc, lay.Columns.MarkCell, 0)
+	w.text(resultsHeaderRow, mc+1, lay.Columns.MarkStyle, 0)
 	as := b.ann()
-	n := max(len(rows), len(as.order))
-	for i := 0; i < n; i++ {
-		cells := make([]any, ncol+3)
-		if i < len(rows) {
-			r := rows[i]
-			lv := st.body
-			if id, ok := st.level[r.Kind]; ok {
-				lv = id
-			}
-			cell := r.Sheet + "!" + r.Cell
-			cst := st.link
-			if r.Sheet == "" || r.Cell == "" {
-				cell, cst = "", st.body
-			}
-			vals := []any{i + 1, r.Level, r.Rule, r.Table, cell, r.Message, r.Expected, r.Actual, r.Difference, r.Tolerance, r.Fingerprint, r.Explanation}
-			for j, v := range vals {
-				sid := st.body
-				switch j {
-				case 1:
-					sid = lv
-				case 4:
-					sid = cst
-				case ncol - 1:
-					sid = st.expl
-				}
-				cells[j] = excelize.Cell{StyleID: sid, Value: v}
-			}
-		}
-		if i < len(as.order) {
-			rec := as.marked[as.order[i]]
-			cells[mc-1] = QuoteSheet(rec.sheet) + "!" + rec.cell
-			cells[mc] = rec.orig
-		}
-		if err := row(hdrRow+1+i, cells...); err != nil {
-			return err
-		}
-	}
-	// Links go into the stream's worksheet record before Flush (edits made
-	// after Flush are lost: the streamed part wins when the file is written).
 	for i, r := range rows {
-		if r.Sheet == "" || r.Cell == "" {
-			continue
+		n := resultsHeaderRow + 1 + i
+		lv, ok := st.level[r.Kind]
+		if !ok {
+			lv = st.body
 		}
-		loc := QuoteSheet(r.Sheet) + "!" + r.Cell
-		tip := "转到 " + r.Sheet + " " + r.Cell
-		if err := f.SetCellHyperLink(name, Addr(hdrRow+1+i, 5), loc, "Location", excelize.HyperlinkOpts{Tooltip: &tip}); err != nil {
-			return fmt.Errorf("链接 %s: %w", loc, err)
+		w.int(n, 1, i+1, st.body)
+		w.text(n, 2, r.Level, lv)
+		w.text(n, 3, r.Rule, st.body)
+		w.text(n, 4, r.Table, st.body)
+		if r.Sheet != "" && r.Cell != "" {
+			w.text(n, 5, r.Sheet+"!"+r.Cell, st.link)
+			loc := QuoteSheet(r.Sheet) + "!" + r.Cell
+			var opts []excelize.HyperlinkOpts
+			if lay.LinkTip != "" {
+				tip := lay.LinkTip + r.Sheet + " " + r.Cell
+				opts = append(opts, excelize.HyperlinkOpts{Tooltip: &tip})
+			}
+			w.do(f.SetCellHyperLink(name, Addr(n, 5), loc, "Location", opts...))
+		} else {
+			w.text(n, 5, "", st.body)
 		}
+		w.text(n, 6, r.Message, st.body)
+		w.text(n, 7, r.Explanation, st.expl)
+		w.value(n, 8, r.Expected, st.num, st.body)
+		w.value(n, 9, r.Actual, st.num, st.body)
+		w.value(n, 10, r.Difference, st.num, st.body)
+		w.value(n, 11, r.Tolerance, st.tol, st.body)
+		w.text(n, 12, r.Fingerprint, st.body)
 	}
-	if err := sw.Flush(); err != nil {
-		return fmt.Errorf("写%s表: %w", name, err)
+	for i, k := range as.order {
+		rec := as.marked[k]
+		n := resultsHeaderRow + 1 + i
+		w.text(n, mc, QuoteSheet(rec.sheet)+"!"+rec.cell, 0)
+		w.int(n, mc+1, rec.orig, 0)
+	}
+	lastData := resultsHeaderRow + len(rows)
+	w.do(f.AutoFilter(name, RangeAddr(resultsHeaderRow, 1, lastData, resultsCols), nil))
+	w.do(f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", Scope: name,
+		RefersTo: fmt.Sprintf("%s!$%d:$%d", QuoteSheet(name), resultsHeaderRow, resultsHeaderRow)}))
+	fit, landscape, paper, one, none := true, "landscape", 9, 1, 0
+	w.do(f.SetSheetProps(name, &excelize.SheetPropsOptions{FitToPage: &fit}))
+	w.do(f.SetPageLayout(name, &excelize.PageLayoutOptions{Size: &paper, Orientation: &landscape, FitToWidth: &one, FitToHeight: &none}))
+	if w.err != nil {
+		return fmt.Errorf("xlsx: write the results sheet %s: %w", name, w.err)
 	}
 	return nil
 }
 
+// resultsWriter writes the results sheet's cells through excelize, keeping
+// the first error.
+type resultsWriter struct {
+	f     *excelize.File
+	sheet string
+	err   error
+}
+
+func (w *resultsWriter) do(err error) {
+	if w.err == nil {
+		w.err = err
+	}
+}
+
+func (w *resultsWriter) style(row, col, style int) {
+	if style != 0 {
+		a := Addr(row, col)
+		w.do(w.f.SetCellStyle(w.sheet, a, a, style))
+	}
+}
+
+func (w *resultsWriter) text(row, col int, v string, style int) {
+	if v != "" {
+		w.do(w.f.SetCellStr(w.sheet, Addr(row, col), v))
+	}
+	w.style(row, col, style)
+}
+
+func (w *resultsWriter) int(row, col, v, style int) {
+	w.do(w.f.SetCellInt(w.sheet, Addr(row, col), int64(v)))
+	w.style(row, col, style)
+}
+
+// value writes v as a number when it is one (SetCellDefault keeps the
+// decimal text verbatim: no float64), else as text.
+func (w *resultsWriter) value(row, col int, v string, num, text int) {
+	if t := strings.TrimSpace(v); t != "" && plainNumber(t) {
+		w.do(w.f.SetCellDefault(w.sheet, Addr(row, col), t))
+		w.style(row, col, num)
+		return
+	}
+	w.text(row, col, v, text)
+}
+
 type resultStyles struct {
-	title, bold, hdr, body, link, expl int
-	level                              map[string]int
+	title, bold, hdr, body, num, tol, link, expl int
+	level                                        map[string]int
 }
 
 func (b *Book) resultStyles() (resultStyles, error) {
@@ -622,6 +627,11 @@ func (b *Book) resultStyles() (resultStyles, error) {
 		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true},
 	})
 	st.body = mk(&excelize.Style{Border: thinBorder(), Alignment: top})
+	// Amounts as the direct path shows them: #,##0.00 (built-in 4); a
+	// tolerance with its third decimal (0.045).
+	st.num = mk(&excelize.Style{NumFmt: 4, Border: thinBorder(), Alignment: &excelize.Alignment{Vertical: "top"}})
+	tol := ToleranceNumFmt
+	st.tol = mk(&excelize.Style{CustomNumFmt: &tol, Border: thinBorder(), Alignment: &excelize.Alignment{Vertical: "top"}})
 	st.link = mk(&excelize.Style{Border: thinBorder(), Font: &excelize.Font{Color: "0563C1", Underline: "single"}, Alignment: &excelize.Alignment{Vertical: "top"}})
 	st.expl = mk(&excelize.Style{Border: thinBorder(), Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"FFF2CC"}}, Alignment: top})
 	st.level = map[string]int{}
@@ -639,47 +649,49 @@ func thinBorder() []excelize.Border {
 	return bs
 }
 
-// resultsTitle is the first cell of juesuan's own results sheet.
-const resultsTitle = "决算公开表审核结果"
-
-// resultsName is the n-th candidate name of the results sheet: 审核结果,
-// 审核结果(2), 审核结果(3)… (a sheet of the user's with the plain name is
-// never replaced).
-func resultsName(n int) string {
+// resultsName is the n-th candidate name of the results sheet: base,
+// base(2), base(3)… (a sheet of the user's with the plain name is never
+// replaced).
+func resultsName(base string, n int) string {
 	if n <= 1 {
-		return ResultsSheet
+		return base
 	}
-	return fmt.Sprintf("%s(%d)", ResultsSheet, n)
+	return fmt.Sprintf("%s(%d)", base, n)
 }
 
-// isResultsName reports whether name is one of resultsName's.
-func isResultsName(name string) bool {
-	if name == ResultsSheet {
+// isResultsName reports whether name is one of resultsName(base, n).
+func isResultsName(base, name string) bool {
+	if base == "" {
+		return false
+	}
+	if name == base {
 		return true
 	}
-	rest, ok := strings.CutPrefix(name, ResultsSheet+"(")
+	rest, ok := strings.CutPrefix(name, base+"(")
 	if !ok || !strings.HasSuffix(rest, ")") {
 		return false
 	}
 	n, err := strconv.Atoi(strings.TrimSuffix(rest, ")"))
-	return err == nil && n >= 2 && resultsName(n) == name
+	return err == nil && n >= 2 && resultsName(base, n) == name
 }
 
-// ownResults recognises juesuan's own results sheet by its title and its
-// header row with the hidden record of marks; col is nil otherwise.
-func ownResults(rows [][]string) (col map[string]int, hdr int) {
-	if len(rows) == 0 || len(rows[0]) == 0 || strings.TrimSpace(rows[0][0]) != resultsTitle {
+// ownResults recognises juesuan's own results sheet by lay's title in A1
+// and a header row with every column title of lay, the hidden record of
+// marks included; col is nil otherwise.
+func ownResults(lay ResultsLayout, rows [][]string) (col map[string]int, hdr int) {
+	if lay.Title == "" || len(rows) == 0 || len(rows[0]) == 0 || strings.TrimSpace(rows[0][0]) != lay.Title {
 		return nil, -1
 	}
+	c := lay.Columns
 	for i, r := range rows {
 		m := map[string]int{}
 		for j, v := range r {
 			m[strings.TrimSpace(v)] = j
 		}
-		if _, ok := m[hdrFingerprint]; !ok {
+		if _, ok := m[c.Fingerprint]; !ok {
 			continue
 		}
-		for _, h := range append(append([]string(nil), resultHeaders...), hdrMarkCell, hdrMarkStyle) {
+		for _, h := range append(c.titles(), c.MarkCell, c.MarkStyle) {
 			if _, ok := m[h]; !ok {
 				return nil, -1
 			}
@@ -690,10 +702,10 @@ func ownResults(rows [][]string) (col map[string]int, hdr int) {
 }
 
 // resultsTable finds juesuan's own results sheet among the sheets named
-// 审核结果 or 审核结果(n) and returns its name (""  when there is none),
-// rows and the column index of each header. Before the book is edited the
-// sheets are read from their grids (the reader has parsed them already).
-func (b *Book) resultsTable() (name string, rows [][]string, col map[string]int, hdr int, err error) {
+// as lay's and returns its name ("" when there is none), rows and the
+// column index of each header. Before the book is edited the sheets are
+// read from their grids (the reader has parsed them already).
+func (b *Book) resultsTable(lay ResultsLayout) (name string, rows [][]string, col map[string]int, hdr int, err error) {
 	var names []string
 	if b.f != nil {
 		names = b.f.GetSheetList()
@@ -703,7 +715,7 @@ func (b *Book) resultsTable() (name string, rows [][]string, col map[string]int,
 		}
 	}
 	for _, n := range names {
-		if !isResultsName(n) {
+		if !isResultsName(lay.Name, n) {
 			continue
 		}
 		if b.f != nil {
@@ -712,9 +724,9 @@ func (b *Book) resultsTable() (name string, rows [][]string, col map[string]int,
 			rows, err = b.gridRows(n)
 		}
 		if err != nil {
-			return "", nil, nil, -1, fmt.Errorf("读取%s表: %w", n, err)
+			return "", nil, nil, -1, err
 		}
-		if col, hdr = ownResults(rows); col != nil {
+		if col, hdr = ownResults(lay, rows); col != nil {
 			return n, rows, col, hdr, nil
 		}
 	}
@@ -741,16 +753,17 @@ func (b *Book) gridRows(sheet string) ([][]string, error) {
 	return rows, nil
 }
 
-// ReadExplanations returns fingerprint -> 审核说明 typed into an existing
-// 审核结果 sheet (empty when there is none).
-func (b *Book) ReadExplanations() (map[string]string, error) {
+// ReadExplanations returns fingerprint -> explanation typed into juesuan's
+// results sheet of layout lay, written by either path (empty when there
+// is none).
+func (b *Book) ReadExplanations(lay ResultsLayout) (map[string]string, error) {
 	out := map[string]string{}
-	_, rows, col, hdr, err := b.resultsTable()
+	_, rows, col, hdr, err := b.resultsTable(lay)
 	if err != nil || col == nil {
 		return out, err
 	}
-	fc, fok := col[hdrFingerprint]
-	ec, eok := col[hdrExplanation]
+	fc, fok := col[lay.Columns.Fingerprint]
+	ec, eok := col[lay.Columns.Explanation]
 	if !fok || !eok {
 		return out, nil
 	}
@@ -766,19 +779,19 @@ func (b *Book) ReadExplanations() (map[string]string, error) {
 	return out, nil
 }
 
-// SetExplanation types text into the 审核说明 cell of the 审核结果 row with
-// the given fingerprint, as a user would in Excel (used by the web UI and
-// tests). It reports whether the row was found.
-func (b *Book) SetExplanation(fingerprint, text string) (bool, error) {
+// SetExplanation types text into the explanation cell of the results row
+// with the given fingerprint, as a user would in Excel. It reports
+// whether the row was found.
+func (b *Book) SetExplanation(lay ResultsLayout, fingerprint, text string) (bool, error) {
 	if err := b.edit(); err != nil {
 		return false, err
 	}
-	name, rows, col, hdr, err := b.resultsTable()
+	name, rows, col, hdr, err := b.resultsTable(lay)
 	if err != nil || col == nil {
 		return false, err
 	}
-	fc, fok := col[hdrFingerprint]
-	ec, eok := col[hdrExplanation]
+	fc, fok := col[lay.Columns.Fingerprint]
+	ec, eok := col[lay.Columns.Explanation]
 	if !fok || !eok {
 		return false, nil
 	}
@@ -793,19 +806,23 @@ func (b *Book) SetExplanation(fingerprint, text string) (bool, error) {
 // ClearAnnotations undoes an earlier run's annotations on a re-uploaded
 // workbook: marked cells get their recorded original style back (only when
 // the cell still carries one of juesuan's mark colours, so a style the user
-// changed since is kept), and juesuan's part of every note is removed. The
-// 审核结果 sheet itself is replaced by AddResultsSheet.
-func (b *Book) ClearAnnotations() error {
+// changed since is kept), and juesuan's part of every note (after
+// opt.NoteMarker) is removed. The results sheet itself is replaced by
+// AddResultsSheet.
+func (b *Book) ClearAnnotations(opt DirectOptions) error {
 	if err := b.edit(); err != nil {
 		return err
 	}
-	own, rows, col, hdr, err := b.resultsTable()
+	if opt.NoteMarker == "" {
+		return fmt.Errorf("xlsx: clear without a note marker")
+	}
+	own, rows, col, hdr, err := b.resultsTable(opt.Results)
 	if err != nil {
 		return err
 	}
 	if col != nil {
-		mc, cok := col[hdrMarkCell]
-		ms, sok := col[hdrMarkStyle]
+		mc, cok := col[opt.Results.Columns.MarkCell]
+		ms, sok := col[opt.Results.Columns.MarkStyle]
 		if cok && sok {
 			for _, r := range rows[hdr+1:] {
 				if mc >= len(r) || ms >= len(r) {
@@ -828,19 +845,19 @@ func (b *Book) ClearAnnotations() error {
 		}
 		cs, err := b.f.GetComments(sheet)
 		if err != nil {
-			return fmt.Errorf("读取 %s 批注: %w", sheet, err)
+			return fmt.Errorf("xlsx: read the comments of %s: %w", sheet, err)
 		}
 		for _, c := range cs {
-			if !strings.Contains(c.Text+runsText(c.Paragraph), NoteMarker) {
+			if !strings.Contains(c.Text+runsText(c.Paragraph), opt.NoteMarker) {
 				continue
 			}
-			keep := userRuns(c)
+			keep := userRuns(c, opt.NoteMarker)
 			if err := b.f.DeleteComment(sheet, c.Cell); err != nil {
-				return fmt.Errorf("删除 %s!%s 批注: %w", sheet, c.Cell, err)
+				return fmt.Errorf("xlsx: delete the comment on %s!%s: %w", sheet, c.Cell, err)
 			}
 			if len(keep) > 0 {
 				if err := b.f.AddComment(sheet, excelize.Comment{Author: c.Author, Cell: c.Cell, Paragraph: keep}); err != nil {
-					return fmt.Errorf("恢复 %s!%s 批注: %w", sheet, c.Cell, err)
+					return fmt.Errorf("xlsx: restore the comment on %s!%s: %w", sheet, c.Cell, err)
 				}
 			}
 		}
@@ -915,14 +932,14 @@ func (b *Book) HasMarks() bool {
 // Unmark removes a juesuan mark colour from sheet!addr (the fill becomes
 // none, everything else of the style stays); other cells are untouched.
 // It cleans marks whose record was lost, e.g. when a user deleted the
-// 审核结果 sheet before re-uploading.
+// results sheet before re-uploading.
 func (b *Book) Unmark(sheet, addr string) error {
 	if err := b.edit(); err != nil {
 		return err
 	}
 	sid, err := b.f.GetCellStyle(sheet, addr)
 	if err != nil {
-		return fmt.Errorf("读取 %s!%s 样式: %w", sheet, addr, err)
+		return fmt.Errorf("xlsx: read the style of %s!%s: %w", sheet, addr, err)
 	}
 	xfs := b.f.Styles.CellXfs
 	if sid < 0 || sid >= len(xfs.Xf) || !b.isMarkFill(xfs.Xf[sid].FillID) {
@@ -1034,11 +1051,6 @@ func TakeSnapshot(r io.Reader) (*Snapshot, error) {
 	}
 	s.Sheets = f.GetSheetList()
 	for _, d := range f.GetDefinedName() {
-		// Names local to juesuan's results sheet (its AutoFilter and print
-		// titles) belong to that sheet, like its cells.
-		if strings.HasPrefix(d.Scope, ResultsSheet) {
-			continue
-		}
 		s.DefinedNames = append(s.DefinedNames, d.Name+"|"+d.Scope+"|"+d.RefersTo)
 	}
 	for _, sh := range s.Sheets {
@@ -1136,7 +1148,41 @@ func (s *Snapshot) Diff(o *Snapshot) []SnapDiff {
 		}
 	}
 	add("workbook", "sheets", strings.Join(s.Sheets, ","), strings.Join(o.Sheets, ","))
-	add("workbook", "names", strings.Join(s.DefinedNames, ";"), strings.Join(o.DefinedNames, ";"))
+	// A name local to a sheet is that sheet's (Where is the sheet, as for
+	// its cells: the AutoFilter and print titles of an added results
+	// sheet are skipped with its cells); the others are the workbook's.
+	scoped := func(names []string) map[string]string {
+		m := map[string][]string{}
+		for _, n := range names {
+			where := "workbook"
+			if p := strings.Split(n, "|"); len(p) == 3 && p[1] != "" && p[1] != "Workbook" {
+				where = p[1]
+			}
+			m[where] = append(m[where], n)
+		}
+		out := map[string]string{}
+		for k, v := range m {
+			out[k] = strings.Join(v, ";")
+		}
+		return out
+	}
+	sn, on := scoped(s.DefinedNames), scoped(o.DefinedNames)
+	add("workbook", "names", sn["workbook"], on["workbook"])
+	var scopes []string
+	for k := range sn {
+		scopes = append(scopes, k)
+	}
+	for k := range on {
+		if _, ok := sn[k]; !ok {
+			scopes = append(scopes, k)
+		}
+	}
+	sort.Strings(scopes)
+	for _, k := range scopes {
+		if k != "workbook" {
+			add(k, "names", sn[k], on[k])
+		}
+	}
 	keys := map[string]bool{}
 	for k := range s.Cells {
 		keys[k] = true

@@ -90,7 +90,7 @@ func annotateFixture(t *testing.T, in []byte) []byte {
 	}
 	defer b.Close()
 	steps := []error{
-		b.ClearAnnotations(),
+		b.ClearAnnotations(testTexts),
 		b.SetNumber(shA, "C3", decimal.RequireFromString("4126.63"), ""), // has 0.00_ format: kept
 		b.SetNumber(shA, "B4", decimal.RequireFromString("-0.01"), ""),   // General: gets #,##0.00
 		b.SetNumber(shA, "C5", decimal.RequireFromString("12.5"), ""),    // a formula without a cached value: formula kept
@@ -99,10 +99,10 @@ func annotateFixture(t *testing.T, in []byte) []byte {
 		b.Mark(shA, "C4", MarkError), // same original style as C2: one clone
 		b.Mark(shA, "D2", MarkWarning),
 		b.Mark(shB, "B3", MarkInfo),
-		b.AddNote(shA, "D2", NoteAuthor, "[提示] X19 三公"),
-		b.AddNote(shA, "D2", NoteAuthor, "[尾差] R01.1"),
-		b.AddNote(shA, "C2", NoteAuthor, "[错误] R01.2 差额 0.02"),
-		b.AddResultsSheet("审核未通过：错误 1 条", []ResultRow{
+		b.AddNote(shA, "D2", "[提示] X19 三公", testTexts),
+		b.AddNote(shA, "D2", "[尾差] R01.1", testTexts),
+		b.AddNote(shA, "C2", "[错误] R01.2 差额 0.02", testTexts),
+		b.AddResultsSheet(testLayout, "审核未通过：错误 1 条", []ResultRow{
 			{Kind: MarkError, Level: "错误", Rule: "R01.2", Sheet: shA, Cell: "C2", Message: "收入总计", Expected: "4126.63", Actual: "4126.65", Difference: "0.02", Tolerance: "0.02", Fingerprint: "fp-error"},
 			{Kind: MarkWarning, Level: "提示", Rule: "X19", Sheet: shB, Cell: "B3", Message: "=SUM(A1)", Fingerprint: "fp-warn"},
 		}),
@@ -154,7 +154,7 @@ func TestAnnotateLossless(t *testing.T) {
 	}
 	// The user's note is kept in front of ours; two notes on one cell merge.
 	d2 := after.Comments[shA+"!D2"]
-	if !strings.HasPrefix(d2, "张会计:\n请复核") || !strings.Contains(d2, NoteMarker) || !strings.Contains(d2, "X19") || !strings.Contains(d2, "R01.1") {
+	if !strings.HasPrefix(d2, "张会计:\n请复核") || !strings.Contains(d2, testTexts.NoteMarker) || !strings.Contains(d2, "X19") || !strings.Contains(d2, "R01.1") {
 		t.Errorf("merged note = %q", d2)
 	}
 	// Text stays text in the results sheet (a leading "=" is not a formula).
@@ -185,7 +185,7 @@ func TestResultsLinksAndExplanations(t *testing.T) {
 		t.Errorf("link E7 = %q", loc)
 	}
 	// The user types an explanation for the warning and saves.
-	if err := f.SetCellValue(ResultsSheet, "L7", "  经核实，超支已在说明中解释  "); err != nil {
+	if err := f.SetCellValue(ResultsSheet, "G7", "  经核实，超支已在说明中解释  "); err != nil {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
@@ -198,7 +198,7 @@ func TestResultsLinksAndExplanations(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer b.Close()
-	ex, err := b.ReadExplanations()
+	ex, err := b.ReadExplanations(testLayout)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -216,7 +216,7 @@ func TestClearAnnotationsRestores(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := b.ClearAnnotations(); err != nil {
+	if err := b.ClearAnnotations(testTexts); err != nil {
 		t.Fatal(err)
 	}
 	again := write(t, b)
@@ -339,7 +339,7 @@ func TestUnmarkWithoutRecord(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := b.ClearAnnotations(); err != nil {
+	if err := b.ClearAnnotations(testTexts); err != nil {
 		t.Fatal(err)
 	}
 	cells := []string{shA + "!C2", shA + "!C3", shA + "!C4", shA + "!D2", shB + "!B3", shB + "!C3"}
@@ -383,7 +383,7 @@ func TestUserResultsSheetKept(t *testing.T) {
 	must(err)
 	// Looks much like ours (指纹 and 审核说明 headers) but has no title and
 	// no record of marks.
-	must(f.SetSheetRow(ResultsSheet, "A5", &[]string{"序号", "指纹", "审核说明"}))
+	must(f.SetSheetRow(ResultsSheet, "A5", &[]string{"No", "Fingerprint", "Explanation"}))
 	must(f.SetSheetRow(ResultsSheet, "A6", &[]string{"1", "fp-user", "用户自己的说明"}))
 	must(f.SetCellValue(ResultsSheet, "A20", "我自己的审核记录"))
 	var buf bytes.Buffer
@@ -397,13 +397,13 @@ func TestUserResultsSheetKept(t *testing.T) {
 		b, err := OpenBytes(data, Limits{})
 		must(err)
 		defer b.Close()
-		ex, err := b.ReadExplanations()
+		ex, err := b.ReadExplanations(testLayout)
 		must(err)
 		if _, ok := ex["fp-user"]; ok {
 			t.Errorf("explanations read from the user's sheet: %v", ex)
 		}
-		must(b.ClearAnnotations())
-		must(b.AddResultsSheet("审核通过", []ResultRow{{Kind: MarkWarning, Level: "提示", Rule: "X19", Sheet: shA, Cell: "A1", Message: "m", Fingerprint: "fp-ours", Explanation: ex["fp-ours"]}}))
+		must(b.ClearAnnotations(testTexts))
+		must(b.AddResultsSheet(testLayout, "审核通过", []ResultRow{{Kind: MarkWarning, Level: "提示", Rule: "X19", Sheet: shA, Cell: "A1", Message: "m", Fingerprint: "fp-ours", Explanation: ex["fp-ours"]}}))
 		if got := b.ResultsSheetName(); got != ResultsSheet+"(2)" {
 			t.Errorf("results sheet = %q, want %s(2)", got, ResultsSheet)
 		}
@@ -415,7 +415,7 @@ func TestUserResultsSheetKept(t *testing.T) {
 		u, err := OpenBytes(out, Limits{})
 		must(err)
 		defer u.Close()
-		ok, err := u.SetExplanation("fp-ours", expl)
+		ok, err := u.SetExplanation(testLayout, "fp-ours", expl)
 		must(err)
 		if !ok {
 			t.Error("SetExplanation did not find our row")
@@ -434,7 +434,7 @@ func TestUserResultsSheetKept(t *testing.T) {
 				t.Errorf("run %d: user's sheet changed: %s %s %q -> %q", i+1, d.Where, d.What, d.Old, d.New)
 			}
 		}
-		if got := s.Cells[ResultsSheet+"(2)!A1"].Value; got != resultsTitle {
+		if got := s.Cells[ResultsSheet+"(2)!A1"].Value; got != testLayout.Title {
 			t.Errorf("run %d: %s(2)!A1 = %q", i+1, ResultsSheet, got)
 		}
 		if _, ok := s.Cells[ResultsSheet+"(3)!A1"]; ok {
@@ -442,7 +442,7 @@ func TestUserResultsSheetKept(t *testing.T) {
 		}
 		b, err := OpenBytes(out, Limits{})
 		must(err)
-		ex, err := b.ReadExplanations()
+		ex, err := b.ReadExplanations(testLayout)
 		must(err)
 		b.Close()
 		if len(ex) != 1 || ex["fp-ours"] != "已核实" {

@@ -25,14 +25,14 @@ import (
 	"github.com/juesuan/juesuan/model"
 )
 
-// DirectOptions are the texts the direct path writes and recognises; the
-// caller (package annotate) owns them.
+// DirectOptions are the texts either write path (direct, or excelize's
+// as the fallback) writes and recognises; the caller (package annotate)
+// owns them.
 type DirectOptions struct {
-	// NoteAuthor is the author of notes on cells without a comment
-	// (default NoteAuthor).
+	// NoteAuthor is the author of notes on cells without a comment.
 	NoteAuthor string
 	// NoteMarker is the separator line that starts juesuan's part of a
-	// note (default NoteMarker). Text after it is juesuan's and is
+	// note (required). Text after it is juesuan's and is
 	// replaced on re-annotation; text before it is the user's and is kept
 	// verbatim.
 	NoteMarker string
@@ -71,11 +71,8 @@ type Direct struct {
 
 // Direct starts a set of direct edits of b.
 func (b *Book) Direct(opt DirectOptions) (*Direct, error) {
-	if opt.NoteAuthor == "" {
-		opt.NoteAuthor = NoteAuthor
-	}
 	if opt.NoteMarker == "" {
-		opt.NoteMarker = NoteMarker
+		return nil, fmt.Errorf("xlsx: direct edits without a note marker")
 	}
 	d := &Direct{b: b, opt: opt, out: map[string][]byte{}, del: map[string]bool{}, rels: map[string]*relsPart{},
 		notes: map[string]map[int64][]string{}, noteOrder: map[string][]int64{}, marked: map[string]int{}}

@@ -198,12 +198,19 @@ func TestContentTypesAndRels(t *testing.T) {
 }
 
 var testLayout = ResultsLayout{
-	Name: "Results", Title: "Audit results",
+	Name: ResultsSheet, Title: "Audit results",
 	Columns: ResultColumns{Seq: "No", Level: "Level", Rule: "Rule", Table: "Table", Cell: "Cell", Message: "Message",
 		Explanation: "Explanation", Expected: "Expected", Actual: "Actual", Difference: "Difference", Tolerance: "Tolerance",
 		Fingerprint: "Fingerprint", MarkCell: "Marked cell", MarkStyle: "Original style"},
 	LegendLabel: "Legend:", Legend: []LegendItem{{Kind: MarkError, Text: "error"}},
 }
+
+// testTexts are the texts of both write paths in this package's tests
+// (package annotate owns the real ones).
+var testTexts = DirectOptions{NoteAuthor: "Auditor", NoteMarker: "[audit]", Results: testLayout}
+
+// ResultsSheet is the results sheet's name in the tests.
+const ResultsSheet = "Results"
 
 func tinyBook(t *testing.T) []byte {
 	t.Helper()
@@ -233,7 +240,7 @@ func TestDirectCollected(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		d, err := b.Direct(DirectOptions{Results: testLayout})
+		d, err := b.Direct(testTexts)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -258,7 +265,7 @@ func TestDirectCollected(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		d2, err := b2.Direct(DirectOptions{Results: testLayout})
+		d2, err := b2.Direct(testTexts)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -113,7 +113,7 @@ func TestExcelizeViewNotes(t *testing.T) {
 				t.Errorf("view unchanged = %v, want %v", same, tc.unchanged)
 			}
 			for _, n := range []struct{ sheet, cell string }{{"S2", "A1"}, {"S2", "B2"}, {"S3", "C3"}, {"Sheet1", "D4"}} {
-				if err := b.AddNote(n.sheet, n.cell, "", "说明"+n.sheet+"!"+n.cell); err != nil {
+				if err := b.AddNote(n.sheet, n.cell, "说明"+n.sheet+"!"+n.cell, testTexts); err != nil {
 					t.Fatalf("note %s!%s: %v", n.sheet, n.cell, err)
 				}
 			}
@@ -127,8 +127,8 @@ func TestExcelizeViewNotes(t *testing.T) {
 			}
 			defer f.Close()
 			want := map[string]string{
-				"S2": "A1:用户批注|" + NoteMarker + "|说明S2!A1; B2:" + NoteMarker + "|说明S2!B2",
-				"S3": "C3:" + NoteMarker + "|说明S3!C3", "Sheet1": "D4:" + NoteMarker + "|说明Sheet1!D4",
+				"S2": "A1:用户批注|" + testTexts.NoteMarker + "|说明S2!A1; B2:" + testTexts.NoteMarker + "|说明S2!B2",
+				"S3": "C3:" + testTexts.NoteMarker + "|说明S3!C3", "Sheet1": "D4:" + testTexts.NoteMarker + "|说明Sheet1!D4",
 			}
 			for _, sh := range f.GetSheetList() {
 				cs, err := f.GetComments(sh)
@@ -212,7 +212,7 @@ func TestExcelizeViewStrict(t *testing.T) {
 			t.Errorf("%s is still Strict in the view", f.Name)
 		}
 	}
-	if err := b.AddNote("S2", "B2", "", "说明"); err != nil {
+	if err := b.AddNote("S2", "B2", "说明", testTexts); err != nil {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer

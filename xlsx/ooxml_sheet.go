@@ -56,21 +56,7 @@ var resultsWidths = []float64{6, 8, 9, 26, 16, 60, 36, 14, 14, 12, 10, 10, 2, 18
 
 const resultsCols = 12 // A..L; M is a gap, N and O the hidden record of marks
 
-func (d *Direct) isResultsName(name string) bool {
-	base := d.opt.Results.Name
-	if base == "" {
-		return false
-	}
-	if name == base {
-		return true
-	}
-	rest, ok := strings.CutPrefix(name, base+"(")
-	if !ok || !strings.HasSuffix(rest, ")") {
-		return false
-	}
-	n, err := strconv.Atoi(strings.TrimSuffix(rest, ")"))
-	return err == nil && n >= 2 && strconv.Itoa(n) == strings.TrimSuffix(rest, ")")
-}
+func (d *Direct) isResultsName(name string) bool { return isResultsName(d.opt.Results.Name, name) }
 
 // findOwn looks for juesuan's results sheet of an earlier run.
 func (d *Direct) findOwn() error {
@@ -277,7 +263,7 @@ func (d *Direct) resultsXML(name string, req *resultsReq) ([]byte, int, error) {
 	}
 	sw.endRow()
 	sw.startRow(resultsHeaderRow)
-	for i, h := range []string{c.Seq, c.Level, c.Rule, c.Table, c.Cell, c.Message, c.Explanation, c.Expected, c.Actual, c.Difference, c.Tolerance, c.Fingerprint} {
+	for i, h := range c.titles() {
 		sw.text(i+1, h, rs.hdr)
 	}
 	sw.text(resultsCols+2, c.MarkCell, 0)

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/juesuan/juesuan/annotate"
 	"github.com/juesuan/juesuan/templates"
 	"github.com/juesuan/juesuan/xlsx"
 )
@@ -52,7 +53,7 @@ func TestFillMarkRounding(t *testing.T) {
 		}
 		green, notes, listed := 0, 0, 0
 		for k, c := range s.Cells {
-			inResults := strings.HasPrefix(k, xlsx.ResultsSheet+"!")
+			inResults := strings.HasPrefix(k, annotate.ResultsSheet+"!")
 			if !inResults && strings.Contains(c.Fill, xlsx.MarkColor(xlsx.MarkInfo)) {
 				green++
 			}
