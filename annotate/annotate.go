@@ -37,6 +37,10 @@ func Annotate(b *xlsx.Book, wb *model.Workbook, rep model.Report) error {
 
 // AnnotateWith is Annotate with options.
 func AnnotateWith(b *xlsx.Book, wb *model.Workbook, rep model.Report, opt Options) error {
+	return directErr(annotateExcelize(b, wb, rep, opt))
+}
+
+func annotateExcelize(b *xlsx.Book, wb *model.Workbook, rep model.Report, opt Options) error {
 	if err := b.ClearAnnotations(texts); err != nil {
 		return fmt.Errorf(msgClearing, err)
 	}
@@ -77,7 +81,7 @@ func AnnotateWith(b *xlsx.Book, wb *model.Workbook, rep model.Report, opt Option
 			return err
 		}
 	}
-	return directErr(b.AddResultsSheet(Layout, Summary(rep), Rows(wb, rep)))
+	return b.AddResultsSheet(Layout, Summary(rep), Rows(wb, rep))
 }
 
 // reference returns a typed amount of the fill's table, preferably in the
