@@ -3,6 +3,7 @@ package check
 import (
 	"context"
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/juesuan/juesuan/model"
@@ -38,6 +39,7 @@ type Checker struct {
 	exact bool
 	parts decimal.Decimal // Options.Parts, at least 1
 	stop  *model.Stop     // set by RunContext for one run
+	evs   []evaluated     // the CERTAIN outcomes of the last run, reused
 }
 
 // NewChecker binds rules to wb (and opt.Prior).
@@ -139,35 +141,37 @@ func (c *Checker) run() []model.Finding {
 		seen[f.Fingerprint+string(f.Severity)] = true
 		out = append(out, f)
 	}
-	evs := make([]evaluated, 0, len(c.eqs))
+	evs := c.evs[:0]
 	for i := range c.eqs {
 		if c.stop.Tick() {
 			return nil
 		}
 		eq := &c.eqs[i]
-		// Each side is summed once, for the finding and for the suspects.
-		l, r := c.side(eq.Left), c.side(eq.Right)
-		var tol *decimal.Decimal
-		f, ok := c.evalSides(eq, l, r, &tol)
-		ev := evaluated{eq: eq, finding: -1}
-		if certain(eq.Rule) {
-			ev.cells, ev.coef = c.operands(eq)
-			ev.residual, ev.tol = l.sum.Sub(r.sum), c.sidesTolerance(l, r, &tol)
-			if l.invalid() || r.invalid() {
-				continue // unknown, neither broken nor holding
-			}
+		// Most identities hold: their sign is decided exactly without a
+		// decimal or a slice, and only a violated one is summed, judged
+		// against its tolerance and put into words.
+		sign, invalid := c.residualSign(eq)
+		if invalid {
+			continue // unknown, neither broken nor holding
 		}
-		if ok {
-			n := len(out)
-			add(f)
-			if len(out) > n && f.Severity == model.SevError {
-				ev.finding, ev.broken = n, true
+		ev := evaluated{eq: eq, finding: -1}
+		if violated(eq.Op, sign) {
+			// Each side is summed once, for the finding and for the suspects.
+			l, r := c.side(eq.Left), c.side(eq.Right)
+			var tol *decimal.Decimal
+			if f, ok := c.evalSides(eq, l, r, &tol); ok {
+				n := len(out)
+				add(f)
+				if len(out) > n && f.Severity == model.SevError {
+					ev.finding, ev.broken = n, true
+				}
 			}
 		}
 		if certain(eq.Rule) {
 			evs = append(evs, ev)
 		}
 	}
+	c.evs = evs
 	c.nameSuspects(out, evs)
 	for _, r := range c.rules {
 		if c.stop.Now() {
@@ -251,6 +255,96 @@ func (c *Checker) side(ts []Term) side {
 		}
 	}
 	return s
+}
+
+// violated reports whether an identity op with residual sign sign
+// (Σleft − Σright) is off, by any amount (within tolerance or not).
+func violated(op string, sign int) bool {
+	switch op {
+	case "=":
+		return sign != 0
+	case "<=":
+		return sign > 0
+	case ">=":
+		return sign < 0
+	}
+	return false
+}
+
+// pow10 are the powers of ten that fit an int64.
+var pow10 = func() (p [19]int64) {
+	p[0] = 1
+	for i := 1; i < len(p); i++ {
+		p[i] = p[i-1] * 10
+	}
+	return
+}()
+
+// residualSign returns the sign of Σleft − Σright of eq, and whether an
+// operand is unreadable (the sign is then meaningless). The sum is exact:
+// int64 at the finest exponent of the operands (the cent, nearly always),
+// shopspring decimal whenever that could overflow.
+func (c *Checker) residualSign(eq *Equation) (sign int, invalid bool) {
+	minExp, fits := int32(0), true
+	for _, ts := range [2][]Term{eq.Left, eq.Right} {
+		for i := range ts {
+			cell := c.b.cell(ts[i])
+			if cell == nil {
+				continue
+			}
+			if cell.Invalid || cell.Unresolved {
+				return 0, true
+			}
+			if cell.Value.IsZero() {
+				continue
+			}
+			minExp = min(minExp, cell.Value.Exponent())
+			fits = fits && cell.Value.NumDigits() <= 18
+		}
+	}
+	if fits {
+		if acc, ok := c.fixedResidual(eq, minExp); ok {
+			switch {
+			case acc > 0:
+				return 1, false
+			case acc < 0:
+				return -1, false
+			}
+			return 0, false
+		}
+	}
+	return c.b.sum(eq.Left).Cmp(c.b.sum(eq.Right)), false
+}
+
+// fixedResidual is Σleft − Σright in units of 10^exp; false on overflow.
+func (c *Checker) fixedResidual(eq *Equation, exp int32) (int64, bool) {
+	var acc int64
+	for side, ts := range [2][]Term{eq.Left, eq.Right} {
+		for i := range ts {
+			cell := c.b.cell(ts[i])
+			if cell == nil || cell.Value.IsZero() {
+				continue
+			}
+			k := cell.Value.Exponent() - exp
+			if k >= int32(len(pow10)) {
+				return 0, false
+			}
+			x, p := cell.Value.CoefficientInt64(), pow10[k]
+			if x > math.MaxInt64/p || x < -math.MaxInt64/p {
+				return 0, false
+			}
+			x *= p
+			if (ts[i].Sign < 0) != (side == 1) {
+				x = -x
+			}
+			s := acc + x
+			if (acc > 0 && x > 0 && s < 0) || (acc < 0 && x < 0 && s >= 0) {
+				return 0, false
+			}
+			acc = s
+		}
+	}
+	return acc, true
 }
 
 // Tolerance returns the §5.0 bound of an equation (model.Tolerance over its

@@ -138,24 +138,33 @@ func constrain(iv *interval, e *evaluated, a int) {
 // nameSuspects sets Suspects (and the primary cell) of the findings of
 // broken CERTAIN identities.
 func (c *Checker) nameSuspects(out []model.Finding, evs []evaluated) {
-	of := map[*model.Cell][]int{} // cell -> evaluated indexes
 	var broken []int
 	for i := range evs {
-		if c.stop.Tick() {
-			return
-		}
-		if !certain(evs[i].eq.Rule) {
-			continue
-		}
-		for _, cell := range evs[i].cells {
-			of[cell] = append(of[cell], i)
-		}
 		if evs[i].broken && evs[i].finding >= 0 {
 			broken = append(broken, i)
 		}
 	}
 	if len(broken) == 0 {
-		return
+		return // nothing to explain: the operands are not even listed
+	}
+	of := map[*model.Cell][]int{} // cell -> evaluated indexes
+	for i := range evs {
+		if c.stop.Tick() {
+			return
+		}
+		e := &evs[i]
+		if !certain(e.eq.Rule) {
+			continue
+		}
+		// The residuals and tolerances are needed now only, for the
+		// identities that hold as well as the broken ones.
+		l, r := c.side(e.eq.Left), c.side(e.eq.Right)
+		var tol *decimal.Decimal
+		e.cells, e.coef = c.operands(e.eq)
+		e.residual, e.tol = l.sum.Sub(r.sum), c.sidesTolerance(l, r, &tol)
+		for _, cell := range e.cells {
+			of[cell] = append(of[cell], i)
+		}
 	}
 	// Components of broken identities linked by shared cells (union-find).
 	parent := map[int]int{}
