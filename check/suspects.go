@@ -86,6 +86,19 @@ func (c *Checker) operands(eq *Equation) ([]*model.Cell, []int) {
 	return cells, coef
 }
 
+// reads reports whether eq has an operand of this year's workbook in set
+// (the cells operands lists).
+func (c *Checker) reads(eq *Equation, set map[*model.Cell]bool) bool {
+	for _, ts := range [2][]Term{eq.Left, eq.Right} {
+		for i := range ts {
+			if cell := c.b.cell(ts[i]); cell != nil && !ts[i].prior && set[cell] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // interval is a set of deltas [lo, hi]; nil ends mean unbounded.
 type interval struct{ lo, hi *decimal.Decimal }
 
@@ -147,6 +160,17 @@ func (c *Checker) nameSuspects(out []model.Finding, evs []evaluated) {
 	if len(broken) == 0 {
 		return // nothing to explain: the operands are not even listed
 	}
+	// The search asks only about cells of broken identities: the operands,
+	// residual and tolerance are found for the identities that read one of
+	// those cells, holding or broken, and for no other.
+	suspect := map[*model.Cell]bool{}
+	for _, i := range broken {
+		e := &evs[i]
+		e.cells, e.coef = c.operands(e.eq)
+		for _, cell := range e.cells {
+			suspect[cell] = true
+		}
+	}
 	of := map[*model.Cell][]int{} // cell -> evaluated indexes
 	for i := range evs {
 		if c.stop.Tick() {
@@ -156,11 +180,14 @@ func (c *Checker) nameSuspects(out []model.Finding, evs []evaluated) {
 		if !certain(e.eq.Rule) {
 			continue
 		}
-		// The residuals and tolerances are needed now only, for the
-		// identities that hold as well as the broken ones.
+		if !e.broken {
+			if !c.reads(e.eq, suspect) {
+				continue
+			}
+			e.cells, e.coef = c.operands(e.eq)
+		}
 		l, r := c.side(e.eq.Left), c.side(e.eq.Right)
 		var tol *decimal.Decimal
-		e.cells, e.coef = c.operands(e.eq)
 		e.residual, e.tol = l.sum.Sub(r.sum), c.sidesTolerance(l, r, &tol)
 		for _, cell := range e.cells {
 			of[cell] = append(of[cell], i)
