@@ -68,6 +68,9 @@ type Options struct {
 	BlankRows int
 }
 
+// tableFont is the font family of the printed nine tables.
+const tableFont = "宋体"
+
 // Write lays out d (nil = the blank standard template) and writes the
 // workbook to w. It returns the model of what it wrote: every table with
 // its rows and columns, and every amount cell with its sheet, A1 address,
@@ -166,6 +169,7 @@ func newWriter(spec *Spec, d *Data, opt Options) (*writer, error) {
 		return nil, model.Errorf(model.EInvalid, nil, "T09 列序只能是 blocks 或 interleaved")
 	}
 	wr.b = xlsx.NewBuilder()
+	wr.b.Font = tableFont
 	wr.wb = &model.Workbook{Tables: map[model.TableID]*model.Table{}, Unit: wr.unit}
 	if d != nil {
 		wr.wb.UnitName = d.UnitName

@@ -81,7 +81,7 @@ func (b *Book) edit() error {
 	view, err := b.excelizeView()
 	if err != nil {
 		if _, coded := err.(*model.Error); !coded {
-			err = model.Errorf(model.ECorrupt, err, "文件已损坏，无法作为 .xlsx 打开，请在 Excel/WPS 中重新保存后上传。")
+			err = model.Errorf(model.ECorrupt, err, model.MsgNotOpenable)
 		}
 		b.fErr = err
 		return b.fErr
@@ -94,7 +94,7 @@ func (b *Book) edit() error {
 		if f != nil {
 			_ = f.Close()
 		}
-		b.fErr = model.Errorf(model.ECorrupt, err, "文件已损坏，无法作为 .xlsx 打开，请在 Excel/WPS 中重新保存后上传。")
+		b.fErr = model.Errorf(model.ECorrupt, err, model.MsgNotOpenable)
 		return b.fErr
 	}
 	f.SetZipWriter(func(w io.Writer) excelize.ZipWriter {

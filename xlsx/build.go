@@ -56,6 +56,9 @@ type BuildPrint struct {
 // Builder writes one new workbook. Methods act on the current sheet (the
 // one most recently added). The zero value is not usable; use NewBuilder.
 type Builder struct {
+	// Font is the font family of every style (the caller's choice, e.g.
+	// the one the printed tables use); "" leaves excelize's default.
+	Font   string
 	f      *excelize.File
 	sheet  string
 	sheets []string
@@ -333,7 +336,7 @@ func (b *Builder) styleID(st BuildStyle) (int, error) {
 		return id, nil
 	}
 	s := &excelize.Style{
-		Font:      &excelize.Font{Bold: st.Bold, Size: st.Size, Family: "宋体"},
+		Font:      &excelize.Font{Bold: st.Bold, Size: st.Size, Family: b.Font},
 		Alignment: &excelize.Alignment{Horizontal: st.HAlign, Vertical: buildOrDefault(st.VAlign, "center"), WrapText: st.Wrap},
 	}
 	if st.Size == 0 {

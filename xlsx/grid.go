@@ -138,14 +138,14 @@ func (b *Book) Grid(sheet string) (*Grid, error) {
 	}
 	p, ok := b.paths[sheet]
 	if !ok {
-		return nil, model.Errorf(model.ENotFound, nil, "没有名为“%s”的工作表。", sheet)
+		return nil, model.Errorf(model.ENotFound, nil, model.MsgNoSheet, sheet)
 	}
 	raw, ok, err := b.part(p)
 	if err != nil {
 		return nil, err
 	}
 	if !ok {
-		return nil, model.Errorf(model.ECorrupt, nil, "工作表“%s”的数据部件（%s）缺失，文件已损坏。", sheet, p)
+		return nil, model.Errorf(model.ECorrupt, nil, model.MsgSheetPartMissing, sheet, p)
 	}
 	if err := b.loadSST(); err != nil {
 		return nil, err
@@ -194,12 +194,12 @@ func parseSSTStop(raw []byte, fast bool, stop *model.Stop) ([]string, error) {
 		tok, err := d.RawToken()
 		if err == io.EOF {
 			if p.depth != 0 {
-				return nil, model.Errorf(model.ECorrupt, io.ErrUnexpectedEOF, "共享字符串部件不完整，文件已损坏。")
+				return nil, model.Errorf(model.ECorrupt, io.ErrUnexpectedEOF, model.MsgSharedStringsTruncated)
 			}
 			return p.sst, nil
 		}
 		if err != nil {
-			return nil, model.Errorf(model.ECorrupt, err, "共享字符串部件已损坏。")
+			return nil, model.Errorf(model.ECorrupt, err, model.MsgSharedStringsBroken)
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
@@ -312,7 +312,7 @@ func parseStyles(raw []byte, fast bool) (xmlStyles, error) {
 	}
 	var st xmlStyles
 	if err := xml.Unmarshal(raw, &st); err != nil && err != io.EOF {
-		return xmlStyles{}, model.Errorf(model.ECorrupt, err, "样式部件（xl/styles.xml）已损坏。")
+		return xmlStyles{}, model.Errorf(model.ECorrupt, err, model.MsgStylesBroken)
 	}
 	return st, nil
 }
@@ -506,7 +506,7 @@ type sheetParse struct {
 }
 
 func (p *sheetParse) corrupt(err error) error {
-	return model.Errorf(model.ECorrupt, err, "工作表“%s”的数据已损坏（XML 不完整或格式错误），请在 Excel/WPS 中重新保存后上传。", p.g.Sheet)
+	return model.Errorf(model.ECorrupt, err, model.MsgSheetBroken, p.g.Sheet)
 }
 
 // The sheet size of the file format (A1:XFD1048576).
@@ -522,7 +522,7 @@ func (p *sheetParse) badRef(what string, v []byte) error {
 	if r := []rune(s); len(r) > 24 {
 		s = string(r[:24]) + "…"
 	}
-	return model.Errorf(model.ECorrupt, nil, "工作表“%s”中有无效的%s“%s”，文件可能已损坏。", p.g.Sheet, what, s)
+	return model.Errorf(model.ECorrupt, nil, model.MsgBadRef, p.g.Sheet, what, s)
 }
 
 // atoi is strconv.Atoi for the plain digit strings sheets hold, without
@@ -562,7 +562,7 @@ func (p *sheetParse) start(local []byte, attrs []attr) error {
 			if string(a.local) == "r" {
 				n, err := atoi(a.value)
 				if err != nil || n < 1 || n > maxSheetRows {
-					return p.badRef("行号", a.value)
+					return p.badRef(model.MsgRefRow, a.value)
 				}
 				p.row = n
 			}
@@ -586,7 +586,7 @@ func (p *sheetParse) start(local []byte, attrs []attr) error {
 				// check and fill both answer "corrupt".
 				r, c, ok := parseRef(string(a.value))
 				if !ok || r > maxSheetRows || c > maxSheetCols {
-					return p.badRef("单元格地址", a.value)
+					return p.badRef(model.MsgRefCell, a.value)
 				}
 				p.cellRow, p.cellCol = r, c
 				p.row, p.col = r, c
@@ -620,15 +620,15 @@ func (p *sheetParse) start(local []byte, attrs []attr) error {
 			if !ok {
 				if bytes.ContainsRune(a.value, ':') {
 					// excelize fails on it when the sheet is annotated.
-					return p.badRef("合并单元格区域", a.value)
+					return p.badRef(model.MsgRefMerge, a.value)
 				}
 				continue
 			}
 			if m.Bottom > maxSheetRows || m.Right > maxSheetCols {
-				return p.badRef("合并单元格区域", a.value)
+				return p.badRef(model.MsgRefMerge, a.value)
 			}
 			if len(p.g.Merges) >= p.lim.MaxCells {
-				return model.Errorf(model.ETooMany, nil, "工作表“%s”的合并单元格过多（超过 %d 个）。", p.g.Sheet, p.lim.MaxCells)
+				return model.Errorf(model.ETooMany, nil, model.MsgTooManyMerges, p.g.Sheet, p.lim.MaxCells)
 			}
 			p.g.Merges = append(p.g.Merges, m)
 		}
@@ -686,7 +686,7 @@ func (p *sheetParse) endCell() error {
 		}
 		i, err := atoi(raw)
 		if err != nil || i < 0 || i >= len(b.sst) {
-			return model.Errorf(model.ECorrupt, err, "工作表“%s”单元格 %s 引用了不存在的共享字符串，文件已损坏。", sheet, Addr(p.cellRow, p.cellCol))
+			return model.Errorf(model.ECorrupt, err, model.MsgBadSharedString, sheet, Addr(p.cellRow, p.cellCol))
 		}
 		v = b.sst[i]
 	case "", "n":
@@ -716,14 +716,14 @@ func (p *sheetParse) endCell() error {
 		return p.corrupt(errors.New("cell outside a row"))
 	}
 	if p.cellRow > lim.MaxRows {
-		return model.Errorf(model.ETooMany, nil, "工作表“%s”的数据超过 %d 行（单元格 %s），超出读取上限。", sheet, lim.MaxRows, Addr(p.cellRow, p.cellCol))
+		return model.Errorf(model.ETooMany, nil, model.MsgTooManyRows, sheet, lim.MaxRows, Addr(p.cellRow, p.cellCol))
 	}
 	if p.cellCol > lim.MaxCols {
-		return model.Errorf(model.ETooMany, nil, "工作表“%s”的数据超过 %d 列（单元格 %s），超出读取上限。", sheet, lim.MaxCols, Addr(p.cellRow, p.cellCol))
+		return model.Errorf(model.ETooMany, nil, model.MsgTooManyCols, sheet, lim.MaxCols, Addr(p.cellRow, p.cellCol))
 	}
 	p.cells++
 	if p.cells > lim.MaxCells {
-		return model.Errorf(model.ETooMany, nil, "工作表“%s”的非空单元格超过 %d 个，超出读取上限。", sheet, lim.MaxCells)
+		return model.Errorf(model.ETooMany, nil, model.MsgTooManyCells, sheet, lim.MaxCells)
 	}
 	p.g.put(p.cellRow, p.cellCol, cell)
 	return nil
@@ -822,7 +822,7 @@ func (g *Grid) indexMerges(limit int) error {
 			for c := m.Left; c <= min(m.Right, g.MaxCol); c++ {
 				budget--
 				if budget < 0 {
-					return model.Errorf(model.ETooMany, nil, "工作表“%s”的合并单元格覆盖范围过大，超出读取上限。", g.Sheet)
+					return model.Errorf(model.ETooMany, nil, model.MsgMergesTooLarge, g.Sheet)
 				}
 				g.merge[mkey(r, c)] = int32(i)
 			}

@@ -100,9 +100,9 @@ func OpenContext(ctx context.Context, r io.Reader, lim Limits) (*Book, error) {
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			return nil, model.Errorf(model.ETooLarge, err, "文件超过大小上限（%s）。", humanBytes(lim.MaxBytes))
+			return nil, model.Errorf(model.ETooLarge, err, model.MsgTooLarge, humanBytes(lim.MaxBytes))
 		}
-		return nil, model.Errorf(model.ECorrupt, err, "读取上传文件失败。")
+		return nil, model.Errorf(model.ECorrupt, err, model.MsgReadFailed)
 	}
 	return OpenBytesContext(ctx, data, lim)
 }
@@ -116,18 +116,18 @@ func OpenBytes(data []byte, lim Limits) (*Book, error) {
 func OpenBytesContext(ctx context.Context, data []byte, lim Limits) (*Book, error) {
 	lim = lim.withDefaults()
 	if int64(len(data)) > lim.MaxBytes {
-		return nil, model.Errorf(model.ETooLarge, nil, "文件超过大小上限（%s）。", humanBytes(lim.MaxBytes))
+		return nil, model.Errorf(model.ETooLarge, nil, model.MsgTooLarge, humanBytes(lim.MaxBytes))
 	}
 	switch {
 	case len(data) == 0:
-		return nil, model.Errorf(model.ENotXLSX, nil, "文件为空，请上传 .xlsx 格式的决算公开表。")
+		return nil, model.Errorf(model.ENotXLSX, nil, model.MsgEmpty)
 	case bytes.HasPrefix(data, oleMagic):
 		if bytes.Contains(data, encryptionInfoUTF16) {
-			return nil, model.Errorf(model.EEncrypted, nil, "文件设置了打开密码，请在 Excel/WPS 中取消密码后再上传。")
+			return nil, model.Errorf(model.EEncrypted, nil, model.MsgEncrypted)
 		}
-		return nil, model.Errorf(model.EXLS, nil, "这是旧版 .xls 文件，请在 Excel/WPS 中另存为 .xlsx 后再上传")
+		return nil, model.Errorf(model.EXLS, nil, model.MsgXLS)
 	case !bytes.HasPrefix(data, []byte("PK")):
-		return nil, model.Errorf(model.ENotXLSX, nil, "不是 .xlsx 文件，请上传 Excel/WPS 保存的 .xlsx 格式决算公开表。")
+		return nil, model.Errorf(model.ENotXLSX, nil, model.MsgNotXLSX)
 	}
 	zr, err := checkZip(data, lim)
 	if err != nil {
@@ -137,7 +137,7 @@ func OpenBytesContext(ctx context.Context, data []byte, lim Limits) (*Book, erro
 		return nil, err
 	}
 	b := &Book{data: data, lim: lim, grids: map[string]*Grid{}, parts: map[string][]byte{},
-		zfiles: make(map[string]*zip.File, len(zr.File)), stop: model.NewStop(ctx, "读取")}
+		zfiles: make(map[string]*zip.File, len(zr.File)), stop: model.NewStop(ctx, model.StageRead)}
 	for _, zf := range zr.File {
 		// Part names as excelize keys them (ReadZipReader).
 		name := strings.ReplaceAll(zf.Name, "\\", "/")
@@ -161,7 +161,7 @@ func OpenBytesContext(ctx context.Context, data []byte, lim Limits) (*Book, erro
 func checkZip(data []byte, lim Limits) (*zip.Reader, error) {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		return nil, model.Errorf(model.ECorrupt, err, "文件已损坏（压缩包结构不完整），请在 Excel/WPS 中重新保存后上传。")
+		return nil, model.Errorf(model.ECorrupt, err, model.MsgZipBroken)
 	}
 	var total uint64
 	sheets := 0
@@ -169,20 +169,20 @@ func checkZip(data []byte, lim Limits) (*zip.Reader, error) {
 		size := zf.UncompressedSize64
 		total += size
 		if size > uint64(lim.UnzipXMLSize) {
-			return nil, model.Errorf(model.ETooLarge, nil, "文件中的部件 %s 解压后超过大小上限（%s）。", zf.Name, humanBytes(lim.UnzipXMLSize))
+			return nil, model.Errorf(model.ETooLarge, nil, model.MsgPartTooLarge, zf.Name, humanBytes(lim.UnzipXMLSize))
 		}
 		if total > uint64(lim.UnzipSize) {
-			return nil, model.Errorf(model.ETooLarge, nil, "文件解压后超过大小上限（%s）。", humanBytes(lim.UnzipSize))
+			return nil, model.Errorf(model.ETooLarge, nil, model.MsgUnzipTooLarge, humanBytes(lim.UnzipSize))
 		}
 		if strings.HasPrefix(strings.ToLower(zf.Name), "xl/worksheets/") && strings.HasSuffix(strings.ToLower(zf.Name), ".xml") {
 			sheets++
 		}
 	}
 	if sheets > lim.MaxSheets {
-		return nil, model.Errorf(model.ETooMany, nil, "工作表数量（%d）超过上限（%d）。", sheets, lim.MaxSheets)
+		return nil, model.Errorf(model.ETooMany, nil, model.MsgTooManySheets, sheets, lim.MaxSheets)
 	}
 	if len(zr.File) > 4*lim.MaxSheets+64 {
-		return nil, model.Errorf(model.ETooMany, nil, "文件包含的部件过多（%d 个）。", len(zr.File))
+		return nil, model.Errorf(model.ETooMany, nil, model.MsgTooManyParts, len(zr.File))
 	}
 	return zr, nil
 }
@@ -194,7 +194,7 @@ func humanBytes(n int64) string {
 	case n >= 1<<10:
 		return fmt.Sprintf("%.1f KiB", float64(n)/1024)
 	}
-	return fmt.Sprintf("%d 字节", n)
+	return fmt.Sprintf(model.MsgBytes, n)
 }
 
 // part returns the unzipped bytes of a package part; ok is false when the
@@ -219,14 +219,14 @@ func (b *Book) part(name string) (data []byte, ok bool, err error) {
 		rc.Close()
 		data = buf.Bytes()
 		if err == nil && int64(len(data)) > b.lim.UnzipXMLSize {
-			return nil, true, model.Errorf(model.ETooLarge, nil, "文件中的部件 %s 解压后超过大小上限（%s）。", name, humanBytes(b.lim.UnzipXMLSize))
+			return nil, true, model.Errorf(model.ETooLarge, nil, model.MsgPartTooLarge, name, humanBytes(b.lim.UnzipXMLSize))
 		}
 	}
 	if err := b.stop.Err(); err != nil {
 		return nil, true, err
 	}
 	if err != nil {
-		return nil, true, model.Errorf(model.ECorrupt, err, "文件已损坏（部件 %s 无法解压），请在 Excel/WPS 中重新保存后上传。", name)
+		return nil, true, model.Errorf(model.ECorrupt, err, model.MsgPartBroken, name)
 	}
 	b.parts[name] = data
 	return data, true, nil
@@ -288,11 +288,11 @@ func (b *Book) loadSheets() error {
 		return err
 	}
 	if !ok {
-		return model.Errorf(model.ECorrupt, nil, "文件缺少工作簿部件（%s），不是有效的 .xlsx 文件。", wbPath)
+		return model.Errorf(model.ECorrupt, nil, model.MsgNoWorkbookPart, wbPath)
 	}
 	var wb xmlWorkbook
 	if err := xml.Unmarshal(raw, &wb); err != nil {
-		return model.Errorf(model.ECorrupt, err, "工作簿部件（%s）已损坏。", wbPath)
+		return model.Errorf(model.ECorrupt, err, model.MsgWorkbookBroken, wbPath)
 	}
 	b.wbPath = wbPath
 	dir := path.Dir(wbPath)
@@ -304,7 +304,7 @@ func (b *Book) loadSheets() error {
 	if ok {
 		var rels xmlRels
 		if err := xml.Unmarshal(raw, &rels); err != nil {
-			return model.Errorf(model.ECorrupt, err, "工作簿关系部件已损坏。")
+			return model.Errorf(model.ECorrupt, err, model.MsgWorkbookRelsBroken)
 		}
 		for _, r := range rels.Rels {
 			t := r.Target
@@ -317,13 +317,13 @@ func (b *Book) loadSheets() error {
 		}
 	}
 	if len(wb.Sheets) > b.lim.MaxSheets {
-		return model.Errorf(model.ETooMany, nil, "工作表数量（%d）超过上限（%d）。", len(wb.Sheets), b.lim.MaxSheets)
+		return model.Errorf(model.ETooMany, nil, model.MsgTooManySheets, len(wb.Sheets), b.lim.MaxSheets)
 	}
 	for _, s := range wb.Sheets {
 		// Excel allows 31 characters; a longer name is no workbook Excel
 		// writes, and a megabyte one would be copied into every reference.
 		if n := utf8.RuneCountInString(s.Name); n > maxSheetName {
-			return model.Errorf(model.ECorrupt, nil, "工作表名称过长（%d 个字符，Excel 最多允许 31 个），文件可能已损坏。", n)
+			return model.Errorf(model.ECorrupt, nil, model.MsgSheetNameTooLong, n)
 		}
 	}
 	b.sheets = b.sheets[:0]

@@ -42,10 +42,10 @@ func (b *Book) Apply(changes []CellChange) error {
 	}
 	for _, c := range changes {
 		if c.Number != "" && !plainNumber(c.Number) {
-			return fmt.Errorf("写入 %s!%s: %q 不是数值", c.Sheet, c.Cell, c.Number)
+			return fmt.Errorf("xlsx: %s!%s: %q is not a number", c.Sheet, c.Cell, c.Number)
 		}
 		if c.Mark != "" && markColors[c.Mark] == "" {
-			return fmt.Errorf("未知标记类型 %q", c.Mark)
+			return fmt.Errorf("xlsx: unknown mark %q", c.Mark)
 		}
 	}
 	var sheets []string

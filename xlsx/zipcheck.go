@@ -36,7 +36,7 @@ func checkParts(zr *zip.Reader, lim Limits) error {
 		}
 		k := partKey(zf.Name)
 		if first, ok := seen[k]; ok {
-			return model.Errorf(model.ECorrupt, nil, "文件已损坏：压缩包中有两个同名部件（%s 与 %s），请在 Excel/WPS 中重新保存后上传。", first, zf.Name)
+			return model.Errorf(model.ECorrupt, nil, model.MsgDuplicatePart, first, zf.Name)
 		}
 		seen[k] = zf.Name
 		if k == "[content_types].xml" {
@@ -48,15 +48,15 @@ func checkParts(zr *zip.Reader, lim Limits) error {
 	}
 	rc, err := types.Open()
 	if err != nil {
-		return model.Errorf(model.ECorrupt, err, "文件已损坏（部件 [Content_Types].xml 无法解压），请在 Excel/WPS 中重新保存后上传。")
+		return model.Errorf(model.ECorrupt, err, model.MsgContentTypesBroken)
 	}
 	defer rc.Close()
 	data, err := io.ReadAll(io.LimitReader(rc, lim.UnzipXMLSize+1))
 	if err != nil {
-		return model.Errorf(model.ECorrupt, err, "文件已损坏（部件 [Content_Types].xml 无法解压），请在 Excel/WPS 中重新保存后上传。")
+		return model.Errorf(model.ECorrupt, err, model.MsgContentTypesBroken)
 	}
 	if err := decodeStrict(data); err != nil {
-		return model.Errorf(model.ECorrupt, err, "文件已损坏：内容类型部件 [Content_Types].xml 不是有效的 XML，请在 Excel/WPS 中重新保存后上传。")
+		return model.Errorf(model.ECorrupt, err, model.MsgContentTypesNotXML)
 	}
 	return nil
 }
