@@ -477,7 +477,7 @@ func (d *Direct) ClearAnnotations() error {
 	return nil
 }
 
-// WriteTo writes the edited workbook: edited parts deflated at BestSpeed,
+// WriteTo writes the edited workbook: edited parts deflated by bestSpeed,
 // every other part copied from the upload as it was compressed.
 func (d *Direct) WriteTo(w io.Writer) (int64, error) {
 	if err := d.finish(); err != nil {

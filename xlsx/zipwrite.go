@@ -3,7 +3,6 @@ package xlsx
 import (
 	"archive/zip"
 	"bytes"
-	"compress/flate"
 	"hash/crc32"
 	"io"
 	"io/fs"
@@ -11,22 +10,25 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// flateFree keeps a few BestSpeed compressors (each holds about 1 MB of
-// tables) across garbage collections, which empty a sync.Pool: with a
-// pool, nearly every annotated workbook allocated a new one.
-var flateFree = make(chan *flate.Writer, 4)
+// flateFree keeps a few compressors (each holds about 0.5 MB of tables
+// and buffers) across garbage collections, which empty a sync.Pool: with
+// a pool, nearly every annotated workbook allocated a new one.
+var flateFree = make(chan *deflater, 4)
 
-type pooledFlate struct{ *flate.Writer }
+type pooledFlate struct{ *deflater }
 
 func (p pooledFlate) Close() error {
-	err := p.Writer.Close()
+	err := p.deflater.Close()
+	p.deflater.w = nil
 	select {
-	case flateFree <- p.Writer:
+	case flateFree <- p.deflater:
 	default:
 	}
 	return err
 }
 
+// bestSpeed is the compressor of the parts juesuan writes (deflate.go:
+// about BestSpeed's size at a little over half its CPU).
 func bestSpeed(w io.Writer) (io.WriteCloser, error) {
 	select {
 	case fw := <-flateFree:
@@ -34,18 +36,14 @@ func bestSpeed(w io.Writer) (io.WriteCloser, error) {
 		return pooledFlate{fw}, nil
 	default:
 	}
-	fw, err := flate.NewWriter(w, flate.BestSpeed)
-	if err != nil {
-		return nil, err
-	}
-	return pooledFlate{fw}, nil
+	return pooledFlate{newDeflater(w)}, nil
 }
 
 // bookZip is the zip writer excelize saves an annotated book through.
 // excelize re-deflates every part, unchanged ones included, at the default
 // level (a third of the cost of writing a nine-table workbook). Here a
 // part whose bytes equal the upload's (same size and CRC-32) is copied
-// still compressed, and a changed part is deflated at BestSpeed.
+// still compressed, and a changed part is deflated by bestSpeed.
 type bookZip struct {
 	zw   *zip.Writer
 	orig map[string]*zip.File
