@@ -1,0 +1,250 @@
+package fill
+
+import (
+	"math"
+	"strconv"
+
+	"github.com/shopspring/decimal"
+)
+
+// amt is an exact amount in the solve's and the repair's inner loops:
+// int64 units of 10⁻⁴ while the value is on that grid and fits, else the
+// decimal itself. Every operation that could overflow falls back to
+// decimal arithmetic, so results are exact either way (never float64);
+// the int64 path only saves the allocations of shopspring's big.Int
+// arithmetic, which dominated fill's cost. Amounts are rounded to cents
+// (or their printed decimals), tolerances are multiples of ½·10⁻ᵈ: 10⁻⁴
+// holds both for d ≤ 3.
+type amt struct {
+	u   int64
+	d   decimal.Decimal // the value when big
+	big bool
+}
+
+const amtPlaces = 4
+
+// centUnits is one cent in amt units.
+const centUnits = 100
+
+var pow10 = [...]int64{1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
+	1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18}
+
+func units(u int64) amt { return amt{u: u} }
+
+// amtOf converts d exactly (no allocation when it is on the 10⁻⁴ grid and
+// fits in int64).
+func amtOf(d decimal.Decimal) amt {
+	exp := int(d.Exponent())
+	if d.NumDigits() <= 18 {
+		c := d.CoefficientInt64()
+		switch {
+		case exp >= -amtPlaces && exp+amtPlaces < len(pow10):
+			if u, ok := mul64(c, pow10[exp+amtPlaces]); ok {
+				return amt{u: u}
+			}
+		case exp < -amtPlaces && -amtPlaces-exp < len(pow10):
+			if p := pow10[-amtPlaces-exp]; c%p == 0 {
+				return amt{u: c / p}
+			}
+		}
+	}
+	return amt{d: d, big: true}
+}
+
+// dec is a as a decimal (exponent −4 on the int64 path: for arithmetic
+// and comparison, not for display; see at).
+func (a amt) dec() decimal.Decimal {
+	if a.big {
+		return a.d
+	}
+	return decimal.New(a.u, -amtPlaces)
+}
+
+func mul64(a, b int64) (int64, bool) {
+	if a == 0 || b == 0 {
+		return 0, true
+	}
+	p := a * b
+	if p/b != a || a == -1 && b == math.MinInt64 || b == -1 && a == math.MinInt64 {
+		return 0, false
+	}
+	return p, true
+}
+
+func (a amt) add(b amt) amt {
+	if !a.big && !b.big {
+		if s := a.u + b.u; (s^a.u)&(s^b.u) >= 0 {
+			return amt{u: s}
+		}
+	}
+	return amt{d: a.dec().Add(b.dec()), big: true}
+}
+
+func (a amt) sub(b amt) amt {
+	if !a.big && !b.big {
+		if s := a.u - b.u; (a.u^b.u)&(a.u^s) >= 0 {
+			return amt{u: s}
+		}
+	}
+	return amt{d: a.dec().Sub(b.dec()), big: true}
+}
+
+func (a amt) neg() amt {
+	if !a.big && a.u != math.MinInt64 {
+		return amt{u: -a.u}
+	}
+	return amt{d: a.dec().Neg(), big: true}
+}
+
+func (a amt) abs() amt {
+	if a.sign() < 0 {
+		return a.neg()
+	}
+	return a
+}
+
+// mul is a·k.
+func (a amt) mul(k int64) amt {
+	if !a.big {
+		if p, ok := mul64(a.u, k); ok {
+			return amt{u: p}
+		}
+	}
+	return amt{d: a.dec().Mul(decimal.NewFromInt(k)), big: true}
+}
+
+// addCents is a + k cents.
+func (a amt) addCents(k int64) amt {
+	if p, ok := mul64(k, centUnits); ok {
+		return a.add(amt{u: p})
+	}
+	return a.add(amt{d: decimal.New(k, -2), big: true})
+}
+
+func (a amt) sign() int {
+	if a.big {
+		return a.d.Sign()
+	}
+	switch {
+	case a.u < 0:
+		return -1
+	case a.u > 0:
+		return 1
+	}
+	return 0
+}
+
+func (a amt) isZero() bool { return a.sign() == 0 }
+
+func (a amt) cmp(b amt) int {
+	if !a.big && !b.big {
+		switch {
+		case a.u < b.u:
+			return -1
+		case a.u > b.u:
+			return 1
+		}
+		return 0
+	}
+	return a.dec().Cmp(b.dec())
+}
+
+// round is decimal's Round(places): half away from zero.
+func (a amt) round(places int32) amt {
+	if a.big || places >= amtPlaces {
+		if a.big {
+			return amt{d: a.d.Round(places), big: true}
+		}
+		return a
+	}
+	if places < 0 || amtPlaces-places >= int32(len(pow10)) {
+		return amt{d: a.dec().Round(places), big: true}
+	}
+	p := pow10[amtPlaces-places]
+	q, r := a.u/p, a.u%p
+	if r < 0 {
+		r = -r
+	}
+	if 2*r >= p {
+		if a.u < 0 {
+			q--
+		} else {
+			q++
+		}
+	}
+	if u, ok := mul64(q, p); ok {
+		return amt{u: u}
+	}
+	return amt{d: a.dec().Round(places), big: true}
+}
+
+// at is a.round(places) as the decimal decimal.Round(places) returns:
+// exponent −places, so that texts derived from the exponent (FormatAmount)
+// read as before.
+func (a amt) at(places int32) decimal.Decimal {
+	r := a.round(places)
+	if !r.big && places >= 0 {
+		if places <= amtPlaces {
+			return decimal.New(r.u/pow10[amtPlaces-places], -places)
+		}
+		if int(places-amtPlaces) < len(pow10) {
+			if u, ok := mul64(r.u, pow10[places-amtPlaces]); ok {
+				return decimal.New(u, -places)
+			}
+		}
+	}
+	return r.dec().Round(places)
+}
+
+// fixed is decimal's StringFixed(places).
+func (a amt) fixed(places int32) string {
+	if a.big || places < 0 || places > amtPlaces {
+		return a.dec().StringFixed(places)
+	}
+	r := a.round(places)
+	if r.big {
+		return r.d.StringFixed(places)
+	}
+	return fixedText(r.u/pow10[amtPlaces-places], int(places), false)
+}
+
+// text is decimal's String(): trailing zeros trimmed.
+func (a amt) text() string {
+	if a.big {
+		return a.d.String()
+	}
+	return fixedText(a.u, amtPlaces, true)
+}
+
+// fixedText writes v·10⁻ᵖˡᵃᶜᵉˢ with places decimals (trimmed of trailing
+// zeros when trim).
+func fixedText(v int64, places int, trim bool) string {
+	var buf [32]byte
+	neg := v < 0
+	var mag uint64
+	if neg {
+		mag = uint64(-v) // MinInt64 too: two's complement
+	} else {
+		mag = uint64(v)
+	}
+	digits := strconv.AppendUint(buf[:0], mag, 10)
+	for len(digits) <= places {
+		digits = append([]byte{'0'}, digits...)
+	}
+	intPart, frac := digits[:len(digits)-places], digits[len(digits)-places:]
+	if trim {
+		for len(frac) > 0 && frac[len(frac)-1] == '0' {
+			frac = frac[:len(frac)-1]
+		}
+	}
+	out := make([]byte, 0, len(digits)+2)
+	if neg && (mag != 0) {
+		out = append(out, '-')
+	}
+	out = append(out, intPart...)
+	if len(frac) > 0 {
+		out = append(out, '.')
+		out = append(out, frac...)
+	}
+	return string(out)
+}

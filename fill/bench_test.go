@@ -1,0 +1,52 @@
+package fill_test
+
+import (
+	"bytes"
+	"context"
+	"testing"
+
+	"github.com/juesuan/juesuan/batch"
+	"github.com/juesuan/juesuan/check"
+	"github.com/juesuan/juesuan/fill"
+	"github.com/juesuan/juesuan/reader"
+	"github.com/juesuan/juesuan/templates"
+)
+
+// BenchmarkFillVaried times fill alone (sweep and repair; reading and
+// binding are outside the timer) over the first 20 of batch's generated
+// Case A variants, read back through the reader as the batch reads them:
+// scaled units with every derived cell blank (residues to repair), 元
+// units, blank zeros, injected errors (conflicts, F01). ns/op and
+// allocs/op are per workbook.
+func BenchmarkFillVaried(b *testing.B) {
+	const n = 20
+	rs, err := check.Load()
+	if err != nil {
+		b.Fatal(err)
+	}
+	files := make([][]byte, n)
+	for i := range files {
+		v := batch.MakeVariant(i, false)
+		var buf bytes.Buffer
+		if _, err := templates.Write(&buf, v.Data, v.Options); err != nil {
+			b.Fatal(err)
+		}
+		files[i] = buf.Bytes()
+	}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		b.StopTimer()
+		wb, book, err := reader.Read(bytes.NewReader(files[i%n]), reader.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		book.Close()
+		eqs := check.NewBinding(rs, wb).Equations()
+		b.StartTimer()
+		if _, _, err := fill.RunContext(context.Background(), wb, eqs, fill.Options{Rules: rs}); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
