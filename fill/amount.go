@@ -248,3 +248,5 @@ func fixedText(v int64, places int, trim bool) string {
 	}
 	return string(out)
 }
+
+func (a amt) String() string { return a.text() }

@@ -121,8 +121,8 @@ func (p *repairer) describe() {
 				f.Operands = append(f.Operands, ref(nil, t.cell))
 			}
 		}
-		straight, _, _, _ := s.solve(q, c)
-		straight = straight.Round(places)
+		sv, _, _, _ := s.solve(q, c)
+		straight := sv.at(places)
 		value := model.FormatAmount(c.Value.Round(places))
 		switch {
 		case len(ops) == 0:

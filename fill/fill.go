@@ -55,6 +55,7 @@ const (
 // a row the table does not print: a known 0).
 type eqTerm struct {
 	cell *model.Cell
+	id   int32 // cell's index in solver.info (-1 for nil)
 	sign int
 	left bool
 }
@@ -69,21 +70,29 @@ type equation struct {
 	src     int // index in the given equations
 }
 
-type solver struct {
-	wb    *model.Workbook
-	eqs   []*equation
-	opt   Options
-	state map[*model.Cell]int
+// cellInfo is the solve's state of one cell, held in a slice indexed by
+// the cell's id (one map lookup per equation operand when the equations
+// are built, none in the sweep's loops).
+type cellInfo struct {
+	state int
 	// weight is the number of rounded printed values a settled cell's value
 	// aggregates: 1 for a typed amount, 0 for a blank (exactly 0), the sum
 	// of its operands' weights for a computed one. Its rounding uncertainty
 	// is weight·½·10⁻ᵈ, so among several ways to compute a cell the one of
 	// least weight is closest to the published figure.
-	weight map[*model.Cell]int
-	eqsOf  map[*model.Cell][]*equation
+	weight int
 	// cross marks blank input cells that may be cross-filled (spec §6);
 	// they become plain blanks (0) when no equation determines them.
-	cross map[*model.Cell]bool
+	cross bool
+	eqs   []*equation // the equations the cell is an unsettled operand of
+}
+
+type solver struct {
+	wb    *model.Workbook
+	eqs   []*equation
+	opt   Options
+	ids   map[*model.Cell]int32
+	info  []cellInfo
 	queue candHeap
 	seq   int
 	fills []model.Fill
@@ -91,7 +100,7 @@ type solver struct {
 	def map[*model.Cell]*equation
 	// exact and parts give the §5.0 tolerance check will apply.
 	exact bool
-	parts decimal.Decimal
+	parts int64
 	// findings are the fill's own (F01: a derived cell left blank because
 	// no value satisfies every identity it is in).
 	findings []model.Finding
@@ -169,29 +178,29 @@ func newSolver(wb *model.Workbook, eqs []check.Equation, opt Options, stop *mode
 	for _, t := range wb.Located() {
 		n += len(t.Cells())
 	}
-	s := &solver{wb: wb, opt: opt, state: make(map[*model.Cell]int, n), weight: make(map[*model.Cell]int, n),
-		eqsOf: map[*model.Cell][]*equation{}, cross: map[*model.Cell]bool{}, def: map[*model.Cell]*equation{},
-		moved: map[*model.Cell]moved{}, dropped: map[int]bool{}, names: labeler{wb: wb},
-		exact: opt.Exact || check.AutoExact(wb), parts: decimal.NewFromInt(int64(max(opt.Parts, 1))), stop: stop}
+	s := &solver{wb: wb, opt: opt, ids: make(map[*model.Cell]int32, n), info: make([]cellInfo, 0, n),
+		def: map[*model.Cell]*equation{}, moved: map[*model.Cell]moved{}, dropped: map[int]bool{}, names: labeler{wb: wb},
+		exact: opt.Exact || check.AutoExact(wb), parts: int64(max(opt.Parts, 1)), stop: stop}
 	for _, t := range wb.Located() {
 		for _, c := range t.Cells() {
 			if stop.Tick() {
 				return s
 			}
+			in := &s.info[s.idOf(c)]
 			switch {
 			case c.Invalid:
 				// Unreadable (reader S05): unknown, so neither an operand nor
 				// a target; the equations that mention it are skipped below.
-				s.weight[c] = 1
+				in.weight = 1
 			case c.Blank && c.Derived:
-				s.state[c] = stUnknown
+				in.state = stUnknown
 			case c.Blank && crossFillable(t, c):
-				s.state[c] = stUnknown
-				s.cross[c] = true
+				in.state = stUnknown
+				in.cross = true
 			case !c.Blank && c.Derived && opt.Overwrite:
-				s.state[c] = stPending
+				in.state = stPending
 			case !c.Blank:
-				s.weight[c] = 1
+				in.weight = 1
 			}
 		}
 	}
@@ -214,22 +223,27 @@ func newSolver(wb *model.Workbook, eqs []check.Equation, opt Options, stop *mode
 		if hasInvalid(wb, e) {
 			continue
 		}
-		q := &equation{rule: e.Rule.ID, fill: e.Rule.Fill, certain: e.Rule.Class == check.ClassCertain, nLeft: len(e.Left), src: ei}
+		q := &equation{rule: e.Rule.ID, fill: e.Rule.Fill, certain: e.Rule.Class == check.ClassCertain, nLeft: len(e.Left), src: ei,
+			terms: make([]eqTerm, 0, len(e.Left)+len(e.Right))}
 		for side, ts := range [2][]check.Term{e.Left, e.Right} {
 			for _, t := range ts {
 				c := t.CellIn(wb)
-				q.terms = append(q.terms, eqTerm{cell: c, sign: signOf(t), left: side == 0})
-				if c != nil && s.state[c] != stKnown {
-					q.unknown++
+				id := int32(-1)
+				if c != nil {
+					id = s.idOf(c)
+					if s.info[id].state != stKnown {
+						q.unknown++
+					}
 				}
+				q.terms = append(q.terms, eqTerm{cell: c, id: id, sign: signOf(t), left: side == 0})
 			}
 		}
 		if q.unknown == 0 {
 			continue // nothing to compute; check judges it
 		}
 		for _, t := range q.terms {
-			if t.cell != nil && s.state[t.cell] != stKnown {
-				s.eqsOf[t.cell] = append(s.eqsOf[t.cell], q)
+			if t.id >= 0 && s.info[t.id].state != stKnown {
+				s.info[t.id].eqs = append(s.info[t.id].eqs, q)
 			}
 		}
 		s.eqs = append(s.eqs, q)
@@ -244,7 +258,7 @@ func newSolver(wb *model.Workbook, eqs []check.Equation, opt Options, stop *mode
 	var relax []*model.Cell
 	for _, t := range wb.Located() {
 		for _, c := range t.Cells() {
-			if st := s.state[c]; st == stPending || st == stUnknown && s.cross[c] {
+			if in := s.info[s.ids[c]]; in.state == stPending || in.state == stUnknown && in.cross {
 				relax = append(relax, c)
 			}
 		}
@@ -258,6 +272,26 @@ func newSolver(wb *model.Workbook, eqs []check.Equation, opt Options, stop *mode
 	}
 	s.drain()
 	return s
+}
+
+// idOf returns c's index in s.info, adding a settled entry (the zero
+// cellInfo: known, weight 0) for a cell first met as an operand.
+func (s *solver) idOf(c *model.Cell) int32 {
+	if id, ok := s.ids[c]; ok {
+		return id
+	}
+	id := int32(len(s.info))
+	s.ids[c] = id
+	s.info = append(s.info, cellInfo{})
+	return id
+}
+
+// weightOf is c's weight (0 for a cell the solve never met).
+func (s *solver) weightOf(c *model.Cell) int {
+	if id, ok := s.ids[c]; ok {
+		return s.info[id].weight
+	}
+	return 0
 }
 
 func signOf(t check.Term) int {
@@ -275,6 +309,7 @@ type candidate struct {
 	seq    int // equation order breaks ties: a table's own rules come first
 	q      *equation
 	cell   *model.Cell
+	id     int32
 }
 
 type candHeap []candidate
@@ -303,22 +338,22 @@ func (h *candHeap) Pop() any {
 
 // target returns the one unsettled operand of q and whether q may be
 // solved for it (a Left total always; any operand of a CERTAIN rule).
-func (s *solver) target(q *equation) (*model.Cell, bool) {
+func (s *solver) target(q *equation) (*model.Cell, int32, bool) {
 	if !q.fill {
-		return nil, false
+		return nil, -1, false
 	}
 	for i, t := range q.terms {
-		if t.cell != nil && s.state[t.cell] != stKnown {
+		if t.id >= 0 && s.info[t.id].state != stKnown {
 			natural := t.left && q.nLeft == 1 && i == 0
-			return t.cell, natural || q.certain
+			return t.cell, t.id, natural || q.certain
 		}
 	}
-	return nil, false
+	return nil, -1, false
 }
 
 // solve computes q for its unsettled operand u: value, weight, and whether
 // every other operand is blank.
-func (s *solver) solve(q *equation, u *model.Cell) (v decimal.Decimal, w int, blank bool, dec int) {
+func (s *solver) solve(q *equation, u *model.Cell) (v amt, w int, blank bool, dec int) {
 	blank, dec = true, -1
 	var us int
 	var uleft bool
@@ -330,16 +365,13 @@ func (s *solver) solve(q *equation, u *model.Cell) (v decimal.Decimal, w int, bl
 		if t.cell == nil {
 			continue
 		}
-		x := t.cell.Value
-		if t.sign < 0 {
-			x = x.Neg()
-		}
-		if t.left {
-			v = v.Sub(x) // move to the right-hand side
+		x := amtOf(t.cell.Value)
+		if t.sign < 0 == t.left {
+			v = v.add(x) // a right-hand operand, or a negated left one moved right
 		} else {
-			v = v.Add(x)
+			v = v.sub(x)
 		}
-		w += s.weight[t.cell]
+		w += s.info[t.id].weight
 		if !t.cell.Blank {
 			blank = false
 			dec = max(dec, t.cell.Decimals)
@@ -347,28 +379,25 @@ func (s *solver) solve(q *equation, u *model.Cell) (v decimal.Decimal, w int, bl
 	}
 	// Σleft = Σright  =>  us·u = Σright − Σleft(others)  (u on the left)
 	//                     us·u = Σleft − Σright(others)  (u on the right)
-	if !uleft {
-		v = v.Neg()
-	}
-	if us < 0 {
-		v = v.Neg()
+	if !uleft != (us < 0) {
+		v = v.neg()
 	}
 	return v, w, blank, dec
 }
 
 func (s *solver) push(q *equation) {
-	u, ok := s.target(q)
+	u, id, ok := s.target(q)
 	if u == nil || !ok {
 		return
 	}
 	w := 0 // solve's weight, without its value
 	for _, t := range q.terms {
 		if t.cell != nil && t.cell != u {
-			w += s.weight[t.cell]
+			w += s.info[t.id].weight
 		}
 	}
 	s.seq++
-	heap.Push(&s.queue, candidate{class: s.class(q, u), weight: w, terms: len(q.terms) - 1, seq: s.seq, q: q, cell: u})
+	heap.Push(&s.queue, candidate{class: s.class(q, u), weight: w, terms: len(q.terms) - 1, seq: s.seq, q: q, cell: u, id: id})
 }
 
 // class ranks the ways of computing u (spec: a subtotal whose items are
@@ -394,7 +423,7 @@ func (s *solver) class(q *equation, u *model.Cell) int {
 func (s *solver) drain() {
 	for s.queue.Len() > 0 && !s.stop.Tick() {
 		c := heap.Pop(&s.queue).(candidate)
-		if s.state[c.cell] == stKnown {
+		if s.info[c.id].state == stKnown {
 			continue
 		}
 		s.settle(c)
@@ -404,9 +433,14 @@ func (s *solver) drain() {
 // known marks c settled with weight w and queues the equations that now
 // have a single unsettled operand.
 func (s *solver) known(c *model.Cell, w int) {
-	s.state[c] = stKnown
-	s.weight[c] = w
-	for _, q := range s.eqsOf[c] {
+	s.knownID(s.ids[c], w)
+}
+
+func (s *solver) knownID(id int32, w int) {
+	in := &s.info[id]
+	in.state = stKnown
+	in.weight = w
+	for _, q := range in.eqs {
 		q.unknown--
 		if q.unknown == 1 {
 			s.push(q)
@@ -422,9 +456,9 @@ func (s *solver) known(c *model.Cell, w int) {
 // So three totals filled from different tables (合计 = 基本 + 项目) stay
 // consistent with each other, not just each with its own source.
 func (s *solver) settle(best candidate) {
-	cell := best.cell
+	cell, id := best.cell, best.id
 	type option struct {
-		v      decimal.Decimal
+		v      amt
 		w      int
 		blank  bool
 		places int32
@@ -433,28 +467,29 @@ func (s *solver) settle(best candidate) {
 		class  int
 		broken int
 	}
-	var opts []option
+	var buf [4]option
+	opts := buf[:0]
 	add := func(q *equation) {
 		v, w, blank, dec := s.solve(q, cell)
 		places := int32(2)
 		if dec > 2 {
 			places = int32(dec)
 		}
-		opts = append(opts, option{v: v.Round(places), w: w, blank: blank, places: places, rule: q.rule, q: q, class: s.class(q, cell)})
+		opts = append(opts, option{v: v.round(places), w: w, blank: blank, places: places, rule: q.rule, q: q, class: s.class(q, cell)})
 	}
 	add(best.q)
-	for _, q := range s.eqsOf[cell] {
+	in := &s.info[id]
+	for _, q := range in.eqs {
 		if q == best.q || q.unknown != 1 {
 			continue
 		}
-		if u, ok := s.target(q); u == cell && ok {
+		if u, _, ok := s.target(q); u == cell && ok {
 			add(q)
 		}
 	}
-	closing := s.closing(cell)
 	pick := 0
 	for i := range opts {
-		opts[i].broken = s.broken(cell, opts[i].v, closing)
+		opts[i].broken = s.broken(cell, opts[i].v, in.eqs)
 		// A better-ranked way is never traded for fewer broken identities:
 		// the repair phase reconciles those within their tolerance.
 		if opts[i].class > opts[0].class {
@@ -465,71 +500,89 @@ func (s *solver) settle(best candidate) {
 		}
 	}
 	o := opts[pick]
-	switch s.state[cell] {
+	switch in.state {
 	case stUnknown:
-		if s.cross[cell] {
+		if in.cross {
 			// An input is filled only when the equations agree on it, and
 			// never with a rounding residue: blank already means 0.
-			if o.v.Abs().LessThanOrEqual(s.tolerance(o.q, cell)) || o.broken > 0 {
-				s.known(cell, 0)
+			if o.v.abs().cmp(s.tol(o.q, cell)) <= 0 || o.broken > 0 {
+				s.knownID(id, 0)
 				return
 			}
-		} else if o.blank && o.v.IsZero() {
+		} else if o.blank && o.v.isZero() {
 			// A total of nothing stays blank, as real tables print it.
-			s.known(cell, 0)
+			s.knownID(id, 0)
 			return
 		}
-		cell.Value, cell.Blank, cell.Decimals, cell.FilledBy = o.v, false, int(o.places), o.rule
-		cell.Raw = o.v.StringFixed(o.places)
+		cell.Value, cell.Blank, cell.Decimals, cell.FilledBy = o.v.at(o.places), false, int(o.places), o.rule
+		cell.Raw = o.v.fixed(o.places)
 		s.def[cell] = o.q
-		s.fills = append(s.fills, s.record(cell, ""))
-		s.known(cell, o.w)
+		s.fills = append(s.fills, s.record(cell, "", cell.Raw))
+		s.knownID(id, o.w)
 	case stPending:
 		// Keep the typed value when it breaks no more equations than the
 		// computed one would (within tolerance is not a reason to change).
-		if s.broken(cell, cell.Value, closing) <= o.broken {
-			s.known(cell, 1)
+		if s.broken(cell, amtOf(cell.Value), in.eqs) <= o.broken {
+			s.knownID(id, 1)
 			return
 		}
 		old := cell.Raw
 		if old == "" {
 			old = cell.Value.StringFixed(int32(max(cell.Decimals, 0)))
 		}
-		cell.Value, cell.Decimals, cell.FilledBy = o.v, int(o.places), o.rule
-		cell.Raw = o.v.StringFixed(o.places) // the user's formula stays; the value becomes its cached result
+		cell.Value, cell.Decimals, cell.FilledBy = o.v.at(o.places), int(o.places), o.rule
+		cell.Raw = o.v.fixed(o.places) // the user's formula stays; the value becomes its cached result
 		s.def[cell] = o.q
-		s.fills = append(s.fills, s.record(cell, old))
-		s.known(cell, o.w)
+		s.fills = append(s.fills, s.record(cell, old, cell.Raw))
+		s.knownID(id, o.w)
 	}
 }
 
-// closing returns the equations in which cell is the only unsettled operand.
-func (s *solver) closing(cell *model.Cell) []*equation {
-	var out []*equation
-	for _, q := range s.eqsOf[cell] {
-		if q.unknown == 1 {
-			out = append(out, q)
-		}
-	}
-	return out
-}
-
-// broken counts the equations of qs that value v for cell would violate
-// beyond check's tolerance.
-func (s *solver) broken(cell *model.Cell, v decimal.Decimal, qs []*equation) int {
+// broken counts the equations of qs closed by cell (it is their only
+// unsettled operand) that value v for cell would violate beyond check's
+// tolerance.
+func (s *solver) broken(cell *model.Cell, v amt, qs []*equation) int {
 	n := 0
 	for _, q := range qs {
+		if q.unknown != 1 {
+			continue
+		}
 		want, _, _, _ := s.solve(q, cell)
-		if v.Sub(want).Abs().GreaterThan(s.tolerance(q, cell)) {
+		if v.sub(want).abs().cmp(s.tol(q, cell)) > 0 {
 			n++
 		}
 	}
 	return n
 }
 
+// tol is tolerance as an amt, without a decimal in the usual case (every
+// operand to the cent: n·½ cent).
+func (s *solver) tol(q *equation, cell *model.Cell) amt {
+	if s.exact {
+		return amt{}
+	}
+	n, cents := 0, true
+	for _, t := range q.terms {
+		c := t.cell
+		if c == cell && c != nil && c.Blank {
+			n++ // it will be printed
+			continue
+		}
+		if c.Printed() {
+			n++
+			cents = cents && c.Decimals <= 2
+		}
+	}
+	if !cents {
+		return amtOf(s.tolerance(q, cell))
+	}
+	return units(int64(n) * centUnits / 2).mul(s.parts)
+}
+
 // tolerance is the §5.0 bound check will apply to q once cell is written:
 // model.Tolerance over its operands with cell counted as printed, scaled by
-// Parts; 0 in exact mode.
+// Parts; 0 in exact mode. (As a decimal, for the texts: its exponent is
+// the one they show.)
 func (s *solver) tolerance(q *equation, cell *model.Cell) decimal.Decimal {
 	if s.exact {
 		return decimal.Zero
@@ -565,8 +618,8 @@ func (s *solver) tolerance(q *equation, cell *model.Cell) decimal.Decimal {
 		}
 		tol = model.Tolerance(cells...)
 	}
-	if s.parts.GreaterThan(one) {
-		tol = tol.Mul(s.parts)
+	if s.parts > 1 {
+		tol = tol.Mul(decimal.NewFromInt(s.parts))
 	}
 	return tol
 }
@@ -606,9 +659,11 @@ func hasInvalid(wb *model.Workbook, e check.Equation) bool {
 	return false
 }
 
-func (s *solver) record(c *model.Cell, old string) model.Fill {
+// record is c's Fill; value is c.Value.StringFixed(c.Decimals), already
+// written as c.Raw.
+func (s *solver) record(c *model.Cell, old, value string) model.Fill {
 	return model.Fill{
-		Sheet: c.Sheet, Cell: c.Addr, Value: c.Value.StringFixed(int32(c.Decimals)),
+		Sheet: c.Sheet, Cell: c.Addr, Value: value,
 		Rule: c.FilledBy, Table: c.Table, Row: c.Row, Col: c.Col, Old: old,
 	}
 }

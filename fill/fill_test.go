@@ -79,7 +79,7 @@ func compare(t *testing.T, s *solver, want, got *model.Workbook) {
 				}
 				continue
 			}
-			tol := model.ToleranceOf(max(s.weight[g], 1)+1, 2)
+			tol := model.ToleranceOf(max(s.weightOf(g), 1)+1, 2)
 			if d := g.Value.Sub(w.Value).Abs(); d.GreaterThan(tol) {
 				t.Errorf("%s!%s %v: filled %s by %s, want %s (tolerance %s)", w.Sheet, w.Addr, w.Key, g.Value, g.FilledBy, w.Value, tol)
 			}

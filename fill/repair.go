@@ -304,8 +304,8 @@ func (s *solver) system(eqs []check.Equation, rebind bool) *repairer {
 		}
 		if !s.exact {
 			c.tol = model.Tolerance(cells...)
-			if s.parts.GreaterThan(one) {
-				c.tol = c.tol.Mul(s.parts)
+			if s.parts > 1 {
+				c.tol = c.tol.Mul(decimal.NewFromInt(s.parts))
 			}
 		}
 		ci := len(p.cons)
@@ -389,7 +389,7 @@ func (s *solver) costOf(cell *model.Cell, varOf map[*model.Cell]int) int64 {
 			continue
 		}
 		if _, ok := varOf[t.cell]; ok {
-			return 1 + 64/int64(max(s.weight[cell], 1))
+			return 1 + 64/int64(max(s.weightOf(cell), 1))
 		}
 	}
 	return pinnedCost

@@ -125,7 +125,7 @@ func TestFilledSubtotalIsExactSum(t *testing.T) {
 				}
 				n++
 				want, _, _, _ := s.solve(q, c)
-				if !c.Value.Equal(want) {
+				if !c.Value.Equal(want.dec()) {
 					t.Errorf("%s!%s %v = %s, its printed items (%s) sum to %s", c.Sheet, c.Addr, c.Key, c.Value, q.rule, want)
 				}
 			}
