@@ -139,7 +139,8 @@ func (p *repairer) describe() {
 		// Another identity that gives the cell directly, when its value
 		// differs (within tolerance: the difference is a rounding residue).
 		var alts []string
-		seen := []decimal.Decimal{c.Value, straight}
+		seen := [4]amt{amtOf(c.Value), amtOf(straight)}
+		nseen := 2
 		for _, cr := range v.cons {
 			k := p.cons[cr.idx]
 			// Only another way of computing the cell itself: as the total
@@ -149,12 +150,13 @@ func (p *repairer) describe() {
 				continue
 			}
 			// coef·x + rest = r  =>  x = value − r/coef (coef is ±1)
-			alt := addTimes(c.Value, k.r, -cr.coef).Round(places)
-			if slices.ContainsFunc(seen, alt.Equal) {
+			alt := seen[0].add(k.r.mul(-cr.coef)).round(places)
+			if slices.ContainsFunc(seen[:nseen], func(x amt) bool { return x.cmp(alt) == 0 }) {
 				continue
 			}
-			seen = append(seen, alt)
-			alts = append(alts, fmt.Sprintf(msgAlternative, k.eq.Rule.ID, model.FormatAmount(alt)))
+			seen[nseen] = alt
+			nseen++
+			alts = append(alts, fmt.Sprintf(msgAlternative, k.eq.Rule.ID, model.FormatAmount(alt.at(places))))
 			if len(alts) == 2 {
 				break
 			}
@@ -242,8 +244,8 @@ func (s *solver) conflict(c *rcon, blank []*rvar) model.Finding {
 	}
 	f.Message = fmt.Sprintf(msgConflict, strings.Join(names, msgOperandSep), e.Rule.ID, e.Rule.Message,
 		strings.Join(texts[0], " "), opText(e.Op), strings.Join(texts[1], " "),
-		model.FormatAmount(diff), model.FormatAmount(c.tol), typedText)
-	f.Actual, f.Expected, f.Difference, f.Tolerance = sums[0].String(), sums[1].String(), diff.String(), c.tol.String()
+		model.FormatAmount(diff), model.FormatAmount(c.tolText()), typedText)
+	f.Actual, f.Expected, f.Difference, f.Tolerance = sums[0].String(), sums[1].String(), diff.String(), c.tolText().String()
 	f.SetFingerprint()
 	return f
 }

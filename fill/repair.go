@@ -1,7 +1,9 @@
 package fill
 
 import (
+	"cmp"
 	"container/heap"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -50,15 +52,11 @@ const (
 	ruleConflict = "F01"
 )
 
-var (
-	cent = decimal.New(1, -2)
-	one  = decimal.NewFromInt(1)
-)
-
 // rvar is one written cell: an unknown of the repair.
 type rvar struct {
 	cell   *model.Cell
 	base   decimal.Decimal // the sweep's value
+	baseA  amt             // base, for the search's arithmetic
 	delta  int64           // cents moved from base
 	cost   int64           // per cent moved
 	cons   []vref
@@ -79,9 +77,13 @@ type rcon struct {
 	eq    *check.Equation
 	op    string
 	vars  []vref // sorted by variable cost, cheapest first
-	konst decimal.Decimal
-	tol   decimal.Decimal
-	r     decimal.Decimal // current residual lhs − rhs
+	konst amt
+	tol   amt
+	// tolD is tol as model.Tolerance gives it (its exponent is the one the
+	// F01 text shows), when not every operand is to the cent; see tolText.
+	tolD  decimal.Decimal
+	tolDs bool
+	r     amt // current residual lhs − rhs
 	stuck bool
 	// excused: it has a cell left blank by a conflict (F01 explains it).
 	excused bool
@@ -99,25 +101,40 @@ type repairer struct {
 	limit   int
 	queue   intHeap
 	inQ     []bool
+	inPath  []bool // variables on the search's current chain
+	worse   []int  // move's scratch list
 }
 
 // excess is how far c's relation is violated beyond its tolerance at
 // residual r (0 when it holds).
-func (c *rcon) excess(r decimal.Decimal) decimal.Decimal {
-	var x decimal.Decimal
+func (c *rcon) excess(r amt) amt {
+	var x amt
 	switch c.op {
 	case "<=":
 		x = r
 	case ">=":
-		x = r.Neg()
+		x = r.neg()
 	default:
-		x = r.Abs()
+		x = r.abs()
 	}
-	x = x.Sub(c.tol)
-	if x.Sign() < 0 {
-		return decimal.Zero
+	x = x.sub(c.tol)
+	if x.sign() < 0 {
+		return amt{}
 	}
 	return x
+}
+
+// tolText is c's tolerance as the decimal model.Tolerance (×Parts) gives:
+// n·0.005 with exponent −3 when every printed operand is to the cent, 0
+// when none is printed or in exact mode.
+func (c *rcon) tolText() decimal.Decimal {
+	if c.tolDs {
+		return c.tolD
+	}
+	if c.tol.isZero() {
+		return decimal.Zero
+	}
+	return decimal.New(c.tol.u/10, -3)
 }
 
 // need is the direction c's residual must move to reduce its excess.
@@ -128,7 +145,7 @@ func (c *rcon) need() int64 {
 	case ">=":
 		return 1
 	}
-	if c.r.Sign() > 0 {
+	if c.r.sign() > 0 {
 		return -1
 	}
 	return 1
@@ -229,7 +246,7 @@ func (s *solver) system(eqs []check.Equation, rebind bool) *repairer {
 			continue
 		}
 		varOf[c] = len(p.vars)
-		p.vars = append(p.vars, &rvar{cell: c, base: c.Value, fill: i})
+		p.vars = append(p.vars, &rvar{cell: c, base: c.Value, baseA: amtOf(c.Value), fill: i})
 	}
 	for _, v := range p.vars {
 		v.cost = s.costOf(v.cell, varOf)
@@ -274,9 +291,9 @@ func (s *solver) system(eqs []check.Equation, rebind bool) *repairer {
 					continue
 				}
 				if sg > 0 {
-					c.konst = c.konst.Add(cell.Value)
+					c.konst = c.konst.add(amtOf(cell.Value))
 				} else {
-					c.konst = c.konst.Sub(cell.Value)
+					c.konst = c.konst.sub(amtOf(cell.Value))
 				}
 			}
 		}
@@ -291,21 +308,37 @@ func (s *solver) system(eqs []check.Equation, rebind bool) *repairer {
 		if len(c.vars) == 0 {
 			continue // nothing written: check judges the user's figures
 		}
-		sort.Slice(c.vars, func(a, b int) bool {
-			va, vb := p.vars[c.vars[a].idx], p.vars[c.vars[b].idx]
-			if va.cost != vb.cost {
-				return va.cost < vb.cost
+		slices.SortFunc(c.vars, func(a, b vref) int {
+			if ca, cb := p.vars[a.idx].cost, p.vars[b.idx].cost; ca != cb {
+				return cmp.Compare(ca, cb)
 			}
-			return c.vars[a].idx < c.vars[b].idx
+			return cmp.Compare(a.idx, b.idx)
 		})
 		c.size = len(cells)
 		if len(e.Left) == 1 {
 			c.total = cells[0]
 		}
 		if !s.exact {
-			c.tol = model.Tolerance(cells...)
-			if s.parts > 1 {
-				c.tol = c.tol.Mul(decimal.NewFromInt(s.parts))
+			// model.Tolerance, in amt when every printed operand is to the
+			// cent (n·½ cent), else the decimal itself.
+			n, cents := int64(0), true
+			for _, cell := range cells {
+				if cell.Printed() {
+					n++
+					cents = cents && cell.Decimals <= 2
+				}
+			}
+			if cents {
+				c.tol = units(n * centUnits / 2).mul(s.parts)
+				if c.tol.big { // beyond int64 (absurd Parts): the text's decimal as model.Tolerance has it
+					c.tolD, c.tolDs = model.ToleranceOf(int(n), 2).Mul(decimal.NewFromInt(s.parts)), true
+				}
+			} else {
+				c.tolD, c.tolDs = model.Tolerance(cells...), true
+				if s.parts > 1 {
+					c.tolD = c.tolD.Mul(decimal.NewFromInt(s.parts))
+				}
+				c.tol = amtOf(c.tolD)
 			}
 		}
 		ci := len(p.cons)
@@ -316,6 +349,7 @@ func (s *solver) system(eqs []check.Equation, rebind bool) *repairer {
 		size += len(cells)
 	}
 	p.inQ = make([]bool, len(p.cons))
+	p.inPath = make([]bool, len(p.vars))
 	// Budget: chain evaluations linear in the size of the system. The
 	// factors bound a department-sized, badly broken workbook (3,500 fills,
 	// 4,000 findings) to about a second of CPU (64 and 8 took 5.7 s); the
@@ -339,7 +373,7 @@ func (p *repairer) run() bool {
 		}
 		var stuck []*rcon
 		for _, c := range p.cons {
-			if !c.excused && !c.excess(c.r).IsZero() {
+			if !c.excused && !c.excess(c.r).isZero() {
 				stuck = append(stuck, c)
 			}
 		}
@@ -368,7 +402,7 @@ func (p *repairer) reset() {
 		c.r, c.stuck, p.inQ[ci] = c.konst, false, false
 		for _, vr := range c.vars {
 			if v := p.vars[vr.idx]; !v.gone {
-				c.r = addTimes(c.r, v.base, vr.coef)
+				c.r = c.r.add(v.baseA.mul(vr.coef))
 			}
 		}
 		p.enqueue(ci)
@@ -396,7 +430,7 @@ func (s *solver) costOf(cell *model.Cell, varOf map[*model.Cell]int) int64 {
 }
 
 func (p *repairer) enqueue(ci int) {
-	if c := p.cons[ci]; p.inQ[ci] || c.stuck || c.excused || c.excess(p.cons[ci].r).IsZero() {
+	if c := p.cons[ci]; p.inQ[ci] || c.stuck || c.excused || c.excess(p.cons[ci].r).isZero() {
 		return
 	}
 	p.inQ[ci] = true
@@ -404,32 +438,24 @@ func (p *repairer) enqueue(ci int) {
 }
 
 // move shifts variable vi by d cents and returns the change of the total
-// excess and the constraints whose excess grew.
-func (p *repairer) move(vi int, d int64) (delta decimal.Decimal, worse []int) {
+// excess and the constraints whose excess grew (in p.worse, valid until
+// the next move).
+func (p *repairer) move(vi int, d int64) (delta amt, worse []int) {
 	v := p.vars[vi]
 	v.delta += d
+	worse = p.worse[:0]
 	for _, cr := range v.cons {
 		c := p.cons[cr.idx]
 		before := c.excess(c.r)
-		c.r = addTimes(c.r, cent, cr.coef*d)
+		c.r = c.r.addCents(cr.coef * d)
 		after := c.excess(c.r)
-		delta = delta.Add(after.Sub(before))
-		if after.GreaterThan(before) {
+		delta = delta.add(after.sub(before))
+		if after.cmp(before) > 0 {
 			worse = append(worse, cr.idx)
 		}
 	}
+	p.worse = worse
 	return delta, worse
-}
-
-// addTimes is a + k·x, without a multiplication for k = ±1.
-func addTimes(a, x decimal.Decimal, k int64) decimal.Decimal {
-	switch k {
-	case 1:
-		return a.Add(x)
-	case -1:
-		return a.Sub(x)
-	}
-	return a.Add(x.Mul(decimal.NewFromInt(k)))
 }
 
 func (p *repairer) moveCost(vi int, d int64) int64 {
@@ -453,10 +479,12 @@ type chain struct {
 	steps []step
 	clean bool
 	cost  int64
-	gain  decimal.Decimal // total excess removed (> 0)
+	gain  amt // total excess removed (> 0)
 }
 
-func (a chain) better(b chain, have bool) bool {
+// betterSteps is whether a, of n steps (its steps not yet copied), is
+// better than b.
+func (a chain) betterSteps(n int, b chain, have bool) bool {
 	if !have {
 		return true
 	}
@@ -466,10 +494,10 @@ func (a chain) better(b chain, have bool) bool {
 	if a.cost != b.cost {
 		return a.cost < b.cost
 	}
-	if !a.gain.Equal(b.gain) {
-		return a.gain.GreaterThan(b.gain)
+	if c := a.gain.cmp(b.gain); c != 0 {
+		return c > 0
 	}
-	return len(a.steps) < len(b.steps)
+	return n < len(b.steps)
 }
 
 // search finds the best chain of moves starting at constraint ci: each
@@ -478,9 +506,9 @@ func (a chain) better(b chain, have bool) bool {
 // repairing that one.
 func (p *repairer) search(ci int) (best chain, ok bool) {
 	var path []step
-	in := map[int]bool{}
-	var dfs func(ci int, gain decimal.Decimal, cost int64)
-	dfs = func(ci int, gain decimal.Decimal, cost int64) {
+	in := p.inPath
+	var dfs func(ci int, gain amt, cost int64)
+	dfs = func(ci int, gain amt, cost int64) {
 		c := p.cons[ci]
 		need := c.need()
 		n := 0
@@ -503,24 +531,29 @@ func (p *repairer) search(ci int) (best chain, ok bool) {
 			}
 			mc := p.moveCost(vr.idx, d)
 			delta, worse := p.move(vr.idx, d)
-			g := gain.Sub(delta)
+			nworse, next := len(worse), -1
+			if nworse == 1 {
+				next = worse[0]
+			}
+			g := gain.sub(delta)
 			path = append(path, step{vr.idx, d})
 			in[vr.idx] = true
-			if g.Sign() > 0 {
-				cand := chain{steps: append([]step(nil), path...), clean: len(worse) == 0, cost: cost + mc, gain: g}
-				if cand.better(best, ok) {
+			if g.sign() > 0 {
+				cand := chain{clean: nworse == 0, cost: cost + mc, gain: g}
+				if cand.betterSteps(len(path), best, ok) {
+					cand.steps = append(best.steps[:0:0], path...)
 					best, ok = cand, true
 				}
 			}
-			if len(worse) == 1 && len(path) < maxChain {
-				dfs(worse[0], g, cost+mc)
+			if nworse == 1 && len(path) < maxChain {
+				dfs(next, g, cost+mc)
 			}
-			delete(in, vr.idx)
+			in[vr.idx] = false
 			path = path[:len(path)-1]
 			p.move(vr.idx, -d)
 		}
 	}
-	dfs(ci, decimal.Zero, 0)
+	dfs(ci, amt{}, 0)
 	return best, ok
 }
 
@@ -532,14 +565,14 @@ func (p *repairer) solve() {
 		p.inQ[ci] = false
 		c := p.cons[ci]
 		x := c.excess(c.r)
-		if c.stuck || x.IsZero() {
+		if c.stuck || x.isZero() {
 			continue
 		}
 		// Rounding residues are repaired by a few cents per written cell;
 		// a break beyond that is a wrong printed figure (or two printed
 		// figures that disagree), which no cent search can mend: it is a
 		// conflict at once, without spending the budget on it.
-		if x.GreaterThan(cent.Mul(decimal.NewFromInt(int64(maxCentsPerVar * len(c.vars))))) {
+		if x.cmp(units(centUnits*maxCentsPerVar*int64(len(c.vars)))) > 0 {
 			c.stuck = true
 			continue
 		}
@@ -576,12 +609,12 @@ func (p *repairer) conflicts(stuck []*rcon) {
 	// The worst conflict first (by its excess on the straight values), and
 	// only constraints sharing no written cell with one handled in this
 	// pass: the others may only have been broken by moves tried for it.
-	base := make([]decimal.Decimal, len(stuck))
+	base := make([]amt, len(stuck))
 	for i, c := range stuck {
 		r := c.konst
 		for _, vr := range c.vars {
 			if v := p.vars[vr.idx]; !v.gone {
-				r = addTimes(r, v.base, vr.coef)
+				r = r.add(v.baseA.mul(vr.coef))
 			}
 		}
 		base[i] = c.excess(r)
@@ -590,12 +623,12 @@ func (p *repairer) conflicts(stuck []*rcon) {
 	for i := range order {
 		order[i] = i
 	}
-	sort.SliceStable(order, func(a, b int) bool { return base[order[a]].GreaterThan(base[order[b]]) })
+	sort.SliceStable(order, func(a, b int) bool { return base[order[a]].cmp(base[order[b]]) > 0 })
 	touched := map[int]bool{}
 	handled := 0
 	for _, i := range order {
 		c := stuck[i]
-		if c.excused || handled > 0 && base[i].IsZero() {
+		if c.excused || handled > 0 && base[i].isZero() {
 			continue
 		}
 		shares := false
@@ -645,18 +678,18 @@ func (p *repairer) apply(v *rvar) {
 	if v.gone {
 		return
 	}
-	val := v.base
-	if v.delta != 0 {
-		val = addTimes(val, cent, v.delta)
-	}
 	places := int32(max(v.cell.Decimals, 2))
+	if v.delta == 0 {
+		// The sweep's value, whose texts (cell.Raw, the fill's Value) it
+		// wrote; conflicts may have set Value back to base meanwhile.
+		v.cell.Value = v.base
+		return
+	}
+	val := v.base.Add(decimal.New(v.delta, -2))
 	v.cell.Value = val
 	v.cell.Raw = val.StringFixed(places)
-	f := &p.s.fills[v.fill]
-	f.Value = val.StringFixed(places)
-	if v.delta != 0 {
-		p.s.moved[v.cell] = moved{base: v.base, reason: v.reason}
-	}
+	p.s.fills[v.fill].Value = v.cell.Raw
+	p.s.moved[v.cell] = moved{base: v.base, reason: v.reason}
 }
 
 // commit writes the repaired values and drops the fills left blank.

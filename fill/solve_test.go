@@ -13,6 +13,9 @@ import (
 	"github.com/shopspring/decimal"
 )
 
+// cent is one cent, the step of the perturbations below.
+var cent = decimal.New(1, -2)
+
 func keyOf(f model.Fill) model.Key { return model.Key{Table: f.Table, Row: f.Row, Col: f.Col} }
 
 // errKey names an error finding without values: rule and operand cells.
