@@ -19,7 +19,6 @@
 package fill
 
 import (
-	"container/heap"
 	"context"
 
 	"github.com/juesuan/juesuan/check"
@@ -204,6 +203,14 @@ func newSolver(wb *model.Workbook, eqs []check.Equation, opt Options, stop *mode
 			}
 		}
 	}
+	// The equations and their operands live in two slabs sized once (one
+	// allocation each, not one per equation).
+	nterms := 0
+	for _, e := range eqs {
+		nterms += len(e.Left) + len(e.Right)
+	}
+	slab := make([]equation, 0, len(eqs))
+	arena := make([]eqTerm, 0, nterms)
 	for ei, e := range eqs {
 		if stop.Tick() {
 			return s
@@ -223,8 +230,7 @@ func newSolver(wb *model.Workbook, eqs []check.Equation, opt Options, stop *mode
 		if hasInvalid(wb, e) {
 			continue
 		}
-		q := &equation{rule: e.Rule.ID, fill: e.Rule.Fill, certain: e.Rule.Class == check.ClassCertain, nLeft: len(e.Left), src: ei,
-			terms: make([]eqTerm, 0, len(e.Left)+len(e.Right))}
+		start, unknown := len(arena), 0
 		for side, ts := range [2][]check.Term{e.Left, e.Right} {
 			for _, t := range ts {
 				c := t.CellIn(wb)
@@ -232,23 +238,49 @@ func newSolver(wb *model.Workbook, eqs []check.Equation, opt Options, stop *mode
 				if c != nil {
 					id = s.idOf(c)
 					if s.info[id].state != stKnown {
-						q.unknown++
+						unknown++
 					}
 				}
-				q.terms = append(q.terms, eqTerm{cell: c, id: id, sign: signOf(t), left: side == 0})
+				arena = append(arena, eqTerm{cell: c, id: id, sign: signOf(t), left: side == 0})
 			}
 		}
-		if q.unknown == 0 {
+		if unknown == 0 {
+			arena = arena[:start]
 			continue // nothing to compute; check judges it
 		}
+		slab = append(slab, equation{rule: e.Rule.ID, fill: e.Rule.Fill, certain: e.Rule.Class == check.ClassCertain,
+			nLeft: len(e.Left), src: ei, unknown: unknown, terms: arena[start:len(arena):len(arena)]})
+		q := &slab[len(slab)-1]
+		s.eqs = append(s.eqs, q)
+		if q.unknown == 1 {
+			s.push(q)
+		}
+	}
+	// Each cell's equations (those it is an unsettled operand of, in
+	// equation order, once per occurrence) as windows of one array.
+	count := make([]int32, len(s.info))
+	total := 0
+	for _, q := range s.eqs {
+		for _, t := range q.terms {
+			if t.id >= 0 && s.info[t.id].state != stKnown {
+				count[t.id]++
+				total++
+			}
+		}
+	}
+	lists := make([]*equation, total)
+	off := 0
+	for id, n := range count {
+		if n > 0 {
+			s.info[id].eqs = lists[off : off : off+int(n)]
+			off += int(n)
+		}
+	}
+	for _, q := range s.eqs {
 		for _, t := range q.terms {
 			if t.id >= 0 && s.info[t.id].state != stKnown {
 				s.info[t.id].eqs = append(s.info[t.id].eqs, q)
 			}
-		}
-		s.eqs = append(s.eqs, q)
-		if q.unknown == 1 {
-			s.push(q)
 		}
 	}
 	s.drain()
@@ -328,13 +360,6 @@ func (h candHeap) Less(i, j int) bool {
 	return h[i].seq < h[j].seq
 }
 func (h candHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
-func (h *candHeap) Push(x any)   { *h = append(*h, x.(candidate)) }
-func (h *candHeap) Pop() any {
-	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return x
-}
 
 // target returns the one unsettled operand of q and whether q may be
 // solved for it (a Left total always; any operand of a CERTAIN rule).
@@ -397,7 +422,7 @@ func (s *solver) push(q *equation) {
 		}
 	}
 	s.seq++
-	heap.Push(&s.queue, candidate{class: s.class(q, u), weight: w, terms: len(q.terms) - 1, seq: s.seq, q: q, cell: u, id: id})
+	s.queue.push(candidate{class: s.class(q, u), weight: w, terms: len(q.terms) - 1, seq: s.seq, q: q, cell: u, id: id})
 }
 
 // class ranks the ways of computing u (spec: a subtotal whose items are
@@ -422,7 +447,7 @@ func (s *solver) class(q *equation, u *model.Cell) int {
 // for a cell is its best).
 func (s *solver) drain() {
 	for s.queue.Len() > 0 && !s.stop.Tick() {
-		c := heap.Pop(&s.queue).(candidate)
+		c := s.queue.pop()
 		if s.info[c.id].state == stKnown {
 			continue
 		}

@@ -2,7 +2,6 @@ package fill
 
 import (
 	"cmp"
-	"container/heap"
 	"slices"
 	"sort"
 	"strings"
@@ -434,7 +433,7 @@ func (p *repairer) enqueue(ci int) {
 		return
 	}
 	p.inQ[ci] = true
-	heap.Push(&p.queue, ci)
+	p.queue.push(ci)
 }
 
 // move shifts variable vi by d cents and returns the change of the total
@@ -561,7 +560,7 @@ func (p *repairer) search(ci int) (best chain, ok bool) {
 // is left or none can be improved.
 func (p *repairer) solve() {
 	for p.queue.Len() > 0 && p.evals < p.limit && !p.s.stop.Tick() {
-		ci := heap.Pop(&p.queue).(int)
+		ci := p.queue.pop()
 		p.inQ[ci] = false
 		c := p.cons[ci]
 		x := c.excess(c.r)
@@ -754,10 +753,3 @@ type intHeap []int
 func (h intHeap) Len() int           { return len(h) }
 func (h intHeap) Less(i, j int) bool { return h[i] < h[j] }
 func (h intHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *intHeap) Push(x any)        { *h = append(*h, x.(int)) }
-func (h *intHeap) Pop() any {
-	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return x
-}
