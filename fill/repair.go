@@ -238,20 +238,31 @@ func (s *solver) repair(eqs []check.Equation) {
 // system builds the repair's unknowns and constraints.
 func (s *solver) system(eqs []check.Equation, rebind bool) *repairer {
 	p := &repairer{s: s, rebound: rebind}
-	varOf := map[*model.Cell]int{}
+	// Variables, constraints and their operand lists live in slabs sized
+	// once (one allocation each, not one per variable or constraint).
+	varOf := make(map[*model.Cell]int, len(s.fills))
+	vslab := make([]rvar, 0, len(s.fills))
+	p.vars = make([]*rvar, 0, len(s.fills))
 	for i, f := range s.fills {
 		c := s.wb.Cell(model.Key{Table: f.Table, Row: f.Row, Col: f.Col})
 		if c == nil {
 			continue
 		}
 		varOf[c] = len(p.vars)
-		p.vars = append(p.vars, &rvar{cell: c, base: c.Value, baseA: amtOf(c.Value), fill: i})
+		vslab = append(vslab, rvar{cell: c, base: c.Value, baseA: amtOf(c.Value), fill: i})
+		p.vars = append(p.vars, &vslab[len(vslab)-1])
 	}
 	for _, v := range p.vars {
 		v.cost = s.costOf(v.cell, varOf)
 	}
 	all, src := s.constraints(eqs, rebind)
 	p.cons = make([]*rcon, 0, len(all))
+	cslab := make([]rcon, 0, len(all))
+	nterms := 0
+	for i := range all {
+		nterms += len(all[i].Left) + len(all[i].Right)
+	}
+	arena := make([]vref, 0, nterms)
 	size := 0
 	var coef []vref
 	var cells []*model.Cell
@@ -260,7 +271,8 @@ func (s *solver) system(eqs []check.Equation, rebind bool) *repairer {
 			return p
 		}
 		e := &all[i]
-		c := &rcon{eq: e, op: e.Op, src: src[i]}
+		cslab = append(cslab, rcon{eq: e, op: e.Op, src: src[i]})
+		c := &cslab[len(cslab)-1]
 		coef = coef[:0]
 		cells = cells[:0]
 		invalid := false
@@ -297,14 +309,18 @@ func (s *solver) system(eqs []check.Equation, rebind bool) *repairer {
 			}
 		}
 		if invalid {
+			cslab = cslab[:len(cslab)-1]
 			continue // an unreadable amount: check does not evaluate it
 		}
+		start := len(arena)
 		for _, vr := range coef {
 			if vr.coef != 0 {
-				c.vars = append(c.vars, vr)
+				arena = append(arena, vr)
 			}
 		}
+		c.vars = arena[start:len(arena):len(arena)]
 		if len(c.vars) == 0 {
+			cslab = cslab[:len(cslab)-1]
 			continue // nothing written: check judges the user's figures
 		}
 		slices.SortFunc(c.vars, func(a, b vref) int {
@@ -340,12 +356,28 @@ func (s *solver) system(eqs []check.Equation, rebind bool) *repairer {
 				c.tol = amtOf(c.tolD)
 			}
 		}
-		ci := len(p.cons)
-		for _, vr := range c.vars {
-			p.vars[vr.idx].cons = append(p.vars[vr.idx].cons, vref{ci, vr.coef})
-		}
 		p.cons = append(p.cons, c)
 		size += len(cells)
+	}
+	// Each variable's constraints, in constraint order, as windows of one
+	// array.
+	count := make([]int, len(p.vars))
+	for _, c := range p.cons {
+		for _, vr := range c.vars {
+			count[vr.idx]++
+		}
+	}
+	lists := make([]vref, len(arena))
+	off := 0
+	for vi, n := range count {
+		p.vars[vi].cons = lists[off : off : off+n]
+		off += n
+	}
+	for ci, c := range p.cons {
+		for _, vr := range c.vars {
+			v := p.vars[vr.idx]
+			v.cons = append(v.cons, vref{ci, vr.coef})
+		}
 	}
 	p.inQ = make([]bool, len(p.cons))
 	p.inPath = make([]bool, len(p.vars))
