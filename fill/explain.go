@@ -3,6 +3,7 @@ package fill
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/juesuan/juesuan/check"
@@ -27,6 +28,11 @@ type labeler struct {
 }
 
 func (l *labeler) label(c *model.Cell) string {
+	return string(l.appendLabel(nil, c))
+}
+
+// appendLabel appends c's label to b.
+func (l *labeler) appendLabel(b []byte, c *model.Cell) []byte {
 	if l.num == nil {
 		l.num, l.single = map[model.TableID]string{}, map[model.TableID]bool{}
 	}
@@ -48,10 +54,11 @@ func (l *labeler) label(c *model.Cell) string {
 	if row == "合计" {
 		row = msgRowTotal
 	}
+	b = append(append(append(b, num...), ' '), row...)
 	if l.single[c.Table] || c.Col == "" {
-		return num + " " + row
+		return b
 	}
-	return num + " " + row + " " + c.Col
+	return append(append(b, ' '), c.Col...)
 }
 
 // singleColumn reports whether every amount of t is in one column key
@@ -71,7 +78,7 @@ func singleColumn(t *model.Table) bool {
 func ref(l *labeler, c *model.Cell) model.CellRef {
 	v := ""
 	if !c.Blank {
-		v = c.Value.String()
+		v = amtOf(c.Value).text()
 	}
 	r := model.CellRef{Sheet: c.Sheet, Cell: c.Addr, Value: v, Table: c.Table, Row: c.Row, Col: c.Col}
 	if l != nil {
@@ -82,24 +89,28 @@ func ref(l *labeler, c *model.Cell) model.CellRef {
 
 // operandText lists up to three operands with their values, then the count.
 func operandText(l *labeler, cells []*model.Cell) string {
-	var parts []string
+	b := make([]byte, 0, 128)
 	for i, c := range cells {
 		if i == 3 {
 			break
 		}
-		parts = append(parts, l.label(c)+" "+model.FormatAmount(c.Value))
+		if i > 0 {
+			b = append(b, msgOperandSep...)
+		}
+		b = append(l.appendLabel(b, c), ' ')
+		b = append(b, formatAmount(c.Value)...)
 	}
-	s := strings.Join(parts, msgOperandSep)
 	if len(cells) > 3 {
-		s += fmt.Sprintf(msgMoreOperands, len(cells))
+		b = append(b, msgf(msgMoreOperands, strconv.Itoa(len(cells)))...)
 	}
-	return s
+	return string(b)
 }
 
 // describe records on every fill its operands, how it was derived and the
 // value another identity gives when that differs.
 func (p *repairer) describe() {
 	s := p.s
+	var ops []*model.Cell // reused: operandText copies what it needs
 	for _, v := range p.vars {
 		if v.gone {
 			continue
@@ -111,7 +122,14 @@ func (p *repairer) describe() {
 			continue
 		}
 		places := int32(max(c.Decimals, 2))
-		var ops []*model.Cell
+		ops = ops[:0]
+		n := 0
+		for _, t := range q.terms {
+			if t.cell != nil && t.cell != c {
+				n++
+			}
+		}
+		f.Operands = slices.Grow(f.Operands, n)
 		for _, t := range q.terms {
 			if t.cell != nil && t.cell != c {
 				ops = append(ops, t.cell)
@@ -122,24 +140,26 @@ func (p *repairer) describe() {
 			}
 		}
 		sv, _, _, _ := s.solve(q, c)
-		straight := sv.at(places)
-		value := model.FormatAmount(c.Value.Round(places))
+		straight := sv.round(places)
+		cv := amtOf(c.Value)
+		value := formatAt(cv, places)
 		switch {
 		case len(ops) == 0:
-			f.Note = fmt.Sprintf(msgNoteNothing, q.rule, value)
-		case straight.Equal(c.Value):
-			f.Note = fmt.Sprintf(msgNote, q.rule, operandText(&s.names, ops), value)
+			f.Note = msgf(msgNoteNothing, q.rule, value)
+		case straight.cmp(cv) == 0:
+			f.Note = msgf(msgNote, q.rule, operandText(&s.names, ops), value)
 		default:
-			f.Note = fmt.Sprintf(msgNoteAdjusted, q.rule, operandText(&s.names, ops), model.FormatAmount(straight), value,
-				model.FormatAmount(c.Value.Sub(straight).Abs()), model.FormatAmount(s.tolerance(q, c)))
+			sd := straight.at(places)
+			f.Note = msgf(msgNoteAdjusted, q.rule, operandText(&s.names, ops), formatAmount(sd), value,
+				formatAmount(c.Value.Sub(sd).Abs()), formatAmount(s.tolerance(q, c)))
 			if m, ok := s.moved[c]; ok && m.reason != "" && m.reason != q.rule {
-				f.Note += fmt.Sprintf(msgNoteFor, m.reason)
+				f.Note += msgf(msgNoteFor, m.reason)
 			}
 		}
 		// Another identity that gives the cell directly, when its value
 		// differs (within tolerance: the difference is a rounding residue).
 		var alts []string
-		seen := [4]amt{amtOf(c.Value), amtOf(straight)}
+		seen := [4]amt{cv, straight}
 		nseen := 2
 		for _, cr := range v.cons {
 			k := p.cons[cr.idx]
@@ -156,7 +176,7 @@ func (p *repairer) describe() {
 			}
 			seen[nseen] = alt
 			nseen++
-			alts = append(alts, fmt.Sprintf(msgAlternative, k.eq.Rule.ID, model.FormatAmount(alt.at(places))))
+			alts = append(alts, msgf(msgAlternative, k.eq.Rule.ID, formatAt(alt, places)))
 			if len(alts) == 2 {
 				break
 			}
