@@ -2,7 +2,6 @@ package fill
 
 import (
 	"math"
-	"strconv"
 
 	"github.com/shopspring/decimal"
 )
@@ -219,34 +218,40 @@ func (a amt) text() string {
 // fixedText writes v·10⁻ᵖˡᵃᶜᵉˢ with places decimals (trimmed of trailing
 // zeros when trim).
 func fixedText(v int64, places int, trim bool) string {
-	var buf [32]byte
-	neg := v < 0
-	var mag uint64
-	if neg {
+	// Digits are written right to left into one buffer: the string is the
+	// only allocation.
+	var buf [48]byte
+	mag := uint64(v)
+	if v < 0 {
 		mag = uint64(-v) // MinInt64 too: two's complement
-	} else {
-		mag = uint64(v)
 	}
-	digits := strconv.AppendUint(buf[:0], mag, 10)
-	for len(digits) <= places {
-		digits = append([]byte{'0'}, digits...)
+	i := len(buf)
+	for k := 0; k < places; k++ {
+		d := byte('0' + mag%10)
+		mag /= 10
+		if trim && d == '0' && i == len(buf) {
+			continue // a trailing zero of the fraction
+		}
+		i--
+		buf[i] = d
 	}
-	intPart, frac := digits[:len(digits)-places], digits[len(digits)-places:]
-	if trim {
-		for len(frac) > 0 && frac[len(frac)-1] == '0' {
-			frac = frac[:len(frac)-1]
+	if i < len(buf) {
+		i--
+		buf[i] = '.'
+	}
+	for {
+		i--
+		buf[i] = byte('0' + mag%10)
+		mag /= 10
+		if mag == 0 {
+			break
 		}
 	}
-	out := make([]byte, 0, len(digits)+2)
-	if neg && (mag != 0) {
-		out = append(out, '-')
+	if v < 0 {
+		i--
+		buf[i] = '-'
 	}
-	out = append(out, intPart...)
-	if len(frac) > 0 {
-		out = append(out, '.')
-		out = append(out, frac...)
-	}
-	return string(out)
+	return string(buf[i:])
 }
 
 func (a amt) String() string { return a.text() }

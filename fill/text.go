@@ -53,7 +53,8 @@ func formatAt(a amt, places int32) string {
 	if r.big {
 		return model.FormatAmount(a.at(places))
 	}
-	return string(appendThousands(nil, r.u/pow10[amtPlaces-places], int(places)))
+	var buf [48]byte
+	return string(appendThousands(buf[:0], r.u/pow10[amtPlaces-places], int(places)))
 }
 
 // appendThousands appends v·10⁻ᵖˡᵃᶜᵉˢ with places decimals and thousands
