@@ -15,9 +15,8 @@ import (
 // (or their printed decimals), tolerances are multiples of ½·10⁻ᵈ: 10⁻⁴
 // holds both for d ≤ 3.
 type amt struct {
-	u   int64
-	d   decimal.Decimal // the value when big
-	big bool
+	u int64
+	d *decimal.Decimal // the value, when it is not on the int64 path
 }
 
 const amtPlaces = 4
@@ -29,6 +28,10 @@ var pow10 = [...]int64{1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
 	1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18}
 
 func units(u int64) amt { return amt{u: u} }
+
+func bigAmt(d decimal.Decimal) amt { return amt{d: &d} }
+
+func (a amt) isBig() bool { return a.d != nil }
 
 // amtOf converts d exactly (no allocation when it is on the 10⁻⁴ grid and
 // fits in int64).
@@ -47,14 +50,14 @@ func amtOf(d decimal.Decimal) amt {
 			}
 		}
 	}
-	return amt{d: d, big: true}
+	return bigAmt(d)
 }
 
 // dec is a as a decimal (exponent −4 on the int64 path: for arithmetic
 // and comparison, not for display; see at).
 func (a amt) dec() decimal.Decimal {
-	if a.big {
-		return a.d
+	if a.isBig() {
+		return *a.d
 	}
 	return decimal.New(a.u, -amtPlaces)
 }
@@ -71,28 +74,28 @@ func mul64(a, b int64) (int64, bool) {
 }
 
 func (a amt) add(b amt) amt {
-	if !a.big && !b.big {
+	if !a.isBig() && !b.isBig() {
 		if s := a.u + b.u; (s^a.u)&(s^b.u) >= 0 {
 			return amt{u: s}
 		}
 	}
-	return amt{d: a.dec().Add(b.dec()), big: true}
+	return bigAmt(a.dec().Add(b.dec()))
 }
 
 func (a amt) sub(b amt) amt {
-	if !a.big && !b.big {
+	if !a.isBig() && !b.isBig() {
 		if s := a.u - b.u; (a.u^b.u)&(a.u^s) >= 0 {
 			return amt{u: s}
 		}
 	}
-	return amt{d: a.dec().Sub(b.dec()), big: true}
+	return bigAmt(a.dec().Sub(b.dec()))
 }
 
 func (a amt) neg() amt {
-	if !a.big && a.u != math.MinInt64 {
+	if !a.isBig() && a.u != math.MinInt64 {
 		return amt{u: -a.u}
 	}
-	return amt{d: a.dec().Neg(), big: true}
+	return bigAmt(a.dec().Neg())
 }
 
 func (a amt) abs() amt {
@@ -104,12 +107,12 @@ func (a amt) abs() amt {
 
 // mul is a·k.
 func (a amt) mul(k int64) amt {
-	if !a.big {
+	if !a.isBig() {
 		if p, ok := mul64(a.u, k); ok {
 			return amt{u: p}
 		}
 	}
-	return amt{d: a.dec().Mul(decimal.NewFromInt(k)), big: true}
+	return bigAmt(a.dec().Mul(decimal.NewFromInt(k)))
 }
 
 // addCents is a + k cents.
@@ -117,11 +120,11 @@ func (a amt) addCents(k int64) amt {
 	if p, ok := mul64(k, centUnits); ok {
 		return a.add(amt{u: p})
 	}
-	return a.add(amt{d: decimal.New(k, -2), big: true})
+	return a.add(bigAmt(decimal.New(k, -2)))
 }
 
 func (a amt) sign() int {
-	if a.big {
+	if a.isBig() {
 		return a.d.Sign()
 	}
 	switch {
@@ -136,7 +139,7 @@ func (a amt) sign() int {
 func (a amt) isZero() bool { return a.sign() == 0 }
 
 func (a amt) cmp(b amt) int {
-	if !a.big && !b.big {
+	if !a.isBig() && !b.isBig() {
 		switch {
 		case a.u < b.u:
 			return -1
@@ -150,14 +153,14 @@ func (a amt) cmp(b amt) int {
 
 // round is decimal's Round(places): half away from zero.
 func (a amt) round(places int32) amt {
-	if a.big || places >= amtPlaces {
-		if a.big {
-			return amt{d: a.d.Round(places), big: true}
+	if a.isBig() || places >= amtPlaces {
+		if a.isBig() {
+			return bigAmt(a.d.Round(places))
 		}
 		return a
 	}
 	if places < 0 || amtPlaces-places >= int32(len(pow10)) {
-		return amt{d: a.dec().Round(places), big: true}
+		return bigAmt(a.dec().Round(places))
 	}
 	p := pow10[amtPlaces-places]
 	q, r := a.u/p, a.u%p
@@ -174,7 +177,7 @@ func (a amt) round(places int32) amt {
 	if u, ok := mul64(q, p); ok {
 		return amt{u: u}
 	}
-	return amt{d: a.dec().Round(places), big: true}
+	return bigAmt(a.dec().Round(places))
 }
 
 // at is a.round(places) as the decimal decimal.Round(places) returns:
@@ -182,7 +185,7 @@ func (a amt) round(places int32) amt {
 // read as before.
 func (a amt) at(places int32) decimal.Decimal {
 	r := a.round(places)
-	if !r.big && places >= 0 {
+	if !r.isBig() && places >= 0 {
 		if places <= amtPlaces {
 			return decimal.New(r.u/pow10[amtPlaces-places], -places)
 		}
@@ -197,11 +200,11 @@ func (a amt) at(places int32) decimal.Decimal {
 
 // fixed is decimal's StringFixed(places).
 func (a amt) fixed(places int32) string {
-	if a.big || places < 0 || places > amtPlaces {
+	if a.isBig() || places < 0 || places > amtPlaces {
 		return a.dec().StringFixed(places)
 	}
 	r := a.round(places)
-	if r.big {
+	if r.isBig() {
 		return r.d.StringFixed(places)
 	}
 	return fixedText(r.u/pow10[amtPlaces-places], int(places), false)
@@ -209,7 +212,7 @@ func (a amt) fixed(places int32) string {
 
 // text is decimal's String(): trailing zeros trimmed.
 func (a amt) text() string {
-	if a.big {
+	if a.isBig() {
 		return a.d.String()
 	}
 	return fixedText(a.u, amtPlaces, true)

@@ -40,7 +40,7 @@ func TestAmtMatchesDecimal(t *testing.T) {
 			t.Fatalf("amtOf(%s) = %s", x, a.dec())
 		}
 		// The int64 path is the one taken for every amount of a workbook.
-		if a.big && x.Exponent() >= -amtPlaces && x.Exponent() <= 0 && x.Abs().LessThan(decimal.New(1, 12)) {
+		if a.isBig() && x.Exponent() >= -amtPlaces && x.Exponent() <= 0 && x.Abs().LessThan(decimal.New(1, 12)) {
 			t.Errorf("amtOf(%s) fell back to decimal", x)
 		}
 		if got, want := a.text(), x.String(); got != want {

@@ -180,6 +180,7 @@ func newSolver(wb *model.Workbook, eqs []check.Equation, opt Options, stop *mode
 	s := &solver{wb: wb, opt: opt, ids: make(map[*model.Cell]int32, n), info: make([]cellInfo, 0, n),
 		def: map[*model.Cell]*equation{}, moved: map[*model.Cell]moved{}, dropped: map[int]bool{}, names: labeler{wb: wb},
 		exact: opt.Exact || check.AutoExact(wb), parts: int64(max(opt.Parts, 1)), stop: stop}
+	nfill := 0
 	for _, t := range wb.Located() {
 		for _, c := range t.Cells() {
 			if stop.Tick() {
@@ -193,24 +194,25 @@ func newSolver(wb *model.Workbook, eqs []check.Equation, opt Options, stop *mode
 				in.weight = 1
 			case c.Blank && c.Derived:
 				in.state = stUnknown
+				nfill++
 			case c.Blank && crossFillable(t, c):
 				in.state = stUnknown
 				in.cross = true
+				nfill++
 			case !c.Blank && c.Derived && opt.Overwrite:
 				in.state = stPending
+				nfill++
 			case !c.Blank:
 				in.weight = 1
 			}
 		}
 	}
-	// The equations and their operands live in two slabs sized once (one
-	// allocation each, not one per equation).
-	nterms := 0
-	for _, e := range eqs {
-		nterms += len(e.Left) + len(e.Right)
-	}
-	slab := make([]equation, 0, len(eqs))
-	arena := make([]eqTerm, 0, nterms)
+	s.fills = make([]model.Fill, 0, nfill) // at most one per cell to compute
+	// The equations and their operands live in slabs (an allocation per
+	// chunk, not per equation); terms are gathered in one scratch list.
+	eqSlab := slab[equation]{n: 128}
+	termSlab := slab[eqTerm]{n: 1024}
+	var scratch []eqTerm
 	for ei, e := range eqs {
 		if stop.Tick() {
 			return s
@@ -230,7 +232,8 @@ func newSolver(wb *model.Workbook, eqs []check.Equation, opt Options, stop *mode
 		if hasInvalid(wb, e) {
 			continue
 		}
-		start, unknown := len(arena), 0
+		scratch = scratch[:0]
+		unknown := 0
 		for side, ts := range [2][]check.Term{e.Left, e.Right} {
 			for _, t := range ts {
 				c := t.CellIn(wb)
@@ -241,16 +244,16 @@ func newSolver(wb *model.Workbook, eqs []check.Equation, opt Options, stop *mode
 						unknown++
 					}
 				}
-				arena = append(arena, eqTerm{cell: c, id: id, sign: signOf(t), left: side == 0})
+				scratch = append(scratch, eqTerm{cell: c, id: id, sign: signOf(t), left: side == 0})
 			}
 		}
 		if unknown == 0 {
-			arena = arena[:start]
 			continue // nothing to compute; check judges it
 		}
-		slab = append(slab, equation{rule: e.Rule.ID, fill: e.Rule.Fill, certain: e.Rule.Class == check.ClassCertain,
-			nLeft: len(e.Left), src: ei, unknown: unknown, terms: arena[start:len(arena):len(arena)]})
-		q := &slab[len(slab)-1]
+		q := eqSlab.one()
+		*q = equation{rule: e.Rule.ID, fill: e.Rule.Fill, certain: e.Rule.Class == check.ClassCertain,
+			nLeft: len(e.Left), src: ei, unknown: unknown, terms: termSlab.take(len(scratch))}
+		copy(q.terms, scratch)
 		s.eqs = append(s.eqs, q)
 		if q.unknown == 1 {
 			s.push(q)

@@ -159,7 +159,7 @@ func (c *rcon) need() int64 {
 // blank total reads 0, so a condition false then is false after filling
 // too; one true then may have become false, which matters only when such
 // an equation cannot be satisfied (repair then binds them again).
-func (s *solver) constraints(eqs []check.Equation, rebind bool) ([]check.Equation, []int) {
+func (s *solver) constraints(eqs []check.Equation, rebind bool) ([]*check.Equation, []int) {
 	var conditional []*check.Rule
 	if rebind {
 		rs := s.opt.Rules
@@ -173,11 +173,12 @@ func (s *solver) constraints(eqs []check.Equation, rebind bool) ([]check.Equatio
 		}
 		rebind = rs != nil
 	}
-	out := make([]check.Equation, 0, len(eqs))
+	// Pointers into eqs (and the equations bound again), not copies.
+	out := make([]*check.Equation, 0, len(eqs))
 	src := make([]int, 0, len(eqs))
-	keep := func(e check.Equation, i int, fromRebind bool) {
+	keep := func(e *check.Equation, i int, fromRebind bool) {
 		// (An unreadable operand is skipped when the system is built.)
-		if e.Rule == nil || len(e.Left)+len(e.Right) == 0 || hasPrior(e) {
+		if e.Rule == nil || len(e.Left)+len(e.Right) == 0 || hasPrior(*e) {
 			return
 		}
 		// "X = 0" of a non-fill rule (K25.1: no 特别国债 款 in T05) says a
@@ -202,12 +203,13 @@ func (s *solver) constraints(eqs []check.Equation, rebind bool) ([]check.Equatio
 			out, src = append(out, e), append(src, i)
 		}
 	}
-	for i, e := range eqs {
-		keep(e, i, false)
+	for i := range eqs {
+		keep(&eqs[i], i, false)
 	}
 	if rebind && len(conditional) > 0 {
-		for _, e := range check.Bind(conditional, s.wb) {
-			keep(e, -1, true)
+		bound := check.Bind(conditional, s.wb)
+		for i := range bound {
+			keep(&bound[i], -1, true)
 		}
 	}
 	return out, src
@@ -257,12 +259,9 @@ func (s *solver) system(eqs []check.Equation, rebind bool) *repairer {
 	}
 	all, src := s.constraints(eqs, rebind)
 	p.cons = make([]*rcon, 0, len(all))
-	cslab := make([]rcon, 0, len(all))
-	nterms := 0
-	for i := range all {
-		nterms += len(all[i].Left) + len(all[i].Right)
-	}
-	arena := make([]vref, 0, nterms)
+	conSlab := slab[rcon]{n: 128}
+	varSlab := slab[vref]{n: 1024}
+	nrefs := 0
 	size := 0
 	var coef []vref
 	var cells []*model.Cell
@@ -270,9 +269,9 @@ func (s *solver) system(eqs []check.Equation, rebind bool) *repairer {
 		if s.stop.Tick() {
 			return p
 		}
-		e := &all[i]
-		cslab = append(cslab, rcon{eq: e, op: e.Op, src: src[i]})
-		c := &cslab[len(cslab)-1]
+		e := all[i]
+		// Built here, copied to the slab when kept.
+		c := &rcon{eq: e, op: e.Op, src: src[i]}
 		coef = coef[:0]
 		cells = cells[:0]
 		invalid := false
@@ -309,20 +308,21 @@ func (s *solver) system(eqs []check.Equation, rebind bool) *repairer {
 			}
 		}
 		if invalid {
-			cslab = cslab[:len(cslab)-1]
 			continue // an unreadable amount: check does not evaluate it
 		}
-		start := len(arena)
+		nv := 0
 		for _, vr := range coef {
 			if vr.coef != 0 {
-				arena = append(arena, vr)
+				coef[nv] = vr
+				nv++
 			}
 		}
-		c.vars = arena[start:len(arena):len(arena)]
-		if len(c.vars) == 0 {
-			cslab = cslab[:len(cslab)-1]
+		if nv == 0 {
 			continue // nothing written: check judges the user's figures
 		}
+		c.vars = varSlab.take(nv)
+		copy(c.vars, coef[:nv])
+		nrefs += nv
 		slices.SortFunc(c.vars, func(a, b vref) int {
 			if ca, cb := p.vars[a.idx].cost, p.vars[b.idx].cost; ca != cb {
 				return cmp.Compare(ca, cb)
@@ -345,7 +345,7 @@ func (s *solver) system(eqs []check.Equation, rebind bool) *repairer {
 			}
 			if cents {
 				c.tol = units(n * centUnits / 2).mul(s.parts)
-				if c.tol.big { // beyond int64 (absurd Parts): the text's decimal as model.Tolerance has it
+				if c.tol.isBig() { // beyond int64 (absurd Parts): the text's decimal as model.Tolerance has it
 					c.tolD, c.tolDs = model.ToleranceOf(int(n), 2).Mul(decimal.NewFromInt(s.parts)), true
 				}
 			} else {
@@ -356,7 +356,9 @@ func (s *solver) system(eqs []check.Equation, rebind bool) *repairer {
 				c.tol = amtOf(c.tolD)
 			}
 		}
-		p.cons = append(p.cons, c)
+		kept := conSlab.one()
+		*kept = *c
+		p.cons = append(p.cons, kept)
 		size += len(cells)
 	}
 	// Each variable's constraints, in constraint order, as windows of one
@@ -367,7 +369,7 @@ func (s *solver) system(eqs []check.Equation, rebind bool) *repairer {
 			count[vr.idx]++
 		}
 	}
-	lists := make([]vref, len(arena))
+	lists := make([]vref, nrefs)
 	off := 0
 	for vi, n := range count {
 		p.vars[vi].cons = lists[off : off : off+n]

@@ -46,11 +46,11 @@ func formatAmount(d decimal.Decimal) string {
 
 // formatAt is model.FormatAmount(a.at(places)) for places ≥ 2.
 func formatAt(a amt, places int32) string {
-	if a.big || places > amtPlaces || places < 2 {
+	if a.isBig() || places > amtPlaces || places < 2 {
 		return model.FormatAmount(a.at(places))
 	}
 	r := a.round(places)
-	if r.big {
+	if r.isBig() {
 		return model.FormatAmount(a.at(places))
 	}
 	var buf [48]byte
