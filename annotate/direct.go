@@ -140,6 +140,13 @@ func plan(wb *model.Workbook, rep model.Report, opt Options, stop *model.Stop) (
 		}
 	}
 	pos := map[target]int{}
+	// reference scans the fill's table: once per table and column, not
+	// per fill (quadratic on a department workbook, TestPerCellOps).
+	type refKey struct {
+		table model.TableID
+		col   string
+	}
+	refs := map[refKey]model.Cell{}
 	for _, fl := range rep.Fills {
 		if stop.Tick() {
 			return p, stop.Err()
@@ -148,7 +155,11 @@ func plan(wb *model.Workbook, rep model.Report, opt Options, stop *model.Stop) (
 		if err != nil {
 			return p, fmt.Errorf("annotate: fill value %s!%s=%q: %w", fl.Sheet, fl.Cell, fl.Value, err)
 		}
-		ref := reference(wb, fl)
+		ref, ok := refs[refKey{fl.Table, fl.Col}]
+		if !ok {
+			ref = reference(wb, fl)
+			refs[refKey{fl.Table, fl.Col}] = ref
+		}
 		ch := xlsx.CellChange{Sheet: fl.Sheet, Cell: fl.Cell, Number: v.String(), RefSheet: ref.Sheet, RefCell: ref.Addr}
 		t := target{fl.Sheet, fl.Cell}
 		if i, ok := pos[t]; ok {
