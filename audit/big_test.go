@@ -3,9 +3,15 @@ package audit
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"runtime"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -197,4 +203,81 @@ func BenchmarkPerCell(b *testing.B) {
 			})
 		}
 	}
+}
+
+// TestPerCellOps (issue 11) counts the statements that check and fill +
+// annotate + write execute per cell, at a quarter and the whole department
+// workbook: a count of operations, independent of the machine's load, that
+// grows with a quadratic step whether or not it allocates (a scan of a
+// table per fill allocates nothing). The stage runs in a program
+// (internal/opscount) built with coverage counters in every juesuan
+// package; go tool covdata reads them. The quarter's figure is the larger
+// one when every step is linear (fixed costs); the whole may exceed it by
+// 10 % at most.
+func TestPerCellOps(t *testing.T) {
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatalf("the go tool builds the counted program: %v", err)
+	}
+	bin := filepath.Join(t.TempDir(), "opscount")
+	build := exec.Command(goTool, "build", "-cover", "-covermode=atomic", "-coverpkg=github.com/juesuan/juesuan/...", "-o", bin, "./internal/opscount")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build opscount: %v\n%s", err, out)
+	}
+	for _, mode := range []string{"check", "annotate"} {
+		t.Run(mode, func(t *testing.T) {
+			var perCell []float64
+			var cells []int
+			for _, k := range perCellSizes {
+				dir := t.TempDir()
+				cmd := exec.Command(bin, "-mode", mode, "-k", strconv.Itoa(k))
+				cmd.Env = append(os.Environ(), "GOCOVERDIR="+dir)
+				var stderr bytes.Buffer
+				cmd.Stderr = &stderr
+				out, err := cmd.Output()
+				if err != nil {
+					t.Fatalf("opscount -mode %s -k %d: %v\n%s", mode, k, err, stderr.Bytes())
+				}
+				var got struct{ Cells, Fills int }
+				if err := json.Unmarshal(out, &got); err != nil || got.Cells == 0 {
+					t.Fatalf("opscount printed %q (%v)", out, err)
+				}
+				profile := filepath.Join(t.TempDir(), "profile.txt")
+				if b, err := exec.Command(goTool, "tool", "covdata", "textfmt", "-i="+dir, "-o="+profile).CombinedOutput(); err != nil {
+					t.Fatalf("go tool covdata: %v\n%s", err, b)
+				}
+				s := statements(t, profile)
+				perCell = append(perCell, float64(s)/float64(got.Cells))
+				cells = append(cells, got.Cells)
+				t.Logf("%d cells, %d fills: %d statements, %.0f per cell", got.Cells, got.Fills, s, float64(s)/float64(got.Cells))
+			}
+			if perCell[1] > 1.1*perCell[0] {
+				t.Errorf("%.0f statements per cell at %d cells, %.0f at %d: not linear", perCell[1], cells[1], perCell[0], cells[0])
+			}
+		})
+	}
+}
+
+// statements sums count × statements over the blocks of a text coverage
+// profile ("file:l.c,l.c statements count" lines after the mode line).
+func statements(t *testing.T, path string) uint64 {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sum uint64
+	for _, line := range strings.Split(string(b), "\n")[1:] {
+		f := strings.Fields(line)
+		if len(f) != 3 {
+			continue
+		}
+		n, err1 := strconv.ParseUint(f[1], 10, 64)
+		c, err2 := strconv.ParseUint(f[2], 10, 64)
+		if err1 != nil || err2 != nil {
+			t.Fatalf("coverage profile line %q", line)
+		}
+		sum += n * c
+	}
+	return sum
 }

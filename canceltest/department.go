@@ -32,23 +32,36 @@ func Department(t testing.TB) []byte { return DepartmentPart(t, 1) }
 // T07, as for a unit that typed only its 项.
 func DepartmentPart(t testing.TB, k int) []byte {
 	t.Helper()
-	return write(t, Blanked(DepartmentData(k)), templates.Options{OmitDerived: true})
+	b, err := DepartmentWorkbook(k, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 // DepartmentFull is DepartmentPart with every cell written, derived ones
 // included: the workbook before its fills were removed (0 error findings).
 func DepartmentFull(t testing.TB, k int) []byte {
 	t.Helper()
-	return write(t, DepartmentData(k), templates.Options{})
-}
-
-func write(t testing.TB, d *templates.Data, opt templates.Options) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	if _, err := templates.Write(&buf, d, opt); err != nil {
+	b, err := DepartmentWorkbook(k, true)
+	if err != nil {
 		t.Fatal(err)
 	}
-	return buf.Bytes()
+	return b
+}
+
+// DepartmentWorkbook is DepartmentFull (whole) or DepartmentPart outside a
+// test (the operation counter of audit's tests runs it as a program).
+func DepartmentWorkbook(k int, whole bool) ([]byte, error) {
+	d, opt := DepartmentData(k), templates.Options{}
+	if !whole {
+		d, opt = Blanked(d), templates.Options{OmitDerived: true}
+	}
+	var buf bytes.Buffer
+	if _, err := templates.Write(&buf, d, opt); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
 
 // Blanked is d without the T01 and T04 类 rows and 支出 totals (typed or
