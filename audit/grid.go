@@ -4,9 +4,8 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/xuri/excelize/v2"
-
 	"github.com/juesuan/juesuan/model"
+	"github.com/juesuan/juesuan/xlsx"
 )
 
 // Bounds of one grid: a finding's own rows and columns are always shown
@@ -38,8 +37,8 @@ func findingGrids(wb *model.Workbook, f *model.Finding, idx map[model.TableID]*t
 		if t == nil || addr == "" || (sheet != "" && sheet != t.Sheet) {
 			return
 		}
-		c, r, err := excelize.CellNameToCoordinates(addr)
-		if err != nil {
+		r, c, ok := xlsx.ParseAddr(addr)
+		if !ok {
 			return
 		}
 		m := roles[id]
@@ -128,7 +127,7 @@ func indexTable(t *model.Table) *tableIndex {
 		if c.Sheet != t.Sheet {
 			continue
 		}
-		if col, row, err := excelize.CellNameToCoordinates(c.Addr); err == nil {
+		if row, col, ok := xlsx.ParseAddr(c.Addr); ok {
 			cells[pos{row, col}] = c
 		}
 	}
@@ -199,7 +198,7 @@ func tableGrid(t *model.Table, ti *tableIndex, roles map[pos]model.GridRole) (mo
 	var sides = map[string]bool{}
 	for _, ci := range pickC {
 		c := cols[ci]
-		letter, _ := excelize.ColumnNumberToName(c.SheetCol)
+		letter := xlsx.ColName(c.SheetCol)
 		g.Columns = append(g.Columns, model.GridColumn{Key: c.Key, Header: c.Header, Letter: letter})
 		sides[c.Side] = true
 	}
@@ -238,8 +237,8 @@ func tableGrid(t *model.Table, ti *tableIndex, roles map[pos]model.GridRole) (mo
 				default:
 					gc.Value = c.Value.StringFixed(int32(max(2, c.Decimals)))
 				}
-			} else if name, err := excelize.CoordinatesToCellName(p.col, p.row); err == nil {
-				gc.Cell, gc.Blank = name, true
+			} else if p.row >= 1 && p.col >= 1 && p.row <= xlsx.MaxRow && p.col <= xlsx.MaxCol {
+				gc.Cell, gc.Blank = xlsx.Addr(p.row, p.col), true
 			}
 			gr.Cells = append(gr.Cells, gc)
 		}

@@ -64,10 +64,11 @@ func setT01(t *testing.T, addr, text string, num bool) func(*xlsx.Builder, *mode
 		if err := b.Use(wm.Table(model.T01).Sheet); err != nil {
 			t.Fatal(err)
 		}
-		r, c, err := xlsx.BuildParseAddr(addr)
-		if err != nil {
-			t.Fatal(err)
+		r, c, ok := xlsx.ParseAddr(addr)
+		if !ok {
+			t.Fatalf("bad address %q", addr)
 		}
+		var err error
 		if num {
 			err = b.SetNumber(r, c, decimal.RequireFromString(text), 2, xlsx.BuildStyle{Border: true})
 		} else {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/juesuan/juesuan/check"
 	"github.com/juesuan/juesuan/model"
+	"github.com/juesuan/juesuan/xlsx"
 )
 
 // results fills res from the solved system.
@@ -98,25 +99,10 @@ func label(wb *model.Workbook, c *model.Cell) string {
 
 // cellLess orders A1 addresses by row, then column.
 func cellLess(a, b string) bool {
-	ra, ca := splitAddr(a)
-	rb, cb := splitAddr(b)
+	ra, ca, _ := xlsx.ParseAddr(a)
+	rb, cb, _ := xlsx.ParseAddr(b)
 	if ra != rb {
 		return ra < rb
 	}
-	if len(ca) != len(cb) {
-		return len(ca) < len(cb)
-	}
 	return ca < cb
-}
-
-func splitAddr(a string) (int, string) {
-	i := 0
-	for i < len(a) && (a[i] < '0' || a[i] > '9') {
-		i++
-	}
-	n := 0
-	for _, r := range a[i:] {
-		n = n*10 + int(r-'0')
-	}
-	return n, a[:i]
 }

@@ -148,9 +148,9 @@ func newWriter(spec *Spec, d *Data, opt Options) (*writer, error) {
 	if origin == "" {
 		origin = "A1"
 	}
-	r, c, err := xlsx.BuildParseAddr(origin)
-	if err != nil {
-		return nil, model.Errorf(model.EInvalid, err, "起始单元格 %q 无效", origin)
+	r, c, ok := xlsx.ParseAddr(origin)
+	if !ok {
+		return nil, model.Errorf(model.EInvalid, nil, "起始单元格 %q 无效", origin)
 	}
 	wr.r0, wr.c0 = r, c
 	if opt.Set != "" {
@@ -405,7 +405,7 @@ func (x *tableWriter) write() error {
 		return err
 	}
 	last := x.row - 1
-	x.t.Range = xlsx.BuildAddr(x.r0, x.c0) + ":" + xlsx.BuildAddr(last, x.c0+x.width-1)
+	x.t.Range = xlsx.Addr(x.r0, x.c0) + ":" + xlsx.Addr(last, x.c0+x.width-1)
 	if err := x.notes(); err != nil {
 		return err
 	}
@@ -609,7 +609,7 @@ func (x *tableWriter) value(r, c int, rowKey, colKey string, derived bool) error
 	cell := &model.Cell{
 		Key:      model.Key{Row: rowKey, Col: colKey},
 		Sheet:    x.t.Sheet,
-		Addr:     xlsx.BuildAddr(r, c),
+		Addr:     xlsx.Addr(r, c),
 		Blank:    !ok,
 		Decimals: 2,
 		Derived:  derived,

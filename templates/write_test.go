@@ -45,11 +45,11 @@ func mergeMap(t *testing.T, in *xlsx.BuildInspection, sheet string) map[string]s
 	out := map[string]string{}
 	for _, m := range ms {
 		a, b, _ := strings.Cut(m, ":")
-		r1, c1, _ := xlsx.BuildParseAddr(a)
-		r2, c2, _ := xlsx.BuildParseAddr(b)
+		r1, c1, _ := xlsx.ParseAddr(a)
+		r2, c2, _ := xlsx.ParseAddr(b)
 		for r := r1; r <= r2; r++ {
 			for c := c1; c <= c2; c++ {
-				out[xlsx.BuildAddr(r, c)] = a
+				out[xlsx.Addr(r, c)] = a
 			}
 		}
 	}
@@ -77,14 +77,14 @@ func checkBook(t *testing.T, w written, opt Options) {
 		ts := spec.Table(tb.ID)
 		s := tb.Sheet
 		start, end, _ := strings.Cut(tb.Range, ":")
-		r0, c0, _ := xlsx.BuildParseAddr(start)
-		_, c1, _ := xlsx.BuildParseAddr(end)
+		r0, c0, _ := xlsx.ParseAddr(start)
+		_, c1, _ := xlsx.ParseAddr(end)
 		// Title: top-left of the range, merged across the table's width.
 		if got := raw(t, w.in, s, start); got != tb.Title || !ts.MatchesTitle(got) {
 			t.Errorf("%s title at %s = %q (model %q)", tb.ID, start, got, tb.Title)
 		}
 		ms, _ := w.in.Merges(s)
-		if want := start + ":" + xlsx.BuildAddr(r0, c1); !slices.Contains(ms, want) {
+		if want := start + ":" + xlsx.Addr(r0, c1); !slices.Contains(ms, want) {
 			t.Errorf("%s title not merged %s (merges %v)", tb.ID, want, ms)
 		}
 		// Every cell of the model holds what the model says.
@@ -138,7 +138,7 @@ func checkBook(t *testing.T, w written, opt Options) {
 		for _, col := range tb.Columns {
 			var path []string
 			for r := r0 + 1; r < fr; r++ {
-				a := xlsx.BuildAddr(r, col.SheetCol)
+				a := xlsx.Addr(r, col.SheetCol)
 				if tl, ok := mm[a]; ok {
 					a = tl
 				}
@@ -215,9 +215,9 @@ func labelAddr(tb *model.Table, r *model.Row, mm map[string]string, c0 int) stri
 	}
 	// Walk left from the side's first value column to its first column.
 	for col > c0 {
-		a := xlsx.BuildAddr(r.SheetRow, col-1)
+		a := xlsx.Addr(r.SheetRow, col-1)
 		if tl, ok := mm[a]; ok && tl != a {
-			_, tc, _ := xlsx.BuildParseAddr(tl)
+			_, tc, _ := xlsx.ParseAddr(tl)
 			col = tc
 			continue
 		}
@@ -232,7 +232,7 @@ func labelAddr(tb *model.Table, r *model.Row, mm map[string]string, c0 int) stri
 		}
 		col--
 	}
-	return xlsx.BuildAddr(r.SheetRow, col)
+	return xlsx.Addr(r.SheetRow, col)
 }
 
 func rowRecognised(spec *Spec, ts *TableSpec, r *model.Row) bool {
@@ -474,7 +474,7 @@ func TestWriteLayoutChoices(t *testing.T) {
 			}
 			t02 := w.wb.Table(model.T02)
 			r := t02.Row("2080505")
-			parts := raw(t, w.in, t02.Sheet, xlsx.BuildAddr(r.SheetRow, 1)) + "|" + raw(t, w.in, t02.Sheet, xlsx.BuildAddr(r.SheetRow, 2)) + "|" + raw(t, w.in, t02.Sheet, xlsx.BuildAddr(r.SheetRow, 3))
+			parts := raw(t, w.in, t02.Sheet, xlsx.Addr(r.SheetRow, 1)) + "|" + raw(t, w.in, t02.Sheet, xlsx.Addr(r.SheetRow, 2)) + "|" + raw(t, w.in, t02.Sheet, xlsx.Addr(r.SheetRow, 3))
 			if parts != "208|05|05" {
 				t.Errorf("split code = %q", parts)
 			}
@@ -543,11 +543,11 @@ func TestWriteLayoutChoices(t *testing.T) {
 					t.Errorf("%s empty note %q", id, tb.EmptyNote)
 				}
 				_, end, _ := strings.Cut(tb.Range, ":")
-				r, _, _ := xlsx.BuildParseAddr(end)
-				if got := raw(t, w.in, tb.Sheet, xlsx.BuildAddr(r+2, 1)); got != tb.EmptyNote {
+				r, _, _ := xlsx.ParseAddr(end)
+				if got := raw(t, w.in, tb.Sheet, xlsx.Addr(r+2, 1)); got != tb.EmptyNote {
 					t.Errorf("%s note row = %q", id, got)
 				}
-				if got := raw(t, w.in, tb.Sheet, xlsx.BuildAddr(r+1, 1)); !strings.HasPrefix(got, "注：") {
+				if got := raw(t, w.in, tb.Sheet, xlsx.Addr(r+1, 1)); !strings.HasPrefix(got, "注：") {
 					t.Errorf("%s footnote = %q", id, got)
 				}
 			}

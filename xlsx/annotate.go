@@ -429,9 +429,6 @@ func (c ResultColumns) titles() []string {
 	return []string{c.Seq, c.Level, c.Rule, c.Table, c.Cell, c.Message, c.Explanation, c.Expected, c.Actual, c.Difference, c.Tolerance, c.Fingerprint}
 }
 
-// QuoteSheet quotes a sheet name for a formula or hyperlink location.
-func QuoteSheet(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
-
 // ResultsSheetName is the name AddResultsSheet gave the results sheet
 // (the layout's name unless the user has a sheet of that name); "" before.
 func (b *Book) ResultsSheetName() string { return b.results }
@@ -828,7 +825,7 @@ func (b *Book) ClearAnnotations(opt DirectOptions) error {
 				if mc >= len(r) || ms >= len(r) {
 					continue
 				}
-				sheet, cell, ok := splitRef(r[mc])
+				sheet, cell, ok := SplitRef(r[mc])
 				orig, err := strconv.Atoi(strings.TrimSpace(r[ms]))
 				if !ok || err != nil {
 					continue
@@ -973,20 +970,6 @@ func (b *Book) isMarkFill(id *int) bool {
 	return false
 }
 
-// splitRef splits "'收入 决算表'!C5" or "Sheet1!C5".
-func splitRef(s string) (sheet, cell string, ok bool) {
-	s = strings.TrimSpace(s)
-	i := strings.LastIndex(s, "!")
-	if i <= 0 {
-		return "", "", false
-	}
-	sheet, cell = s[:i], s[i+1:]
-	if strings.HasPrefix(sheet, "'") && strings.HasSuffix(sheet, "'") && len(sheet) >= 2 {
-		sheet = strings.ReplaceAll(sheet[1:len(sheet)-1], "''", "'")
-	}
-	return sheet, cell, cell != ""
-}
-
 // Snapshot is a read-only picture of a workbook for tests and diagnostics:
 // every cell's raw value, formula and style (with the style's description
 // apart from its fill), merges, column widths, comments, defined names and
@@ -1036,8 +1019,8 @@ func TakeSnapshot(r io.Reader) (*Snapshot, error) {
 		}
 		var mr, mc int
 		for _, m := range cellRefRe.FindAllSubmatch(raw, -1) {
-			c, err := excelize.ColumnNameToNumber(string(m[1]))
-			if err != nil {
+			c, ok := ColNumber(string(m[1]))
+			if !ok {
 				continue
 			}
 			rr, _ := strconv.Atoi(string(m[2]))
@@ -1066,7 +1049,7 @@ func TakeSnapshot(r io.Reader) (*Snapshot, error) {
 		}
 		if dim, err := f.GetSheetDimension(sh); err == nil && dim != "" {
 			parts := strings.Split(dim, ":")
-			if c, r, err := excelize.CellNameToCoordinates(parts[len(parts)-1]); err == nil {
+			if r, c, ok := ParseAddr(parts[len(parts)-1]); ok {
 				maxR, maxC = max(maxR, r), max(maxC, c)
 			}
 		}

@@ -261,16 +261,16 @@ func TestSplitRef(t *testing.T) {
 		{"Sheet1!A1", "Sheet1", "A1"},
 	}
 	for _, c := range cases {
-		s, a, ok := splitRef(c.in)
+		s, a, ok := SplitRef(c.in)
 		if !ok || s != c.sheet || a != c.cell {
-			t.Errorf("splitRef(%q) = %q %q %v", c.in, s, a, ok)
+			t.Errorf("SplitRef(%q) = %q %q %v", c.in, s, a, ok)
 		}
 		if QuoteSheet(c.sheet)+"!"+c.cell != c.in && c.in[0] == '\'' {
 			t.Errorf("QuoteSheet(%q) mismatch", c.sheet)
 		}
 	}
-	if _, _, ok := splitRef("nocell"); ok {
-		t.Error("splitRef accepted a ref without !")
+	if _, _, ok := SplitRef("nocell"); ok {
+		t.Error("SplitRef accepted a ref without !")
 	}
 }
 
@@ -344,7 +344,7 @@ func TestUnmarkWithoutRecord(t *testing.T) {
 	}
 	cells := []string{shA + "!C2", shA + "!C3", shA + "!C4", shA + "!D2", shB + "!B3", shB + "!C3"}
 	for _, k := range cells {
-		sh, a, _ := splitRef(k)
+		sh, a, _ := SplitRef(k)
 		if err := b.Unmark(sh, a); err != nil {
 			t.Fatal(err)
 		}

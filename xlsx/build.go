@@ -115,31 +115,14 @@ func (b *Builder) Sheet() string { return b.sheet }
 // Sheets returns the sheet names in workbook order.
 func (b *Builder) Sheets() []string { return append([]string(nil), b.sheets...) }
 
-// BuildAddr returns the A1 address of a 1-based row and column ("" when out of
-// range).
-func BuildAddr(row, col int) string {
-	s, err := excelize.CoordinatesToCellName(col, row)
-	if err != nil {
-		return ""
-	}
-	return s
-}
-
-// BuildParseAddr splits an A1 address into a 1-based row and column.
-func BuildParseAddr(a1 string) (row, col int, err error) {
-	col, row, err = excelize.CellNameToCoordinates(a1)
-	return row, col, err
-}
-
 func (b *Builder) cell(row, col int) (string, error) {
 	if b.sheet == "" {
 		return "", fmt.Errorf("no sheet: call AddSheet first")
 	}
-	a, err := excelize.CoordinatesToCellName(col, row)
-	if err != nil {
-		return "", fmt.Errorf("cell (%d,%d): %w", row, col, err)
+	if row < 1 || row > MaxRow || col < 1 || col > MaxCol {
+		return "", fmt.Errorf("cell (%d,%d): outside A1:XFD1048576", row, col)
 	}
-	return a, nil
+	return Addr(row, col), nil
 }
 
 // SetString writes text (empty text writes an empty, styled cell).
@@ -224,15 +207,10 @@ func (b *Builder) Merge(r1, c1, r2, c2 int) error {
 
 // SetColWidth sets the width (in characters) of columns c1..c2.
 func (b *Builder) SetColWidth(c1, c2 int, width float64) error {
-	n1, err := excelize.ColumnNumberToName(c1)
-	if err != nil {
-		return err
+	if c1 < 1 || c2 < 1 || c1 > MaxCol || c2 > MaxCol {
+		return fmt.Errorf("column width %d..%d: outside A..XFD", c1, c2)
 	}
-	n2, err := excelize.ColumnNumberToName(c2)
-	if err != nil {
-		return err
-	}
-	return b.f.SetColWidth(b.sheet, n1, n2, width)
+	return b.f.SetColWidth(b.sheet, ColName(c1), ColName(c2), width)
 }
 
 // SetRowHeight sets the height (in points) of a row.

@@ -141,15 +141,6 @@ func TestBuilderErrors(t *testing.T) {
 	if err := b.Merge(1, 1, 1, 1); err != nil {
 		t.Errorf("1x1 merge: %v", err)
 	}
-	if BuildAddr(0, 1) != "" || BuildAddr(7, 3) != "C7" {
-		t.Errorf("BuildAddr = %q, %q", BuildAddr(0, 1), BuildAddr(7, 3))
-	}
-	if r, c, err := BuildParseAddr("B3"); err != nil || r != 3 || c != 2 {
-		t.Errorf("BuildParseAddr(B3) = %d,%d,%v", r, c, err)
-	}
-	if _, _, err := BuildParseAddr("3B"); err == nil {
-		t.Error("BuildParseAddr(3B): want error")
-	}
 }
 
 // Styles are cached: many cells with a few looks create a few styles.

@@ -72,63 +72,6 @@ func (g *Grid) SpreadText(row, col int) string {
 	return g.Text(row, col)
 }
 
-// ColName returns the column letters of a 1-based column number.
-func ColName(col int) string {
-	var buf [8]byte
-	i := len(buf)
-	for col > 0 {
-		col--
-		i--
-		buf[i] = byte('A' + col%26)
-		col /= 26
-	}
-	return string(buf[i:])
-}
-
-// Addr returns the A1 address of row, col.
-func Addr(row, col int) string { return ColName(col) + strconv.Itoa(row) }
-
-// RangeAddr returns an A1 range such as "A1:F40".
-func RangeAddr(top, left, bottom, right int) string {
-	return Addr(top, left) + ":" + Addr(bottom, right)
-}
-
-// parseRef splits "AB12" into row 12, col 28; ok is false when malformed.
-func parseRef(s string) (row, col int, ok bool) {
-	i := 0
-	for i < len(s) {
-		ch := s[i]
-		if ch >= 'a' && ch <= 'z' {
-			ch -= 'a' - 'A'
-		}
-		if ch < 'A' || ch > 'Z' {
-			break
-		}
-		col = col*26 + int(ch-'A'+1)
-		if col > 1<<14 {
-			return 0, 0, false
-		}
-		i++
-	}
-	if i == 0 || i == len(s) {
-		return 0, 0, false
-	}
-	for ; i < len(s); i++ {
-		ch := s[i]
-		if ch == '$' {
-			continue
-		}
-		if ch < '0' || ch > '9' {
-			return 0, 0, false
-		}
-		row = row*10 + int(ch-'0')
-		if row > 1<<21 {
-			return 0, 0, false
-		}
-	}
-	return row, col, row > 0
-}
-
 // Grid reads a sheet once (later calls return the same grid). A sheet
 // part that is not well-formed XML is ECorrupt (excelize's GetRows would
 // silently stop at the break); a used range beyond the limits is ETooMany.
@@ -511,8 +454,8 @@ func (p *sheetParse) corrupt(err error) error {
 
 // The sheet size of the file format (A1:XFD1048576).
 const (
-	maxSheetRows = 1 << 20
-	maxSheetCols = 1 << 14
+	maxSheetRows = MaxRow
+	maxSheetCols = MaxCol
 )
 
 // badRef is the error for a row number or cell address outside the sheet
@@ -794,19 +737,6 @@ func (g *Grid) put(r, c int, cell Cell) {
 	g.rows[r-1] = row
 	g.MaxRow = max(g.MaxRow, r)
 	g.MaxCol = max(g.MaxCol, c)
-}
-
-func parseRange(s string) (Merge, bool) {
-	a, bb, ok := strings.Cut(s, ":")
-	if !ok {
-		return Merge{}, false
-	}
-	r1, c1, ok1 := parseRef(a)
-	r2, c2, ok2 := parseRef(bb)
-	if !ok1 || !ok2 {
-		return Merge{}, false
-	}
-	return Merge{Top: min(r1, r2), Left: min(c1, c2), Bottom: max(r1, r2), Right: max(c1, c2)}, true
 }
 
 // indexMerges maps every cell of a merged range inside the used range to

@@ -96,7 +96,7 @@ func (d *Direct) findOwn() error {
 				if mc >= len(r) || ms >= len(r) {
 					continue
 				}
-				sheet, cell, ok := splitRef(r[mc])
+				sheet, cell, ok := SplitRef(r[mc])
 				orig, err := strconv.Atoi(strings.TrimSpace(r[ms]))
 				if ok && err == nil {
 					own.marks[sheet+"!"+cell] = orig

@@ -91,7 +91,7 @@ func (s *SummaryWriter) Sheet(name string, widths []float64, freezeRow, freezeCo
 		}
 	}
 	if freezeRow > 1 || freezeCol > 1 {
-		tl, _ := excelize.CoordinatesToCellName(max(freezeCol, 1), max(freezeRow, 1))
+		tl := Addr(max(freezeRow, 1), max(freezeCol, 1))
 		pane := "bottomLeft"
 		switch {
 		case freezeRow > 1 && freezeCol > 1:
@@ -176,8 +176,7 @@ func (s *SummaryWriter) Row(cells ...SummaryCell) error {
 		}
 		vals[i] = cell
 	}
-	a, _ := excelize.CoordinatesToCellName(1, s.row)
-	return s.sw.SetRow(a, vals)
+	return s.sw.SetRow(Addr(s.row, 1), vals)
 }
 
 // formulaString quotes s as a formula string literal.
@@ -283,7 +282,7 @@ func ReadSheets(r io.Reader) ([]SheetRows, error) {
 		sr := SheetRows{Name: name, Rows: rows, Formulas: map[string]string{}}
 		for i, row := range rows {
 			for j := range row {
-				a, _ := excelize.CoordinatesToCellName(j+1, i+1)
+				a := Addr(i+1, j+1)
 				if fo, err := f.GetCellFormula(name, a); err == nil && fo != "" {
 					sr.Formulas[a] = fo
 				}
