@@ -12,6 +12,7 @@ import (
 	"github.com/juesuan/juesuan/model"
 	"github.com/juesuan/juesuan/templates"
 	"github.com/juesuan/juesuan/xlsx"
+	"github.com/juesuan/juesuan/xlsxtest"
 )
 
 // inbox builds the folder of a finance bureau's inbox: good, bad and odd
@@ -139,7 +140,7 @@ func mustOpen(t *testing.T, p string) *os.File {
 }
 
 // checkSummary proves the summary's counts are the per-file reports'.
-func checkSummary(t *testing.T, recs []Record, sheets map[string]xlsx.SheetRows, links bool) {
+func checkSummary(t *testing.T, recs []Record, sheets map[string]xlsxtest.SheetRows, links bool) {
 	t.Helper()
 	rows := sheets["汇总"].Rows
 	if len(rows) != len(recs)+2 {

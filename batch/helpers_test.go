@@ -14,7 +14,7 @@ import (
 
 	"github.com/juesuan/juesuan/model"
 	"github.com/juesuan/juesuan/templates"
-	"github.com/juesuan/juesuan/xlsx"
+	"github.com/juesuan/juesuan/xlsxtest"
 )
 
 // book writes Case A (or Case C) under unit name, optionally with an
@@ -89,13 +89,13 @@ func parseNDJSON(t testing.TB, r io.Reader) []Record {
 	return out
 }
 
-func readSummary(t testing.TB, r io.Reader) map[string]xlsx.SheetRows {
+func readSummary(t testing.TB, r io.Reader) map[string]xlsxtest.SheetRows {
 	t.Helper()
-	sheets, err := xlsx.ReadSheets(r)
+	sheets, err := xlsxtest.ReadSheets(r)
 	if err != nil {
 		t.Fatalf("read 汇总.xlsx: %v", err)
 	}
-	out := map[string]xlsx.SheetRows{}
+	out := map[string]xlsxtest.SheetRows{}
 	for _, s := range sheets {
 		out[s.Name] = s
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/juesuan/juesuan/model"
 	"github.com/juesuan/juesuan/templates"
 	"github.com/juesuan/juesuan/xlsx"
+	"github.com/juesuan/juesuan/xlsxtest"
 )
 
 // locate returns the address of the first cell of sheet whose text is text.
@@ -62,34 +63,34 @@ func TestStructuralFindings(t *testing.T) {
 	name2240101, _, _ := locate(t, base, s03, "行政运行")
 	tests := []struct {
 		name     string
-		edits    []xlsx.CellEdit
+		edits    []xlsxtest.CellEdit
 		rule     string
 		severity model.Severity
 		table    model.TableID
 		cell     string // "" = any
 	}{
-		{"table missing", []xlsx.CellEdit{{Sheet: s03, Cell: title03, Value: "其他说明"}}, RuleMissingTable, model.SevError, model.T03, ""},
-		{"T07 missing", []xlsx.CellEdit{{Sheet: s07, Cell: title07, Value: "其他说明"}}, RuleMissingTable, model.SevWarning, model.T07, ""},
-		{"duplicate code", []xlsx.CellEdit{{Sheet: s03, Cell: code2240101, Value: "22401"}}, RuleDuplicateRow, model.SevError, model.T03, code2240101},
-		{"项 without 款", []xlsx.CellEdit{{Sheet: s03, Cell: code22401, Value: "22499"}}, RuleOrphanCode, model.SevError, model.T03, code2240101},
-		{"unknown column", []xlsx.CellEdit{{Sheet: s03, Cell: xlsx.Addr(rh, ch+1), Value: "备注栏"}}, RuleUnknownColumn, model.SevWarning, model.T03, xlsx.Addr(rh, ch+1)},
-		{"non-numeric amount", []xlsx.CellEdit{{Sheet: s02, Cell: cellOf(model.T02, "208", "财政拨款收入"), Value: "12.3.4"}}, RuleNonNumeric, model.SevError, model.T02, cellOf(model.T02, "208", "财政拨款收入")},
-		{"text amount", []xlsx.CellEdit{{Sheet: s02, Cell: cellOf(model.T02, "208", "事业收入"), Value: "abc"}}, RuleNonNumeric, model.SevError, model.T02, cellOf(model.T02, "208", "事业收入")},
-		{"amount out of range", []xlsx.CellEdit{{Sheet: s02, Cell: cellOf(model.T02, "208", "事业收入"), Value: "1E+100000"}}, RuleNonNumeric, model.SevError, model.T02, cellOf(model.T02, "208", "事业收入")},
-		{"huge typed amount", []xlsx.CellEdit{{Sheet: s02, Cell: cellOf(model.T02, "208", "事业收入"), Value: 1e20}}, RuleNonNumeric, model.SevError, model.T02, cellOf(model.T02, "208", "事业收入")},
-		{"sheet number disagrees", []xlsx.CellEdit{{Sheet: s02, Cell: num02, Value: "公开05表"}}, RuleNumberMismatch, model.SevWarning, model.T02, ""},
-		{"title variant", []xlsx.CellEdit{{Sheet: s06, Cell: title06, Value: "一般公共预算财政拨款基本支出决算明细表"}}, RuleTitleVariant, model.SevWarning, model.T06, title06},
-		{"unknown code", []xlsx.CellEdit{{Sheet: s02, Cell: code208, Value: "299"}}, RuleCatalog, model.SevWarning, model.T02, code208},
-		{"confirmed name differs", []xlsx.CellEdit{{Sheet: s02, Cell: name208, Value: "社会保障支出"}}, RuleCatalog, model.SevWarning, model.T02, code208},
-		{"unconfirmed name differs", []xlsx.CellEdit{{Sheet: s03, Cell: name2240101, Value: "行政运转"}}, RuleCatalog, model.SevInfo, model.T03, code2240101},
-		{"negative amount", []xlsx.CellEdit{{Sheet: s02, Cell: cellOf(model.T02, "208", "其他收入"), Value: -5.5}}, RuleNegative, model.SevWarning, model.T02, cellOf(model.T02, "208", "其他收入")},
-		{"unknown row", []xlsx.CellEdit{{Sheet: s02, Cell: code208, Value: "某某项目"}, {Sheet: s02, Cell: name208, Value: nil}}, RuleUnknownRow, model.SevWarning, model.T02, code208},
-		{"missing column", []xlsx.CellEdit{{Sheet: s02, Cell: hdrSY, Value: nil}}, RuleMissingColumn, model.SevError, model.T02, ""},
-		{"table twice", []xlsx.CellEdit{{Sheet: s05, Cell: title05, Value: "支出决算表"}}, RuleDuplicateTable, model.SevWarning, model.T03, title05},
+		{"table missing", []xlsxtest.CellEdit{{Sheet: s03, Cell: title03, Value: "其他说明"}}, RuleMissingTable, model.SevError, model.T03, ""},
+		{"T07 missing", []xlsxtest.CellEdit{{Sheet: s07, Cell: title07, Value: "其他说明"}}, RuleMissingTable, model.SevWarning, model.T07, ""},
+		{"duplicate code", []xlsxtest.CellEdit{{Sheet: s03, Cell: code2240101, Value: "22401"}}, RuleDuplicateRow, model.SevError, model.T03, code2240101},
+		{"项 without 款", []xlsxtest.CellEdit{{Sheet: s03, Cell: code22401, Value: "22499"}}, RuleOrphanCode, model.SevError, model.T03, code2240101},
+		{"unknown column", []xlsxtest.CellEdit{{Sheet: s03, Cell: xlsx.Addr(rh, ch+1), Value: "备注栏"}}, RuleUnknownColumn, model.SevWarning, model.T03, xlsx.Addr(rh, ch+1)},
+		{"non-numeric amount", []xlsxtest.CellEdit{{Sheet: s02, Cell: cellOf(model.T02, "208", "财政拨款收入"), Value: "12.3.4"}}, RuleNonNumeric, model.SevError, model.T02, cellOf(model.T02, "208", "财政拨款收入")},
+		{"text amount", []xlsxtest.CellEdit{{Sheet: s02, Cell: cellOf(model.T02, "208", "事业收入"), Value: "abc"}}, RuleNonNumeric, model.SevError, model.T02, cellOf(model.T02, "208", "事业收入")},
+		{"amount out of range", []xlsxtest.CellEdit{{Sheet: s02, Cell: cellOf(model.T02, "208", "事业收入"), Value: "1E+100000"}}, RuleNonNumeric, model.SevError, model.T02, cellOf(model.T02, "208", "事业收入")},
+		{"huge typed amount", []xlsxtest.CellEdit{{Sheet: s02, Cell: cellOf(model.T02, "208", "事业收入"), Value: 1e20}}, RuleNonNumeric, model.SevError, model.T02, cellOf(model.T02, "208", "事业收入")},
+		{"sheet number disagrees", []xlsxtest.CellEdit{{Sheet: s02, Cell: num02, Value: "公开05表"}}, RuleNumberMismatch, model.SevWarning, model.T02, ""},
+		{"title variant", []xlsxtest.CellEdit{{Sheet: s06, Cell: title06, Value: "一般公共预算财政拨款基本支出决算明细表"}}, RuleTitleVariant, model.SevWarning, model.T06, title06},
+		{"unknown code", []xlsxtest.CellEdit{{Sheet: s02, Cell: code208, Value: "299"}}, RuleCatalog, model.SevWarning, model.T02, code208},
+		{"confirmed name differs", []xlsxtest.CellEdit{{Sheet: s02, Cell: name208, Value: "社会保障支出"}}, RuleCatalog, model.SevWarning, model.T02, code208},
+		{"unconfirmed name differs", []xlsxtest.CellEdit{{Sheet: s03, Cell: name2240101, Value: "行政运转"}}, RuleCatalog, model.SevInfo, model.T03, code2240101},
+		{"negative amount", []xlsxtest.CellEdit{{Sheet: s02, Cell: cellOf(model.T02, "208", "其他收入"), Value: -5.5}}, RuleNegative, model.SevWarning, model.T02, cellOf(model.T02, "208", "其他收入")},
+		{"unknown row", []xlsxtest.CellEdit{{Sheet: s02, Cell: code208, Value: "某某项目"}, {Sheet: s02, Cell: name208, Value: nil}}, RuleUnknownRow, model.SevWarning, model.T02, code208},
+		{"missing column", []xlsxtest.CellEdit{{Sheet: s02, Cell: hdrSY, Value: nil}}, RuleMissingColumn, model.SevError, model.T02, ""},
+		{"table twice", []xlsxtest.CellEdit{{Sheet: s05, Cell: title05, Value: "支出决算表"}}, RuleDuplicateTable, model.SevWarning, model.T03, title05},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			data, err := xlsx.EditForTest(base, tt.edits...)
+			data, err := xlsxtest.Edit(base, tt.edits...)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -133,7 +134,7 @@ func hasHan(s string) bool {
 
 func TestReadErrors(t *testing.T) {
 	blank, _ := write(t, nil, templates.Options{})
-	var edits []xlsx.CellEdit
+	var edits []xlsxtest.CellEdit
 	for i, id := range model.AllTables {
 		ts := templates.MustLoad().Table(id)
 		sheet := ts.NumberLabel()
@@ -143,9 +144,9 @@ func TestReadErrors(t *testing.T) {
 			title = "财政拨款“三公”经费支出决算表"
 		}
 		addr, _, _ := locate(t, blank, sheet, title)
-		edits = append(edits, xlsx.CellEdit{Sheet: sheet, Cell: addr, Value: "说明"})
+		edits = append(edits, xlsxtest.CellEdit{Sheet: sheet, Cell: addr, Value: "说明"})
 	}
-	noTables, err := xlsx.EditForTest(blank, edits...)
+	noTables, err := xlsxtest.Edit(blank, edits...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -192,7 +193,7 @@ func TestCustomCatalog(t *testing.T) {
 func TestFormulaCells(t *testing.T) {
 	base, want := write(t, templates.CaseA(), templates.Options{})
 	addr := want.Table(model.T02).Cell("208", "本年收入合计").Addr
-	data, err := xlsx.EditForTest(base, xlsx.CellEdit{Sheet: "公开02表", Cell: addr, Formula: "SUM(D8:I8)"})
+	data, err := xlsxtest.Edit(base, xlsxtest.CellEdit{Sheet: "公开02表", Cell: addr, Formula: "SUM(D8:I8)"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/juesuan/juesuan/model"
 	"github.com/juesuan/juesuan/xlsx"
+	"github.com/juesuan/juesuan/xlsxtest"
 	"github.com/shopspring/decimal"
 )
 
@@ -17,7 +18,7 @@ func ptr[T any](v T) *T { return &v }
 // written is one generated workbook opened for inspection.
 type written struct {
 	wb *model.Workbook
-	in *xlsx.BuildInspection
+	in *xlsxtest.Inspection
 }
 
 func write(t *testing.T, d *Data, opt Options) written {
@@ -27,7 +28,7 @@ func write(t *testing.T, d *Data, opt Options) written {
 	if err != nil {
 		t.Fatalf("Write: %v", err)
 	}
-	in, err := xlsx.BuildInspect(&buf)
+	in, err := xlsxtest.Inspect(&buf)
 	if err != nil {
 		t.Fatalf("inspect: %v", err)
 	}
@@ -36,7 +37,7 @@ func write(t *testing.T, d *Data, opt Options) written {
 }
 
 // mergeMap maps every cell inside a merged range to the range's top-left.
-func mergeMap(t *testing.T, in *xlsx.BuildInspection, sheet string) map[string]string {
+func mergeMap(t *testing.T, in *xlsxtest.Inspection, sheet string) map[string]string {
 	t.Helper()
 	ms, err := in.Merges(sheet)
 	if err != nil {
@@ -56,7 +57,7 @@ func mergeMap(t *testing.T, in *xlsx.BuildInspection, sheet string) map[string]s
 	return out
 }
 
-func raw(t *testing.T, in *xlsx.BuildInspection, sheet, a1 string) string {
+func raw(t *testing.T, in *xlsxtest.Inspection, sheet, a1 string) string {
 	t.Helper()
 	v, err := in.Raw(sheet, a1)
 	if err != nil {

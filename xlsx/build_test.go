@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/juesuan/juesuan/xlsxtest"
 )
 
 func buildSample(t *testing.T) *bytes.Buffer {
@@ -43,7 +45,7 @@ func buildSample(t *testing.T) *bytes.Buffer {
 }
 
 func TestBuilderRoundTrip(t *testing.T) {
-	in, err := BuildInspect(buildSample(t))
+	in, err := xlsxtest.Inspect(buildSample(t))
 	if err != nil {
 		t.Fatal(err)
 	}

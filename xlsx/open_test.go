@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/juesuan/juesuan/model"
+	"github.com/juesuan/juesuan/xlsxtest"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -329,11 +330,11 @@ func zipOf(t *testing.T, files map[string]string) []byte {
 	return buf.Bytes()
 }
 
-func TestEditForTest(t *testing.T) {
-	data, err := EditForTest(smallBook(t),
-		CellEdit{Sheet: "收入决算表", Cell: "C3", Value: "abc"},
-		CellEdit{Sheet: "收入决算表", Cell: "D3", Value: nil},
-		CellEdit{Sheet: "收入决算表", Cell: "E3", Value: 12.5})
+func TestEdit(t *testing.T) {
+	data, err := xlsxtest.Edit(smallBook(t),
+		xlsxtest.CellEdit{Sheet: "收入决算表", Cell: "C3", Value: "abc"},
+		xlsxtest.CellEdit{Sheet: "收入决算表", Cell: "D3", Value: nil},
+		xlsxtest.CellEdit{Sheet: "收入决算表", Cell: "E3", Value: 12.5})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/juesuan/juesuan/xlsxtest"
 )
 
 func TestSummaryWriterRoundTrip(t *testing.T) {
@@ -42,7 +44,7 @@ func TestSummaryWriterRoundTrip(t *testing.T) {
 	if _, err := sw.WriteTo(&buf); err != nil {
 		t.Fatal(err)
 	}
-	sheets, err := ReadSheets(&buf)
+	sheets, err := xlsxtest.ReadSheets(&buf)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/juesuan/juesuan/xlsx"
+	"github.com/juesuan/juesuan/xlsxtest"
 )
 
 func TestTemplateAndSampleCommands(t *testing.T) {
@@ -57,7 +57,7 @@ func TestTemplateAndSampleCommands(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			in, err := xlsx.BuildInspect(bytes.NewReader(data))
+			in, err := xlsxtest.Inspect(bytes.NewReader(data))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,4 +1,4 @@
-package xlsx
+package xlsxtest
 
 import (
 	"bytes"
@@ -7,7 +7,7 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// CellEdit is one change EditForTest applies: Value nil clears the cell; a
+// CellEdit is one change Edit applies: Value nil clears the cell; a
 // string writes a text cell; int/float64 write a number. A Formula is set
 // after the value; excelize writes no cached result for it.
 type CellEdit struct {
@@ -16,11 +16,9 @@ type CellEdit struct {
 	Formula     string
 }
 
-// EditForTest applies edits to an .xlsx held in memory and returns the new
-// file. It exists so tests outside this package (the only one allowed to
-// use excelize) can mutate generated workbooks; production code never
-// calls it.
-func EditForTest(data []byte, edits ...CellEdit) ([]byte, error) {
+// Edit applies edits to an .xlsx held in memory and returns the new file,
+// so tests can mutate generated workbooks without importing excelize.
+func Edit(data []byte, edits ...CellEdit) ([]byte, error) {
 	f, err := excelize.OpenReader(bytes.NewReader(data))
 	if err != nil {
 		return nil, fmt.Errorf("edit: open: %w", err)
