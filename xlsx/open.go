@@ -4,7 +4,6 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -248,21 +247,25 @@ func (s stopReader) Read(p []byte) (int, error) {
 }
 
 type xmlRels struct {
-	Rels []struct {
-		ID     string `xml:"Id,attr"`
-		Type   string `xml:"Type,attr"`
-		Target string `xml:"Target,attr"`
-	} `xml:"Relationship"`
+	Rels []xmlRel `xml:"Relationship"`
+}
+
+type xmlRel struct {
+	ID     string `xml:"Id,attr"`
+	Type   string `xml:"Type,attr"`
+	Target string `xml:"Target,attr"`
 }
 
 type xmlWorkbook struct {
-	Sheets []struct {
-		Name  string `xml:"name,attr"`
-		State string `xml:"state,attr"`
-		// r:id, in the transitional relationships namespace or in Strict
-		// OOXML's (http://purl.oclc.org/ooxml/officeDocument/relationships).
-		RID string `xml:"id,attr"`
-	} `xml:"sheets>sheet"`
+	Sheets []xmlSheet `xml:"sheets>sheet"`
+}
+
+type xmlSheet struct {
+	Name  string `xml:"name,attr"`
+	State string `xml:"state,attr"`
+	// r:id, in the transitional relationships namespace or in Strict
+	// OOXML's (http://purl.oclc.org/ooxml/officeDocument/relationships).
+	RID string `xml:"id,attr"`
 }
 
 // loadSheets resolves sheet names to their parts from workbook.xml and its
@@ -274,8 +277,7 @@ func (b *Book) loadSheets() error {
 		return err
 	}
 	if ok {
-		var rels xmlRels
-		if err := xml.Unmarshal(raw, &rels); err == nil {
+		if rels, err := unmarshalRels(raw, true); err == nil {
 			for _, r := range rels.Rels {
 				if strings.HasSuffix(r.Type, "/officeDocument") {
 					wbPath = strings.TrimPrefix(r.Target, "/")
@@ -290,8 +292,8 @@ func (b *Book) loadSheets() error {
 	if !ok {
 		return model.Errorf(model.ECorrupt, nil, model.MsgNoWorkbookPart, wbPath)
 	}
-	var wb xmlWorkbook
-	if err := xml.Unmarshal(raw, &wb); err != nil {
+	wb, err := unmarshalWorkbook(raw, true)
+	if err != nil {
 		return model.Errorf(model.ECorrupt, err, model.MsgWorkbookBroken, wbPath)
 	}
 	b.wbPath = wbPath
@@ -302,8 +304,8 @@ func (b *Book) loadSheets() error {
 		return err
 	}
 	if ok {
-		var rels xmlRels
-		if err := xml.Unmarshal(raw, &rels); err != nil {
+		rels, err := unmarshalRels(raw, true)
+		if err != nil {
 			return model.Errorf(model.ECorrupt, err, model.MsgWorkbookRelsBroken)
 		}
 		for _, r := range rels.Rels {

@@ -62,8 +62,31 @@ func checkParts(zr *zip.Reader, lim Limits) error {
 }
 
 // decodeStrict reads every token of an XML document: undefined entities,
-// mismatched tags and truncation are errors.
+// mismatched tags and truncation are errors. The fast scanner answers for
+// the documents it reads (it accepts only what RawToken accepts, and the
+// depth is counted the same way); encoding/xml reads the rest.
 func decodeStrict(data []byte) error {
+	if p := (&depthCount{}); scanXML(data, p) && p.depth == 0 {
+		return nil
+	}
+	return decodeStrictXML(data)
+}
+
+// depthCount is decodeStrict's depth rule for the scanner: the scan stops
+// (and encoding/xml gives the error) beyond 64 levels.
+type depthCount struct{ depth int }
+
+func (p *depthCount) startTag([]byte, []attr, int, int) error {
+	if p.depth++; p.depth > 64 {
+		return errPatch
+	}
+	return nil
+}
+func (p *depthCount) endTag([]byte, int, int) error { p.depth--; return nil }
+func (p *depthCount) charData([]byte)               {}
+
+// decodeStrictXML is decodeStrict with encoding/xml only.
+func decodeStrictXML(data []byte) error {
 	d := xml.NewDecoder(bytes.NewReader(data))
 	depth := 0
 	for {
