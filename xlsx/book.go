@@ -38,6 +38,9 @@ type Book struct {
 	stOK   bool
 	sst    []string // shared strings, loaded on first grid
 	sstOK  bool
+	// Buffers of the sheet reader, reused from sheet to sheet (grid.go).
+	pendBuf  []pendingCell
+	arenaBuf []byte
 
 	patched int    // sheets Apply edited in place (tests)
 	results string // the results sheet AddResultsSheet wrote

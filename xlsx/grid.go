@@ -126,7 +126,7 @@ func parseSST(raw []byte, fast bool) ([]string, error) { return parseSSTStop(raw
 func parseSSTStop(raw []byte, fast bool, stop *model.Stop) ([]string, error) {
 	p := &sstParse{stop: stop}
 	if fast && scanXML(raw, p) && p.depth == 0 {
-		return p.sst, nil
+		return p.strings(), nil
 	}
 	if err := stop.Err(); err != nil {
 		return nil, err
@@ -139,7 +139,7 @@ func parseSSTStop(raw []byte, fast bool, stop *model.Stop) ([]string, error) {
 			if p.depth != 0 {
 				return nil, model.Errorf(model.ECorrupt, io.ErrUnexpectedEOF, model.MsgSharedStringsTruncated)
 			}
-			return p.sst, nil
+			return p.strings(), nil
 		}
 		if err != nil {
 			return nil, model.Errorf(model.ECorrupt, err, model.MsgSharedStringsBroken)
@@ -158,13 +158,28 @@ func parseSSTStop(raw []byte, fast bool, stop *model.Stop) ([]string, error) {
 }
 
 // sstParse collects the shared strings: the text of each <si>, phonetic
-// runs (<rPh>) left out.
+// runs (<rPh>) left out. The texts are gathered in one buffer and cut
+// from one string at the end (strings), not allocated one by one.
 type sstParse struct {
-	sst              []string
-	cur              []byte
+	spans            []span // each string in all
+	all              []byte
+	cur              int // where the text of the current <si> starts in all
 	depth            int
 	inSI, inT, inRPh bool
 	stop             *model.Stop
+}
+
+// strings returns the shared strings read.
+func (p *sstParse) strings() []string {
+	if p.spans == nil {
+		return nil
+	}
+	all := string(p.all)
+	out := make([]string, len(p.spans))
+	for i, sp := range p.spans {
+		out[i] = all[sp.off:sp.end]
+	}
+	return out
 }
 
 func (p *sstParse) startTag(local []byte, _ []attr, _, _ int) error {
@@ -175,7 +190,7 @@ func (p *sstParse) startTag(local []byte, _ []attr, _, _ int) error {
 	switch string(local) {
 	case "si":
 		p.inSI = true
-		p.cur = p.cur[:0]
+		p.cur = len(p.all)
 	case "t":
 		p.inT = true
 	case "rPh":
@@ -189,7 +204,9 @@ func (p *sstParse) endTag(local []byte, _, _ int) error {
 	switch string(local) {
 	case "si":
 		p.inSI = false
-		p.sst = append(p.sst, string(p.cur))
+		// Text is added only inside an <si>, so all[cur:] is its text
+		// (again, for an </si> without a new <si>).
+		p.spans = append(p.spans, span{int32(p.cur), int32(len(p.all))})
 	case "t":
 		p.inT = false
 	case "rPh":
@@ -200,7 +217,7 @@ func (p *sstParse) endTag(local []byte, _, _ int) error {
 
 func (p *sstParse) charData(t []byte) {
 	if p.inSI && p.inT && !p.inRPh {
-		p.cur = append(p.cur, t...)
+		p.all = append(p.all, t...)
 	}
 }
 
@@ -446,6 +463,99 @@ type sheetParse struct {
 	cellVal          []byte
 	formula          []byte
 	cells            int
+	// The grid is built once the part is read (build): the cells so far,
+	// their texts and formulas in one buffer that becomes one string, so
+	// a sheet costs a few allocations rather than two per cell. Both
+	// buffers are the book's, reused from sheet to sheet.
+	pending []pendingCell
+	arena   []byte
+}
+
+// pendingCell is a cell read but not yet placed (32 bytes, not a Cell's
+// 56): its text is the arena's, a shared string or a constant.
+type pendingCell struct {
+	row, col int32
+	decimals int32
+	number   bool
+	err      bool
+	formula  bool
+	text     textKind
+	span     span // the text in the arena, or {index, 0} of the shared string
+	fspan    span // the formula in the arena
+}
+
+type textKind uint8
+
+const (
+	textNone textKind = iota
+	textArena
+	textShared
+	textTrue
+	textFalse
+)
+
+type span struct{ off, end int32 }
+
+// keep copies b to the arena.
+func (p *sheetParse) keep(b []byte) span {
+	off := len(p.arena)
+	p.arena = append(p.arena, b...)
+	return span{int32(off), int32(len(p.arena))}
+}
+
+// build places the pending cells into the grid's rows (one slab for all
+// of them; a later cell at the same address replaces an earlier one, as
+// when each was put in turn) and indexes the merges.
+func (p *sheetParse) build() (*Grid, error) {
+	g, b := p.g, p.b
+	texts := string(p.arena)
+	var widths []int32
+	total := 0
+	for i := range p.pending {
+		pc := &p.pending[i]
+		for len(widths) < int(pc.row) {
+			widths = append(widths, 0)
+		}
+		if w := widths[pc.row-1]; pc.col > w {
+			total += int(pc.col - w)
+			widths[pc.row-1] = pc.col
+		}
+	}
+	if len(widths) > 0 {
+		slab := make([]Cell, total)
+		g.rows = make([][]Cell, len(widths))
+		for r, w := range widths {
+			if w > 0 {
+				g.rows[r], slab = slab[:w:w], slab[w:]
+				g.MaxCol = max(g.MaxCol, int(w))
+			}
+		}
+		g.MaxRow = len(widths)
+	}
+	for i := range p.pending {
+		pc := &p.pending[i]
+		c := Cell{Number: pc.number, Error: pc.err, HasFormula: pc.formula, Decimals: int(pc.decimals)}
+		switch pc.text {
+		case textArena:
+			c.Text = texts[pc.span.off:pc.span.end]
+		case textShared:
+			c.Text = b.sst[pc.span.off]
+		case textTrue:
+			c.Text = "TRUE"
+		case textFalse:
+			c.Text = "FALSE"
+		}
+		if pc.fspan.end > pc.fspan.off {
+			c.Formula = texts[pc.fspan.off:pc.fspan.end]
+		}
+		g.rows[pc.row-1][pc.col-1] = c
+	}
+	b.pendBuf, b.arenaBuf = p.pending[:0], p.arena[:0]
+	p.pending, p.arena = nil, nil
+	if err := g.indexMerges(p.lim.MaxCells); err != nil {
+		return nil, err
+	}
+	return g, nil
 }
 
 func (p *sheetParse) corrupt(err error) error {
@@ -616,42 +726,43 @@ func (p *sheetParse) end(local []byte) error {
 }
 
 func (p *sheetParse) endCell() error {
-	cell, lim, sheet, b := p.cell, p.lim, p.g.Sheet, p.b
-	if len(p.formula) > 0 {
-		cell.Formula = string(p.formula)
-	}
-	var v string
+	lim, sheet, b := p.lim, p.g.Sheet, p.b
+	pc := pendingCell{decimals: int32(p.cell.Decimals), formula: p.cell.HasFormula}
+	// The text is a shared string, a constant or raw (bytes kept in the
+	// arena once the cell is known to be stored).
+	var raw []byte
 	switch string(p.cellType) {
 	case "s":
-		raw := bytes.TrimSpace(p.cellVal)
-		if len(raw) == 0 {
+		t := bytes.TrimSpace(p.cellVal)
+		if len(t) == 0 {
 			break
 		}
-		i, err := atoi(raw)
+		i, err := atoi(t)
 		if err != nil || i < 0 || i >= len(b.sst) {
 			return model.Errorf(model.ECorrupt, err, model.MsgBadSharedString, sheet, Addr(p.cellRow, p.cellCol))
 		}
-		v = b.sst[i]
+		if b.sst[i] != "" {
+			pc.text, pc.span = textShared, span{int32(i), 0}
+		}
 	case "", "n":
-		v = string(bytes.TrimSpace(p.cellVal))
-		cell.Number = v != ""
+		raw = bytes.TrimSpace(p.cellVal)
+		pc.number = len(raw) > 0
 	case "e":
-		cell.Error = true
-		v = string(p.cellVal)
+		pc.err = true
+		raw = p.cellVal
 	case "b":
 		switch string(p.cellVal) {
 		case "1":
-			v = "TRUE"
+			pc.text = textTrue
 		case "0":
-			v = "FALSE"
+			pc.text = textFalse
 		default:
-			v = string(p.cellVal)
+			raw = p.cellVal
 		}
 	default:
-		v = string(p.cellVal)
+		raw = p.cellVal
 	}
-	cell.Text = v
-	if v == "" && !cell.HasFormula {
+	if pc.text == textNone && len(raw) == 0 && !pc.formula {
 		return nil
 	}
 	if p.cellRow < 1 {
@@ -668,8 +779,19 @@ func (p *sheetParse) endCell() error {
 	if p.cells > lim.MaxCells {
 		return model.Errorf(model.ETooMany, nil, model.MsgTooManyCells, sheet, lim.MaxCells)
 	}
-	p.g.put(p.cellRow, p.cellCol, cell)
+	pc.row, pc.col = int32(p.cellRow), int32(p.cellCol)
+	if len(raw) > 0 {
+		pc.text, pc.span = textArena, p.keep(raw)
+	}
+	if len(p.formula) > 0 {
+		pc.fspan = p.keep(p.formula)
+	}
+	p.pending = append(p.pending, pc)
 	return nil
+}
+
+func (b *Book) newSheetParse(sheet string) *sheetParse {
+	return &sheetParse{b: b, g: &Grid{Sheet: sheet}, lim: b.lim, pending: b.pendBuf[:0], arena: b.arenaBuf[:0]}
 }
 
 func (b *Book) parseSheet(sheet string, raw []byte) (*Grid, error) {
@@ -682,7 +804,7 @@ func (b *Book) parseSheet(sheet string, raw []byte) (*Grid, error) {
 // parseSheetXML reads a sheet with encoding/xml: the reference reader,
 // used for anything the fast scanner does not accept.
 func (b *Book) parseSheetXML(sheet string, raw []byte) (*Grid, error) {
-	p := &sheetParse{b: b, g: &Grid{Sheet: sheet}, lim: b.lim}
+	p := b.newSheetParse(sheet)
 	d := xml.NewDecoder(bytes.NewReader(raw))
 	var attrs []attr
 	for {
@@ -713,30 +835,7 @@ func (b *Book) parseSheetXML(sheet string, raw []byte) (*Grid, error) {
 			p.text(t)
 		}
 	}
-	if err := p.g.indexMerges(b.lim.MaxCells); err != nil {
-		return nil, err
-	}
-	return p.g, nil
-}
-
-func (g *Grid) put(r, c int, cell Cell) {
-	for len(g.rows) < r {
-		g.rows = append(g.rows, nil)
-	}
-	row := g.rows[r-1]
-	if len(row) < c {
-		if cap(row) >= c {
-			row = row[:c]
-		} else {
-			n := make([]Cell, c, c+4)
-			copy(n, row)
-			row = n
-		}
-	}
-	row[c-1] = cell
-	g.rows[r-1] = row
-	g.MaxRow = max(g.MaxRow, r)
-	g.MaxCol = max(g.MaxCol, c)
+	return p.build()
 }
 
 // indexMerges maps every cell of a merged range inside the used range to

@@ -137,3 +137,27 @@ func TestRecordsMatchUnmarshal(t *testing.T) {
 		t.Errorf("the scanner read no mutant of a part (workbook %d, rels %d, types %d): the test compares nothing", fastW, fastR, fastT)
 	}
 }
+
+// TestSSTOddNesting pins what the shared strings are when <si> elements
+// nest or close twice (the reader's behaviour before the strings were cut
+// from one buffer): the text since the last <si> start, at each </si>.
+func TestSSTOddNesting(t *testing.T) {
+	tests := []struct {
+		xml  string
+		want []string
+	}{
+		{`<sst><si><t>a</t><si><t>b</t></si><t>c</t></si></sst>`, []string{"b", "b"}},
+		{`<sst><x><si><t>a</t></si></si><si><t>x</t><t>y</t></si></sst>`, []string{"a", "a", "xy"}},
+		{`<sst><x></si><si><t>z</t></si></sst>`, []string{"", "z"}},
+		{`<sst><t>out</t><si><r><t>p</t></r><rPh><t>no</t></rPh><r><t>q</t></r></si></sst>`, []string{"pq"}},
+		{`<sst/>`, nil},
+	}
+	for _, tt := range tests {
+		for _, fast := range []bool{true, false} {
+			got, err := parseSST([]byte(tt.xml), fast)
+			if err != nil || !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("%s (fast %v) = %q, %v; want %q", tt.xml, fast, got, err, tt.want)
+			}
+		}
+	}
+}

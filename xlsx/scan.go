@@ -19,14 +19,12 @@ import (
 // and the caller re-reads the sheet with encoding/xml, which then gives the
 // reference result or error.
 func (b *Book) scanSheet(sheet string, raw []byte) (g *Grid, ok bool, err error) {
-	p := &sheetParse{b: b, g: &Grid{Sheet: sheet}, lim: b.lim}
+	p := b.newSheetParse(sheet)
 	if !scanXML(raw, p) || p.depth != 0 {
 		return nil, false, nil
 	}
-	if err := p.g.indexMerges(b.lim.MaxCells); err != nil {
-		return nil, true, err
-	}
-	return p.g, true, nil
+	g, err = p.build()
+	return g, true, err
 }
 
 // xmlSink receives the tokens of scanXML. Offsets are into the part: a
