@@ -5,6 +5,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
 )
@@ -67,7 +68,16 @@ func parseAmount(text string, typed bool, fmtDecimals int) (Amount, amountStatus
 		s = s[1:]
 	}
 	var d decimal.Decimal
-	if typed {
+	dec := -1 // decimals of the number as read, when known before s is
+	if typed && plainTyped(s) {
+		// What ParseFloat and FormatFloat(v, 'f', -1) would give, without
+		// them: a number of at most 15 significant digits is its own
+		// shortest round trip.
+		var err error
+		if d, dec, err = plainDecimal(s, true); err != nil {
+			return Amount{}, amountBad
+		}
+	} else if typed {
 		v, err := strconv.ParseFloat(s, 64)
 		if outOfRange(v, err) {
 			return Amount{}, amountTooLarge
@@ -96,6 +106,9 @@ func parseAmount(text string, typed bool, fmtDecimals int) (Amount, amountStatus
 			d = d.Round(maxDecimals)
 			s = d.String()
 		}
+		if d.Abs().Cmp(maxAmount) >= 0 {
+			return Amount{}, amountTooLarge
+		}
 	} else {
 		if !plainNumber(s) {
 			// "1E+400" is a number, just not a usable amount: say so.
@@ -114,20 +127,19 @@ func parseAmount(text string, typed bool, fmtDecimals int) (Amount, amountStatus
 		if len(strings.TrimLeft(intPart, "0")) > 15 {
 			return Amount{}, amountTooLarge
 		}
+		// At most 15 integer and 10 decimal digits: below maxAmount.
 		var err error
-		d, err = decimal.NewFromString(s)
-		if err != nil {
+		if d, dec, err = plainDecimal(s, false); err != nil {
 			return Amount{}, amountBad
 		}
-	}
-	if d.Abs().Cmp(maxAmount) >= 0 {
-		return Amount{}, amountTooLarge
 	}
 	// Decimals: as printed (the number format's for typed cells, else the
 	// text's), but never below the 2 every nine-table amount is published
 	// with: "400" typed or General-formatted is 400.00, not a figure
 	// rounded to whole 万元, and must not widen the rounding tolerance.
-	dec := decimalsOf(s)
+	if dec < 0 {
+		dec = decimalsOf(s)
+	}
 	if typed && fmtDecimals >= 0 {
 		dec = fmtDecimals
 	}
@@ -136,6 +148,67 @@ func parseAmount(text string, typed bool, fmtDecimals int) (Amount, amountStatus
 		d = d.Neg()
 	}
 	return Amount{Value: d, Decimals: dec}, amountOK
+}
+
+// plainTyped reports whether the stored value s of a numeric cell is
+// digits with at most one point and digits after it, at most 15
+// significant digits, below 10^15 and with at most maxDecimals decimals
+// once trailing zeros are dropped: a number that float64 holds exactly
+// enough for its shortest round trip to be itself.
+func plainTyped(s string) bool {
+	intPart, frac, hasDot := strings.Cut(s, ".")
+	if !allDigits(intPart) || hasDot && !allDigits(frac) {
+		return false
+	}
+	intPart = strings.TrimLeft(intPart, "0")
+	frac = strings.TrimRight(frac, "0")
+	if len(intPart) > 15 || len(frac) > maxDecimals {
+		return false
+	}
+	sig := len(intPart) + len(frac)
+	if intPart == "" {
+		sig = len(strings.TrimLeft(frac, "0"))
+	}
+	return sig <= 15
+}
+
+// zeros are the decimals 0 with exponent 0, -1, …, -maxDecimals, shared
+// by the many zero cells (a decimal is immutable; decimal.Zero is shared
+// the same way).
+var zeros = func() (z [maxDecimals + 1]decimal.Decimal) {
+	for i := range z {
+		z[i] = decimal.New(0, int32(-i))
+	}
+	return z
+}()
+
+// plainDecimal is decimal.NewFromString for digits with an optional point
+// and at most 18 digits: the same value and exponent (as written, or, for
+// canonical, without the zeros a shortest float format drops) and the
+// decimals. The caller checked the form (plainNumber with the commas
+// removed, or plainTyped).
+func plainDecimal(s string, canonical bool) (decimal.Decimal, int, error) {
+	intPart, frac, _ := strings.Cut(s, ".")
+	if canonical {
+		intPart = strings.TrimLeft(intPart, "0")
+		frac = strings.TrimRight(frac, "0")
+	}
+	if len(strings.TrimLeft(intPart, "0"))+len(frac) > 18 {
+		// Beyond int64: NewFromString itself (big.Int.SetString).
+		d, err := decimal.NewFromString(intPart + "." + frac)
+		return d, len(frac), err
+	}
+	var v int64
+	for i := 0; i < len(intPart); i++ {
+		v = v*10 + int64(intPart[i]-'0')
+	}
+	for i := 0; i < len(frac); i++ {
+		v = v*10 + int64(frac[i]-'0')
+	}
+	if v == 0 && len(frac) < len(zeros) {
+		return zeros[len(frac)], len(frac), nil
+	}
+	return decimal.New(v, int32(-len(frac))), len(frac), nil
 }
 
 // outOfRange reports whether ParseFloat's result is a number beyond float
@@ -222,7 +295,12 @@ func allDigits(s string) bool {
 }
 
 // foldNumber trims white space and folds full-width digits and signs.
+// Text with nothing to fold (plain digits, most labels) is returned as it
+// is, without a copy.
 func foldNumber(text string) string {
+	if !needsFold(text) {
+		return text
+	}
 	var b strings.Builder
 	b.Grow(len(text))
 	for _, r := range text {
@@ -251,10 +329,52 @@ func foldNumber(text string) string {
 	return b.String()
 }
 
+// needsFold reports whether foldNumber changes text: a rune it removes or
+// replaces, or a byte that is no UTF-8 (written back as U+FFFD).
+func needsFold(text string) bool {
+	for i := 0; i < len(text); {
+		c := text[i]
+		if c < utf8.RuneSelf {
+			if c == ' ' || c == '\t' || c == '\n' || c == '\r' {
+				return true
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(text[i:])
+		switch {
+		case r == utf8.RuneError && size == 1,
+			r == '\u3000' || r == '\u00a0' || r == '\u200b',
+			r >= 0xFF01 && r <= 0xFF5E,
+			r == '\u2212' || r == '\u2010' || r == '\u2011' || r == '\uFE63',
+			r == '。':
+			return true
+		}
+		i += size
+	}
+	return false
+}
+
+// hasDigit reports whether text holds an ASCII or a full-width digit
+// (U+FF10–U+FF19, UTF-8 EF BC 90–99): no code can be read from text
+// without one.
+func hasDigit(text string) bool {
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		if c >= '0' && c <= '9' || c == 0xEF && i+2 < len(text) && text[i+1] == 0xBC && text[i+2] >= 0x90 && text[i+2] <= 0x99 {
+			return true
+		}
+	}
+	return false
+}
+
 // ParseCode turns what a code cell holds into a code: "2010601",
 // "201 06 01", "201|06|01", "201-06-01", "2010601.0", full-width digits.
 // ok is false for anything else.
 func ParseCode(text string) (string, bool) {
+	if !hasDigit(text) {
+		return "", false
+	}
 	s := strings.TrimSuffix(foldNumber(text), ".0")
 	if !allDigits(s) {
 		var ok bool
@@ -284,6 +404,12 @@ func codeSeparator(r rune) bool {
 // followed by one or two 2-digit parts ("201-06-01" gives "2010601").
 // Anything else is no code.
 func joinCodeParts(s string) (string, bool) {
+	// Digits and separators only, or no code (without splitting).
+	for _, r := range s {
+		if (r < '0' || r > '9') && !codeSeparator(r) {
+			return "", false
+		}
+	}
 	parts := strings.FieldsFunc(s, codeSeparator)
 	if len(parts) < 2 || len(parts) > 3 {
 		return "", false

@@ -33,6 +33,9 @@ func (t *tableCtx) labelCols(after, before int) []tcol {
 // digits returns the digits a code cell holds ("06", "6" typed, "201.0",
 // "201 06 01", "201-06-01").
 func digits(s string) (string, bool) {
+	if !hasDigit(s) {
+		return "", false
+	}
 	s = strings.TrimSuffix(foldNumber(s), ".0")
 	if allDigits(s) {
 		return s, true
