@@ -171,7 +171,6 @@ func joinCodePartsRef(s string) (string, bool) {
 	return out, true
 }
 
-
 func digitsRef(s string) (string, bool) {
 	s = strings.TrimSuffix(foldNumberRef(s), ".0")
 	if allDigits(s) {
