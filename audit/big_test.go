@@ -104,7 +104,9 @@ func TestDepartmentFillIsLinear(t *testing.T) {
 	}
 }
 
-// stageRun runs one of the two measured stages on data.
+// stageRun runs one of the measured stages on data: check (report only),
+// annotate (fill + annotate + write), fallback (annotate on a workbook the
+// direct path leaves to excelize).
 func stageRun(mode string, data []byte) error {
 	var err error
 	if mode == "check" {
@@ -172,7 +174,8 @@ func TestPerCellIsLinear(t *testing.T) {
 }
 
 // BenchmarkPerCell (issue 11): check (report only) and fill + annotate +
-// write of the department workbook at two sizes, a quarter of the
+// write (direct, and the excelize fallback) of the department workbook at
+// two sizes, a quarter of the
 // catalog's 款 and all of them (31.5k cells, 7.9k fills); reports CPU µs
 // per cell (process CPU, GC included, so a busy machine inflates it less
 // than wall time) and allocations per cell, which must stay flat from one
@@ -185,7 +188,15 @@ func BenchmarkPerCell(b *testing.B) {
 			b.Fatal(err)
 		}
 		cells := locatedCells(res.Workbook)
-		for _, mode := range []string{"check", "annotate"} {
+		fallback, err := canceltest.ForceFallback(data)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, mode := range []string{"check", "annotate", "fallback"} {
+			data := data
+			if mode == "fallback" {
+				data = fallback
+			}
 			b.Run(fmt.Sprintf("%s/%dcells_%dfills", mode, cells, len(res.Report.Fills)), func(b *testing.B) {
 				var m0, m1 runtime.MemStats
 				runtime.ReadMemStats(&m0)

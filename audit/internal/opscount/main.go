@@ -21,7 +21,7 @@ import (
 )
 
 func main() {
-	mode := flag.String("mode", "check", "check or annotate (fill + annotate + write)")
+	mode := flag.String("mode", "check", "check, annotate (fill + annotate + write) or fallback (annotate on the excelize path)")
 	k := flag.Int("k", 1, "every k-th 款 of the catalog (canceltest.DepartmentPart)")
 	flag.Parse()
 	if err := run(*mode, *k); err != nil {
@@ -32,6 +32,9 @@ func main() {
 
 func run(mode string, k int) error {
 	data, err := canceltest.DepartmentWorkbook(k, false)
+	if err == nil && mode == "fallback" {
+		data, err = canceltest.ForceFallback(data)
+	}
 	if err != nil {
 		return err
 	}
@@ -41,7 +44,7 @@ func run(mode string, k int) error {
 		}
 		return audit.Fill(context.Background(), bytes.NewReader(data), io.Discard, audit.Options{})
 	}
-	if mode != "check" && mode != "annotate" {
+	if mode != "check" && mode != "annotate" && mode != "fallback" {
 		return fmt.Errorf("unknown mode %q", mode)
 	}
 	if _, err := stage(); err != nil {
