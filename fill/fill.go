@@ -65,8 +65,9 @@ type equation struct {
 	certain bool // may be solved for any operand, not just its Left total
 	terms   []eqTerm
 	nLeft   int
-	unknown int // operands not yet settled
-	src     int // index in the given equations
+	unknown int   // operands not yet settled
+	src     int   // index in the given equations
+	idx     int32 // index in solver.eqs
 }
 
 // cellInfo is the solve's state of one cell, held in a slice indexed by
@@ -92,6 +93,7 @@ type solver struct {
 	opt   Options
 	ids   map[*model.Cell]int32
 	info  []cellInfo
+	cells []*model.Cell // by id
 	queue candHeap
 	seq   int
 	fills []model.Fill
@@ -177,7 +179,7 @@ func newSolver(wb *model.Workbook, eqs []check.Equation, opt Options, stop *mode
 	for _, t := range wb.Located() {
 		n += len(t.Cells())
 	}
-	s := &solver{wb: wb, opt: opt, ids: make(map[*model.Cell]int32, n), info: make([]cellInfo, 0, n),
+	s := &solver{wb: wb, opt: opt, ids: make(map[*model.Cell]int32, n), info: make([]cellInfo, 0, n), cells: make([]*model.Cell, 0, n),
 		def: map[*model.Cell]*equation{}, moved: map[*model.Cell]moved{}, dropped: map[int]bool{}, names: labeler{wb: wb},
 		exact: opt.Exact || check.AutoExact(wb), parts: int64(max(opt.Parts, 1)), stop: stop}
 	nfill := 0
@@ -252,7 +254,7 @@ func newSolver(wb *model.Workbook, eqs []check.Equation, opt Options, stop *mode
 		}
 		q := eqSlab.one()
 		*q = equation{rule: e.Rule.ID, fill: e.Rule.Fill, certain: e.Rule.Class == check.ClassCertain,
-			nLeft: len(e.Left), src: ei, unknown: unknown, terms: termSlab.take(len(scratch))}
+			nLeft: len(e.Left), src: ei, unknown: unknown, terms: termSlab.take(len(scratch)), idx: int32(len(s.eqs))}
 		copy(q.terms, scratch)
 		s.eqs = append(s.eqs, q)
 		if q.unknown == 1 {
@@ -318,6 +320,7 @@ func (s *solver) idOf(c *model.Cell) int32 {
 	id := int32(len(s.info))
 	s.ids[c] = id
 	s.info = append(s.info, cellInfo{})
+	s.cells = append(s.cells, c)
 	return id
 }
 
@@ -336,15 +339,16 @@ func signOf(t check.Term) int {
 	return 1
 }
 
-// candidate is one way to compute a cell: equation q solved for it.
+// candidate is one way to compute a cell: equation q solved for it. It
+// holds no pointers (q and the cell by index), so the heap moves it
+// without the GC's write barriers.
 type candidate struct {
-	class  int // rank of the way it computes (see solver.class)
+	class  int32 // rank of the way it computes (see solver.class)
+	terms  int32 // operands used: fewer is more direct
 	weight int
-	terms  int // operands used: fewer is more direct
-	seq    int // equation order breaks ties: a table's own rules come first
-	q      *equation
-	cell   *model.Cell
-	id     int32
+	seq    int   // equation order breaks ties: a table's own rules come first
+	q      int32 // index in solver.eqs
+	id     int32 // the cell's index in solver.info
 }
 
 type candHeap []candidate
@@ -425,7 +429,7 @@ func (s *solver) push(q *equation) {
 		}
 	}
 	s.seq++
-	s.queue.push(candidate{class: s.class(q, u), weight: w, terms: len(q.terms) - 1, seq: s.seq, q: q, cell: u, id: id})
+	s.queue.push(candidate{class: int32(s.class(q, u)), weight: w, terms: int32(len(q.terms) - 1), seq: s.seq, q: q.idx, id: id})
 }
 
 // class ranks the ways of computing u (spec: a subtotal whose items are
@@ -484,7 +488,7 @@ func (s *solver) knownID(id int32, w int) {
 // So three totals filled from different tables (合计 = 基本 + 项目) stay
 // consistent with each other, not just each with its own source.
 func (s *solver) settle(best candidate) {
-	cell, id := best.cell, best.id
+	cell, id, bq := s.cells[best.id], best.id, s.eqs[best.q]
 	type option struct {
 		v      amt
 		w      int
@@ -505,10 +509,10 @@ func (s *solver) settle(best candidate) {
 		}
 		opts = append(opts, option{v: v.round(places), w: w, blank: blank, places: places, rule: q.rule, q: q, class: s.class(q, cell)})
 	}
-	add(best.q)
+	add(bq)
 	in := &s.info[id]
 	for _, q := range in.eqs {
-		if q == best.q || q.unknown != 1 {
+		if q == bq || q.unknown != 1 {
 			continue
 		}
 		if u, _, ok := s.target(q); u == cell && ok {
