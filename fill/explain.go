@@ -89,7 +89,8 @@ func ref(l *labeler, c *model.Cell) model.CellRef {
 
 // operandText lists up to three operands with their values, then the count.
 func operandText(l *labeler, cells []*model.Cell) string {
-	b := make([]byte, 0, 128)
+	var buf [384]byte // three labels and amounts fit: the string is the only allocation
+	b := buf[:0]
 	for i, c := range cells {
 		if i == 3 {
 			break
