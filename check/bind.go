@@ -1,8 +1,8 @@
 package check
 
 import (
-	"slices"
 	"strings"
+	"sync/atomic"
 
 	"github.com/juesuan/juesuan/model"
 )
@@ -24,32 +24,74 @@ type tindex struct {
 type windex struct {
 	wb     *model.Workbook
 	tables map[model.TableID]*tindex
+	// slots holds the known tables by number (T01 in slots[1]): binding
+	// looks a table up per operand, and a 9-entry map hashes every time.
+	slots [12]*tindex // T00–T11
+}
+
+// slot returns the index of id in windex.slots, or -1 (not a T01–T11).
+func slot(id model.TableID) int {
+	if len(id) != 3 || id[0] != 'T' || id[1] < '0' || id[1] > '9' || id[2] < '0' || id[2] > '9' {
+		return -1
+	}
+	n := int(id[1]-'0')*10 + int(id[2]-'0')
+	if n >= len(windex{}.slots) {
+		return -1
+	}
+	return n
+}
+
+// table returns the index of table id, nil when it was not located.
+func (w *windex) table(id model.TableID) *tindex {
+	if s := slot(id); s >= 0 {
+		return w.slots[s]
+	}
+	return w.tables[id]
 }
 
 func newIndex(wb *model.Workbook) *windex {
-	w := &windex{wb: wb, tables: map[model.TableID]*tindex{}}
+	w := &windex{wb: wb}
 	if wb == nil {
+		w.tables = map[model.TableID]*tindex{}
 		return w
 	}
-	for _, t := range wb.Located() {
-		ti := &tindex{t: t, rowOf: map[string]*model.Row{}, children: map[string][]string{},
-			hasCol: map[string]bool{}, rowCells: map[string][]*model.Cell{}}
+	located := wb.Located()
+	w.tables = make(map[model.TableID]*tindex, len(located))
+	for _, t := range located {
+		cells := t.Cells()
+		ti := &tindex{t: t, rowOf: make(map[string]*model.Row, len(t.Rows)), children: map[string][]string{},
+			hasCol: make(map[string]bool, len(t.Columns)), rowCells: make(map[string][]*model.Cell, len(t.Rows))}
 		for _, r := range t.Rows {
 			if _, dup := ti.rowOf[r.Key]; !dup {
 				ti.rowOf[r.Key] = r
 			}
 		}
+		ti.cols = make([]string, 0, len(t.Columns))
 		for _, c := range t.Columns {
 			if !ti.hasCol[c.Key] {
 				ti.hasCol[c.Key] = true
 				ti.cols = append(ti.cols, c.Key)
 			}
 		}
-		for _, c := range t.Cells() {
-			if _, ok := ti.rowCells[c.Row]; !ok {
-				ti.rows = append(ti.rows, c.Row)
+		// A row's cells are one run of the reading order (one sheet row)
+		// in most tables: that run is the row's slice, no copy; a row whose
+		// cells come in several runs gets them appended (the runs are
+		// capped, so appending copies).
+		ti.rows = make([]string, 0, len(t.Rows))
+		for start, i := 0, 1; start < len(cells); i++ {
+			if i < len(cells) && cells[i].Row == cells[start].Row {
+				continue
 			}
-			ti.rowCells[c.Row] = append(ti.rowCells[c.Row], c)
+			row, run := cells[start].Row, cells[start:i:i]
+			if prev, ok := ti.rowCells[row]; ok {
+				ti.rowCells[row] = append(prev, run...)
+			} else {
+				ti.rows = append(ti.rows, row)
+				ti.rowCells[row] = run
+			}
+			start = i
+		}
+		for _, c := range cells {
 			if !ti.hasCol[c.Col] {
 				ti.hasCol[c.Col] = true
 				ti.cols = append(ti.cols, c.Col)
@@ -75,6 +117,9 @@ func newIndex(wb *model.Workbook) *windex {
 			}
 		}
 		w.tables[t.ID] = ti
+		if s := slot(t.ID); s >= 0 {
+			w.slots[s] = ti
+		}
 	}
 	return w
 }
@@ -257,6 +302,13 @@ type bindCtx struct {
 	// clause being bound, so a reuse records them again.
 	shared *Binding
 	rec    *[]missKey
+	// tbuf is the block the terms of equations are cut from (terms);
+	// blocks counts the blocks made, for rollback.
+	tbuf   []Term
+	blocks int
+	// env is the loop variables' map, reused by every clause (each
+	// removes what it set).
+	env env
 }
 
 type missKey struct {
@@ -297,13 +349,19 @@ func (b *bindCtx) miss(k model.Key, prior bool) {
 // labelled row (合计, 本年收入合计, 人员经费合计 …) or a column that is not
 // found is missing, and is recorded.
 func (b *bindCtx) locatedKey(k model.Key, prior bool) bool {
-	ti := b.idx(prior).tables[k.Table]
+	return b.locatedIn(b.idx(prior).table(k.Table), k, prior)
+}
+
+// locatedIn is locatedKey with k's table index ti already looked up.
+func (b *bindCtx) locatedIn(ti *tindex, k model.Key, prior bool) bool {
 	if ti.t.EmptyNote != "" && len(ti.rowCells) == 0 {
 		// A table printed empty with its 无数据 note: every figure is 0.
 		return true
 	}
 	ok := true
-	if k.Row != "" && model.CodeLevel(k.Row) == 0 && ti.rowOf[k.Row] == nil {
+	// Every row of t.Rows is a key of rowCells (with nil cells when it
+	// prints none), so one lookup says whether a labelled row is printed.
+	if k.Row != "" && model.CodeLevel(k.Row) == 0 {
 		if _, printed := ti.rowCells[k.Row]; !printed {
 			b.miss(model.Key{Table: k.Table, Row: k.Row}, prior)
 			ok = false
@@ -334,52 +392,109 @@ func (b *bindCtx) cell(t Term) *model.Cell {
 	return w.wb.Cell(t.Key)
 }
 
-// term is the operand k of sign sign, resolved to its cell once.
-func (b *bindCtx) term(k model.Key, sign int, prior bool) Term {
-	wb := b.idx(prior).wb
-	return Term{Key: k, Sign: sign, prior: prior, wb: wb, cell: wb.Cell(k)}
+// termChunk is the smallest block of terms allocated at once: the terms
+// of a workbook's equations are carved out of a few large blocks rather
+// than a slice per side.
+const termChunk = 1024
+
+// termHint is how many terms the last binding made, to size the first
+// block of the next one (a size, never a value: no behaviour depends on it).
+var termHint atomic.Int64
+
+// eqHint is how many equations the last binding made, to size the next.
+var eqHint atomic.Int64
+
+// grow makes room for n more terms after the side being built, which
+// starts at *start in b.tbuf: a full block is left to the sides already
+// cut from it and the side moves to a new one.
+func (b *bindCtx) grow(start *int, n int) {
+	if cap(b.tbuf)-len(b.tbuf) >= n {
+		return
+	}
+	side := b.tbuf[*start:]
+	size := max(2*(len(side)+n), termChunk)
+	switch {
+	case b.tbuf == nil && b.shared != nil && len(b.shared.clauses) > 0:
+		// Reusing a binding: only conditions and prior-year clauses are
+		// bound here.
+		size = max(2*(len(side)+n), 64)
+	case b.tbuf == nil:
+		size = max(size, int(termHint.Load()))
+	}
+	nb := make([]Term, len(side), size)
+	copy(nb, side)
+	b.tbuf, *start = nb, 0
+	b.blocks++
+}
+
+// tmark is a point of b.tbuf to roll back to (rollback).
+type tmark struct{ n, blocks int }
+
+func (b *bindCtx) mark() tmark { return tmark{len(b.tbuf), b.blocks} }
+
+// rollback gives the terms made since m back when none of them is kept
+// (a condition's operands, an equation without a printed cell); after a
+// new block nothing is given back, the old block's tail is simply unused.
+func (b *bindCtx) rollback(m tmark) {
+	if b.blocks == m.blocks {
+		clear(b.tbuf[m.n:])
+		b.tbuf = b.tbuf[:m.n]
+	}
 }
 
 func (b *bindCtx) terms(s sumExpr, e env) ([]Term, bool) {
-	out := make([]Term, 0, len(s))
+	start := len(b.tbuf)
+	b.grow(&start, len(s))
+	fail := func() ([]Term, bool) {
+		clear(b.tbuf[start:])
+		b.tbuf = b.tbuf[:start]
+		return nil, false
+	}
 	for _, t := range s {
 		if t.ref == nil {
 			continue // a constant (only 0 is meaningful in equations)
 		}
 		r := t.ref
 		if r.table.narrative {
-			return nil, false
+			return fail()
 		}
-		if r.table.prior && b.prior == nil {
-			return nil, false
+		prior := r.table.prior
+		if prior && b.prior == nil {
+			return fail()
 		}
+		w := b.idx(prior)
 		// A table that was not located is reported by the reader (S01);
 		// counting its cells as 0 would add a misleading finding per rule
 		// that mentions it. Missing rows of a located table do count as 0
 		// (spec §2.4).
-		if b.idx(r.table.prior).tables[r.table.id] == nil {
-			b.miss(model.Key{Table: r.table.id}, r.table.prior)
-			return nil, false
+		ti := w.table(r.table.id)
+		if ti == nil {
+			b.miss(model.Key{Table: r.table.id}, prior)
+			return fail()
 		}
 		col := e.word(r.col)
 		if r.rows != nil {
-			if !b.locatedKey(model.Key{Table: r.table.id, Col: col}, r.table.prior) {
-				return nil, false
+			if !b.locatedIn(ti, model.Key{Table: r.table.id, Col: col}, prior) {
+				return fail()
 			}
-			rows := b.idx(r.table.prior).evalSet(*r.rows, e)
-			out = slices.Grow(out, len(rows))
+			rows := w.evalSet(*r.rows, e)
+			b.grow(&start, len(rows))
 			for _, row := range rows {
-				out = append(out, b.term(model.Key{Table: r.table.id, Row: row, Col: col}, t.sign, r.table.prior))
+				b.tbuf = append(b.tbuf, Term{Key: model.Key{Table: r.table.id, Row: row, Col: col}, Sign: t.sign,
+					prior: prior, wb: w.wb, cell: ti.t.Cell(row, col)})
 			}
 			continue
 		}
 		k := model.Key{Table: r.table.id, Row: e.word(r.row), Col: col}
-		if !b.locatedKey(k, r.table.prior) {
-			return nil, false
+		if !b.locatedIn(ti, k, prior) {
+			return fail()
 		}
-		out = append(out, b.term(k, t.sign, r.table.prior))
+		b.grow(&start, 1)
+		b.tbuf = append(b.tbuf, Term{Key: k, Sign: t.sign, prior: prior, wb: w.wb, cell: ti.t.Cell(k.Row, k.Col)})
 	}
-	return out, true
+	// Capped: a caller appending to a side copies it rather than writing
+	// over the next side.
+	return b.tbuf[start:len(b.tbuf):len(b.tbuf)], true
 }
 
 func bind(rules []*Rule, wb, prior *model.Workbook) []Equation {
@@ -444,6 +559,11 @@ func (b *bindCtx) bind(rules []*Rule) []Equation {
 	var out []Equation
 	if b.shared != nil && b.shared.total > 0 {
 		out = make([]Equation, 0, b.shared.total)
+	} else if n := eqHint.Load(); n > 0 {
+		out = make([]Equation, 0, n)
+	}
+	if b.env == nil {
+		b.env = env{}
 	}
 	// spans are the clauses bound here for the shared binding: their
 	// equations are a range of out, set once out is complete.
@@ -459,8 +579,12 @@ func (b *bindCtx) bind(rules []*Rule) []Equation {
 				continue
 			}
 			// Conditions do not use loop variables (the parser checks), so
-			// they are evaluated once per clause.
-			if !b.holds(cl.when, env{}) {
+			// they are evaluated once per clause; their operands are not
+			// kept.
+			m := b.mark()
+			holds := b.holds(cl.when, nil)
+			b.rollback(m)
+			if !holds {
 				continue
 			}
 			share := b.shared != nil && !cl.readsPrior()
@@ -488,21 +612,29 @@ func (b *bindCtx) bind(rules []*Rule) []Equation {
 				}
 				continue
 			}
-			b.each(cl, 0, env{}, func(e env) {
-				sides := make([][]Term, len(cl.sums))
+			// sides is scratch: the equations keep its elements, not it.
+			sides := make([][]Term, len(cl.sums))
+			b.each(cl, 0, b.env, func(e env) {
+				m := b.mark()
 				for i, s := range cl.sums {
 					ts, ok := b.terms(s, e)
 					if !ok {
+						b.rollback(m)
 						return
 					}
 					sides[i] = ts
 				}
 				where := b.where(cl, e)
+				kept := false
 				for i, op := range cl.ops {
 					eq := Equation{Rule: r, Op: op, Left: sides[i], Right: sides[i+1], Where: where}
 					if b.anyCell(eq) {
 						out = append(out, eq)
+						kept = true
 					}
+				}
+				if !kept {
+					b.rollback(m)
 				}
 			})
 			if share {
@@ -520,6 +652,12 @@ func (b *bindCtx) bind(rules []*Rule) []Equation {
 	if b.shared != nil {
 		b.shared.total = max(b.shared.total, len(out))
 	}
+	if len(out) > 0 {
+		eqHint.Store(int64(len(out)))
+	}
+	if b.tbuf != nil && b.blocks == 1 {
+		termHint.Store(int64(len(b.tbuf)))
+	}
 	return out
 }
 
@@ -531,9 +669,15 @@ func (bd *Binding) lookup(cl *clause) *boundClause {
 }
 
 func (b *bindCtx) where(cl *clause, e env) string {
-	var parts []string
-	for _, bd := range cl.binds {
-		parts = append(parts, e[bd.name])
+	switch len(cl.binds) {
+	case 0:
+		return ""
+	case 1:
+		return e[cl.binds[0].name]
+	}
+	parts := make([]string, len(cl.binds))
+	for i, bd := range cl.binds {
+		parts[i] = e[bd.name]
 	}
 	return strings.Join(parts, "，")
 }

@@ -65,10 +65,16 @@ func NewChecker(wb *model.Workbook, rules []*Rule, opt Options) *Checker {
 	c := &Checker{b: b, rules: rules, eqs: b.bind(rules), exact: opt.Exact || AutoExact(wb), parts: decimal.NewFromInt(parts)}
 	// A table no bound identity reads is listed as such in the report
 	// (model.TableRef.NoRules) rather than passing as checked.
+	// Operands come in runs of one table: look a table up when it changes.
+	var last model.TableID
 	for _, eq := range c.eqs {
 		for _, side := range [][]Term{eq.Left, eq.Right} {
 			for _, t := range side {
-				if tb := wb.Tables[t.Key.Table]; tb != nil && !t.prior {
+				if t.prior || t.Key.Table == last {
+					continue
+				}
+				last = t.Key.Table
+				if tb := wb.Tables[last]; tb != nil {
 					tb.Checked = true
 				}
 			}
