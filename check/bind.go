@@ -22,8 +22,9 @@ type tindex struct {
 }
 
 type windex struct {
-	wb     *model.Workbook
-	tables map[model.TableID]*tindex
+	wb      *model.Workbook
+	located []*model.Table // wb.Located()
+	tables  map[model.TableID]*tindex
 	// slots holds the known tables by number (T01 in slots[1]): binding
 	// looks a table up per operand, and a 9-entry map hashes every time.
 	slots [12]*tindex // T00–T11
@@ -56,6 +57,7 @@ func newIndex(wb *model.Workbook) *windex {
 		return w
 	}
 	located := wb.Located()
+	w.located = located
 	w.tables = make(map[model.TableID]*tindex, len(located))
 	for _, t := range located {
 		cells := t.Cells()
@@ -517,6 +519,14 @@ type Binding struct {
 	idx     *windex
 	clauses map[*clause]*boundClause
 	total   int // equations of the largest use so far, to size the next
+	// tmpl is the template of a workbook of the same shape (bindcache.go)
+	// whose clauses are put on this workbook's cells instead of bound;
+	// publish: none was found but the shape was seen before, so this
+	// binding becomes the template once its first use is bound (hash).
+	tmpl    *bindTemplate
+	publish bool
+	hash    uint64
+	cache   *shapeCache
 }
 
 // boundClause is one clause bound: its equations and the misses (tables,
@@ -528,11 +538,22 @@ type boundClause struct {
 
 // NewBinding binds rules (those for wb's year) to wb's structure.
 func NewBinding(rules []*Rule, wb *model.Workbook) *Binding {
+	return newBinding(rules, wb, bindShapes)
+}
+
+// newBinding is NewBinding with the template cache c (nil: none).
+func newBinding(rules []*Rule, wb *model.Workbook, c *shapeCache) *Binding {
 	year := 0
 	if wb != nil {
 		year = wb.Year
 	}
-	return &Binding{rules: ForYear(rules, year), idx: newIndex(wb), clauses: map[*clause]*boundClause{}}
+	bd := &Binding{rules: ForYear(rules, year), idx: newIndex(wb), clauses: map[*clause]*boundClause{}}
+	if c != nil && wb != nil {
+		bd.hash = shapeHash(bd.idx.located)
+		bd.tmpl, bd.publish = c.find(bd.hash, bd.idx.located)
+		bd.cache = c
+	}
+	return bd
 }
 
 // Equations returns the equations on the workbook's current values, as
@@ -597,6 +618,18 @@ func (b *bindCtx) bind(rules []*Rule) []Equation {
 				continue
 			}
 			start := len(out)
+			if tc := b.shared.template(cl); share && tc != nil {
+				// Bound for a workbook of the same shape: its misses, its
+				// equations on this workbook's cells.
+				for _, mk := range tc.misses {
+					b.miss(mk.Key, mk.prior)
+				}
+				out = b.instantiate(tc, out)
+				bc := &boundClause{misses: tc.misses}
+				b.shared.clauses[cl] = bc
+				spans = append(spans, span{bc, start, len(out)})
+				continue
+			}
 			var misses []missKey
 			if share {
 				b.rec = &misses
@@ -649,8 +682,12 @@ func (b *bindCtx) bind(rules []*Rule) []Equation {
 	for _, sp := range spans {
 		sp.bc.eqs = out[sp.start:sp.end:sp.end]
 	}
-	if b.shared != nil {
-		b.shared.total = max(b.shared.total, len(out))
+	if bd := b.shared; bd != nil {
+		bd.total = max(bd.total, len(out))
+		if bd.publish {
+			bd.publish = false
+			bd.cache.add(newTemplate(bd, bd.hash, bd.idx.located), bd.idx.located)
+		}
 	}
 	if len(out) > 0 {
 		eqHint.Store(int64(len(out)))
@@ -666,6 +703,14 @@ func (bd *Binding) lookup(cl *clause) *boundClause {
 		return nil
 	}
 	return bd.clauses[cl]
+}
+
+// template returns the template's binding of cl, or nil.
+func (bd *Binding) template(cl *clause) *tmplClause {
+	if bd == nil || bd.tmpl == nil {
+		return nil
+	}
+	return bd.tmpl.clauses[cl]
 }
 
 func (b *bindCtx) where(cl *clause, e env) string {

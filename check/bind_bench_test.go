@@ -35,8 +35,9 @@ func variants(tb testing.TB, n int) []*model.Workbook {
 // BenchmarkBind measures binding alone, as audit does it per workbook:
 // NewBinding and its Equations for fill ("fill"), then the checker's
 // NewChecker on the same Binding ("check", the reuse); "both" is the sum,
-// the workbook's whole binding cost. "sample" is Case A as printed,
-// "varied" cycles over 20 of batch's generated workbooks.
+// the workbook's whole binding cost, and "fresh" the same without the
+// shape cache (bindcache.go). "sample" is Case A as printed, "varied"
+// cycles over 20 of batch's generated workbooks (three shapes).
 func BenchmarkBind(b *testing.B) {
 	rules, err := check.Load()
 	if err != nil {
@@ -55,6 +56,19 @@ func BenchmarkBind(b *testing.B) {
 			for b.Loop() {
 				wb := s.wbs[i%len(s.wbs)]
 				bd := check.NewBinding(rules, wb)
+				_ = bd.Equations()
+				_ = check.NewChecker(wb, rules, check.Options{Binding: bd})
+				i++
+			}
+		})
+		// The same without the shape cache: every workbook bound afresh
+		// (a batch whose workbooks all differ).
+		b.Run(s.name+"/fresh", func(b *testing.B) {
+			var none *check.TestCache
+			i := 0
+			for b.Loop() {
+				wb := s.wbs[i%len(s.wbs)]
+				bd := none.Bind(rules, wb)
 				_ = bd.Equations()
 				_ = check.NewChecker(wb, rules, check.Options{Binding: bd})
 				i++
