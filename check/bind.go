@@ -550,7 +550,7 @@ func newBinding(rules []*Rule, wb *model.Workbook, c *shapeCache) *Binding {
 	bd := &Binding{rules: ForYear(rules, year), idx: newIndex(wb), clauses: map[*clause]*boundClause{}}
 	if c != nil && wb != nil {
 		bd.hash = shapeHash(bd.idx.located)
-		bd.tmpl, bd.publish = c.find(bd.hash, bd.idx.located)
+		bd.tmpl, bd.publish = c.find(bd.hash, bd.rules, bd.idx.located)
 		bd.cache = c
 	}
 	return bd

@@ -15,6 +15,7 @@ package check
 
 import (
 	"hash/maphash"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -35,6 +36,7 @@ type shapeTable struct {
 // term names its cell by its index in the table's Cells().
 type bindTemplate struct {
 	hash    uint64
+	rules   []*Rule // the rule set bound (clauses are its pointers)
 	shape   []shapeTable
 	clauses map[*clause]*tmplClause
 	used    atomic.Int64 // the cache's clock at the last hit, for eviction
@@ -144,13 +146,13 @@ func matches(s []shapeTable, tables []*model.Table) bool {
 	return true
 }
 
-// find returns the template of the tables' shape (hash h), or nil; in
-// that case publish says whether h was seen before, so that the binding
-// about to be made should become a template.
-func (c *shapeCache) find(h uint64, tables []*model.Table) (t *bindTemplate, publish bool) {
+// find returns the template of rules on the tables' shape (hash h), or
+// nil; in that case publish says whether h was seen before, so that the
+// binding about to be made should become a template.
+func (c *shapeCache) find(h uint64, rules []*Rule, tables []*model.Table) (t *bindTemplate, publish bool) {
 	if es := c.entries.Load(); es != nil {
 		for _, e := range *es {
-			if e.hash == h && matches(e.shape, tables) {
+			if e.hash == h && slices.Equal(e.rules, rules) && matches(e.shape, tables) {
 				e.used.Store(c.clock.Add(1))
 				c.hits.Add(1)
 				return e, false
@@ -179,7 +181,7 @@ func (c *shapeCache) add(t *bindTemplate, tables []*model.Table) {
 		old = *es
 	}
 	for _, e := range old {
-		if e.hash == t.hash && matches(e.shape, tables) {
+		if e.hash == t.hash && slices.Equal(e.rules, t.rules) && matches(e.shape, tables) {
 			return
 		}
 	}
@@ -217,7 +219,7 @@ func newTemplate(bd *Binding, h uint64, tables []*model.Table) *bindTemplate {
 	key := func(k model.Key) model.Key {
 		return model.Key{Table: model.TableID(intern(string(k.Table))), Row: intern(k.Row), Col: intern(k.Col)}
 	}
-	t := &bindTemplate{hash: h, shape: make([]shapeTable, len(tables)), clauses: make(map[*clause]*tmplClause, len(bd.clauses))}
+	t := &bindTemplate{hash: h, rules: bd.rules, shape: make([]shapeTable, len(tables)), clauses: make(map[*clause]*tmplClause, len(bd.clauses))}
 	index := map[*model.Cell]int32{}
 	for i, tb := range tables {
 		st := shapeTable{id: tb.ID, note: tb.EmptyNote != "",

@@ -223,6 +223,39 @@ func TestBindingCacheShape(t *testing.T) {
 	}
 }
 
+// TestBindingCacheRules: a template is of one rule set: the same shape
+// bound with rules loaded again (other clauses) is bound afresh.
+func TestBindingCacheRules(t *testing.T) {
+	var rs [2][]*check.Rule
+	for i := range rs {
+		r, err := check.Load()
+		if err != nil {
+			t.Fatal(err)
+		}
+		rs[i] = r
+	}
+	var buf bytes.Buffer
+	if _, err := templates.Write(&buf, templates.CaseA(), templates.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	in := shapeInput{name: "case A", data: buf.Bytes()}
+	cache := check.NewTestCache(4)
+	for range 2 {
+		_ = cache.Bind(rs[0], readInput(t, in)).Equations()
+	}
+	if !cache.Bind(rs[0], readInput(t, in)).FromTemplate() {
+		t.Fatal("the same rules: not from the template")
+	}
+	wb := readInput(t, in)
+	bd := cache.Bind(rs[1], wb)
+	if bd.FromTemplate() {
+		t.Error("other rules: bound from the first rules' template")
+	}
+	if d := check.SameEquations(bd.Equations(), (*check.TestCache)(nil).Bind(rs[1], wb).Equations()); d != "" {
+		t.Error(d)
+	}
+}
+
 // TestBindingCacheConcurrent: workers sharing one cache (as batch's do)
 // each get the binding made afresh; run with -race.
 func TestBindingCacheConcurrent(t *testing.T) {
