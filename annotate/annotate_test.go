@@ -9,6 +9,7 @@ import (
 	"github.com/juesuan/juesuan/model"
 	"github.com/juesuan/juesuan/templates"
 	"github.com/juesuan/juesuan/xlsx"
+	"github.com/juesuan/juesuan/xlsxtest"
 )
 
 func sampleBook(t *testing.T) (*xlsx.Book, *model.Workbook) {
@@ -70,7 +71,7 @@ func TestAnnotateMarksNotesAndResults(t *testing.T) {
 	if _, err := b.WriteTo(&out); err != nil {
 		t.Fatal(err)
 	}
-	s, err := xlsx.TakeSnapshot(bytes.NewReader(out.Bytes()))
+	s, err := xlsxtest.TakeSnapshot(bytes.NewReader(out.Bytes()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,7 +140,7 @@ func TestRoundingMarkedOnlyWhenAsked(t *testing.T) {
 				if _, err := b.WriteTo(&out); err != nil {
 					t.Fatal(err)
 				}
-				s, err := xlsx.TakeSnapshot(bytes.NewReader(out.Bytes()))
+				s, err := xlsxtest.TakeSnapshot(bytes.NewReader(out.Bytes()))
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -23,6 +23,7 @@ import (
 	"github.com/juesuan/juesuan/model"
 	"github.com/juesuan/juesuan/templates"
 	"github.com/juesuan/juesuan/xlsx"
+	"github.com/juesuan/juesuan/xlsxtest"
 )
 
 // ---- helpers ----
@@ -662,17 +663,19 @@ func TestDirectResultsSheet(t *testing.T) {
 	if text("L6") != f.Fingerprint {
 		t.Errorf("fingerprint %q, want %q", text("L6"), f.Fingerprint)
 	}
-	// The excelize path's reader finds the explanation column.
-	b, err := xlsx.OpenBytes(out, xlsx.Limits{})
+	// An explanation typed into the direct output is read back.
+	lc := annotate.Layout.Columns
+	typed, ok, err := xlsxtest.SetInRow(out, annotate.ResultsSheet, lc.Fingerprint, f.Fingerprint, lc.Explanation, "说明")
+	if err != nil || !ok {
+		t.Fatalf("typing the explanation: %v %v", ok, err)
+	}
+	b, err := xlsx.OpenBytes(typed, xlsx.Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer b.Close()
-	if _, err := b.ReadExplanations(annotate.Layout); err != nil {
-		t.Fatal(err)
-	}
-	if ok, err := b.SetExplanation(annotate.Layout, f.Fingerprint, "说明"); err != nil || !ok {
-		t.Errorf("SetExplanation on the direct output: %v %v", ok, err)
+	if ex, err := annotate.ReadExplanations(b); err != nil || ex[f.Fingerprint] != "说明" {
+		t.Errorf("explanations read back: %v %v", ex, err)
 	}
 }
 
@@ -708,11 +711,11 @@ func TestCleanCopy(t *testing.T) {
 			if len(sheetParts(t, ap)) != len(sheetOf) {
 				t.Errorf("clean copy of an annotated workbook has %d sheets", len(sheetParts(t, ap)))
 			}
-			s1, err := xlsx.TakeSnapshot(bytes.NewReader(out))
+			s1, err := xlsxtest.TakeSnapshot(bytes.NewReader(out))
 			if err != nil {
 				t.Fatal(err)
 			}
-			s2, err := xlsx.TakeSnapshot(bytes.NewReader(again))
+			s2, err := xlsxtest.TakeSnapshot(bytes.NewReader(again))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -747,8 +750,8 @@ func TestDirectReannotateStable(t *testing.T) {
 			t.Errorf("%s differs between the first and second run", name)
 		}
 	}
-	s1, _ := xlsx.TakeSnapshot(bytes.NewReader(first))
-	s2, _ := xlsx.TakeSnapshot(bytes.NewReader(second))
+	s1, _ := xlsxtest.TakeSnapshot(bytes.NewReader(first))
+	s2, _ := xlsxtest.TakeSnapshot(bytes.NewReader(second))
 	if d := s1.Diff(s2); len(d) > 0 {
 		t.Errorf("second run differs: %v", d[:min(len(d), 5)])
 	}

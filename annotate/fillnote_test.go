@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/juesuan/juesuan/model"
-	"github.com/juesuan/juesuan/xlsx"
+	"github.com/juesuan/juesuan/xlsxtest"
 )
 
 // A fill that says how it was derived gets that as the cell's note.
@@ -22,7 +22,7 @@ func TestFillNoteOnFilledCell(t *testing.T) {
 	if _, err := b.WriteTo(&out); err != nil {
 		t.Fatal(err)
 	}
-	s, err := xlsx.TakeSnapshot(bytes.NewReader(out.Bytes()))
+	s, err := xlsxtest.TakeSnapshot(bytes.NewReader(out.Bytes()))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,6 +25,7 @@ import (
 	"github.com/juesuan/juesuan/model"
 	"github.com/juesuan/juesuan/templates"
 	"github.com/juesuan/juesuan/xlsx"
+	"github.com/juesuan/juesuan/xlsxtest"
 )
 
 const xssName = `安全监管<img src=x onerror="window.__xss=1">`
@@ -632,7 +633,7 @@ func twentyUnits(t *testing.T, book func(*templates.Data, templates.Options) []b
 // greenCells counts the table cells (not 审核结果's) with the 尾差 colour.
 func greenCells(t *testing.T, data []byte) int {
 	t.Helper()
-	snap, err := xlsx.TakeSnapshot(bytes.NewReader(data))
+	snap, err := xlsxtest.TakeSnapshot(bytes.NewReader(data))
 	if err != nil {
 		t.Fatal(err)
 	}

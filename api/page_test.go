@@ -15,6 +15,7 @@ import (
 	"github.com/juesuan/juesuan/annotate"
 	"github.com/juesuan/juesuan/model"
 	"github.com/juesuan/juesuan/xlsx"
+	"github.com/juesuan/juesuan/xlsxtest"
 )
 
 // TestCheckGrid: ?grid=true gives each finding the grid of its table as
@@ -252,7 +253,7 @@ func TestMarkRounding(t *testing.T) {
 		req = httptest.NewRequest(http.MethodPost, "/api/v1/check", bytes.NewReader(fx.sample))
 		req.Header.Set("Content-Type", XLSXType)
 		rep := decodeReport(t, do(h, req).Body.Bytes())
-		snap, err := xlsx.TakeSnapshot(bytes.NewReader(rec.Body.Bytes()))
+		snap, err := xlsxtest.TakeSnapshot(bytes.NewReader(rec.Body.Bytes()))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -289,7 +290,7 @@ func TestMarkRounding(t *testing.T) {
 	}
 }
 
-func snapResults(s *xlsx.Snapshot) []string {
+func snapResults(s *xlsxtest.Snapshot) []string {
 	var out []string
 	for k, c := range s.Cells {
 		if strings.HasPrefix(k, annotate.ResultsSheet+"!B") {

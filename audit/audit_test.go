@@ -17,6 +17,7 @@ import (
 	"github.com/juesuan/juesuan/model"
 	"github.com/juesuan/juesuan/templates"
 	"github.com/juesuan/juesuan/xlsx"
+	"github.com/juesuan/juesuan/xlsxtest"
 	"github.com/shopspring/decimal"
 )
 
@@ -54,9 +55,9 @@ func fillBytes(t testing.TB, in []byte, opt Options) ([]byte, *Result) {
 	return out.Bytes(), res
 }
 
-func snapshot(t testing.TB, data []byte) *xlsx.Snapshot {
+func snapshot(t testing.TB, data []byte) *xlsxtest.Snapshot {
 	t.Helper()
-	s, err := xlsx.TakeSnapshot(bytes.NewReader(data))
+	s, err := xlsxtest.TakeSnapshot(bytes.NewReader(data))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,21 +157,14 @@ func TestExplanationsSurviveRoundTrip(t *testing.T) {
 	if res.Report.Status != "warn" || res.Report.Summary.Explained != 0 {
 		t.Fatalf("before: status %s, explained %d", res.Report.Status, res.Report.Summary.Explained)
 	}
-	b, err := xlsx.OpenBytes(out, xlsx.Limits{})
-	if err != nil {
-		t.Fatal(err)
-	}
 	const text = "安全监管项目含基本支出，已在说明中解释"
-	if ok, err := b.SetExplanation(annotate.Layout, warn.Fingerprint, text); err != nil || !ok {
-		t.Fatalf("SetExplanation: %v %v", ok, err)
+	lc := annotate.Layout.Columns
+	typed, ok, err := xlsxtest.SetInRow(out, annotate.ResultsSheet, lc.Fingerprint, warn.Fingerprint, lc.Explanation, text)
+	if err != nil || !ok {
+		t.Fatalf("typing the explanation: %v %v", ok, err)
 	}
-	var typed bytes.Buffer
-	if _, err := b.WriteTo(&typed); err != nil {
-		t.Fatal(err)
-	}
-	b.Close()
 
-	out2, res2 := fillBytes(t, typed.Bytes(), Options{})
+	out2, res2 := fillBytes(t, typed, Options{})
 	var got *model.Finding
 	for i, f := range res2.Report.Findings {
 		if f.Fingerprint == warn.Fingerprint {

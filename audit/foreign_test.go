@@ -28,6 +28,7 @@ import (
 	"github.com/juesuan/juesuan/model"
 	"github.com/juesuan/juesuan/reader"
 	"github.com/juesuan/juesuan/xlsx"
+	"github.com/juesuan/juesuan/xlsxtest"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -321,13 +322,13 @@ var renumbered = regexp.MustCompile(`^xl/(comments/?[^/]*\.xml|drawings/(_rels/)
 
 // unexpectedDiffs compares snapshots of the input and the output and
 // returns the differences that annotating may not make.
-func unexpectedDiffs(t *testing.T, in, out []byte, rep model.Report) []xlsx.SnapDiff {
+func unexpectedDiffs(t *testing.T, in, out []byte, rep model.Report) []xlsxtest.SnapDiff {
 	t.Helper()
-	before, err := xlsx.TakeSnapshot(bytes.NewReader(in))
+	before, err := xlsxtest.TakeSnapshot(bytes.NewReader(in))
 	if err != nil {
 		t.Fatalf("snapshot of the input: %v", err)
 	}
-	after, err := xlsx.TakeSnapshot(bytes.NewReader(out))
+	after, err := xlsxtest.TakeSnapshot(bytes.NewReader(out))
 	if err != nil {
 		t.Fatalf("snapshot of the output: %v", err)
 	}
@@ -344,7 +345,7 @@ func unexpectedDiffs(t *testing.T, in, out []byte, rep model.Report) []xlsx.Snap
 	results := func(where string) bool {
 		return strings.HasPrefix(where, annotate.ResultsSheet+"!") || where == annotate.ResultsSheet
 	}
-	var bad []xlsx.SnapDiff
+	var bad []xlsxtest.SnapDiff
 	for _, d := range before.Diff(after) {
 		switch {
 		case d.Where == "workbook" && d.What == "sheets":

@@ -7,6 +7,8 @@ import (
 
 	"github.com/shopspring/decimal"
 	"github.com/xuri/excelize/v2"
+
+	"github.com/juesuan/juesuan/xlsxtest"
 )
 
 const (
@@ -64,9 +66,9 @@ func fixture(t testing.TB) []byte {
 	return buf.Bytes()
 }
 
-func snap(t testing.TB, data []byte) *Snapshot {
+func snap(t testing.TB, data []byte) *xlsxtest.Snapshot {
 	t.Helper()
-	s, err := TakeSnapshot(bytes.NewReader(data))
+	s, err := xlsxtest.TakeSnapshot(bytes.NewReader(data))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -412,15 +414,13 @@ func TestUserResultsSheetKept(t *testing.T) {
 			return out
 		}
 		// The user types an explanation into our sheet and saves.
-		u, err := OpenBytes(out, Limits{})
-		must(err)
-		defer u.Close()
-		ok, err := u.SetExplanation(testLayout, "fp-ours", expl)
+		c := testLayout.Columns
+		typed, ok, err := xlsxtest.SetInRow(out, ResultsSheet+"(2)", c.Fingerprint, "fp-ours", c.Explanation, expl)
 		must(err)
 		if !ok {
-			t.Error("SetExplanation did not find our row")
+			t.Error("our row not found")
 		}
-		return write(t, u)
+		return typed
 	}
 	once := run(in, "已核实")
 	twice := run(once, "")

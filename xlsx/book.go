@@ -1,4 +1,5 @@
-// Package xlsx is the only package that touches excelize. It opens uploaded
+// Package xlsx is the only package of the program that touches excelize
+// (xlsxtest, for tests, is the other). It opens uploaded
 // workbooks within limits, turns sheets into plain text grids for the
 // reader, and writes workbooks back (build, annotate).
 package xlsx

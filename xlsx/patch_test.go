@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/juesuan/juesuan/xlsxtest"
 )
 
 // patchSheetXML is a sheet as other programs write it: column and row
@@ -96,13 +98,13 @@ func TestApplyPatchMatchesExcelize(t *testing.T) {
 			}
 		}
 	}
-	snap := func(b *Book) *Snapshot {
+	snap := func(b *Book) *xlsxtest.Snapshot {
 		t.Helper()
 		var buf bytes.Buffer
 		if _, err := b.WriteTo(&buf); err != nil {
 			t.Fatal(err)
 		}
-		s, err := TakeSnapshot(bytes.NewReader(buf.Bytes()))
+		s, err := xlsxtest.TakeSnapshot(bytes.NewReader(buf.Bytes()))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -11,6 +11,7 @@ import (
 	"github.com/juesuan/juesuan/annotate"
 	"github.com/juesuan/juesuan/templates"
 	"github.com/juesuan/juesuan/xlsx"
+	"github.com/juesuan/juesuan/xlsxtest"
 )
 
 // TestFillMarkRounding: Case A's 尾差 leave no green cell and no note in
@@ -47,7 +48,7 @@ func TestFillMarkRounding(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		s, err := xlsx.TakeSnapshot(bytes.NewReader(data))
+		s, err := xlsxtest.TakeSnapshot(bytes.NewReader(data))
 		if err != nil {
 			t.Fatal(err)
 		}
