@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -239,6 +240,7 @@ func TestPerCellOps(t *testing.T) {
 		t.Run(mode, func(t *testing.T) {
 			var perCell []float64
 			var cells []int
+			var blocks []map[string]uint64
 			for _, k := range perCellSizes {
 				dir := t.TempDir()
 				cmd := exec.Command(bin, "-mode", mode, "-k", strconv.Itoa(k))
@@ -257,27 +259,33 @@ func TestPerCellOps(t *testing.T) {
 				if b, err := exec.Command(goTool, "tool", "covdata", "textfmt", "-i="+dir, "-o="+profile).CombinedOutput(); err != nil {
 					t.Fatalf("go tool covdata: %v\n%s", err, b)
 				}
-				s := statements(t, profile)
+				bs := statements(t, profile)
+				var s uint64
+				for _, n := range bs {
+					s += n
+				}
+				blocks = append(blocks, bs)
 				perCell = append(perCell, float64(s)/float64(got.Cells))
 				cells = append(cells, got.Cells)
 				t.Logf("%d cells, %d fills: %d statements, %.0f per cell", got.Cells, got.Fills, s, float64(s)/float64(got.Cells))
 			}
 			if perCell[1] > 1.1*perCell[0] {
-				t.Errorf("%.0f statements per cell at %d cells, %.0f at %d: not linear", perCell[1], cells[1], perCell[0], cells[0])
+				t.Errorf("%.0f statements per cell at %d cells, %.0f at %d: not linear; the blocks that grew most per cell:\n%s",
+					perCell[1], cells[1], perCell[0], cells[0], grown(blocks[0], cells[0], blocks[1], cells[1], 8))
 			}
 		})
 	}
 }
 
-// statements sums count × statements over the blocks of a text coverage
+// statements returns count × statements of each block of a text coverage
 // profile ("file:l.c,l.c statements count" lines after the mode line).
-func statements(t *testing.T, path string) uint64 {
+func statements(t *testing.T, path string) map[string]uint64 {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var sum uint64
+	out := map[string]uint64{}
 	for _, line := range strings.Split(string(b), "\n")[1:] {
 		f := strings.Fields(line)
 		if len(f) != 3 {
@@ -288,7 +296,26 @@ func statements(t *testing.T, path string) uint64 {
 		if err1 != nil || err2 != nil {
 			t.Fatalf("coverage profile line %q", line)
 		}
-		sum += n * c
+		out[f[0]] += n * c
 	}
-	return sum
+	return out
+}
+
+// grown lists the n blocks whose statements per cell grew most from the
+// small run to the big one: where a quadratic step is.
+func grown(small map[string]uint64, smallCells int, big map[string]uint64, bigCells, n int) string {
+	type g struct {
+		block    string
+		from, to float64
+	}
+	var gs []g
+	for b, c := range big {
+		gs = append(gs, g{b, float64(small[b]) / float64(smallCells), float64(c) / float64(bigCells)})
+	}
+	sort.Slice(gs, func(i, j int) bool { return gs[i].to-gs[i].from > gs[j].to-gs[j].from })
+	var sb strings.Builder
+	for _, x := range gs[:min(n, len(gs))] {
+		fmt.Fprintf(&sb, "  %+.1f (%.1f -> %.1f per cell) %s\n", x.to-x.from, x.from, x.to, x.block)
+	}
+	return sb.String()
 }
