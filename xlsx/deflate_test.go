@@ -52,7 +52,7 @@ func deflateCorpus(t testing.TB) (names []string, data [][]byte) {
 	rs.WriteString(`</sheetData></worksheet>`)
 	vml.WriteString(`<xml xmlns:v="` + nsVML + `" xmlns:o="` + nsOffice + `" xmlns:x="` + nsExcelVML + `">`)
 	for i := range 800 {
-		vml.Write(vmlNoteShape(1025+i, i/12+3, i%12+2, "v", "o", "x"))
+		vml.Write(appendVMLNoteShape(nil, 1025+i, i/12+3, i%12+2, "v", "o", "x"))
 	}
 	vml.WriteString(`</xml>`)
 	rnd := rand.New(rand.NewSource(1))

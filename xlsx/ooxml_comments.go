@@ -147,30 +147,38 @@ func cutOurs(runs []noteRun, markers []string) ([]noteRun, bool) {
 	return out, true
 }
 
-func (doc *commentsDoc) textXML(it *commentItem) []byte {
-	var w bytes.Buffer
-	doc.writeText(&w, it)
-	return w.Bytes()
-}
+func (doc *commentsDoc) textXML(it *commentItem) []byte { return doc.appendText(nil, it) }
 
-func (doc *commentsDoc) writeText(w *bytes.Buffer, it *commentItem) {
+// appendText appends the <text> element of it.
+func (doc *commentsDoc) appendText(b []byte, it *commentItem) []byte {
 	p := doc.pfx
-	w.WriteString("<" + p + "text>")
+	b = appendStrs(b, "<", p, "text>")
 	for _, r := range it.runs {
-		t := `<` + p + `t xml:space="preserve">` + escText(r.text) + `</` + p + `t>`
 		switch {
 		case r.plain:
-			w.WriteString(t)
 		case r.ours:
-			w.WriteString(`<` + p + `r><` + p + `rPr><` + p + `sz val="9"/></` + p + `rPr>` + t + `</` + p + `r>`)
+			b = appendStrs(b, "<", p, "r><", p, "rPr><", p, `sz val="9"/></`, p, "rPr>")
 		default:
-			w.WriteString("<" + p + "r>")
-			w.Write(r.rPr)
-			w.WriteString(t + "</" + p + "r>")
+			b = appendStrs(b, "<", p, "r>")
+			b = append(b, r.rPr...)
+		}
+		b = appendStrs(b, "<", p, `t xml:space="preserve">`)
+		b = appendEscText(b, r.text)
+		b = appendStrs(b, "</", p, "t>")
+		if !r.plain {
+			b = appendStrs(b, "</", p, "r>")
 		}
 	}
-	w.Write(it.extra)
-	w.WriteString("</" + p + "text>")
+	b = append(b, it.extra...)
+	return appendStrs(b, "</", p, "text>")
+}
+
+// appendStrs appends each of parts.
+func appendStrs(b []byte, parts ...string) []byte {
+	for _, s := range parts {
+		b = append(b, s...)
+	}
+	return b
 }
 
 func (doc *commentsDoc) live() int {
@@ -195,30 +203,38 @@ func (doc *commentsDoc) author(name string) string {
 
 func (doc *commentsDoc) render() []byte {
 	p := doc.pfx
-	var newItems bytes.Buffer
 	size := 0
 	for i := range doc.items {
 		if it := &doc.items[i]; it.node < 0 && !it.deleted {
-			size += 128 + len(noteText(it.runs))
+			size += 160 + 2*len(p)*6
+			for _, r := range it.runs {
+				size += len(r.text) + len(r.rPr)
+			}
 		}
 	}
-	newItems.Grow(size)
+	newItems := make([]byte, 0, size)
 	for i := range doc.items {
 		it := &doc.items[i]
 		if it.node >= 0 || it.deleted {
 			continue
 		}
-		newItems.WriteString(`<` + p + `comment ref="` + it.ref + `" authorId="` + it.authorID + `">`)
-		doc.writeText(&newItems, it)
-		newItems.WriteString("</" + p + "comment>")
+		newItems = appendStrs(newItems, `<`, p, `comment ref="`, it.ref, `" authorId="`, it.authorID, `">`)
+		newItems = doc.appendText(newItems, it)
+		newItems = appendStrs(newItems, "</", p, "comment>")
 	}
-	var newAuthors bytes.Buffer
+	var newAuthors []byte
 	for _, a := range doc.authors[doc.nAuth:] {
-		newAuthors.WriteString("<" + p + "author>" + escText(a) + "</" + p + "author>")
+		newAuthors = appendStrs(newAuthors, "<", p, "author>")
+		newAuthors = appendEscText(newAuthors, a)
+		newAuthors = appendStrs(newAuthors, "</", p, "author>")
 	}
 	if doc.t == nil {
-		return []byte(xmlDecl + `<comments xmlns="` + nsMain + `"><authors>` + newAuthors.String() +
-			`</authors><commentList>` + newItems.String() + `</commentList></comments>`)
+		out := make([]byte, 0, len(xmlDecl)+len(nsMain)+64+len(newAuthors)+len(newItems))
+		out = appendStrs(out, xmlDecl, `<comments xmlns="`, nsMain, `"><authors>`)
+		out = append(out, newAuthors...)
+		out = append(out, `</authors><commentList>`...)
+		out = append(out, newItems...)
+		return append(out, `</commentList></comments>`...)
 	}
 	t := doc.t
 	var sp []splice
@@ -268,8 +284,8 @@ func (doc *commentsDoc) render() []byte {
 		}
 		sp = append(sp, splice{at, at, w})
 	}
-	insert("authors", newAuthors.Bytes(), "commentList")
-	insert("commentList", newItems.Bytes(), "extLst")
+	insert("authors", newAuthors, "commentList")
+	insert("commentList", newItems, "extLst")
 	return applySplices(t.raw, sp)
 }
 
@@ -356,21 +372,33 @@ func vmlPrefixes(raw []byte) (v, o, x string) {
 	return v, o, x
 }
 
-func vmlNoteShape(id, row, col int, v, o, x string) []byte {
+// appendVMLNoteShape appends the note shape of the 0-based cell row, col.
+func appendVMLNoteShape(b []byte, id, row, col int, v, o, x string) []byte {
 	decl := ""
 	if v == "" || o == "" || x == "" {
 		v, o, x = "v", "o", "x"
 		decl = ` xmlns:v="` + nsVML + `" xmlns:o="` + nsOffice + `" xmlns:x="` + nsExcelVML + `"`
 	}
 	top := max(row-1, 0)
-	n := strconv.Itoa
-	ids := n(id)
-	return []byte(`<` + v + `:shape` + decl + ` id="_x0000_s` + ids + `" type="#_x0000_t202" style="position:absolute;margin-left:80pt;margin-top:2pt;width:240pt;height:105pt;z-index:` + ids + `;visibility:hidden" fillcolor="#ffffe1" ` + o + `:insetmode="auto">` +
-		`<` + v + `:fill color2="#ffffe1"/><` + v + `:shadow on="t" color="black" obscured="t"/><` + v + `:path ` + o + `:connecttype="none"/>` +
-		`<` + v + `:textbox style="mso-direction-alt:auto"><div style="text-align:left"></div></` + v + `:textbox>` +
-		`<` + x + `:ClientData ObjectType="Note"><` + x + `:MoveWithCells/><` + x + `:SizeWithCells/>` +
-		`<` + x + `:Anchor>` + n(col+1) + `, 15, ` + n(top) + `, 2, ` + n(col+4) + `, 15, ` + n(top+7) + `, 16</` + x + `:Anchor><` + x + `:AutoFill>False</` + x + `:AutoFill>` +
-		`<` + x + `:Row>` + n(row) + `</` + x + `:Row><` + x + `:Column>` + n(col) + `</` + x + `:Column></` + x + `:ClientData></` + v + `:shape>`)
+	n := func(b []byte, i int) []byte { return strconv.AppendInt(b, int64(i), 10) }
+	b = appendStrs(b, `<`, v, `:shape`, decl, ` id="_x0000_s`)
+	b = n(b, id)
+	b = append(b, `" type="#_x0000_t202" style="position:absolute;margin-left:80pt;margin-top:2pt;width:240pt;height:105pt;z-index:`...)
+	b = n(b, id)
+	b = appendStrs(b, `;visibility:hidden" fillcolor="#ffffe1" `, o, `:insetmode="auto">`,
+		`<`, v, `:fill color2="#ffffe1"/><`, v, `:shadow on="t" color="black" obscured="t"/><`, v, `:path `, o, `:connecttype="none"/>`,
+		`<`, v, `:textbox style="mso-direction-alt:auto"><div style="text-align:left"></div></`, v, `:textbox>`,
+		`<`, x, `:ClientData ObjectType="Note"><`, x, `:MoveWithCells/><`, x, `:SizeWithCells/>`,
+		`<`, x, `:Anchor>`)
+	b = append(n(b, col+1), `, 15, `...)
+	b = append(n(b, top), `, 2, `...)
+	b = append(n(b, col+4), `, 15, `...)
+	b = append(n(b, top+7), `, 16</`...)
+	b = appendStrs(b, x, `:Anchor><`, x, `:AutoFill>False</`, x, `:AutoFill><`, x, `:Row>`)
+	b = n(b, row)
+	b = appendStrs(b, `</`, x, `:Row><`, x, `:Column>`)
+	b = n(b, col)
+	return appendStrs(b, `</`, x, `:Column></`, x, `:ClientData></`, v, `:shape>`)
 }
 
 func vmlShapeType(v, o string) []byte {
@@ -758,7 +786,7 @@ func (d *Direct) sheetVML(sheet, part string, rels *relsPart, doc *commentsDoc, 
 		fmt.Fprintf(&w, `<o:shapelayout v:ext="edit"><o:idmap v:ext="edit" data="%d"/></o:shapelayout>`, block)
 		w.Write(vmlShapeType("v", "o"))
 		for i, k := range missing {
-			w.Write(vmlNoteShape(id+i, int(k>>20)-1, int(k&0xfffff)-1, "v", "o", "x"))
+			w.Write(appendVMLNoteShape(w.AvailableBuffer(), id+i, int(k>>20)-1, int(k&0xfffff)-1, "v", "o", "x"))
 		}
 		w.WriteString(`</xml>`)
 		vpart = d.freeName("xl/drawings/vmlDrawing", ".vml")
@@ -781,7 +809,7 @@ func (d *Direct) sheetVML(sheet, part string, rels *relsPart, doc *commentsDoc, 
 		add = append(add, vmlShapeType(v, o)...)
 	}
 	for i, k := range missing {
-		add = append(add, vmlNoteShape(id+i, int(k>>20)-1, int(k&0xfffff)-1, v, o, x)...)
+		add = appendVMLNoteShape(add, id+i, int(k>>20)-1, int(k&0xfffff)-1, v, o, x)
 	}
 	if len(add) > 0 {
 		at := bytes.LastIndex(vraw, []byte("</"))

@@ -294,24 +294,31 @@ func escText(s string) string {
 	if plainXMLText(s, false) {
 		return s
 	}
-	var b strings.Builder
+	return string(appendEscText(nil, s))
+}
+
+// appendEscText appends s escaped as element text.
+func appendEscText(b []byte, s string) []byte {
+	if plainXMLText(s, false) {
+		return append(b, s...)
+	}
 	for _, r := range s {
 		switch r {
 		case '&':
-			b.WriteString("&amp;")
+			b = append(b, "&amp;"...)
 		case '<':
-			b.WriteString("&lt;")
+			b = append(b, "&lt;"...)
 		case '>':
-			b.WriteString("&gt;")
+			b = append(b, "&gt;"...)
 		case '\r':
-			b.WriteString("&#13;")
+			b = append(b, "&#13;"...)
 		default:
 			if xmlChar(r) {
-				b.WriteRune(r)
+				b = utf8.AppendRune(b, r)
 			}
 		}
 	}
-	return b.String()
+	return b
 }
 
 func xmlChar(r rune) bool {

@@ -168,7 +168,8 @@ func (st *styleTable) solidFill(rgb string) int {
 	return st.addRec(&st.fills, []byte(`<`+p+`fill><`+p+`patternFill patternType="solid"><`+p+`fgColor rgb="FF`+rgb+`"/><`+p+`bgColor indexed="64"/></`+p+`patternFill></`+p+`fill>`))
 }
 
-// sheetWriter writes the cells of a generated sheet.
+// sheetWriter writes the cells of a generated sheet, appending into the
+// buffer's spare room (sized up front): no string is built per cell.
 type sheetWriter struct {
 	w   bytes.Buffer
 	row int
@@ -176,37 +177,41 @@ type sheetWriter struct {
 
 func (s *sheetWriter) startRow(r int) {
 	s.row = r
-	s.w.WriteString(`<row r="` + strconv.Itoa(r) + `">`)
+	b := append(s.w.AvailableBuffer(), `<row r="`...)
+	b = strconv.AppendInt(b, int64(r), 10)
+	s.w.Write(append(b, `">`...))
 }
 
 func (s *sheetWriter) endRow() { s.w.WriteString(`</row>`) }
 
-func (s *sheetWriter) open(col, style int) {
-	s.w.WriteString(`<c r="`)
-	s.w.WriteString(ColName(col))
-	s.w.WriteString(strconv.Itoa(s.row))
-	s.w.WriteString(`" s="`)
-	s.w.WriteString(strconv.Itoa(style))
-	s.w.WriteByte('"')
+// appendOpen appends a cell's start tag up to its attributes' end.
+func (s *sheetWriter) appendOpen(b []byte, col, style int) []byte {
+	b = append(b, `<c r="`...)
+	b = append(b, ColName(col)...)
+	b = strconv.AppendInt(b, int64(s.row), 10)
+	b = append(b, `" s="`...)
+	b = strconv.AppendInt(b, int64(style), 10)
+	return append(b, '"')
 }
 
 func (s *sheetWriter) text(col int, v string, style int) {
 	if v == "" {
 		if style != 0 {
-			s.open(col, style)
-			s.w.WriteString(`/>`)
+			s.w.Write(append(s.appendOpen(s.w.AvailableBuffer(), col, style), `/>`...))
 		}
 		return
 	}
-	s.open(col, style)
-	s.w.WriteString(` t="inlineStr"><is><t xml:space="preserve">`)
-	s.w.WriteString(escText(v))
-	s.w.WriteString(`</t></is></c>`)
+	b := s.appendOpen(s.w.AvailableBuffer(), col, style)
+	b = append(b, ` t="inlineStr"><is><t xml:space="preserve">`...)
+	b = appendEscText(b, v)
+	s.w.Write(append(b, `</t></is></c>`...))
 }
 
 func (s *sheetWriter) number(col int, v string, style int) {
-	s.open(col, style)
-	s.w.WriteString(`><v>` + v + `</v></c>`)
+	b := s.appendOpen(s.w.AvailableBuffer(), col, style)
+	b = append(b, `><v>`...)
+	b = append(b, v...)
+	s.w.Write(append(b, `</v></c>`...))
 }
 
 // value writes v as a number when it is one, else as text.
