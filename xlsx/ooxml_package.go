@@ -78,9 +78,102 @@ type xtree struct {
 	nodes []xnode
 }
 
-// parseTree indexes every element of raw with encoding/xml (strict, with
-// matching end tags checked).
+// parseTree indexes every element of raw (strict, with matching end tags
+// checked): with scan.go's tokenizer, or with encoding/xml when that
+// declines the input (comments, CDATA, DOCTYPE, other encodings, \r, a
+// syntax error, a mismatched end tag), which then gives the reference
+// result or error. TestParseTreeMatchesXML and FuzzParseTree compare the
+// two on every fixture part and mutations of them.
 func parseTree(raw []byte) (*xtree, error) {
+	if t := parseTreeFast(raw); t != nil {
+		return t, nil
+	}
+	return parseTreeXML(raw)
+}
+
+// treeSink builds an xtree from scanXML's events, exactly as parseTreeXML
+// builds it from encoding/xml's tokens.
+type treeSink struct {
+	t     *xtree
+	stack []int
+}
+
+// nameAt is the qualified name at raw[i:] (a tag's or an attribute's).
+func nameAt(raw []byte, i int) []byte {
+	j := i
+	for j < len(raw) {
+		switch raw[j] {
+		case ' ', '\t', '\r', '\n', '/', '>', '=':
+			return raw[i:j]
+		}
+		j++
+	}
+	return raw[i:j]
+}
+
+// splitQ is encoding/xml's split of a name the scanner accepted (local is
+// its part after the colon, if any).
+func splitQ(q, local []byte) (prefix string) {
+	if len(q) > len(local) {
+		return string(q[:len(q)-len(local)-1])
+	}
+	return ""
+}
+
+var errTreeEnd = errors.New("end tag does not match")
+
+func (s *treeSink) startTag(local []byte, attrs []attr, off, end int) error {
+	raw := s.t.raw
+	n := xnode{prefix: splitQ(nameAt(raw, off+1), local), local: string(local), start: off, open: end, parent: -1, depth: len(s.stack)}
+	if len(attrs) > 0 {
+		n.attrs = make([]xml.Attr, len(attrs))
+		for i, a := range attrs {
+			n.attrs[i] = xml.Attr{Name: xml.Name{Space: splitQ(nameAt(raw, a.off), a.local), Local: string(a.local)}, Value: string(a.value)}
+		}
+	}
+	if len(s.stack) > 0 {
+		n.parent = s.stack[len(s.stack)-1]
+	}
+	s.t.nodes = append(s.t.nodes, n)
+	s.stack = append(s.stack, len(s.t.nodes)-1)
+	return nil
+}
+
+func (s *treeSink) endTag(local []byte, off, end int) error {
+	if len(s.stack) == 0 {
+		return errTreeEnd
+	}
+	i := s.stack[len(s.stack)-1]
+	s.stack = s.stack[:len(s.stack)-1]
+	n := &s.t.nodes[i]
+	if off != end { // a real end tag (a self-closing one has off == end)
+		if string(local) != n.local || splitQ(nameAt(s.t.raw, off+2), local) != n.prefix {
+			return errTreeEnd
+		}
+	}
+	n.close, n.end = off, end
+	return nil
+}
+
+func (s *treeSink) charData(b []byte) {
+	if len(s.stack) > 0 && len(b) > 0 {
+		n := &s.t.nodes[s.stack[len(s.stack)-1]]
+		n.text += string(b)
+	}
+}
+
+// parseTreeFast is parseTree with scan.go's tokenizer; nil when it
+// declines the input.
+func parseTreeFast(raw []byte) *xtree {
+	s := &treeSink{t: &xtree{raw: raw, nodes: make([]xnode, 0, 16+len(raw)/64)}}
+	if !scanXML(raw, s) || len(s.stack) != 0 || len(s.t.nodes) == 0 {
+		return nil
+	}
+	return s.t
+}
+
+// parseTreeXML is parseTree with encoding/xml.
+func parseTreeXML(raw []byte) (*xtree, error) {
 	d := xml.NewDecoder(bytes.NewReader(raw))
 	d.Strict = true
 	t := &xtree{raw: raw}
