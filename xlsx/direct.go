@@ -63,6 +63,8 @@ type Direct struct {
 
 	shapeNext, blockNext int // VML shape ids and idmap blocks (nextShapeIDs)
 
+	tops map[string]*sheetTop // sheet part -> its top level, read by Apply (sheetTopOf)
+
 	own     *ownResultsSheet // juesuan's sheet from an earlier run, nil if none
 	ownDone bool
 	results *resultsReq
@@ -75,7 +77,7 @@ func (b *Book) Direct(opt DirectOptions) (*Direct, error) {
 		return nil, fmt.Errorf("xlsx: direct edits without a note marker")
 	}
 	d := &Direct{b: b, opt: opt, out: map[string][]byte{}, del: map[string]bool{}, rels: map[string]*relsPart{},
-		notes: map[string]map[int64][]string{}, noteOrder: map[string][]int64{}, marked: map[string]int{}}
+		notes: map[string]map[int64][]string{}, noteOrder: map[string][]int64{}, marked: map[string]int{}, tops: map[string]*sheetTop{}}
 	raw, ok, err := b.part("[Content_Types].xml")
 	if err != nil {
 		return nil, err
@@ -279,7 +281,7 @@ func (d *Direct) applySheet(st *styleTable, sheet string, cs []CellChange) error
 	if !ok {
 		return unsupported("sheet part %s missing", part)
 	}
-	plan := &patchPlan{raw: raw, want: map[int64]bool{}, cellAt: map[int64]int{}}
+	plan := &patchPlan{raw: raw, want: map[int64]bool{}, cellAt: map[int64]int{}, top: &sheetTop{raw: raw, legacy: -1}}
 	ts := make([]tcell, 0, len(cs))
 	for i, c := range cs {
 		r, col, ok := parseRef(c.Cell)
@@ -342,7 +344,12 @@ func (d *Direct) applySheet(st *styleTable, sheet string, cs []CellChange) error
 		}
 		newStyle[k] = s
 	}
-	d.out[part] = plan.rewrite(ts, cs, newStyle)
+	out := plan.rewrite(ts, cs, newStyle)
+	d.out[part] = out
+	// The rewrite edits only sheetData's content: what follows moves by
+	// the change in length, so the comments step need not scan the sheet
+	// again for its top level.
+	d.tops[part] = plan.top.shifted(out, plan.sdClose, len(out)-len(raw))
 	return nil
 }
 
@@ -623,7 +630,7 @@ func (d *Direct) Commit() error {
 		return err
 	}
 	b := d.b
-	d.b, d.st, d.ct, d.rels, d.wb, d.notes, d.noteOrder, d.own, d.results = nil, nil, nil, nil, nil, nil, nil, nil, nil
+	d.b, d.st, d.ct, d.rels, d.wb, d.notes, d.noteOrder, d.own, d.results, d.tops = nil, nil, nil, nil, nil, nil, nil, nil, nil, nil
 	directMu.Lock()
 	defer directMu.Unlock()
 	k := weak.Make(b)

@@ -542,6 +542,34 @@ func scanSheetTop(raw []byte) (*sheetTop, error) {
 	return s, nil
 }
 
+// shifted is s for raw, the part s was read from with edits only before
+// at (an insertion at at included): positions from at on move by delta.
+func (s *sheetTop) shifted(raw []byte, at, delta int) *sheetTop {
+	mv := func(x int) int {
+		if x >= at {
+			return x + delta
+		}
+		return x
+	}
+	n := *s
+	n.raw = raw
+	n.tops = make([]topEl, len(s.tops))
+	for i, t := range s.tops {
+		n.tops[i] = topEl{local: t.local, off: mv(t.off), end: mv(t.end)}
+	}
+	n.rootClose = mv(s.rootClose)
+	return &n
+}
+
+// sheetTopOf is the top level of sheet part part, whose bytes are raw:
+// Apply's when raw is what Apply wrote, else read now.
+func (d *Direct) sheetTopOf(part string, raw []byte) (*sheetTop, error) {
+	if t := d.tops[part]; t != nil && len(t.raw) == len(raw) && len(raw) > 0 && &t.raw[0] == &raw[0] {
+		return t, nil
+	}
+	return scanSheetTop(raw)
+}
+
 // afterLegacy are the worksheet children that follow legacyDrawing.
 var afterLegacy = map[string]bool{"legacyDrawingHF": true, "drawingHF": true, "picture": true, "oleObjects": true,
 	"controls": true, "webPublishItems": true, "tableParts": true, "extLst": true}
@@ -707,7 +735,7 @@ func (d *Direct) sheetVML(sheet, part string, rels *relsPart, doc *commentsDoc, 
 	if err != nil || !ok {
 		return err
 	}
-	top, err := scanSheetTop(sraw)
+	top, err := d.sheetTopOf(part, sraw)
 	if err != nil {
 		return err
 	}

@@ -160,6 +160,7 @@ type patchPlan struct {
 	inMerges       bool
 	merges         []string // mergeCell refs as written
 	bad            bool
+	top            *sheetTop // when set, the sheet's top level is read in the same pass
 }
 
 func (p *patchPlan) fail() error { p.bad = true; return errPatch }
@@ -180,6 +181,9 @@ func (p *patchPlan) plain(off int, local []byte) bool {
 }
 
 func (p *patchPlan) startTag(local []byte, attrs []attr, off, end int) error {
+	if p.top != nil {
+		p.top.startTag(local, attrs, off, end)
+	}
 	p.depth++
 	self := p.raw[end-2] == '/'
 	switch {
@@ -289,6 +293,9 @@ func (p *patchPlan) startTag(local []byte, attrs []attr, off, end int) error {
 }
 
 func (p *patchPlan) endTag(local []byte, off, end int) error {
+	if p.top != nil {
+		p.top.endTag(local, off, end)
+	}
 	switch {
 	case p.depth == 2 && string(local) == "cols":
 		p.inCols = false
