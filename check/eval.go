@@ -135,16 +135,21 @@ func (c *Checker) RunContext(ctx context.Context) ([]model.Finding, error) {
 
 func (c *Checker) run() []model.Finding {
 	out := []model.Finding{}
-	seen := map[string]bool{}
+	type seenKey struct {
+		fingerprint string
+		sev         model.Severity
+	}
+	seen := map[seenKey]bool{}
 	add := func(f model.Finding) {
 		if c.b.readerAt(f.Rule, f.Sheet, f.Cell) {
 			return
 		}
 		f.SetFingerprint()
-		if seen[f.Fingerprint+string(f.Severity)] {
+		k := seenKey{f.Fingerprint, f.Severity}
+		if seen[k] {
 			return
 		}
-		seen[f.Fingerprint+string(f.Severity)] = true
+		seen[k] = true
 		out = append(out, f)
 	}
 	evs := c.evs[:0]
@@ -244,6 +249,17 @@ func (s side) invalid() bool {
 		}
 	}
 	return false
+}
+
+// printed counts the operands the table prints (the non-nil cells).
+func (s side) printed() int {
+	n := 0
+	for _, c := range s.cells {
+		if c != nil {
+			n++
+		}
+	}
+	return n
 }
 
 func (c *Checker) side(ts []Term) side {
@@ -409,8 +425,11 @@ func (c *Checker) evalSides(eq *Equation, l, r side, memo **decimal.Decimal) (mo
 		sev = model.SevInfo
 	}
 	f := model.Finding{Rule: eq.Rule.ID, Severity: sev}
+	if n := l.printed() + r.printed(); n > 0 {
+		f.Cells = make([]model.CellRef, 0, n)
+	}
 	var primary *model.Cell
-	for _, s := range []side{l, r} {
+	for _, s := range [2]side{l, r} {
 		for i, cell := range s.cells {
 			if cell == nil {
 				continue
@@ -553,9 +572,11 @@ func (b *bindCtx) tableLabel(id model.TableID, prior bool) string {
 }
 
 func (b *bindCtx) rowColLabel(k model.Key, prior bool) string {
-	var parts []string
-	if k.Table != model.T09 {
-		row := k.Row
+	// The row, then the column unless it is the table's default: joined
+	// by a space without a slice (this runs per operand of every finding).
+	row, hasRow := "", k.Table != model.T09
+	if hasRow {
+		row = k.Row
 		if w := b.idx(prior); w != nil && w.tables[k.Table] != nil {
 			if r := w.tables[k.Table].rowOf[k.Row]; r != nil && model.CodeLevel(codeOf(k.Row, r)) > 0 {
 				if lbl := strings.TrimSpace(r.Label); lbl != "" && !strings.HasPrefix(lbl, k.Row) {
@@ -566,12 +587,16 @@ func (b *bindCtx) rowColLabel(k model.Key, prior bool) string {
 		if row == "合计" {
 			row = msgRowTotal
 		}
-		parts = append(parts, strings.TrimSpace(row))
+		row = strings.TrimSpace(row)
 	}
-	if defaultCol[k.Table] != k.Col {
-		parts = append(parts, k.Col)
+	hasCol := defaultCol[k.Table] != k.Col
+	switch {
+	case hasRow && hasCol:
+		return row + " " + k.Col
+	case hasCol:
+		return k.Col
 	}
-	return strings.Join(parts, " ")
+	return row
 }
 
 func (b *bindCtx) cellRef(c *model.Cell, prior bool) model.CellRef {
@@ -592,6 +617,7 @@ func (b *bindCtx) sideText(s side, ctx *textCtx) string {
 	}
 	var sb strings.Builder
 	const maxShown = 8
+	sb.Grow(48 * min(len(s.terms), maxShown+1))
 	shown, skipped := 0, 0
 	for i, t := range s.terms {
 		cell := s.cells[i]
@@ -600,7 +626,8 @@ func (b *bindCtx) sideText(s side, ctx *textCtx) string {
 			continue
 		}
 		if shown == maxShown {
-			sb.WriteString(" " + fmt.Sprintf(msgMore, len(s.terms)))
+			sb.WriteString(" ")
+			fmt.Fprintf(&sb, msgMore, len(s.terms))
 			break
 		}
 		if shown > 0 || t.Sign < 0 {
@@ -613,11 +640,16 @@ func (b *bindCtx) sideText(s side, ctx *textCtx) string {
 		shown++
 		tl := b.tableLabel(t.Key.Table, t.prior)
 		if tl != ctx.table {
-			sb.WriteString(tl + " ")
+			sb.WriteString(tl)
+			sb.WriteString(" ")
 			ctx.table, ctx.row = tl, ""
 		}
-		rowTxt := b.rowColLabel(model.Key{Table: t.Key.Table, Row: t.Key.Row, Col: defaultCol[t.Key.Table]}, t.prior)
-		full := b.rowColLabel(t.Key, t.prior)
+		dc := defaultCol[t.Key.Table]
+		rowTxt := b.rowColLabel(model.Key{Table: t.Key.Table, Row: t.Key.Row, Col: dc}, t.prior)
+		full := rowTxt // the same label when the term is in the default column
+		if t.Key.Col != dc {
+			full = b.rowColLabel(t.Key, t.prior)
+		}
 		if rowTxt != "" && rowTxt == ctx.row && full != rowTxt {
 			sb.WriteString(strings.TrimSpace(strings.TrimPrefix(full, rowTxt)))
 		} else {
@@ -625,16 +657,19 @@ func (b *bindCtx) sideText(s side, ctx *textCtx) string {
 			ctx.row = rowTxt
 		}
 		if cell != nil {
-			sb.WriteString(" " + model.FormatAmount(cell.Value))
+			sb.WriteString(" ")
+			sb.WriteString(model.FormatAmount(cell.Value))
 		} else {
-			sb.WriteString(" 0" + msgMissing)
+			sb.WriteString(" 0")
+			sb.WriteString(msgMissing)
 		}
 	}
 	if shown == 0 {
 		sb.WriteString("0")
 	}
 	if len(s.terms) != 1 {
-		sb.WriteString(" = " + model.FormatAmount(s.sum))
+		sb.WriteString(" = ")
+		sb.WriteString(model.FormatAmount(s.sum))
 	}
 	if skipped > 0 {
 		sb.WriteString(msgRestZero)
