@@ -33,13 +33,14 @@ type Options struct {
 
 // Checker holds the rules bound to one workbook: bind once, run many times.
 type Checker struct {
-	b     *bindCtx
-	rules []*Rule
-	eqs   []Equation
-	exact bool
-	parts decimal.Decimal // Options.Parts, at least 1
-	stop  *model.Stop     // set by RunContext for one run
-	evs   []evaluated     // the CERTAIN outcomes of the last run, reused
+	b       *bindCtx
+	rules   []*Rule
+	eqs     []Equation
+	exact   bool
+	parts   decimal.Decimal // Options.Parts, at least 1
+	stop    *model.Stop     // set by RunContext for one run
+	evs     []evaluated     // the CERTAIN outcomes of the last run, reused
+	cellBuf []*model.Cell   // scratch operand list for a tolerance
 }
 
 // NewChecker binds rules to wb (and opt.Prior).
@@ -382,7 +383,53 @@ func (c *Checker) Tolerance(eq *Equation) decimal.Decimal {
 			cells = append(cells, c.b.cell(t))
 		}
 	}
-	return model.Tolerance(cells...).Mul(c.parts)
+	return c.scaled(model.Tolerance(cells...))
+}
+
+// scaled is tol × Options.Parts; tol itself (the same decimal a product
+// by 1 gives) for one unit, without the big.Int product.
+func (c *Checker) scaled(tol decimal.Decimal) decimal.Decimal {
+	if c.parts.Equal(one) {
+		return tol
+	}
+	return tol.Mul(c.parts)
+}
+
+var one = decimal.NewFromInt(1)
+
+// eqTolerance is Tolerance(eq) over a reused operand list.
+func (c *Checker) eqTolerance(eq *Equation) decimal.Decimal {
+	if c.exact {
+		return decimal.Zero
+	}
+	buf := c.cellBuf[:0]
+	for _, ts := range [2][]Term{eq.Left, eq.Right} {
+		for i := range ts {
+			buf = append(buf, c.b.cell(ts[i]))
+		}
+	}
+	c.cellBuf = buf
+	return c.scaled(model.Tolerance(buf...))
+}
+
+// residual is Σleft − Σright of eq (exact: int64 when it fits, as
+// residualSign).
+func (c *Checker) residual(eq *Equation) decimal.Decimal {
+	minExp, fits := int32(0), true
+	for _, ts := range [2][]Term{eq.Left, eq.Right} {
+		for i := range ts {
+			if cell := c.b.cell(ts[i]); cell != nil && !cell.Value.IsZero() {
+				minExp = min(minExp, cell.Value.Exponent())
+				fits = fits && cell.Value.NumDigits() <= 18
+			}
+		}
+	}
+	if fits {
+		if acc, ok := c.fixedResidual(eq, minExp); ok {
+			return decimal.New(acc, minExp)
+		}
+	}
+	return c.b.sum(eq.Left).Sub(c.b.sum(eq.Right))
 }
 
 // sidesTolerance is Tolerance over the operands of sides l and r, computed
@@ -391,7 +438,8 @@ func (c *Checker) sidesTolerance(l, r side, memo **decimal.Decimal) decimal.Deci
 	if *memo == nil {
 		tol := decimal.Zero
 		if !c.exact {
-			tol = model.Tolerance(append(append(make([]*model.Cell, 0, len(l.cells)+len(r.cells)), l.cells...), r.cells...)...).Mul(c.parts)
+			c.cellBuf = append(append(c.cellBuf[:0], l.cells...), r.cells...)
+			tol = c.scaled(model.Tolerance(c.cellBuf...))
 		}
 		*memo = &tol
 	}

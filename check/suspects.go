@@ -133,12 +133,21 @@ func constrain(iv *interval, e *evaluated, a int) {
 		l := tol.Neg()
 		loR = &l
 	}
-	ad := decimal.NewFromInt(int64(a))
 	conv := func(x *decimal.Decimal) *decimal.Decimal {
 		if x == nil {
 			return nil
 		}
-		v := x.Sub(r).Div(ad)
+		v := x.Sub(r)
+		// A cell stands once in most identities: dividing by ±1 is exact
+		// (as Div is, to its DivisionPrecision decimals), without the
+		// long division.
+		switch {
+		case a == 1 && v.Exponent() >= -int32(decimal.DivisionPrecision):
+		case a == -1 && v.Exponent() >= -int32(decimal.DivisionPrecision):
+			v = v.Neg()
+		default:
+			v = v.Div(decimal.NewFromInt(int64(a)))
+		}
 		return &v
 	}
 	lo, hi := conv(loR), conv(hiR)
@@ -186,9 +195,8 @@ func (c *Checker) nameSuspects(out []model.Finding, evs []evaluated) {
 			}
 			e.cells, e.coef = c.operands(e.eq)
 		}
-		l, r := c.side(e.eq.Left), c.side(e.eq.Right)
-		var tol *decimal.Decimal
-		e.residual, e.tol = l.sum.Sub(r.sum), c.sidesTolerance(l, r, &tol)
+		// Both only meet comparisons (constrain): exact values suffice.
+		e.residual, e.tol = c.residual(e.eq), c.eqTolerance(e.eq)
 		for _, cell := range e.cells {
 			of[cell] = append(of[cell], i)
 		}
