@@ -31,7 +31,18 @@ func ColName(col int) string {
 }
 
 // Addr returns the A1 address of row, col.
-func Addr(row, col int) string { return ColName(col) + strconv.Itoa(row) }
+func Addr(row, col int) string {
+	// One allocation, not three: the reader makes one for every cell.
+	var buf [32]byte
+	i := 8
+	for col > 0 {
+		col--
+		i--
+		buf[i] = byte('A' + col%26)
+		col /= 26
+	}
+	return string(strconv.AppendInt(buf[i:8], int64(row), 10))
+}
 
 // RangeAddr returns an A1 range such as "A1:F40".
 func RangeAddr(top, left, bottom, right int) string {
