@@ -156,6 +156,16 @@ func NewTable(id TableID) *Table {
 	return &Table{ID: id, cells: map[[2]string]*Cell{}}
 }
 
+// Reserve makes room for n cells in a table that has none yet, so a
+// reader that knows roughly how many it will set does not grow the index
+// step by step.
+func (t *Table) Reserve(n int) {
+	if len(t.cells) == 0 && n > 0 {
+		t.cells = make(map[[2]string]*Cell, n)
+		t.order = make([]*Cell, 0, n)
+	}
+}
+
 // SetCell stores c under its row and column key, replacing any earlier one.
 func (t *Table) SetCell(c *Cell) {
 	if t.cells == nil {

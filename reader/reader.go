@@ -146,14 +146,21 @@ type reader struct {
 	noteDept    string      // a unit name an empty table's 说明 line prints
 	wb          *model.Workbook
 	findings    []model.Finding
-	norm        map[string]string // NormalizeText memo: the table passes read the same cells several times
-	stop        *model.Stop       // the book's cancellation: the row and cell loops end early, FromBook fails
-	setVariants []*located        // tables printed with a regional set's title
+	tf          *titleFilter // the spec's title filter (titleFilterOf, looked up once)
+	stop        *model.Stop  // the book's cancellation: the row and cell loops end early, FromBook fails
+	setVariants []*located   // tables printed with a regional set's title
 }
 
-// normText is templates.NormalizeText, memoised for this read.
+// normText is templates.NormalizeText, memoised for all reads (textMemo):
+// the table passes read the same cells several times, and workbooks
+// repeat the same titles, headers and labels.
 func (rd *reader) normText(s string) string {
-	if n, ok := rd.norm[s]; ok {
+	if len(s) <= textMemoLen {
+		if n, ok := textMemo.get(s); ok {
+			return n
+		}
+		n := templates.NormalizeText(s)
+		textMemo.put(s, n)
 		return n
 	}
 	// Titles, labels, headers and the unit line are short: only a bounded
@@ -166,14 +173,49 @@ func (rd *reader) normText(s string) string {
 		}
 		s = s[:cut]
 	}
-	n := templates.NormalizeText(s)
-	if rd.norm == nil {
-		rd.norm = make(map[string]string, 256)
+	return templates.NormalizeText(s)
+}
+
+// normLabel is templates.NormalizeLabel, memoised like normText (the
+// catalog's names and the rows' labels are compared for every code row).
+func normLabel(s string) string {
+	if len(s) > textMemoLen {
+		return templates.NormalizeLabel(s)
 	}
-	if len(s) <= 256 {
-		rd.norm[s] = n
+	if n, ok := labelNormMemo.get(s); ok {
+		return n
 	}
+	n := templates.NormalizeLabel(s)
+	labelNormMemo.put(s, n)
 	return n
+}
+
+// textMemoLen is the longest text the string memos keep.
+const textMemoLen = 256
+
+// stringMemo is a process-wide cache of a pure function of short texts,
+// bounded (labelMemoMax entries) so hostile input cannot grow it without
+// limit.
+type stringMemo struct {
+	sync.RWMutex
+	m map[string]string
+}
+
+var textMemo, labelNormMemo = &stringMemo{m: map[string]string{}}, &stringMemo{m: map[string]string{}}
+
+func (c *stringMemo) get(k string) (string, bool) {
+	c.RLock()
+	v, ok := c.m[k]
+	c.RUnlock()
+	return v, ok
+}
+
+func (c *stringMemo) put(k, v string) {
+	c.Lock()
+	if len(c.m) < labelMemoMax {
+		c.m[k] = v
+	}
+	c.Unlock()
 }
 
 // maxMatchedText is how many bytes of a cell's text the reader matches.
@@ -199,6 +241,9 @@ var labelMemo = struct {
 const labelMemoMax = 20000
 
 func (rd *reader) matches(m labelMatcher, label string) bool {
+	if len(label) > 200 { // never kept: not worth hashing
+		return m.Matches(label)
+	}
 	k := memoKey{m, label}
 	labelMemo.RLock()
 	v, ok := labelMemo.m[k]
@@ -321,11 +366,20 @@ type titleMemoVal struct {
 	ok bool
 }
 
+// titleFilter is titleFilterOf(rd.spec), looked up once per read (it
+// takes a lock, and every text cell is a title candidate).
+func (rd *reader) titleFilter() *titleFilter {
+	if rd.tf == nil {
+		rd.tf = titleFilterOf(rd.spec)
+	}
+	return rd.tf
+}
+
 // matchTitle recognises a title cell: a title of the spec with the spec's
 // title affixes around it (a year prefix such as "某某局2024年度", "附表1",
 // "（表1）"), a 公开0N表 number removed.
 func (rd *reader) matchTitle(text string) (titleHit, bool) {
-	if len(text) > 240 || !titleFilterOf(rd.spec).mayContain(text) {
+	if len(text) > 240 || !rd.titleFilter().mayContain(text) {
 		return titleHit{}, false
 	}
 	titleMemo.RLock()
@@ -348,7 +402,7 @@ func (rd *reader) matchTitle(text string) (titleHit, bool) {
 }
 
 func (rd *reader) matchTitleUncached(text string) (titleHit, bool) {
-	tf := titleFilterOf(rd.spec)
+	tf := rd.titleFilter()
 	if len(text) > 240 || !tf.mayContain(text) {
 		return titleHit{}, false
 	}
@@ -444,6 +498,9 @@ var yearRe = regexp.MustCompile(`(20\d{2})\s*年度?`)
 
 // yearsIn returns the years text names.
 func yearsIn(text string) []int {
+	if !strings.Contains(text, "年") { // no match without it; the regexp costs
+		return nil
+	}
 	var out []int
 	for _, m := range yearRe.FindAllStringSubmatch(text, 4) {
 		y, _ := strconv.Atoi(m[1])

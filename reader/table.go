@@ -59,7 +59,33 @@ type tableCtx struct {
 	seen      map[string]string // row key -> address of its first occurrence
 	codeAddr  map[string]string
 	rowsByKey map[string]*model.Row
+	slab      []model.Cell // the table's cells are carved from chunks of it (newCell)
 }
+
+// newCell returns a zero cell from the table's slab: one allocation per
+// chunk of cells rather than one per cell (the chunk is never grown, so
+// pointers into it stay valid).
+func (t *tableCtx) newCell() *model.Cell {
+	if len(t.slab) == cap(t.slab) {
+		t.slab = make([]model.Cell, 0, min(max(t.expected(), 16), 1024))
+	}
+	t.slab = t.slab[:len(t.slab)+1]
+	return &t.slab[len(t.slab)-1]
+}
+
+// expected is about how many amount cells the table holds: its value
+// columns times its rows below the header (bounded: the end may be far).
+func (t *tableCtx) expected() int {
+	n := 0
+	for _, tc := range t.cols {
+		if tc.role == roleValue {
+			n++
+		}
+	}
+	return n * t.expectedRows()
+}
+
+func (t *tableCtx) expectedRows() int { return min(max(t.end-t.dataTop+1, 1), 256) }
 
 func (t *tableCtx) add(f model.Finding) { t.findings = append(t.findings, t.complete(f)) }
 
@@ -85,15 +111,12 @@ func (t *tableCtx) complete(f model.Finding) model.Finding {
 func (rd *reader) table(g *xlsx.Grid, h titleHit, end int) *located {
 	ts := h.spec
 	t := &tableCtx{
-		located:   &located{Table: model.NewTable(ts.ID)},
-		rd:        rd,
-		g:         g,
-		ts:        ts,
-		hit:       h,
-		end:       end,
-		seen:      map[string]string{},
-		codeAddr:  map[string]string{},
-		rowsByKey: map[string]*model.Row{},
+		located: &located{Table: model.NewTable(ts.ID)},
+		rd:      rd,
+		g:       g,
+		ts:      ts,
+		hit:     h,
+		end:     end,
 	}
 	t.Name, t.Sheet, t.Title, t.Number = ts.Name, g.Sheet, h.text, h.number
 	t.furniture()
@@ -103,6 +126,10 @@ func (rd *reader) table(g *xlsx.Grid, h titleHit, end int) *located {
 	if !t.columns() {
 		return nil
 	}
+	// Room for the rows and cells the table's extent can hold.
+	t.Reserve(t.expected())
+	rows := t.expectedRows()
+	t.seen, t.codeAddr, t.rowsByKey = make(map[string]string, rows), make(map[string]string, rows), make(map[string]*model.Row, rows)
 	switch ts.Kind {
 	case templates.KindBalance:
 		t.balanceRows()
@@ -148,22 +175,29 @@ func (t *tableCtx) furniture() {
 			n := t.rd.normText(text)
 			// A date beside the unit line (a serial number or 2024年12月31日)
 			// is furniture when the row has other furniture.
-			if dateRe.MatchString(n) {
+			// (Each regexp is tried only where its literal text is.)
+			if n != "" && n[0] >= '0' && n[0] <= '9' && dateRe.MatchString(n) {
 				neutral++
 				continue
 			}
 			hit := false
-			if m := numberRe.FindString(n); m != "" && t.Number == "" && len(n) <= len(m)+6 {
-				t.Number, hit = m, true
-			}
-			if m := unitRe.FindStringSubmatch(n); m != nil {
-				t.Unit, hit = model.Unit(m[1]), true
-			}
-			if m := deptRe.FindStringSubmatch(n); m != nil {
-				if t.dept == "" {
-					t.dept = strings.TrimSpace(m[1])
+			if strings.Contains(n, "公开") {
+				if m := numberRe.FindString(n); m != "" && t.Number == "" && len(n) <= len(m)+6 {
+					t.Number, hit = m, true
 				}
-				hit = true
+			}
+			if strings.Contains(n, "单位:") {
+				if m := unitRe.FindStringSubmatch(n); m != nil {
+					t.Unit, hit = model.Unit(m[1]), true
+				}
+			}
+			if strings.Contains(n, ":") {
+				if m := deptRe.FindStringSubmatch(n); m != nil {
+					if t.dept == "" {
+						t.dept = strings.TrimSpace(m[1])
+					}
+					hit = true
+				}
 			}
 			if r != h.row || c != h.col {
 				t.years = append(t.years, yearsIn(n)...)
@@ -315,7 +349,7 @@ func (t *tableCtx) noteRow(r int) bool {
 		if text == "" {
 			continue
 		}
-		return noteStart.MatchString(t.rd.normText(text)) || t.isEmptyNote(text)
+		return isNoteStart(t.rd.normText(text)) || t.isEmptyNote(text)
 	}
 	return false
 }
@@ -575,7 +609,7 @@ func (t *tableCtx) isNote(r int) (string, bool) {
 			continue
 		}
 		n := t.rd.normText(text)
-		if noteStart.MatchString(n) || t.isEmptyNote(text) {
+		if isNoteStart(n) || t.isEmptyNote(text) {
 			return strings.TrimSpace(text), true
 		}
 		return "", false
@@ -622,7 +656,8 @@ func (t *tableCtx) cell(r, c int, row *model.Row, cs *templates.ColSpec, rowDeri
 	gc := t.g.At(r, c)
 	addr := xlsx.Addr(r, c)
 	a, st := parseAmount(gc.Text, gc.Number, gc.Decimals)
-	mc := &model.Cell{Key: model.Key{Table: t.ID, Row: row.Key, Col: cs.Key}, Sheet: t.g.Sheet, Addr: addr,
+	mc := t.newCell()
+	*mc = model.Cell{Key: model.Key{Table: t.ID, Row: row.Key, Col: cs.Key}, Sheet: t.g.Sheet, Addr: addr,
 		Raw: gc.Text, Derived: rowDerived || cs.Derived, Formula: gc.Formula}
 	if gc.HasFormula && mc.Formula == "" {
 		mc.Formula = "(shared)"
@@ -769,13 +804,13 @@ func (t *tableCtx) catalogFindings(cat *catalog.Catalog, year int) []model.Findi
 		if row.Label == "" {
 			continue
 		}
-		name := templates.NormalizeLabel(row.Label)
+		name := normLabel(row.Label)
 		confirmed, match, named := false, false, ""
 		for _, e := range entries {
 			if e.Name == "" {
 				match = true // a code whose name the catalog does not record
 			}
-			if templates.NormalizeLabel(e.Name) == name {
+			if normLabel(e.Name) == name {
 				match = true
 			}
 			if named == "" {
@@ -820,7 +855,19 @@ func (t *tableCtx) markSubtotals() {
 	}
 }
 
-func (t *tableCtx) isEmptyNote(text string) bool { return t.ts.IsEmptyNote(text) }
+func (t *tableCtx) isEmptyNote(text string) bool { return t.rd.matches(emptyNote{t.ts}, text) }
+
+// emptyNote matches a table's empty-table statement, for the label memo
+// (every data row's first text is tried).
+type emptyNote struct{ ts *templates.TableSpec }
+
+func (e emptyNote) Matches(text string) bool { return e.ts.IsEmptyNote(text) }
+
+// isNoteStart is noteStart.MatchString, the regexp run only on text that
+// starts with one of its words.
+func isNoteStart(n string) bool {
+	return (strings.HasPrefix(n, "注") || strings.HasPrefix(n, "说明") || strings.HasPrefix(n, "备注")) && noteStart.MatchString(n)
+}
 
 // clip shortens cell text quoted in messages (a hostile cell may hold MiBs).
 // clip shortens a text quoted in a message to 40 characters: a cell may
