@@ -61,6 +61,10 @@ type annState struct {
 	marked  map[string]markRec  // sheet!A1 -> record (for re-upload restore)
 	notes   map[string][]string // sheet!A1 -> texts added this run
 	order   []string            // marked cells in order
+	// comments: sheet -> cell -> the comment there, read once per sheet
+	// (GetComments decodes every comment of the sheet: once per note, it
+	// made AddNote quadratic in the notes of a sheet).
+	comments map[string]map[string]excelize.Comment
 }
 
 type markRec struct {
@@ -336,19 +340,20 @@ func (b *Book) AddNote(sheet, addr, text string, opt DirectOptions) error {
 	st := b.ann()
 	k := sheet + "!" + addr
 	st.notes[k] = append(st.notes[k], text)
-	existing, err := b.comment(sheet, addr)
+	cs, err := b.commentsOf(sheet)
 	if err != nil {
 		return err
 	}
 	var runs []excelize.RichTextRun
-	if existing != nil {
-		runs = userRuns(*existing, opt.NoteMarker)
+	if existing, ok := cs[addr]; ok {
+		runs = userRuns(existing, opt.NoteMarker)
 		if existing.Author != "" && existing.Author != author && len(runs) > 0 {
 			author = existing.Author
 		}
 		if err := b.f.DeleteComment(sheet, addr); err != nil {
 			return fmt.Errorf("xlsx: replace the comment on %s!%s: %w", sheet, addr, err)
 		}
+		delete(cs, addr)
 	}
 	ours := opt.NoteMarker + "\n" + strings.Join(st.notes[k], "\n")
 	if len(runs) > 0 {
@@ -359,24 +364,32 @@ func (b *Book) AddNote(sheet, addr, text string, opt DirectOptions) error {
 	if err := b.f.AddComment(sheet, c); err != nil {
 		return fmt.Errorf("xlsx: add a comment on %s!%s: %w", sheet, addr, err)
 	}
+	cs[addr] = c
 	return nil
 }
 
-// comment returns the comment on sheet!addr, or nil.
-func (b *Book) comment(sheet, addr string) (*excelize.Comment, error) {
-	if err := b.edit(); err != nil {
-		return nil, err
+// commentsOf is the comments of sheet by cell, read from excelize once
+// (AddNote keeps the map up to date as it replaces comments).
+func (b *Book) commentsOf(sheet string) (map[string]excelize.Comment, error) {
+	st := b.ann()
+	if cs, ok := st.comments[sheet]; ok {
+		return cs, nil
 	}
-	cs, err := b.f.GetComments(sheet)
+	list, err := b.f.GetComments(sheet)
 	if err != nil {
 		return nil, fmt.Errorf("xlsx: read the comments of %s: %w", sheet, err)
 	}
-	for i := range cs {
-		if cs[i].Cell == addr {
-			return &cs[i], nil
+	cs := make(map[string]excelize.Comment, len(list))
+	for _, c := range list {
+		if _, dup := cs[c.Cell]; !dup { // the first, as the scan did
+			cs[c.Cell] = c
 		}
 	}
-	return nil, nil
+	if st.comments == nil {
+		st.comments = map[string]map[string]excelize.Comment{}
+	}
+	st.comments[sheet] = cs
+	return cs, nil
 }
 
 // userRuns returns the runs of a comment that precede juesuan's marker
@@ -832,6 +845,7 @@ func (b *Book) ClearAnnotations(opt DirectOptions) error {
 			}
 		}
 	}
+	b.ann().comments = nil // read again after these edits
 	return nil
 }
 
