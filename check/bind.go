@@ -51,35 +51,48 @@ func (w *windex) table(id model.TableID) *tindex {
 }
 
 func newIndex(wb *model.Workbook) *windex {
-	w := &windex{wb: wb}
 	if wb == nil {
-		w.tables = map[model.TableID]*tindex{}
-		return w
+		return &windex{tables: map[model.TableID]*tindex{}}
 	}
-	located := wb.Located()
-	w.located = located
-	w.tables = make(map[model.TableID]*tindex, len(located))
-	for _, t := range located {
+	return newIndexOf(wb, wb.Located(), nil)
+}
+
+// tsets is the part of a tindex that depends on the table's shape only:
+// the members of its sets. A template keeps them (bindcache.go) and a
+// workbook of its shape takes them instead of building them again; they
+// are capped, so a caller appending to a set copies it.
+type tsets struct {
+	rows, codes []string
+	level       [4][]string
+	children    map[string][]string
+	cols        []string
+	hasCol      map[string]bool
+}
+
+func (ti *tindex) shapeSets() tsets {
+	return tsets{ti.rows, ti.codes, ti.level, ti.children, ti.cols, ti.hasCol}
+}
+
+// newIndexOf indexes the located tables of wb; shared, when not nil, is
+// the sets of each table, from a workbook of the same shape.
+func newIndexOf(wb *model.Workbook, located []*model.Table, shared []tsets) *windex {
+	w := &windex{wb: wb, located: located, tables: make(map[model.TableID]*tindex, len(located))}
+	for i, t := range located {
 		cells := t.Cells()
-		ti := &tindex{t: t, rowOf: make(map[string]*model.Row, len(t.Rows)), children: map[string][]string{},
-			hasCol: make(map[string]bool, len(t.Columns)), rowCells: make(map[string][]*model.Cell, len(t.Rows))}
+		ti := &tindex{t: t, rowOf: make(map[string]*model.Row, len(t.Rows)), rowCells: make(map[string][]*model.Cell, len(t.Rows))}
 		for _, r := range t.Rows {
 			if _, dup := ti.rowOf[r.Key]; !dup {
 				ti.rowOf[r.Key] = r
 			}
 		}
-		ti.cols = make([]string, 0, len(t.Columns))
-		for _, c := range t.Columns {
-			if !ti.hasCol[c.Key] {
-				ti.hasCol[c.Key] = true
-				ti.cols = append(ti.cols, c.Key)
-			}
+		var rows []string
+		if shared == nil {
+			rows = make([]string, 0, len(t.Rows))
 		}
 		// A row's cells are one run of the reading order (one sheet row)
 		// in most tables: that run is the row's slice, no copy; a row whose
 		// cells come in several runs gets them appended (the runs are
 		// capped, so appending copies).
-		ti.rows = make([]string, 0, len(t.Rows))
 		for start, i := 0, 1; start < len(cells); i++ {
 			if i < len(cells) && cells[i].Row == cells[start].Row {
 				continue
@@ -88,35 +101,28 @@ func newIndex(wb *model.Workbook) *windex {
 			if prev, ok := ti.rowCells[row]; ok {
 				ti.rowCells[row] = append(prev, run...)
 			} else {
-				ti.rows = append(ti.rows, row)
+				if shared == nil {
+					rows = append(rows, row)
+				}
 				ti.rowCells[row] = run
 			}
 			start = i
-		}
-		for _, c := range cells {
-			if !ti.hasCol[c.Col] {
-				ti.hasCol[c.Col] = true
-				ti.cols = append(ti.cols, c.Col)
-			}
 		}
 		// Rows printed without cells still count as rows of the table.
 		for _, r := range t.Rows {
 			if _, ok := ti.rowCells[r.Key]; !ok {
 				ti.rowCells[r.Key] = nil
-				ti.rows = append(ti.rows, r.Key)
+				if shared == nil {
+					rows = append(rows, r.Key)
+				}
 			}
 		}
-		for _, k := range ti.rows {
-			code := codeOf(k, ti.rowOf[k])
-			if code == "" {
-				continue
-			}
-			ti.codes = append(ti.codes, code)
-			lv := model.CodeLevel(code)
-			ti.level[lv] = append(ti.level[lv], code)
-			if p := parentOf(code); p != "" {
-				ti.children[p] = append(ti.children[p], code)
-			}
+		if shared != nil {
+			sh := shared[i]
+			ti.rows, ti.codes, ti.level, ti.children, ti.cols, ti.hasCol = sh.rows, sh.codes, sh.level, sh.children, sh.cols, sh.hasCol
+		} else {
+			ti.rows = rows[:len(rows):len(rows)]
+			ti.buildSets(t, cells)
 		}
 		w.tables[t.ID] = ti
 		if s := slot(t.ID); s >= 0 {
@@ -124,6 +130,45 @@ func newIndex(wb *model.Workbook) *windex {
 		}
 	}
 	return w
+}
+
+// buildSets builds the members of the table's sets after its rows.
+func (ti *tindex) buildSets(t *model.Table, cells []*model.Cell) {
+	ti.hasCol = make(map[string]bool, len(t.Columns))
+	ti.cols = make([]string, 0, len(t.Columns))
+	for _, c := range t.Columns {
+		if !ti.hasCol[c.Key] {
+			ti.hasCol[c.Key] = true
+			ti.cols = append(ti.cols, c.Key)
+		}
+	}
+	for _, c := range cells {
+		if !ti.hasCol[c.Col] {
+			ti.hasCol[c.Col] = true
+			ti.cols = append(ti.cols, c.Col)
+		}
+	}
+	ti.cols = ti.cols[:len(ti.cols):len(ti.cols)]
+	ti.children = map[string][]string{}
+	for _, k := range ti.rows {
+		code := codeOf(k, ti.rowOf[k])
+		if code == "" {
+			continue
+		}
+		ti.codes = append(ti.codes, code)
+		lv := model.CodeLevel(code)
+		ti.level[lv] = append(ti.level[lv], code)
+		if p := parentOf(code); p != "" {
+			ti.children[p] = append(ti.children[p], code)
+		}
+	}
+	ti.codes = ti.codes[:len(ti.codes):len(ti.codes)]
+	for i, l := range ti.level {
+		ti.level[i] = l[:len(l):len(l)]
+	}
+	for p, c := range ti.children {
+		ti.children[p] = c[:len(c):len(c)]
+	}
 }
 
 func codeOf(key string, r *model.Row) string {
@@ -547,12 +592,20 @@ func newBinding(rules []*Rule, wb *model.Workbook, c *shapeCache) *Binding {
 	if wb != nil {
 		year = wb.Year
 	}
-	bd := &Binding{rules: ForYear(rules, year), idx: newIndex(wb), clauses: map[*clause]*boundClause{}}
-	if c != nil && wb != nil {
-		bd.hash = shapeHash(bd.idx.located)
-		bd.tmpl, bd.publish = c.find(bd.hash, bd.rules, bd.idx.located)
-		bd.cache = c
+	bd := &Binding{rules: ForYear(rules, year), clauses: map[*clause]*boundClause{}}
+	if c == nil || wb == nil {
+		bd.idx = newIndex(wb)
+		return bd
 	}
+	located := wb.Located()
+	bd.hash = shapeHash(located)
+	bd.tmpl, bd.publish = c.find(bd.hash, bd.rules, located)
+	bd.cache = c
+	var sets []tsets
+	if bd.tmpl != nil {
+		sets = bd.tmpl.sets
+	}
+	bd.idx = newIndexOf(wb, located, sets)
 	return bd
 }
 
@@ -565,16 +618,7 @@ func (bd *Binding) Equations() []Equation {
 
 // readsPrior reports whether a clause's operands are in the prior year's
 // workbook: bound only where it is known.
-func (cl *clause) readsPrior() bool {
-	for _, s := range cl.sums {
-		for _, t := range s {
-			if t.ref != nil && t.ref.table.prior {
-				return true
-			}
-		}
-	}
-	return false
-}
+func (cl *clause) readsPrior() bool { return cl.prior }
 
 func (b *bindCtx) bind(rules []*Rule) []Equation {
 	var out []Equation

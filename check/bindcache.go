@@ -38,6 +38,7 @@ type bindTemplate struct {
 	hash    uint64
 	rules   []*Rule // the rule set bound (clauses are its pointers)
 	shape   []shapeTable
+	sets    []tsets // each table's sets (tindex), for newIndexOf
 	clauses map[*clause]*tmplClause
 	used    atomic.Int64 // the cache's clock at the last hit, for eviction
 }
@@ -235,6 +236,7 @@ func newTemplate(bd *Binding, h uint64, tables []*model.Table) *bindTemplate {
 			index[c] = int32(j)
 		}
 		t.shape[i] = st
+		t.sets = append(t.sets, internSets(bd.idx.table(tb.ID).shapeSets(), intern))
 	}
 	wb := bd.idx.wb
 clauses:
@@ -286,6 +288,33 @@ func (b *bindCtx) instantiate(tc *tmplClause, out []Equation) []Equation {
 		}
 		ts := b.tbuf[start:len(b.tbuf):len(b.tbuf)]
 		out = append(out, Equation{Rule: te.rule, Op: te.op, Left: ts[:te.nl:te.nl], Right: ts[te.nl:], Where: te.where})
+	}
+	return out
+}
+
+// internSets copies the sets' strings (intern) into new slices and maps,
+// capped like the originals.
+func internSets(s tsets, intern func(string) string) tsets {
+	list := func(l []string) []string {
+		if l == nil {
+			return nil
+		}
+		out := make([]string, len(l))
+		for i, x := range l {
+			out[i] = intern(x)
+		}
+		return out
+	}
+	out := tsets{rows: list(s.rows), codes: list(s.codes), cols: list(s.cols),
+		children: make(map[string][]string, len(s.children)), hasCol: make(map[string]bool, len(s.hasCol))}
+	for i, l := range s.level {
+		out.level[i] = list(l)
+	}
+	for p, c := range s.children {
+		out.children[intern(p)] = list(c)
+	}
+	for k, v := range s.hasCol {
+		out.hasCol[intern(k)] = v
 	}
 	return out
 }

@@ -109,6 +109,9 @@ func TestBindingCacheSameAsFresh(t *testing.T) {
 		if d := check.SameEquations(cached.Equations(), fresh.Equations()); d != "" {
 			t.Errorf("%s: equations for fill: %s", in.name, d)
 		}
+		if d := check.SameIndex(cached, fresh); d != "" {
+			t.Errorf("%s: %s", in.name, d)
+		}
 		// Then through the pipeline, each binding on a read of its own.
 		wbs := [2]*model.Workbook{readInput(t, in), readInput(t, in)}
 		bds := [2]*check.Binding{cache.Bind(rules, wbs[0]), (*check.TestCache)(nil).Bind(rules, wbs[1])}

@@ -2,6 +2,7 @@ package check
 
 import (
 	"fmt"
+	"reflect"
 
 	"github.com/juesuan/juesuan/model"
 )
@@ -55,6 +56,24 @@ func SameEquations(got, want []Equation) string {
 					return fmt.Sprintf("equation %d (%s %s) side %d term %d: %+v, want %+v", i, g.Rule.ID, g.Where, s, j, a, b)
 				}
 			}
+		}
+	}
+	return ""
+}
+
+// SameIndex describes the first difference between the table indexes of
+// two bindings of one workbook, "" when there is none.
+func SameIndex(got, want *Binding) string {
+	if len(got.idx.tables) != len(want.idx.tables) {
+		return fmt.Sprintf("%d tables indexed, want %d", len(got.idx.tables), len(want.idx.tables))
+	}
+	for id, w := range want.idx.tables {
+		g := got.idx.table(id)
+		if g == nil {
+			return fmt.Sprintf("%s not indexed", id)
+		}
+		if g.t != w.t || !reflect.DeepEqual(g.shapeSets(), w.shapeSets()) || !reflect.DeepEqual(g.rowOf, w.rowOf) || !reflect.DeepEqual(g.rowCells, w.rowCells) {
+			return fmt.Sprintf("%s indexed differently", id)
 		}
 	}
 	return ""

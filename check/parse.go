@@ -52,8 +52,9 @@ type clause struct {
 	pred2 *pred
 	when  []cond
 
-	at   srcPos
-	narr []NarrativeRef // 决算说明 items read (resolve)
+	at    srcPos
+	narr  []NarrativeRef // 决算说明 items read (resolve)
+	prior bool           // some operand is in the prior year's workbook (resolve)
 }
 
 type binder struct {

@@ -241,6 +241,13 @@ func resolveRule(file string, rule *Rule, head srcPos, partial bool) Diagnostics
 func (r *resolver) clause(cl *clause) {
 	r.cl = cl
 	cl.narr = nil
+	// Binding asks this of every clause of every workbook.
+	cl.prior = false
+	for _, s := range cl.sums {
+		for _, t := range s {
+			cl.prior = cl.prior || (t.ref != nil && t.ref.table.prior)
+		}
+	}
 	r.narrRefs, r.statedGuard = nil, nil
 	sc := scope{}
 	var order []*varInfo
