@@ -60,21 +60,30 @@ type tableCtx struct {
 	codeAddr  map[string]string
 	rowsByKey map[string]*model.Row
 	slab      []model.Cell // the table's cells are carved from chunks of it (newCell)
+	slabs     int
+	// printedRows is expectedRows, once counted.
+	printedRows int
 }
 
 // newCell returns a zero cell from the table's slab: one allocation per
-// chunk of cells rather than one per cell (the chunk is never grown, so
-// pointers into it stay valid).
+// chunk of cells rather than one per cell (a chunk is never grown, so
+// pointers into it stay valid). The first chunk holds the cells expected,
+// later ones (when rows repeat) are smaller.
 func (t *tableCtx) newCell() *model.Cell {
 	if len(t.slab) == cap(t.slab) {
-		t.slab = make([]model.Cell, 0, min(max(t.expected(), 16), 1024))
+		n := 16
+		if t.slabs == 0 {
+			n = max(t.expected(), n)
+		}
+		t.slabs++
+		t.slab = make([]model.Cell, 0, min(n, 1024))
 	}
 	t.slab = t.slab[:len(t.slab)+1]
 	return &t.slab[len(t.slab)-1]
 }
 
 // expected is about how many amount cells the table holds: its value
-// columns times its rows below the header (bounded: the end may be far).
+// columns times its printed rows.
 func (t *tableCtx) expected() int {
 	n := 0
 	for _, tc := range t.cols {
@@ -85,7 +94,24 @@ func (t *tableCtx) expected() int {
 	return n * t.expectedRows()
 }
 
-func (t *tableCtx) expectedRows() int { return min(max(t.end-t.dataTop+1, 1), 256) }
+// expectedRows counts the rows below the header with any text in the
+// table's columns (once; at most 1024): no more rows can be read.
+func (t *tableCtx) expectedRows() int {
+	if t.printedRows > 0 {
+		return t.printedRows
+	}
+	n := 0
+	for r := t.dataTop; r <= t.end && n < 1024; r++ {
+		for c := t.left; c <= t.right; c++ {
+			if t.g.Text(r, c) != "" {
+				n++
+				break
+			}
+		}
+	}
+	t.printedRows = max(n, 1)
+	return t.printedRows
+}
 
 func (t *tableCtx) add(f model.Finding) { t.findings = append(t.findings, t.complete(f)) }
 
