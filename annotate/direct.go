@@ -70,10 +70,10 @@ func annotateDirect(b *xlsx.Book, wb *model.Workbook, rep model.Report, opt Opti
 func CleanCopy(b *xlsx.Book, wb *model.Workbook, rep model.Report) error {
 	d, err := b.Direct(texts)
 	if err != nil {
-		return directErr(err)
+		return cleanErr(err)
 	}
 	if err := d.ClearAnnotations(); err != nil {
-		return directErr(err)
+		return cleanErr(err)
 	}
 	p, err := plan(wb, rep, Options{}, b.Stop())
 	if err != nil {
@@ -87,9 +87,19 @@ func CleanCopy(b *xlsx.Book, wb *model.Workbook, rep model.Report) error {
 		}
 	}
 	if err := d.Apply(fills); err != nil {
-		return directErr(err)
+		return cleanErr(err)
 	}
-	return directErr(d.Commit())
+	return cleanErr(d.Commit())
+}
+
+// cleanErr words the errors of the clean copy: a workbook the direct path
+// does not edit (Strict OOXML, no styles part) has none, as the copy
+// must keep every other part byte for byte.
+func cleanErr(err error) error {
+	if errors.Is(err, xlsx.ErrDirectUnsupported) {
+		return model.Errorf(model.EUnsupported, err, msgCleanUnsupported)
+	}
+	return directErr(err)
 }
 
 // directErr gives a full style table its message.

@@ -1,8 +1,10 @@
 package annotate_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"errors"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -138,6 +140,91 @@ func TestFallbackResultsNumbers(t *testing.T) {
 	for i := 0; i < 5; i++ {
 		if a, b := strings.Join(d.rows[i], "|"), strings.Join(fb.rows[i], "|"); i != 1 && a != b {
 			t.Errorf("row %d differs:\ndirect   %s\nfallback %s", i+1, a, b)
+		}
+	}
+}
+
+// withoutStyles is the workbook without xl/styles.xml (its relationship
+// and content type removed too): Excel opens such a package with the
+// default style; neither write path can add a mark's style to it.
+func withoutStyles(t *testing.T, in []byte) []byte {
+	t.Helper()
+	parts := zipParts(t, in)
+	if _, ok := parts["xl/styles.xml"]; !ok {
+		t.Fatal("input has no xl/styles.xml")
+	}
+	delete(parts, "xl/styles.xml")
+	for name, re := range map[string]*regexp.Regexp{
+		"xl/_rels/workbook.xml.rels": regexp.MustCompile(`<Relationship [^>]*Target="(/xl/)?styles\.xml"[^>]*(/>|></Relationship>)`),
+		"[Content_Types].xml":        regexp.MustCompile(`<Override [^>]*PartName="/xl/styles\.xml"[^>]*(/>|></Override>)`),
+	} {
+		if !re.Match(parts[name]) {
+			t.Fatalf("%s does not name styles.xml", name)
+		}
+		parts[name] = re.ReplaceAll(parts[name], nil)
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	zr, err := zip.NewReader(bytes.NewReader(in), int64(len(in)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range zr.File {
+		data, ok := parts[f.Name]
+		if !ok {
+			continue
+		}
+		w, err := zw.Create(f.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Write(data); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// TestNoStylesPart: a workbook without a styles part is checked, and
+// annotating it (the direct path declines it, the fallback cannot mark
+// it) is the coded corrupt error with its message — it panicked in the
+// fallback's patcher.
+func TestNoStylesPart(t *testing.T) {
+	in := withoutStyles(t, sampleXLSX(t, model.StyleMOF))
+	res := checked(t, in)
+	if len(res.Report.Findings) == 0 {
+		t.Fatal("no findings to annotate")
+	}
+	b, err := xlsx.OpenBytes(in, xlsx.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	err = annotate.AnnotateDirect(b, res.Workbook, res.Report)
+	if model.ErrorCode(err) != model.ECorrupt || model.ErrorMessage(err) != model.MsgNoStyles {
+		t.Errorf("annotating: %v (code %s), want %s", err, model.ErrorCode(err), model.MsgNoStyles)
+	}
+}
+
+// TestCleanCopyUnsupported: a workbook the direct path does not edit has
+// no clean copy, said with a code and in words (was an internal error).
+func TestCleanCopyUnsupported(t *testing.T) {
+	for name, in := range map[string][]byte{
+		"no styles": withoutStyles(t, sampleXLSX(t, model.StyleMOF)),
+		"strict":    fixture(t, "testdata/foreign/xml_strict.xlsx"),
+	} {
+		res := checked(t, in)
+		b, err := xlsx.OpenBytes(in, xlsx.Limits{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = annotate.CleanCopy(b, res.Workbook, res.Report)
+		b.Close()
+		if model.ErrorCode(err) != model.EUnsupported || !strings.Contains(model.ErrorMessage(err), "无法生成报送版") {
+			t.Errorf("%s: %v (code %s)", name, err, model.ErrorCode(err))
 		}
 	}
 }

@@ -88,6 +88,10 @@ const msgClearing = "清除上次审核标记: %w"
 // msgStyleLimit is the message for a workbook whose cell styles are full.
 const msgStyleLimit = "工作簿中的单元格样式已达 Excel 的上限（%d 个），无法再添加审核标记。请在 Excel/WPS 中清理未使用的样式（或另存为新文件）后重新上传。"
 
+// msgCleanUnsupported is the message for a workbook whose clean copy for
+// 报送 cannot be written part for part (CleanCopy).
+const msgCleanUnsupported = "这个工作簿的格式（如 Strict Open XML 电子表格，或缺少样式部件）无法生成报送版：请在 Excel/WPS 中另存为普通的 .xlsx 工作簿后再试。"
+
 // Texts of the annotated narrative (docx.go).
 const (
 	docxInitials    = "审核"

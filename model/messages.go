@@ -57,6 +57,7 @@ const (
 	MsgSharedStringsTruncated = "共享字符串部件不完整，文件已损坏。"
 	MsgSharedStringsBroken    = "共享字符串部件已损坏。"
 	MsgStylesBroken           = "样式部件（xl/styles.xml）已损坏。"
+	MsgNoStyles               = "文件缺少样式部件（xl/styles.xml），无法写入审核标记，请在 Excel/WPS 中重新保存后上传。"
 	MsgSheetBroken            = "工作表“%s”的数据已损坏（XML 不完整或格式错误），请在 Excel/WPS 中重新保存后上传。"
 	MsgBadRef                 = "工作表“%s”中有无效的%s“%s”，文件可能已损坏。"
 	MsgRefRow                 = "行号"

@@ -101,6 +101,15 @@ func (b *Book) edit() error {
 		b.fErr = model.Errorf(model.ECorrupt, err, model.MsgNotOpenable)
 		return b.fErr
 	}
+	// A package without a styles part (Excel opens it with the default
+	// style) leaves excelize no cell style to clone a mark from: its
+	// style calls would fail or panic later, so the edit is refused here,
+	// coded.
+	if f.Styles == nil || f.Styles.CellXfs == nil || len(f.Styles.CellXfs.Xf) == 0 {
+		_ = f.Close()
+		b.fErr = model.Errorf(model.ECorrupt, nil, model.MsgNoStyles)
+		return b.fErr
+	}
 	f.SetZipWriter(func(w io.Writer) excelize.ZipWriter {
 		z := b.newZipWriter(w)
 		if len(b.cached) == 0 {
