@@ -51,7 +51,8 @@ type Book struct {
 
 	stop *model.Stop // cancellation of the loops over this book's parts (nil: none)
 
-	annot *annState // marks, notes and cloned styles of the excelize path (ann)
+	annot  *annState // marks, notes and cloned styles of the excelize path (ann)
+	direct *Direct   // the committed direct edits WriteTo writes (Direct.Commit)
 }
 
 // SetContext makes the book's loops (zip entries, sheet and shared-string

@@ -15,12 +15,9 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"runtime"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
-	"weak"
 
 	"github.com/juesuan/juesuan/model"
 )
@@ -631,31 +628,14 @@ func (d *Direct) Commit() error {
 	}
 	b := d.b
 	d.b, d.st, d.ct, d.rels, d.wb, d.notes, d.noteOrder, d.own, d.results, d.tops = nil, nil, nil, nil, nil, nil, nil, nil, nil, nil
-	directMu.Lock()
-	defer directMu.Unlock()
-	k := weak.Make(b)
-	if _, seen := directMap[k]; !seen {
-		runtime.AddCleanup(b, func(k weak.Pointer[Book]) {
-			directMu.Lock()
-			delete(directMap, k)
-			directMu.Unlock()
-		}, k)
-	}
-	directMap[k] = d
+	// The Book carries its committed edits (no side table keyed by
+	// *Book): they live and die with it.
+	b.direct = d
 	return nil
 }
 
-var (
-	directMu  sync.Mutex
-	directMap = map[weak.Pointer[Book]]*Direct{}
-)
-
 // directOut is the committed Direct of b, or nil.
-func (b *Book) directOut() *Direct {
-	directMu.Lock()
-	defer directMu.Unlock()
-	return directMap[weak.Make(b)]
-}
+func (b *Book) directOut() *Direct { return b.direct }
 
 // WriteDirect writes b with its committed direct edits; ok is false when
 // there are none (then nothing is written).

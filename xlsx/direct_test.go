@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"weak"
 )
 
 // Note shapes as Excel, LibreOffice, openpyxl and WPS write them: found
@@ -235,6 +236,8 @@ func tinyBook(t *testing.T) []byte {
 // A committed Direct does not keep its Book alive: both are collected.
 func TestDirectCollected(t *testing.T) {
 	in := tinyBook(t)
+	var wb weak.Pointer[Book]
+	var wd weak.Pointer[Direct]
 	func() {
 		b, err := OpenBytes(in, Limits{})
 		if err != nil {
@@ -256,6 +259,7 @@ func TestDirectCollected(t *testing.T) {
 		if err := d.Commit(); err != nil {
 			t.Fatal(err)
 		}
+		wb, wd = weak.Make(b), weak.Make(d)
 		var out bytes.Buffer
 		if _, err := b.WriteTo(&out); err != nil {
 			t.Fatal(err)
@@ -275,10 +279,7 @@ func TestDirectCollected(t *testing.T) {
 	}()
 	for i := 0; i < 20; i++ {
 		runtime.GC()
-		directMu.Lock()
-		n := len(directMap)
-		directMu.Unlock()
-		if n == 0 {
+		if wb.Value() == nil && wd.Value() == nil {
 			return
 		}
 		time.Sleep(10 * time.Millisecond)
