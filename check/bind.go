@@ -564,6 +564,8 @@ type Binding struct {
 	idx     *windex
 	clauses map[*clause]*boundClause
 	total   int // equations of the largest use so far, to size the next
+	// all is the first use's equations, which the clauses' are ranges of.
+	all []Equation
 	// tmpl is the template of a workbook of the same shape (bindcache.go)
 	// whose clauses are put on this workbook's cells instead of bound;
 	// publish: none was found but the shape was seen before, so this
@@ -622,10 +624,29 @@ func (cl *clause) readsPrior() bool { return cl.prior }
 
 func (b *bindCtx) bind(rules []*Rule) []Equation {
 	var out []Equation
-	if b.shared != nil && b.shared.total > 0 {
-		out = make([]Equation, 0, b.shared.total)
-	} else if n := eqHint.Load(); n > 0 {
-		out = make([]Equation, 0, n)
+	// Reusing a binding whose clauses all bind as before gives the same
+	// equations in the same order: while each reused clause's equations
+	// are the next range of the first use's (all), nothing is copied (pos
+	// is how far they match); the first clause that differs copies the
+	// range matched so far into out, which then grows as usual.
+	var all []Equation
+	pos := 0
+	if b.shared != nil {
+		all = b.shared.all
+	}
+	copyOut := func() {
+		if all == nil {
+			return
+		}
+		out = append(make([]Equation, 0, max(b.shared.total, pos)), all[:pos]...)
+		all = nil
+	}
+	if all == nil {
+		if b.shared != nil && b.shared.total > 0 {
+			out = make([]Equation, 0, b.shared.total)
+		} else if n := eqHint.Load(); n > 0 {
+			out = make([]Equation, 0, n)
+		}
 	}
 	if b.env == nil {
 		b.env = env{}
@@ -658,8 +679,19 @@ func (b *bindCtx) bind(rules []*Rule) []Equation {
 				for _, mk := range bc.misses {
 					b.miss(mk.Key, mk.prior)
 				}
+				if all != nil && (len(bc.eqs) == 0 || pos < len(all) && &bc.eqs[0] == &all[pos]) {
+					pos += len(bc.eqs)
+					continue
+				}
+				copyOut()
 				out = append(out, bc.eqs...)
 				continue
+			}
+			// A clause bound here for the binding is a range of out: copy
+			// before taking its start. One that is not (it reads the prior
+			// year) copies only if it has an equation.
+			if share {
+				copyOut()
 			}
 			start := len(out)
 			if tc := b.shared.template(cl); share && tc != nil {
@@ -706,6 +738,7 @@ func (b *bindCtx) bind(rules []*Rule) []Equation {
 				for i, op := range cl.ops {
 					eq := Equation{Rule: r, Op: op, Left: sides[i], Right: sides[i+1], Where: where}
 					if b.anyCell(eq) {
+						copyOut()
 						out = append(out, eq)
 						kept = true
 					}
@@ -726,7 +759,13 @@ func (b *bindCtx) bind(rules []*Rule) []Equation {
 	for _, sp := range spans {
 		sp.bc.eqs = out[sp.start:sp.end:sp.end]
 	}
+	if all != nil {
+		return all[:pos:pos]
+	}
 	if bd := b.shared; bd != nil {
+		if bd.all == nil {
+			bd.all = out
+		}
 		bd.total = max(bd.total, len(out))
 		if bd.publish {
 			bd.publish = false
