@@ -263,11 +263,28 @@ func (s side) printed() int {
 	return n
 }
 
+// side lists the cells of ts and sums them: exactly in int64 when that
+// fits (one decimal made, not one per operand), else in decimal. Only
+// the sum's value is used (its texts do not depend on the exponent).
 func (c *Checker) side(ts []Term) side {
 	s := side{terms: ts, cells: make([]*model.Cell, len(ts))}
-	for i, t := range ts {
-		cell := c.b.cell(t)
+	minExp, fits := int32(0), true
+	for i := range ts {
+		cell := c.b.cell(ts[i])
 		s.cells[i] = cell
+		if cell != nil && !cell.Value.IsZero() {
+			minExp = min(minExp, cell.Value.Exponent())
+			fits = fits && cell.Value.NumDigits() <= 18
+		}
+	}
+	if fits {
+		if acc, ok := c.fixedSum(0, ts, false, minExp); ok {
+			s.sum = decimal.New(acc, minExp)
+			return s
+		}
+	}
+	for i, t := range ts {
+		cell := s.cells[i]
 		if cell == nil {
 			continue
 		}
@@ -341,31 +358,38 @@ func (c *Checker) residualSign(eq *Equation) (sign int, invalid bool) {
 
 // fixedResidual is Σleft − Σright in units of 10^exp; false on overflow.
 func (c *Checker) fixedResidual(eq *Equation, exp int32) (int64, bool) {
-	var acc int64
-	for side, ts := range [2][]Term{eq.Left, eq.Right} {
-		for i := range ts {
-			cell := c.b.cell(ts[i])
-			if cell == nil || cell.Value.IsZero() {
-				continue
-			}
-			k := cell.Value.Exponent() - exp
-			if k >= int32(len(pow10)) {
-				return 0, false
-			}
-			x, p := cell.Value.CoefficientInt64(), pow10[k]
-			if x > math.MaxInt64/p || x < -math.MaxInt64/p {
-				return 0, false
-			}
-			x *= p
-			if (ts[i].Sign < 0) != (side == 1) {
-				x = -x
-			}
-			s := acc + x
-			if (acc > 0 && x > 0 && s < 0) || (acc < 0 && x < 0 && s >= 0) {
-				return 0, false
-			}
-			acc = s
+	acc, ok := c.fixedSum(0, eq.Left, false, exp)
+	if ok {
+		acc, ok = c.fixedSum(acc, eq.Right, true, exp)
+	}
+	return acc, ok
+}
+
+// fixedSum adds Σts (subtracted when neg) to acc in units of 10^exp;
+// false on overflow.
+func (c *Checker) fixedSum(acc int64, ts []Term, neg bool, exp int32) (int64, bool) {
+	for i := range ts {
+		cell := c.b.cell(ts[i])
+		if cell == nil || cell.Value.IsZero() {
+			continue
 		}
+		k := cell.Value.Exponent() - exp
+		if k >= int32(len(pow10)) {
+			return 0, false
+		}
+		x, p := cell.Value.CoefficientInt64(), pow10[k]
+		if x > math.MaxInt64/p || x < -math.MaxInt64/p {
+			return 0, false
+		}
+		x *= p
+		if (ts[i].Sign < 0) != neg {
+			x = -x
+		}
+		s := acc + x
+		if (acc > 0 && x > 0 && s < 0) || (acc < 0 && x < 0 && s >= 0) {
+			return 0, false
+		}
+		acc = s
 	}
 	return acc, true
 }

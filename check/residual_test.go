@@ -101,8 +101,9 @@ func TestResidualSign(t *testing.T) {
 	}
 }
 
-// TestResidualSignRandom compares the fast sign with decimal arithmetic on
-// random operands around the int64 limits and the cent.
+// TestResidualSignRandom compares the fast sign, side sums and residual
+// with decimal arithmetic on random operands around the int64 limits and
+// the cent.
 func TestResidualSignRandom(t *testing.T) {
 	wb := &model.Workbook{}
 	c := &Checker{b: &bindCtx{cur: &windex{wb: wb}}}
@@ -134,6 +135,16 @@ func TestResidualSignRandom(t *testing.T) {
 		sign, _ := c.residualSign(eq)
 		if ref := c.b.sum(eq.Left).Cmp(c.b.sum(eq.Right)); ref != sign {
 			t.Fatalf("case %d: residualSign = %d, decimal says %d (%v = %v)", i, sign, ref, eq.Left, eq.Right)
+		}
+		// The sums and the residual printed in findings are the decimal ones.
+		for _, ts := range [][]Term{eq.Left, eq.Right} {
+			got, want := c.side(ts).sum, c.b.sum(ts)
+			if got.String() != want.String() || model.FormatAmount(got) != model.FormatAmount(want) {
+				t.Fatalf("case %d: side sum %s (%s), decimal %s (%s)", i, got, model.FormatAmount(got), want, model.FormatAmount(want))
+			}
+		}
+		if got, want := c.residual(eq), c.b.sum(eq.Left).Sub(c.b.sum(eq.Right)); !got.Equal(want) {
+			t.Fatalf("case %d: residual %s, decimal %s", i, got, want)
 		}
 	}
 }
