@@ -41,6 +41,38 @@ type Checker struct {
 	stop    *model.Stop     // set by RunContext for one run
 	evs     []evaluated     // the CERTAIN outcomes of the last run, reused
 	cellBuf []*model.Cell   // scratch operand list for a tolerance
+	// labels are the cells' labels named in this run's findings: a total
+	// stands in many of them, and in a finding's text and its Cells.
+	labels map[labelKey]cellLabel
+}
+
+type labelKey struct {
+	cell  *model.Cell
+	prior bool
+}
+
+// cellLabel is rowColLabel of a cell's key (row) and its CellRef label
+// (the table's label, then row).
+type cellLabel struct{ row, full string }
+
+func (c *Checker) cellLabel(cell *model.Cell, prior bool) cellLabel {
+	k := labelKey{cell, prior}
+	if l, ok := c.labels[k]; ok {
+		return l
+	}
+	if c.labels == nil {
+		c.labels = map[labelKey]cellLabel{}
+	}
+	row := c.b.rowColLabel(cell.Key, prior)
+	l := cellLabel{row: row, full: c.b.tableLabel(cell.Table, prior) + " " + row}
+	c.labels[k] = l
+	return l
+}
+
+// cellRef is bindCtx.cellRef with the label of this run's cache.
+func (c *Checker) cellRef(cell *model.Cell, prior bool) model.CellRef {
+	return model.CellRef{Sheet: cell.Sheet, Cell: cell.Addr, Value: cell.Value.String(), Table: cell.Table, Row: cell.Row, Col: cell.Col,
+		Label: c.cellLabel(cell, prior).full}
 }
 
 // NewChecker binds rules to wb (and opt.Prior).
@@ -135,6 +167,7 @@ func (c *Checker) RunContext(ctx context.Context) ([]model.Finding, error) {
 }
 
 func (c *Checker) run() []model.Finding {
+	clear(c.labels) // labels are only trusted for one run
 	out := []model.Finding{}
 	type seenKey struct {
 		fingerprint string
@@ -509,7 +542,7 @@ func (c *Checker) evalSides(eq *Equation, l, r side, memo **decimal.Decimal) (mo
 			if primary == nil {
 				primary = cell
 			}
-			f.Cells = append(f.Cells, c.b.cellRef(cell, s.terms[i].prior))
+			f.Cells = append(f.Cells, c.cellRef(cell, s.terms[i].prior))
 		}
 	}
 	if primary != nil {
@@ -520,8 +553,8 @@ func (c *Checker) evalSides(eq *Equation, l, r side, memo **decimal.Decimal) (mo
 	f.Difference = diff.String()
 	f.Tolerance = tol.String()
 	ctx := &textCtx{}
-	lt := c.b.sideText(l, ctx)
-	rt := c.b.sideText(r, ctx)
+	lt := c.sideText(l, ctx)
+	rt := c.sideText(r, ctx)
 	switch {
 	case sev == model.SevInfo:
 		f.Message = fmt.Sprintf(msgResidue, eq.Rule.Message, lt, rt, model.FormatAmount(diff.Abs()), model.FormatAmount(tol))
@@ -683,7 +716,8 @@ type textCtx struct{ table, row string }
 // sideText renders one side: "公开06表 人员经费合计 1,633.51 + 公用经费合计
 // 121.25 = 1,754.76". Zero operands of long sums are left out of the text
 // (they stay in Cells).
-func (b *bindCtx) sideText(s side, ctx *textCtx) string {
+func (c *Checker) sideText(s side, ctx *textCtx) string {
+	b := c.b
 	if len(s.terms) == 0 {
 		return "0"
 	}
@@ -716,11 +750,16 @@ func (b *bindCtx) sideText(s side, ctx *textCtx) string {
 			sb.WriteString(" ")
 			ctx.table, ctx.row = tl, ""
 		}
-		dc := defaultCol[t.Key.Table]
-		rowTxt := b.rowColLabel(model.Key{Table: t.Key.Table, Row: t.Key.Row, Col: dc}, t.prior)
-		full := rowTxt // the same label when the term is in the default column
-		if t.Key.Col != dc {
+		var full string
+		if cell != nil && cell.Key == t.Key {
+			full = c.cellLabel(cell, t.prior).row
+		} else {
 			full = b.rowColLabel(t.Key, t.prior)
+		}
+		dc := defaultCol[t.Key.Table]
+		rowTxt := full // the same label when the term is in the default column
+		if t.Key.Col != dc {
+			rowTxt = b.rowColLabel(model.Key{Table: t.Key.Table, Row: t.Key.Row, Col: dc}, t.prior)
 		}
 		if rowTxt != "" && rowTxt == ctx.row && full != rowTxt {
 			sb.WriteString(strings.TrimSpace(strings.TrimPrefix(full, rowTxt)))

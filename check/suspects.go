@@ -260,7 +260,7 @@ func (c *Checker) nameSuspects(out []model.Finding, evs []evaluated) {
 			}
 			f.Suspects = f.Suspects[:0]
 			for _, s := range mine {
-				f.Suspects = append(f.Suspects, c.b.cellRef(s, false))
+				f.Suspects = append(f.Suspects, c.cellRef(s, false))
 			}
 			f.Table, f.Sheet, f.Cell = mine[0].Table, mine[0].Sheet, mine[0].Addr
 			f.Message += c.suspectText(mine, tie && len(mine) > 1)
@@ -368,7 +368,7 @@ func (c *Checker) suspectText(cells []*model.Cell, tie bool) string {
 			names = append(names, fmt.Sprintf(msgMoreCells, len(cells)))
 			break
 		}
-		names = append(names, c.b.cellRef(s, false).Label+"（"+s.Sheet+"!"+s.Addr+"）")
+		names = append(names, c.cellLabel(s, false).full+"（"+s.Sheet+"!"+s.Addr+"）")
 	}
 	if tie {
 		return fmt.Sprintf(msgSuspectsTie, strings.Join(names, "、"))
