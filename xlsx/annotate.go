@@ -439,10 +439,6 @@ func (c ResultColumns) titles() []string {
 	return []string{c.Seq, c.Level, c.Rule, c.Table, c.Cell, c.Message, c.Explanation, c.Expected, c.Actual, c.Difference, c.Tolerance, c.Fingerprint}
 }
 
-// ResultsSheetName is the name AddResultsSheet gave the results sheet
-// (the layout's name unless the user has a sheet of that name); "" before.
-func (b *Book) ResultsSheetName() string { return b.results }
-
 // AddResultsSheet creates (or replaces) the results sheet of lay on the
 // excelize path: the same sheet the direct path writes (resultsXML) — a
 // title, the summary line, a legend and one row per finding and fill,
@@ -477,7 +473,6 @@ func (b *Book) AddResultsSheet(lay ResultsLayout, summary string, rows []ResultR
 			}
 		}
 	}
-	b.results = name
 	if _, err := f.NewSheet(name); err != nil {
 		return fmt.Errorf("xlsx: new results sheet %s: %w", name, err)
 	}

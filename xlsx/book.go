@@ -43,8 +43,7 @@ type Book struct {
 	pendBuf  []pendingCell
 	arenaBuf []byte
 
-	patched int    // sheets Apply edited in place (tests)
-	results string // the results sheet AddResultsSheet wrote
+	patched int // sheets Apply edited in place (tests)
 	// cached: part -> cell key -> cached value of a formula cell edited
 	// through excelize (see setCachedValues).
 	cached map[string]map[int64]string
@@ -121,11 +120,6 @@ func (b *Book) edit() error {
 	b.f = f
 	return nil
 }
-
-// Editable opens the workbook for editing and reports whether excelize can
-// (ECorrupt when it cannot). Annotating calls it implicitly; callers use it
-// to tell a damaged file from an internal failure.
-func (b *Book) Editable() error { return b.edit() }
 
 // WriteTo writes the workbook as .xlsx to w. Parts that were not changed
 // are copied from the upload as they were compressed; changed parts are

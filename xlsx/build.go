@@ -293,10 +293,6 @@ func buildQuoteSheet(s string) string {
 	return string(out)
 }
 
-// SetActive makes the sheet at index i (0-based, workbook order) the one
-// Excel shows on opening.
-func (b *Builder) SetActive(i int) { b.f.SetActiveSheet(i) }
-
 // WriteTo writes the workbook as .xlsx.
 func (b *Builder) WriteTo(w io.Writer) (int64, error) {
 	if len(b.sheets) == 0 {

@@ -163,7 +163,7 @@ func TestStyleTable(t *testing.T) {
 	}
 	_, err = st.withFill(1, st.fillFor(markColors[MarkWarning]))
 	var le *StyleLimitError
-	if !errors.As(err, &le) || !IsStyleLimit(err) || le.Limit != st.limit {
+	if !errors.As(err, &le) || !errors.As(err, new(*StyleLimitError)) || le.Limit != st.limit {
 		t.Errorf("at the limit: %v", err)
 	}
 }
@@ -310,7 +310,7 @@ func TestStyleTableAtLimit(t *testing.T) {
 	if _, err := st.addXf(x); err != nil {
 		t.Fatalf("an existing style was not reused: %v", err)
 	}
-	if _, err := st.withFill(8, st.fillFor(markColors[MarkError])); !IsStyleLimit(err) {
+	if _, err := st.withFill(8, st.fillFor(markColors[MarkError])); !errors.As(err, new(*StyleLimitError)) {
 		t.Errorf("want a StyleLimitError, got %v", err)
 	}
 	if d := time.Since(start); d > 5*time.Second {

@@ -10,7 +10,6 @@ package xlsx
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -28,12 +27,6 @@ type StyleLimitError struct{ Count, Limit int }
 
 func (e *StyleLimitError) Error() string {
 	return fmt.Sprintf("xlsx: workbook has %d cell styles, the limit for adding one is %d", e.Count, e.Limit)
-}
-
-// IsStyleLimit reports whether err is a *StyleLimitError.
-func IsStyleLimit(err error) bool {
-	var e *StyleLimitError
-	return errors.As(err, &e)
 }
 
 type xfRec struct {

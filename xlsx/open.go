@@ -349,6 +349,3 @@ func (b *Book) Sheets() []string {
 	}
 	return out
 }
-
-// SheetInfos returns the sheets in workbook order with their visibility.
-func (b *Book) SheetInfos() []SheetInfo { return append([]SheetInfo(nil), b.sheets...) }

@@ -106,8 +106,8 @@ func TestGrid(t *testing.T) {
 	if got := strings.Join(b.Sheets(), ","); got != "收入决算表,隐藏" {
 		t.Fatalf("Sheets = %s", got)
 	}
-	if infos := b.SheetInfos(); infos[0].Hidden || !infos[1].Hidden {
-		t.Errorf("SheetInfos = %+v", infos)
+	if infos := b.sheets; infos[0].Hidden || !infos[1].Hidden {
+		t.Errorf("sheets = %+v", infos)
 	}
 	g, err := b.Grid("收入决算表")
 	if err != nil {
