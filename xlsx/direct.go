@@ -278,7 +278,10 @@ func (d *Direct) applySheet(st *styleTable, sheet string, cs []CellChange) error
 	if !ok {
 		return unsupported("sheet part %s missing", part)
 	}
-	plan := &patchPlan{raw: raw, want: map[int64]bool{}, cellAt: map[int64]int{}, top: &sheetTop{raw: raw, legacy: -1}}
+	plan := &patchPlan{raw: raw, want: make(map[int64]bool, 2*len(cs)), cellAt: make(map[int64]int, 2*len(cs)), top: &sheetTop{raw: raw, legacy: -1},
+		// A cell is written in 30-60 bytes, a row in 400 or more: room
+		// for most sheets without growing.
+		cells: make([]cellInfo, 0, len(raw)/40), rows: make([]rowInfo, 0, len(raw)/400+1)}
 	ts := make([]tcell, 0, len(cs))
 	for i, c := range cs {
 		r, col, ok := parseRef(c.Cell)
@@ -519,7 +522,7 @@ func (d *Direct) writeZip(b *Book, w io.Writer) (int64, error) {
 		}
 		data, edited := d.out[name]
 		if !edited {
-			if err := zw.Copy(zf); err != nil {
+			if err := copyRaw(zw, zf); err != nil {
 				return cw.n, err
 			}
 			continue

@@ -336,6 +336,25 @@ func init() {
 // markup characters, control characters or (in attributes) quotes and
 // whitespace other than spaces.
 func plainXMLText(s string, attr bool) bool {
+	// Byte by byte first: the markup and control characters are ASCII,
+	// and U+FFFD, U+FFFE and U+FFFF all start with 0xEF (left to the rune
+	// loop); anything else non-ASCII is fine when s is valid UTF-8.
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '&' || c == '<' || c == '>' || c == '\r':
+			return false
+		case attr && (c == '"' || c == '\n' || c == '\t'):
+			return false
+		case c < 0x20 && c != '\n' && c != '\t':
+			return false
+		case c == 0xEF:
+			return plainXMLRunes(s, attr)
+		}
+	}
+	return utf8.ValidString(s)
+}
+
+func plainXMLRunes(s string, attr bool) bool {
 	for _, r := range s {
 		switch {
 		case r == '&' || r == '<' || r == '>' || r == '\r':

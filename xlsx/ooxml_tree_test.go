@@ -143,3 +143,24 @@ func FuzzParseTree(f *testing.F) {
 	f.Add([]byte(`<a><b></c></a>`))
 	f.Fuzz(func(t *testing.T, raw []byte) { sameTree(t, "fuzz", raw) })
 }
+
+// plainXMLText's byte loop answers as the rune loop does.
+func TestPlainXMLText(t *testing.T) {
+	for _, s := range []string{"", "abc", "中文说明", "a&b", "a<b", "x>y", "a\rb", "a\nb", "a\tb", `q"`, "\x01", "\x7f",
+		"\xff", "中\xe4", "\uFFFD", "\uFFFE", "\uFFFF", "\uFFFC", "\uE000", "\U0001F600", "审核：补填\n123"} {
+		for _, attr := range []bool{false, true} {
+			if got, want := plainXMLText(s, attr), plainXMLRunes(s, attr); got != want {
+				t.Errorf("%q attr=%v: %v, rune loop %v", s, attr, got, want)
+			}
+		}
+	}
+}
+
+func FuzzPlainXMLText(f *testing.F) {
+	f.Add("中文\uFFFE", false)
+	f.Fuzz(func(t *testing.T, s string, attr bool) {
+		if got, want := plainXMLText(s, attr), plainXMLRunes(s, attr); got != want {
+			t.Fatalf("%q attr=%v: %v, rune loop %v", s, attr, got, want)
+		}
+	})
+}

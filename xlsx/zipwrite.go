@@ -6,6 +6,7 @@ import (
 	"hash/crc32"
 	"io"
 	"io/fs"
+	"sync"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -37,6 +38,28 @@ func bestSpeed(w io.Writer) (io.WriteCloser, error) {
 	default:
 	}
 	return pooledFlate{newDeflater(w)}, nil
+}
+
+// copyBuf is the buffer copyRaw moves compressed parts through: zip's
+// Writer.Copy takes a new 32 KiB buffer for every part it copies.
+var copyBuf = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
+
+// copyRaw is zw.Copy(f) (the part still compressed, its header as it
+// was) through a pooled buffer.
+func copyRaw(zw *zip.Writer, f *zip.File) error {
+	r, err := f.OpenRaw()
+	if err != nil {
+		return err
+	}
+	fh := f.FileHeader // a copy: zw keeps no pointer into f's archive
+	fw, err := zw.CreateRaw(&fh)
+	if err != nil {
+		return err
+	}
+	buf := copyBuf.Get().(*[]byte)
+	defer copyBuf.Put(buf)
+	_, err = io.CopyBuffer(fw, r, *buf)
+	return err
 }
 
 // bookZip is the zip writer excelize saves an annotated book through.
@@ -97,7 +120,7 @@ func (z *bookZip) flush() error {
 	data := p.bytes()
 	if o := p.orig; o.Method == zip.Deflate || o.Method == zip.Store {
 		if uint64(len(data)) == o.UncompressedSize64 && crc32.ChecksumIEEE(data) == o.CRC32 {
-			return z.zw.Copy(o)
+			return copyRaw(z.zw, o)
 		}
 	}
 	w, err := z.zw.Create(p.name)
