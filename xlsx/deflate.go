@@ -116,6 +116,10 @@ type deflater struct {
 	litCode [dfLitLen]uint16
 	distC   [dfDist]uint16
 	hb      huffBuilder
+	// the planned header (planHeader)
+	rle              [dfLitLen + dfDist]uint16 // code-length symbol | extra bits<<5
+	cl               [19]uint8
+	nrle, nl, nd, nc int
 }
 
 func newDeflater(w io.Writer) *deflater {
@@ -343,8 +347,7 @@ func (d *deflater) emit(raw []byte, final bool) {
 		dyn += uint64(f) * (uint64(d.distLen[s]) + uint64(dfDistExtra[s]))
 		fixed += uint64(f) * (5 + uint64(dfDistExtra[s]))
 	}
-	hdr := d.header(nl, nd, false)
-	dyn += hdr
+	dyn += d.planHeader(nl, nd)
 	stored := uint64(len(raw)+5)*8 + 7
 	fin := uint64(0)
 	if final {
@@ -362,7 +365,7 @@ func (d *deflater) emit(raw []byte, final bool) {
 		d.tokensOut(dfFixedLit[:], dfFixedLitCode, dfFixedDist[:], dfFixedDistCode)
 	default:
 		d.put(fin|2<<1, 3)
-		d.header(nl, nd, true)
+		d.writeHeader()
 		canonical(d.litLen[:], d.litCode[:])
 		canonical(d.distLen[:], d.distC[:])
 		d.tokensOut(d.litLen[:], d.litCode[:], d.distLen[:], d.distC[:])
@@ -404,16 +407,15 @@ func (d *deflater) tokensOut(ll []uint8, lc []uint16, dl []uint8, dc []uint16) {
 	d.put(uint64(lc[dfEOB]), uint(ll[dfEOB]))
 }
 
-// header writes (write) or sizes the dynamic block header for nl
-// literal/length and nd distance code lengths; it returns its size in bits
-// (the 3 block-type bits included).
-func (d *deflater) header(nl, nd int, write bool) uint64 {
-	var rle [dfLitLen + dfDist]uint16 // symbol | extra<<5
-	n := 0
-	n = rleLengths(d.litLen[:nl], rle[:], n)
-	n = rleLengths(d.distLen[:nd], rle[:], n)
+// planHeader prepares the dynamic block header for nl literal/length and
+// nd distance code lengths and returns its size in bits (the 3 block-type
+// bits included); writeHeader writes it.
+func (d *deflater) planHeader(nl, nd int) uint64 {
+	n := rleLengths(d.litLen[:nl], d.rle[:], 0)
+	n = rleLengths(d.distLen[:nd], d.rle[:], n)
+	d.nrle, d.nl, d.nd = n, nl, nd
 	var cf [19]uint32
-	for _, r := range rle[:n] {
+	for _, r := range d.rle[:n] {
 		cf[r&31]++
 	}
 	used := 0
@@ -430,17 +432,17 @@ func (d *deflater) header(nl, nd int, write bool) uint64 {
 			cf[1] = 1
 		}
 	}
-	var cl [19]uint8
-	d.hb.lengths(cf[:], cl[:], 7)
+	d.hb.lengths(cf[:], d.cl[:], 7)
 	nc := 19
-	for nc > 4 && cl[dfCodegenOrder[nc-1]] == 0 {
+	for nc > 4 && d.cl[dfCodegenOrder[nc-1]] == 0 {
 		nc--
 	}
+	d.nc = nc
 	size := uint64(3 + 5 + 5 + 4 + 3*nc)
 	for s, f := range cf {
-		size += uint64(f) * uint64(cl[s])
+		size += uint64(f) * uint64(d.cl[s])
 	}
-	for _, r := range rle[:n] {
+	for _, r := range d.rle[:n] {
 		switch r & 31 {
 		case 16:
 			size += 2
@@ -450,20 +452,21 @@ func (d *deflater) header(nl, nd int, write bool) uint64 {
 			size += 7
 		}
 	}
-	if !write {
-		return size
-	}
+	return size
+}
+
+func (d *deflater) writeHeader() {
 	var cc [19]uint16
-	canonical(cl[:], cc[:])
-	d.put(uint64(nl-257), 5)
-	d.put(uint64(nd-1), 5)
-	d.put(uint64(nc-4), 4)
-	for _, s := range dfCodegenOrder[:nc] {
-		d.put(uint64(cl[s]), 3)
+	canonical(d.cl[:], cc[:])
+	d.put(uint64(d.nl-257), 5)
+	d.put(uint64(d.nd-1), 5)
+	d.put(uint64(d.nc-4), 4)
+	for _, s := range dfCodegenOrder[:d.nc] {
+		d.put(uint64(d.cl[s]), 3)
 	}
-	for _, r := range rle[:n] {
+	for _, r := range d.rle[:d.nrle] {
 		s := r & 31
-		d.put(uint64(cc[s]), uint(cl[s]))
+		d.put(uint64(cc[s]), uint(d.cl[s]))
 		switch s {
 		case 16:
 			d.put(uint64(r>>5), 2)
@@ -473,7 +476,6 @@ func (d *deflater) header(nl, nd int, write bool) uint64 {
 			d.put(uint64(r>>5), 7)
 		}
 	}
-	return size
 }
 
 // rleLengths appends the code-length code sequence of lens to out[n:].
@@ -577,22 +579,24 @@ func (h *huffBuilder) lengths(freq []uint32, lens []uint8, maxBits int) int {
 	for _, x := range h.sorted {
 		h.w = append(h.w, x>>16)
 	}
+	h.w = slices.Grow(h.w, n-1)[:2*n-1]
 	h.parent = slices.Grow(h.parent[:0], 2*n-1)[:2*n-1]
+	w, parent := h.w, h.parent
 	leaf, node := 0, n
-	pick := func() int {
-		if leaf < n && (node >= len(h.w) || h.w[leaf] <= h.w[node]) {
-			leaf++
-			return leaf - 1
+	for k := n; k < 2*n-1; k++ {
+		var a, b int
+		if leaf < n && (node >= k || w[leaf] <= w[node]) {
+			a, leaf = leaf, leaf+1
+		} else {
+			a, node = node, node+1
 		}
-		node++
-		return node - 1
-	}
-	for len(h.w) < 2*n-1 {
-		a := pick()
-		b := pick()
-		p := len(h.w)
-		h.w = append(h.w, h.w[a]+h.w[b])
-		h.parent[a], h.parent[b] = int32(p), int32(p)
+		if leaf < n && (node >= k || w[leaf] <= w[node]) {
+			b, leaf = leaf, leaf+1
+		} else {
+			b, node = node, node+1
+		}
+		w[k] = w[a] + w[b]
+		parent[a], parent[b] = int32(k), int32(k)
 	}
 	h.depth = slices.Grow(h.depth[:0], 2*n-1)[:2*n-1]
 	root := 2*n - 2
