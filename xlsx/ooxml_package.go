@@ -336,9 +336,10 @@ func init() {
 // markup characters, control characters or (in attributes) quotes and
 // whitespace other than spaces.
 func plainXMLText(s string, attr bool) bool {
-	// Byte by byte first: the markup and control characters are ASCII,
-	// and U+FFFD, U+FFFE and U+FFFF all start with 0xEF (left to the rune
-	// loop); anything else non-ASCII is fine when s is valid UTF-8.
+	// Byte by byte: the markup and control characters are ASCII, U+FFFD,
+	// U+FFFE and U+FFFF are EF BF BD..BF, and anything else non-ASCII is
+	// fine when s is valid UTF-8 (an invalid byte is the rune loop's
+	// utf8.RuneError).
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; {
 		case c == '&' || c == '<' || c == '>' || c == '\r':
@@ -347,8 +348,8 @@ func plainXMLText(s string, attr bool) bool {
 			return false
 		case c < 0x20 && c != '\n' && c != '\t':
 			return false
-		case c == 0xEF:
-			return plainXMLRunes(s, attr)
+		case c == 0xEF && i+2 < len(s) && s[i+1] == 0xBF && s[i+2] >= 0xBD:
+			return false
 		}
 	}
 	return utf8.ValidString(s)
@@ -375,30 +376,37 @@ func escAttr(s string) string {
 	if plainXMLText(s, true) {
 		return s
 	}
-	var b strings.Builder
+	return string(appendEscAttr(nil, s))
+}
+
+// appendEscAttr appends s escaped as an attribute value.
+func appendEscAttr(b []byte, s string) []byte {
+	if plainXMLText(s, true) {
+		return append(b, s...)
+	}
 	for _, r := range s {
 		switch r {
 		case '&':
-			b.WriteString("&amp;")
+			b = append(b, "&amp;"...)
 		case '<':
-			b.WriteString("&lt;")
+			b = append(b, "&lt;"...)
 		case '>':
-			b.WriteString("&gt;")
+			b = append(b, "&gt;"...)
 		case '"':
-			b.WriteString("&quot;")
+			b = append(b, "&quot;"...)
 		case '\n':
-			b.WriteString("&#10;")
+			b = append(b, "&#10;"...)
 		case '\r':
-			b.WriteString("&#13;")
+			b = append(b, "&#13;"...)
 		case '\t':
-			b.WriteString("&#9;")
+			b = append(b, "&#9;"...)
 		default:
 			if xmlChar(r) {
-				b.WriteRune(r)
+				b = utf8.AppendRune(b, r)
 			}
 		}
 	}
-	return b.String()
+	return b
 }
 
 // escText escapes element text (newlines kept as they are).

@@ -275,6 +275,7 @@ func (d *Direct) resultsXML(name string, req *resultsReq) ([]byte, int, error) {
 	sw.text(resultsCols+3, c.MarkStyle, 0)
 	sw.endRow()
 	var links bytes.Buffer
+	links.Grow(160 * len(req.rows))
 	for i := 0; i < n; i++ {
 		sw.startRow(resultsHeaderRow + 1 + i)
 		if i < len(req.rows) {
@@ -288,13 +289,22 @@ func (d *Direct) resultsXML(name string, req *resultsReq) ([]byte, int, error) {
 			sw.text(3, r.Rule, rs.body)
 			sw.text(4, r.Table, rs.body)
 			if r.Sheet != "" && r.Cell != "" {
-				sw.text(5, r.Sheet+"!"+r.Cell, rs.link)
-				loc := QuoteSheet(r.Sheet) + "!" + r.Cell
-				fmt.Fprintf(&links, `<hyperlink ref="%s" location="%s" display="%s"`, Addr(sw.row, 5), escAttr(loc), escAttr(r.Sheet+"!"+r.Cell))
+				disp := r.Sheet + "!" + r.Cell
+				sw.text(5, disp, rs.link)
+				b := append(links.AvailableBuffer(), `<hyperlink ref="`...)
+				b = append(b, ColName(5)...)
+				b = strconv.AppendInt(b, int64(sw.row), 10)
+				b = append(b, `" location="`...)
+				b = appendEscAttr(b, QuoteSheet(r.Sheet)+"!"+r.Cell)
+				b = append(b, `" display="`...)
+				b = appendEscAttr(b, disp)
+				b = append(b, '"')
 				if lay.LinkTip != "" {
-					fmt.Fprintf(&links, ` tooltip="%s"`, escAttr(lay.LinkTip+r.Sheet+" "+r.Cell))
+					b = append(b, ` tooltip="`...)
+					b = appendEscAttr(b, lay.LinkTip+r.Sheet+" "+r.Cell)
+					b = append(b, '"')
 				}
-				links.WriteString("/>")
+				links.Write(append(b, "/>"...))
 			} else {
 				sw.text(5, "", rs.body)
 			}
