@@ -215,15 +215,16 @@ func newSolver(wb *model.Workbook, eqs []check.Equation, opt Options, stop *mode
 	eqSlab := slab[equation]{n: 128}
 	termSlab := slab[eqTerm]{n: 1024}
 	var scratch []eqTerm
-	for ei, e := range eqs {
+	for ei := range eqs {
 		if stop.Tick() {
 			return s
 		}
+		e := &eqs[ei]
 		// Fill rules compute; every other CERTAIN "=" rule constrains the
 		// choice between candidates (R01.5, R04.7).
 		// A single Left with no Right is a total of rows the table does not
 		// print (合计 = Σ类 of an empty table): exactly 0.
-		if e.Rule == nil || e.Op != "=" || len(e.Left) == 0 || hasPrior(e) {
+		if e.Rule == nil || e.Op != "=" || len(e.Left) == 0 {
 			continue
 		}
 		// CONDITIONAL rules were bound on the values before filling (their
@@ -231,14 +232,24 @@ func newSolver(wb *model.Workbook, eqs []check.Equation, opt Options, stop *mode
 		if !e.Rule.Fill && (e.Rule.Severity != model.SevError || e.Rule.Class != check.ClassCertain || len(e.Right) == 0) {
 			continue
 		}
-		if hasInvalid(wb, e) {
-			continue
-		}
+		// One pass over the operands, which also skips an equation that
+		// refers to the prior year's workbook (those cells are not this
+		// workbook's to fill) or has an unreadable amount (solving with it
+		// as 0 would write a wrong figure).
 		scratch = scratch[:0]
-		unknown := 0
+		unknown, skip := 0, false
+	terms:
 		for side, ts := range [2][]check.Term{e.Left, e.Right} {
 			for _, t := range ts {
+				if t.Prior() {
+					skip = true
+					break terms
+				}
 				c := t.CellIn(wb)
+				if c != nil && c.Invalid {
+					skip = true
+					break terms
+				}
 				id := int32(-1)
 				if c != nil {
 					id = s.idOf(c)
@@ -249,8 +260,8 @@ func newSolver(wb *model.Workbook, eqs []check.Equation, opt Options, stop *mode
 				scratch = append(scratch, eqTerm{cell: c, id: id, sign: signOf(t), left: side == 0})
 			}
 		}
-		if unknown == 0 {
-			continue // nothing to compute; check judges it
+		if skip || unknown == 0 {
+			continue // skipped, or nothing to compute: check judges it
 		}
 		q := eqSlab.one()
 		*q = equation{rule: e.Rule.ID, fill: e.Rule.Fill, certain: e.Rule.Class == check.ClassCertain,
@@ -667,23 +678,10 @@ func crossFillable(t *model.Table, c *model.Cell) bool {
 
 // hasPrior reports whether e refers to the prior year's workbook (those
 // cells are not this workbook's to fill).
-func hasPrior(e check.Equation) bool {
+func hasPrior(e *check.Equation) bool {
 	for _, ts := range [2][]check.Term{e.Left, e.Right} {
 		for _, t := range ts {
 			if t.Prior() {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// hasInvalid reports whether an operand of e is an unreadable amount:
-// solving with it as 0 would write a wrong figure.
-func hasInvalid(wb *model.Workbook, e check.Equation) bool {
-	for _, ts := range [2][]check.Term{e.Left, e.Right} {
-		for _, t := range ts {
-			if c := t.CellIn(wb); c != nil && c.Invalid {
 				return true
 			}
 		}

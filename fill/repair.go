@@ -178,7 +178,7 @@ func (s *solver) constraints(eqs []check.Equation, rebind bool) ([]*check.Equati
 	src := make([]int, 0, len(eqs))
 	keep := func(e *check.Equation, i int, fromRebind bool) {
 		// (An unreadable operand is skipped when the system is built.)
-		if e.Rule == nil || len(e.Left)+len(e.Right) == 0 || hasPrior(*e) {
+		if e.Rule == nil || len(e.Left)+len(e.Right) == 0 || hasPrior(e) {
 			return
 		}
 		// "X = 0" of a non-fill rule (K25.1: no 特别国债 款 in T05) says a
