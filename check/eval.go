@@ -168,7 +168,9 @@ func (c *Checker) RunContext(ctx context.Context) ([]model.Finding, error) {
 
 func (c *Checker) run() []model.Finding {
 	clear(c.labels) // labels are only trusted for one run
-	out := []model.Finding{}
+	// A sample-sized workbook has a score of findings (its 尾差 mostly): a
+	// Finding is large, so the list does not grow from nothing.
+	out := make([]model.Finding, 0, 32)
 	type seenKey struct {
 		fingerprint string
 		sev         model.Severity
