@@ -73,6 +73,16 @@ type shapeCache struct {
 	next    int
 	clock   atomic.Int64
 	hits    atomic.Int64
+	off     atomic.Bool // every binding fresh (bench measures both)
+}
+
+// ShapeCache turns the reuse of bindings between workbooks of one shape
+// on or off (on by default) and returns how many bindings were reused so
+// far. A generated bench batch has few shapes, a real one many, so
+// `juesuan bench` measures the batch both ways.
+func ShapeCache(on bool) (reused int64) {
+	bindShapes.off.Store(!on)
+	return bindShapes.hits.Load()
 }
 
 // bindShapes is the process's cache: 16 shapes of some 300 KB each.
@@ -151,6 +161,9 @@ func matches(s []shapeTable, tables []*model.Table) bool {
 // nil; in that case publish says whether h was seen before, so that the
 // binding about to be made should become a template.
 func (c *shapeCache) find(h uint64, rules []*Rule, tables []*model.Table) (t *bindTemplate, publish bool) {
+	if c.off.Load() {
+		return nil, false
+	}
 	if es := c.entries.Load(); es != nil {
 		for _, e := range *es {
 			if e.hash == h && slices.Equal(e.rules, rules) && matches(e.shape, tables) {

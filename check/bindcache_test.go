@@ -296,3 +296,39 @@ func TestBindingCacheConcurrent(t *testing.T) {
 		t.Error("no binding taken from the cache")
 	}
 }
+
+// TestShapeCacheSwitch: with the process's cache off (as `juesuan bench`
+// measures fresh binding) a shape seen many times binds afresh and the
+// reuse count stands still; on again, it is reused.
+func TestShapeCacheSwitch(t *testing.T) {
+	rules, err := check.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if _, err := templates.Write(&buf, templates.CaseA(), templates.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	in := shapeInput{name: "case A", data: buf.Bytes()}
+	defer check.ShapeCache(true)
+	before := check.ShapeCache(false)
+	for range 4 {
+		bd := check.NewBinding(rules, readInput(t, in))
+		if bd.FromTemplate() {
+			t.Fatal("cache off: bound from a template")
+		}
+		_ = bd.Equations() // a first use is what would publish a template
+	}
+	if n := check.ShapeCache(true); n != before {
+		t.Errorf("cache off: %d reuses counted", n-before)
+	}
+	reused := false
+	for range 4 {
+		bd := check.NewBinding(rules, readInput(t, in))
+		reused = reused || bd.FromTemplate()
+		_ = bd.Equations()
+	}
+	if !reused || check.ShapeCache(true) == before {
+		t.Error("cache on: the same shape four times was never reused")
+	}
+}
