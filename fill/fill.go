@@ -604,7 +604,17 @@ func (s *solver) tol(q *equation, cell *model.Cell) amt {
 	if s.exact {
 		return amt{}
 	}
-	n, cents := 0, true
+	n, cents := printedOperands(q, cell)
+	if !cents {
+		return amtOf(s.tolerance(q, cell))
+	}
+	return units(int64(n) * centUnits / 2).mul(s.parts)
+}
+
+// printedOperands counts q's operands printed once cell is written, and
+// whether every one of them is to the cent.
+func printedOperands(q *equation, cell *model.Cell) (n int, cents bool) {
+	cents = true
 	for _, t := range q.terms {
 		c := t.cell
 		if c == cell && c != nil && c.Blank {
@@ -616,10 +626,7 @@ func (s *solver) tol(q *equation, cell *model.Cell) amt {
 			cents = cents && c.Decimals <= 2
 		}
 	}
-	if !cents {
-		return amtOf(s.tolerance(q, cell))
-	}
-	return units(int64(n) * centUnits / 2).mul(s.parts)
+	return n, cents
 }
 
 // tolerance is the §5.0 bound check will apply to q once cell is written:
@@ -633,18 +640,7 @@ func (s *solver) tolerance(q *equation, cell *model.Cell) decimal.Decimal {
 	// model.Tolerance counts ½·10⁻ᵈ per printed operand; with every
 	// operand to the cent that is ToleranceOf(printed, 2), computed
 	// without building the list.
-	n, cents := 0, true
-	for _, t := range q.terms {
-		c := t.cell
-		if c == cell && c != nil && c.Blank {
-			n++ // it will be printed
-			continue
-		}
-		if c.Printed() {
-			n++
-			cents = cents && c.Decimals <= 2
-		}
-	}
+	n, cents := printedOperands(q, cell)
 	var tol decimal.Decimal
 	if cents {
 		tol = model.ToleranceOf(n, 2)
