@@ -400,9 +400,15 @@ func (t *TableSpec) VariantOf(title string) *Variant {
 	return nil
 }
 
+// MaxEmptyNote bounds the text tried as an empty-table statement: the
+// statement is a sentence or two ("本单位无政府性基金…故本表为空表"), and the
+// pattern's bounded gaps cost time per byte, so an 8 MiB cell would take
+// seconds that no cancellation interrupts.
+const MaxEmptyNote = 4 << 10
+
 // IsEmptyNote reports whether text is this table's empty-table statement.
 func (t *TableSpec) IsEmptyNote(text string) bool {
-	return t.emptyRe != nil && t.emptyRe.MatchString(NormalizeText(text))
+	return t.emptyRe != nil && len(text) <= MaxEmptyNote && t.emptyRe.MatchString(NormalizeText(text))
 }
 
 // AllColumns returns the value columns of the table, both sides for

@@ -1,6 +1,7 @@
 package templates
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/juesuan/juesuan/model"
@@ -21,6 +22,9 @@ func TestLoadSpec(t *testing.T) {
 	}
 }
 
+// t07Note is a real empty-table statement of T07 (MOF wording).
+const t07Note = "本单位本年度无政府性基金预算财政拨款收入、支出及结转和结余，政府性基金预算财政拨款收入支出决算表为空表。"
+
 func TestMatchers(t *testing.T) {
 	s := MustLoad()
 	cases := []struct {
@@ -38,6 +42,8 @@ func TestMatchers(t *testing.T) {
 		{"T07 Shanghai note", s.Table(model.T07).IsEmptyNote("说明：中共上海市普陀区委社会工作部本年度没有政府性基金预算财政拨款收入和支出，故本表无数据。"), true},
 		{"T09 Shanghai note", s.Table(model.T09).IsEmptyNote("说明：中共上海市普陀区委社会工作部本年度没有财政拨款“三公”经费支出，故本表无数据。"), true},
 		{"T09 note is not T07's", s.Table(model.T07).IsEmptyNote("说明：本单位本年度没有财政拨款“三公”经费支出，故本表无数据。"), false},
+		{"T07 note padded to the bound", s.Table(model.T07).IsEmptyNote(strings.Repeat(" ", MaxEmptyNote-len(t07Note)) + t07Note), true},
+		{"T07 note beyond the bound", s.Table(model.T07).IsEmptyNote(strings.Repeat(" ", MaxEmptyNote-len(t07Note)+1) + t07Note), false},
 		{"T01 使用非财政拨款结余（含专用结余）", s.Table(model.T01).Sides[0].Rows[9].Matches("使用非财政拨款结余（含专用结余）"), true},
 		{"T01 上年结转和结余", s.Table(model.T01).Sides[0].Rows[10].Matches("上年结转和结余"), true},
 		{"class 215 old name", s.Classes[13].Matches("十四、资源勘探信息等支出"), true},
