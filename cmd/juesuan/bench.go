@@ -1,11 +1,9 @@
 package main
 
 import (
-	"archive/zip"
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/xml"
 	"flag"
 	"fmt"
 	"io"
@@ -260,26 +258,14 @@ func floorCPU(paths []string, j int) (time.Duration, error) {
 }
 
 func tokenizeAll(path string) error {
-	zr, err := zip.OpenReader(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return err
 	}
-	defer zr.Close()
-	for _, f := range zr.File {
-		if !strings.HasSuffix(f.Name, ".xml") && !strings.HasSuffix(f.Name, ".rels") && !strings.HasSuffix(f.Name, ".vml") {
-			continue
-		}
-		rc, err := f.Open()
-		if err != nil {
-			return err
-		}
-		dec := xml.NewDecoder(bufio.NewReader(rc))
-		for {
-			if _, err := dec.RawToken(); err != nil {
-				break
-			}
-		}
-		rc.Close()
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return err
 	}
-	return nil
+	return batch.Floor(f, st.Size())
 }
