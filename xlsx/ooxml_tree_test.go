@@ -1,7 +1,6 @@
 package xlsx
 
 import (
-	"bytes"
 	"math/rand/v2"
 	"reflect"
 	"strings"
@@ -117,18 +116,7 @@ func TestParseTreeMutations(t *testing.T) {
 	}
 	fast := 0
 	for i := range n {
-		m := bytes.Clone(picked[i%len(picked)])
-		for range 1 + rng.IntN(3) {
-			k := rng.IntN(len(m))
-			switch rng.IntN(3) {
-			case 0:
-				m[k] = alphabet[rng.IntN(len(alphabet))]
-			case 1:
-				m = append(m[:k], m[k+1:]...)
-			default:
-				m = append(m[:k], append([]byte{alphabet[rng.IntN(len(alphabet))]}, m[k:]...)...)
-			}
-		}
+		m := mutate(rng, picked[i%len(picked)], alphabet)
 		if sameTree(t, "mutant", m) {
 			fast++
 		}

@@ -114,18 +114,7 @@ func TestScanMutations(t *testing.T) {
 	}
 	fast := 0
 	for i := range n {
-		m := bytes.Clone(raw)
-		for range 1 + rng.IntN(3) {
-			k := rng.IntN(len(m))
-			switch rng.IntN(3) {
-			case 0:
-				m[k] = alphabet[rng.IntN(len(alphabet))]
-			case 1:
-				m = append(m[:k], m[k+1:]...)
-			default:
-				m = append(m[:k], append([]byte{alphabet[rng.IntN(len(alphabet))]}, m[k:]...)...)
-			}
-		}
+		m := mutate(rng, raw, alphabet)
 		if sameParse(t, b, "mutant "+string(rune('0'+i%10)), m) {
 			fast++
 		}
@@ -168,19 +157,7 @@ func TestSSTScanMatchesEncodingXML(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	alphabet := []byte(`<>/="' &;#x:!?[]-sitrPh` + "\t\n\r\x00\xff")
 	for range 2000 {
-		m := []byte(base)
-		for range 1 + rng.IntN(3) {
-			k := rng.IntN(len(m))
-			switch rng.IntN(3) {
-			case 0:
-				m[k] = alphabet[rng.IntN(len(alphabet))]
-			case 1:
-				m = append(m[:k], m[k+1:]...)
-			default:
-				m = append(m[:k], append([]byte{alphabet[rng.IntN(len(alphabet))]}, m[k:]...)...)
-			}
-		}
-		sameSST(t, m)
+		sameSST(t, mutate(rng, []byte(base), alphabet))
 	}
 }
 
